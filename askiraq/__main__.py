@@ -1,0 +1,3 @@
+from askiraq.cli import main
+
+main()

@@ -1,0 +1,92 @@
+"""Stage 3: text → terms. Used identically for passages at index time and questions at query time.
+
+Lowercase word tokens, typographic quotes folded, possessives dropped, the United States in any
+spelling (U.S., U. S., US, USA, United States) as one term, shipped English stop words, Snowball
+stemming. No NLTK or NumPy here: this module is on the cold query path.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+from typing import NamedTuple
+
+import snowballstemmer
+
+COUNTRY_TERM = "usa"
+
+_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'", "`": "'", "“": '"', "”": '"', "„": '"',
+                       "″": '"', "–": "-", "—": "-", "\u00a0": " "})
+_WORD = re.compile(
+    r"(?P<country>\bU\.\s?S\.(?:\s?A\.)?|\bUSA?\b|\b[Uu]nited\s+[Ss]tates\b)"
+    r"|(?P<word>[^\W_](?:[^\W_]|(?<=\d)[.,](?=\d)|'(?=[^\W_]))*)"
+)
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMS: dict[str, str] = {}
+
+
+class Token(NamedTuple):
+    term: str
+    start: int
+    end: int
+    stop: bool
+
+
+def normalize(text: str) -> str:
+    """Fold typographic quotes, apostrophes and dashes to ASCII; same length as the input."""
+    return text.translate(_FOLD)
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    text = (files("askiraq") / "data" / "stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().lower()))
+
+
+def stem(word: str) -> str:
+    """Snowball stem of a lowercase word (numbers and non-Latin words are returned as they are)."""
+    stemmed = _STEMS.get(word)
+    if stemmed is None:
+        if word.isascii() and word.isalpha():
+            stemmed = _STEMMER.stemWord(word)
+        else:
+            stemmed = word
+        if len(_STEMS) < 1_000_000:
+            _STEMS[word] = stemmed
+    return stemmed
+
+
+def _term(surface: str) -> str:
+    word = surface.lower()
+    if "'" in word:
+        if word.endswith("'s"):
+            word = word[:-2]
+        word = word.replace("'", "")
+    if word and word[0].isdigit():
+        return word.replace(",", "")
+    return word
+
+
+def tokenize(text: str) -> list[Token]:
+    """All word tokens of `text` with their spans; stop words flagged, not removed."""
+    folded = normalize(text)
+    stop = stopwords()
+    tokens = []
+    for match in _WORD.finditer(folded):
+        if match.lastgroup == "country":
+            tokens.append(Token(COUNTRY_TERM, match.start(), match.end(), False))
+            continue
+        word = _term(match.group())
+        if not word:
+            continue
+        if word in stop:
+            tokens.append(Token(word, match.start(), match.end(), True))
+        else:
+            tokens.append(Token(stem(word), match.start(), match.end(), False))
+    return tokens
+
+
+def analyze(text: str) -> list[str]:
+    """The index and query terms of `text`: stemmed, stop words removed."""
+    return [t.term for t in tokenize(text) if not t.stop]

@@ -1,0 +1,319 @@
+"""Stage 7: the command line. Parses options, calls the engine, prints, and maps errors to exit codes.
+
+Exit codes: 0 an answer was found (or the command did its job), 1 the corpus has no answer,
+2 a usage, input or corpus error. Every error is one line on stderr; `--debug` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn, TextIO, TypeVar
+
+import click
+from click_default_group import DefaultGroup
+
+from askiraq import __version__
+from askiraq.corpus import Notice, default_corpus
+from askiraq.errors import EXIT_ANSWERED, EXIT_ERROR, EXIT_NO_ANSWER, AskiraqError, QueryError
+from askiraq.expansions import load_thesaurus
+from askiraq.index import OpenedIndex, describe_index, open_index
+from askiraq.render import FORMATS, Style, render, to_json
+from askiraq.search import SearchOptions, find_passage, passage_citation, search
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+EXIT_CODES_HELP = "Exit status: 0 answered, 1 no answer in the corpus, 2 usage or input error."
+
+
+class CliError(click.ClickException):
+    """An AskiraqError as Click shows it: one line, with the fix-it hint, and its exit code."""
+
+    def __init__(self, error: AskiraqError) -> None:
+        super().__init__(error.message + (f" (hint: {error.hint})" if error.hint else ""))
+        self.exit_code = error.exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"askiraq: error: {self.format_message()}", err=True)
+
+
+class AskiraqGroup(DefaultGroup):
+    """The one place where engine errors become CLI errors (and stray exceptions one clean line)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AskiraqError as err:
+            raise CliError(err) from err
+        except BrokenPipeError:
+            # `askiraq ... | head -1`: the reader left. Silence the final flush, exit like SIGPIPE would.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(141) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as err:
+            if ctx.find_root().params.get("debug"):
+                raise
+            raise CliError(AskiraqError(f"internal error: {type(err).__name__}: {err}",
+                                        "run again with --debug for the traceback and report it")) from err
+
+
+def warn(message: str | Notice) -> None:
+    click.echo(f"askiraq: warning: {message}", err=True)
+
+
+def corpus_option(func: F) -> F:
+    return click.option(
+        "--corpus", type=click.Path(path_type=Path, file_okay=False), envvar="ASKIRAQ_CORPUS",
+        default=None, show_envvar=True,
+        help="Folder of .txt/.md articles. Default: the five articles shipped with askiraq.")(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def _open(corpus: Path | None, force: bool = False) -> OpenedIndex:
+    progress = _progress("indexing") if sys.stderr.isatty() else None
+    started = time.perf_counter()
+    opened = open_index(corpus or default_corpus(), force=force, progress=progress)
+    if opened.rebuilt:
+        for notice in opened.notices:
+            warn(notice)
+        if sys.stderr.isatty():
+            click.echo(f"askiraq: indexed {opened.index.document_count} documents "
+                       f"({opened.index.passage_count} passages) in {time.perf_counter() - started:.1f} s",
+                       err=True)
+    return opened
+
+
+def _progress(label: str) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            click.echo(f"\raskiraq: {label} {done}/{total}", err=True, nl=done == total)
+    return report
+
+
+def _use_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@click.group(cls=AskiraqGroup, default="ask", default_if_no_args=False, context_settings=CONTEXT_SETTINGS,
+             epilog=EXIT_CODES_HELP)
+@click.version_option(__version__, "--version", prog_name="askiraq")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+def cli(debug: bool) -> None:
+    """Ask questions of a folder of news articles; get a short answer with the exact source to cite.
+
+    \b
+      askiraq "why does Iraq rely on US waivers?"
+      askiraq ask -k 5 --json "how many US troops are in Iraq?"
+      askiraq ask --batch questions.txt > answers.jsonl
+    """
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@click.argument("question", required=False)
+@click.option("-k", "--top", type=click.IntRange(1, 100), default=3, envvar="ASKIRAQ_TOP", show_envvar=True,
+              show_default=True, help="How many passages to show.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: text; jsonl with --batch).")
+@json_option
+@corpus_option
+@click.option("--batch", type=click.File("r", encoding="utf-8", errors="replace"), default=None,
+              help="Answer every question in FILE ('-' for stdin): one per line, or JSON lines "
+                   "{\"id\": ..., \"question\": ...}.")
+@click.option("--explain", is_flag=True, help="Show matched terms, their BM25 contributions and expansions.")
+@click.option("--source", "sources", multiple=True, metavar="GLOB",
+              help="Only articles whose file name matches GLOB (repeatable).")
+@click.option("--exclude-source", "exclude_sources", multiple=True, metavar="GLOB",
+              help="Leave out articles whose file name matches GLOB (repeatable).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only articles dated on or after DATE (YYYY-MM-DD); undated ones are left out.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only articles dated on or before DATE (YYYY-MM-DD); undated ones are left out.")
+@click.option("--expansions", type=click.Path(path_type=Path, dir_okay=False), envvar="ASKIRAQ_EXPANSIONS",
+              show_envvar=True, default=None, help="Extra expansion groups file (see README).")
+@click.option("--no-expand", is_flag=True, help="Search only the question's own words.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour and bold in text output (auto: only on a terminal, never with NO_COLOR).")
+def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: Path | None,
+        batch: TextIO | None, explain: bool, sources: tuple[str, ...], exclude_sources: tuple[str, ...],
+        since: Any, until: Any, expansions: Path | None, no_expand: bool, color: str) -> None:
+    """Answer QUESTION from the corpus (the default command: `askiraq "..."` means `askiraq ask "..."`).
+
+    \b
+    Query syntax:
+      "exact phrase"   only passages with those words together
+      -word            drop passages containing word (its stem)
+      -"some phrase"   drop passages containing the phrase
+    Hyphenated words (Iran-backed) and negative numbers are not exclusions.
+    """
+    if (question is None) == (batch is None):
+        raise click.UsageError("give a QUESTION or --batch FILE (not both)")
+    fmt = "json" if as_json else fmt
+    options = SearchOptions(top=top, sources=sources, exclude_sources=exclude_sources,
+                            since=_date(since), until=_date(until),
+                            thesaurus=load_thesaurus(expansions, enabled=not no_expand))
+    opened = _open(corpus)
+    style = Style(color=_use_color(color), explain=explain)
+    if batch is not None:
+        raise SystemExit(_run_batch(opened, batch, options, fmt or "jsonl", style))
+    assert question is not None
+    result = search(opened.index, question, options)
+    for message in result.warnings:
+        warn(message)
+    click.echo(render(result, fmt or "text", style), nl=False)
+    raise SystemExit(EXIT_ANSWERED if result.answer is not None else EXIT_NO_ANSWER)
+
+
+def _date(value: Any) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str | None, str | None, str]]:
+    """(line number, id, question, error) for each non-blank input line."""
+    for number, line in enumerate(stream, 1):
+        line = line.strip()
+        if not line:
+            continue
+        if not line.startswith("{"):
+            yield number, str(number), line, ""
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as err:
+            yield number, None, None, f"not valid JSON ({err})"
+            continue
+        question = record.get("question") if isinstance(record, dict) else None
+        if not isinstance(question, str):
+            yield number, None, None, "no \"question\" string"
+            continue
+        raw_id = record.get("id", number)
+        yield number, str(raw_id) if raw_id is not None else str(number), question, ""
+
+
+def _run_batch(opened: OpenedIndex, stream: TextIO, options: SearchOptions, fmt: str, style: Style) -> int:
+    failed = answered = done = 0
+    collected: list[Any] = []
+    show_progress = sys.stderr.isatty()
+    for number, query_id, question, error in _batch_questions(stream):
+        try:
+            if error or question is None:
+                raise QueryError(error)
+            result = search(opened.index, question, options)
+        except QueryError as err:
+            failed += 1
+            click.echo(f"askiraq: error: batch line {number}: {err.message}", err=True)
+            continue
+        done += 1
+        answered += result.answer is not None
+        if fmt == "json":
+            collected.append(to_json(result, query_id))
+        else:
+            line_style = Style(style.color, style.explain, query_id, csv_header=done == 1)
+            click.echo(render(result, fmt, line_style), nl=False)
+        if show_progress and done % 100 == 0:
+            click.echo(f"\raskiraq: {done} questions", err=True, nl=False)
+    if fmt == "json":
+        click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
+    if show_progress and done >= 100:
+        click.echo("", err=True)
+    if failed:
+        return EXIT_ERROR
+    return EXIT_ANSWERED if answered else EXIT_NO_ANSWER
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@corpus_option
+@click.option("--force", is_flag=True, help="Rebuild from scratch even if the index is up to date.")
+def index(corpus: Path | None, force: bool) -> None:
+    """Build (or refresh) the index now; it is otherwise built on first use."""
+    started = time.perf_counter()
+    opened = _open(corpus, force=force)
+    idx = opened.index
+    state = "built" if opened.rebuilt else "already up to date"
+    click.echo(f"Index {state}: {idx.document_count} documents, {idx.passage_count} passages "
+               f"from {opened.scan.root} ({time.perf_counter() - started:.2f} s)")
+    click.echo(f"Index folder: {opened.index_dir}")
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@corpus_option
+@json_option
+def sources(corpus: Path | None, as_json: bool) -> None:
+    """List the indexed articles: file, title, passages (and publisher/date where known)."""
+    idx = _open(corpus).index
+    docs = idx.documents()
+    if as_json:
+        click.echo(json.dumps([{"source": d.rel, "title": d.title, "passages": d.passage_count,
+                                **{k: d.metadata.get(k) for k in ("publisher", "date", "url", "author")}}
+                               for d in docs], ensure_ascii=False, indent=2))
+        return
+    width = max(len(d.rel) for d in docs)
+    for d in docs:
+        extra = ", ".join(x for x in (d.metadata.get("publisher", ""), d.metadata.get("date", "")) if x)
+        click.echo(f"{d.rel:<{width}}  {d.passage_count:>4} passages  {d.title}" + (f" ({extra})" if extra else ""))
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("citation")
+@corpus_option
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Bold the passage inside its paragraph (auto: only on a terminal).")
+def show(citation: str, corpus: Path | None, color: str) -> None:
+    """Print the passage a CITATION names, in its paragraph.
+
+    CITATION is a passage id (`003_6c8c47967f33c65d.txt#4`) or a location `path:line` /
+    `path:start-end` as printed by `askiraq ask`.
+    """
+    idx = _open(corpus).index
+    record = find_passage(idx, citation)
+    text = idx.text(record.doc_id)
+    para_start = text.rfind("\n", 0, record.start) + 1
+    para_end_at = text.find("\n", record.end)
+    para_end = len(text) if para_end_at < 0 else para_end_at
+    cite = passage_citation(idx, record)
+    click.echo(f"{cite.location}  ({cite.passage_id})")
+    click.echo(cite.title)
+    click.echo("")
+    body = text[record.start:record.end]
+    if _use_color(color):
+        body = click.style(body, bold=True)
+    click.echo(text[para_start:record.start] + body + text[record.end:para_end])
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@corpus_option
+@json_option
+def info(corpus: Path | None, as_json: bool) -> None:
+    """Show the corpus, where its index is kept, whether it is fresh, and counts."""
+    report = describe_index(corpus or default_corpus())
+    report["corpus_from"] = ("--corpus" if corpus and "ASKIRAQ_CORPUS" not in os.environ
+                             else "ASKIRAQ_CORPUS" if corpus else "default (shipped articles)")
+    report["index_root_from"] = "ASKIRAQ_INDEX_DIR" if os.environ.get("ASKIRAQ_INDEX_DIR") else "default (user cache)"
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    for key, value in report.items():
+        click.echo(f"{key.replace('_', ' ') + ':':<18}{value}")
+
+
+cli.add_command(info, "config")
+
+
+def main() -> NoReturn:
+    """Entry point for the `askiraq` command."""
+    cli.main(prog_name="askiraq")
+    raise SystemExit(0)

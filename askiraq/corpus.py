@@ -1,0 +1,221 @@
+"""Stage 1: find the articles under a corpus folder and read them safely.
+
+Everything a user may drop into a folder is expected here: other encodings, binaries, empty
+files, broken links. Each problem becomes a `Notice` and the file is skipped; nothing raises
+except a corpus folder that does not exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import stat
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from askiraq.errors import CorpusError
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+SIDECAR_SUFFIX = ".meta.json"
+METADATA_KEYS = ("title", "date", "publisher", "url", "author")
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+_BACKUP_FILE = re.compile(r"^(\.#.*|#.*#|.*~|.*\.sw[a-p]|.*\.tmp|.*\.bak)$")
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_META_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A problem with one file that did not stop the run."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One article file as found on disk (no content read yet)."""
+
+    rel: str  # POSIX path relative to the corpus root
+    size: int
+    mtime_ns: int
+    sidecar_mtime_ns: int  # 0 when there is no NAME.meta.json beside it
+
+
+@dataclass(frozen=True)
+class CorpusScan:
+    root: Path
+    files: tuple[SourceFile, ...]
+    notices: tuple[Notice, ...]
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever a file is added, removed, edited or its sidecar changes."""
+        digest = hashlib.sha256()
+        for f in self.files:
+            digest.update(f"{f.rel}\0{f.size}\0{f.mtime_ns}\0{f.sidecar_mtime_ns}\n".encode())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One decoded article. `text` is the file's text exactly; content starts at `body_start`."""
+
+    rel: str
+    text: str
+    body_start: int
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+def default_corpus() -> Path:
+    """The shipped articles: package data when installed, `corpus/` beside the package in a checkout."""
+    spec = importlib.util.find_spec("askiraq.corpus")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _is_ignored(name: str) -> bool:
+    return name.startswith(".") or bool(_BACKUP_FILE.match(name))
+
+
+def _sidecar_path(path: Path) -> Path:
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+def _walk(root: Path, notices: list[Notice]) -> Iterator[tuple[str, Path]]:
+    def on_error(err: OSError) -> None:
+        rel = os.path.relpath(err.filename, root) if err.filename else ""
+        notices.append(Notice(rel, f"cannot read folder ({err.strerror})"))
+
+    for folder, dirs, names in os.walk(root, onerror=on_error):
+        dirs[:] = sorted(d for d in dirs if not _is_ignored(d))
+        for name in sorted(names):
+            if _is_ignored(name) or name.endswith(SIDECAR_SUFFIX):
+                continue
+            if name.lower().endswith(ARTICLE_SUFFIXES):
+                path = Path(folder, name)
+                yield path.relative_to(root).as_posix(), path
+
+
+def scan_corpus(root: Path) -> CorpusScan:
+    """List the article files under `root` with their sizes and times, cheaply (no reads)."""
+    if not root.exists():
+        raise CorpusError(f"corpus folder not found: {root}", "pass --corpus DIR or set ASKIRAQ_CORPUS")
+    if not root.is_dir():
+        raise CorpusError(f"corpus is not a folder: {root}", "pass a folder of .txt/.md articles")
+    notices: list[Notice] = []
+    files: list[SourceFile] = []
+    for rel, path in _walk(root, notices):
+        try:
+            st = path.stat()
+        except OSError as err:
+            reason = "broken or looping symbolic link" if path.is_symlink() else err.strerror
+            notices.append(Notice(rel, f"skipped: {reason}"))
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            notices.append(Notice(rel, "skipped: not a regular file"))
+            continue
+        try:
+            sidecar_mtime = _sidecar_path(path).stat().st_mtime_ns
+        except OSError:
+            sidecar_mtime = 0
+        files.append(SourceFile(rel, st.st_size, st.st_mtime_ns, sidecar_mtime))
+    return CorpusScan(root, tuple(files), tuple(notices))
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding used: UTF-8 first, then Windows-1252, then Latin-1 (never fails)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def _looks_binary(data: bytes) -> bool:
+    if b"\0" in data[:1 << 20] or data.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04")):
+        return True
+    sample = data[:8192]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return bool(sample) and controls / len(sample) > 0.05
+
+
+def parse_front_matter(text: str) -> tuple[dict[str, str], int]:
+    """`---` block of `key: value` lines at the very top: the metadata and where the body starts."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, 0
+    metadata: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        pair = _META_LINE.match(line)
+        if pair and pair.group(1).lower() in METADATA_KEYS:
+            metadata[pair.group(1).lower()] = pair.group(2).strip().strip("\"'")
+    return metadata, match.end()
+
+
+def _read_sidecar(path: Path, rel: str, notices: list[Notice]) -> dict[str, str]:
+    sidecar = _sidecar_path(path)
+    if not sidecar.exists():
+        return {}
+    try:
+        raw = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        notices.append(Notice(rel, f"metadata file {sidecar.name} ignored: {err}"))
+        return {}
+    if not isinstance(raw, dict):
+        notices.append(Notice(rel, f"metadata file {sidecar.name} ignored: not a JSON object"))
+        return {}
+    return {k: str(v) for k, v in raw.items() if k in METADATA_KEYS and v not in (None, "")}
+
+
+def read_document(root: Path, source: SourceFile, notices: list[Notice]) -> Document | None:
+    """Read and decode one article; on any problem add a Notice and return None."""
+    path = root / source.rel
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        notices.append(Notice(source.rel, f"skipped: cannot read ({err.strerror})"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        notices.append(Notice(source.rel, f"only the first {MAX_FILE_BYTES >> 20} MiB indexed"))
+        data = data[:MAX_FILE_BYTES]
+    if _looks_binary(data):
+        notices.append(Notice(source.rel, "skipped: binary file, not text"))
+        return None
+    text, encoding = _decode(data)
+    if encoding != "utf-8":
+        notices.append(Notice(source.rel, f"not UTF-8; decoded as {encoding}"))
+    if not text.strip():
+        notices.append(Notice(source.rel, "skipped: empty file"))
+        return None
+    metadata, body_start = parse_front_matter(text)
+    metadata.update(_read_sidecar(path, source.rel, notices))
+    if not text[body_start:].strip():
+        notices.append(Notice(source.rel, "skipped: only front matter, no text"))
+        return None
+    return Document(source.rel, text, body_start, metadata)
+
+
+def parse_date(value: str) -> date | None:
+    """An ISO date (`2023-11-22`, or the date part of a timestamp); None when it is not one."""
+    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None

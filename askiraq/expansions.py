@@ -1,0 +1,105 @@
+"""Query-side expansion: aliases and domain synonyms, so questions need not use the article's words.
+
+Groups live in a plain text file shipped with the package (`data/expansions.txt`); users add
+their own file in the same format. Expansions are matched and emitted as analysed terms, so
+"U.S.", "US" and "United States" or "Kata'ib" and "Kataib" behave as one form.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from askiraq.analysis import analyze
+from askiraq.errors import QueryError
+
+EXPANSION_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """One extra search term, and the word of the question that brought it in."""
+
+    term: str
+    weight: float
+    trigger: str
+    form: str
+
+
+@dataclass(frozen=True)
+class _Rule:
+    triggers: tuple[tuple[tuple[str, ...], str], ...]  # (analysed terms, surface form)
+    targets: tuple[tuple[tuple[str, ...], str], ...]
+
+
+@dataclass(frozen=True)
+class Thesaurus:
+    rules: tuple[_Rule, ...]
+    weight: float = EXPANSION_WEIGHT
+
+    def expand(self, query_terms: list[str]) -> list[Expansion]:
+        """Extra weighted terms for a question's analysed terms (none that it already has)."""
+        have = set(query_terms)
+        found: dict[str, Expansion] = {}
+        for rule in self.rules:
+            trigger = next((surface for terms, surface in rule.triggers
+                            if _contains(query_terms, terms)), None)
+            if trigger is None:
+                continue
+            for terms, surface in rule.targets:
+                for term in terms:
+                    if term not in have and term not in found:
+                        found[term] = Expansion(term, self.weight, trigger, surface)
+        return list(found.values())
+
+
+def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:
+    n = len(needle)
+    return any(tuple(haystack[i:i + n]) == needle for i in range(len(haystack) - n + 1))
+
+
+def _forms(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    forms = ((tuple(analyze(form)), form.strip()) for form in text.split(","))
+    return tuple((terms, surface) for terms, surface in forms if terms)
+
+
+def parse_rules(text: str, origin: str) -> tuple[_Rule, ...]:
+    """Rules from the expansions file format; QueryError names the bad line."""
+    rules = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        left, arrow, right = line.partition("=>")
+        triggers = _forms(left)
+        targets = _forms(right) if arrow else triggers
+        if not triggers or (arrow and not targets):
+            raise QueryError(f"{origin}:{number}: expansion line has no searchable words",
+                             "write groups as 'a, b, c' or 'a => b'")
+        rules.append(_Rule(triggers, targets))
+    return tuple(rules)
+
+
+@cache
+def _shipped_rules() -> tuple[_Rule, ...]:
+    text = (files("askiraq") / "data" / "expansions.txt").read_text(encoding="utf-8")
+    return parse_rules(text, "expansions.txt")
+
+
+def load_thesaurus(extra: Path | None = None, *, enabled: bool = True) -> Thesaurus:
+    """The shipped groups plus the user's (`extra`, else ASKIRAQ_EXPANSIONS); empty if disabled."""
+    if not enabled:
+        return Thesaurus(())
+    rules = _shipped_rules()
+    extra = extra or (Path(os.environ["ASKIRAQ_EXPANSIONS"]) if os.environ.get("ASKIRAQ_EXPANSIONS") else None)
+    if extra is not None:
+        try:
+            text = extra.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise QueryError(f"cannot read expansions file {extra}: {err}",
+                             "check the path given by --expansions or ASKIRAQ_EXPANSIONS") from err
+        rules = rules + parse_rules(text, str(extra))
+    return Thesaurus(rules)

@@ -1,0 +1,579 @@
+"""Stage 4: the BM25 index — built from passages, kept on disk, refreshed when the corpus changes.
+
+Scores are exactly rank-bm25's BM25Okapi (k1=1.5, b=0.75, epsilon=0.25). Because a term's
+contribution to a passage does not depend on the rest of the query, it is computed once here,
+at index time, and stored in the postings; a query only adds up the postings of its own terms.
+
+Building is incremental: the forward index (each passage's terms) is kept, so after an edit only
+the changed articles are read, split and analysed again; the inverted index is then re-derived
+with a few vectorised NumPy operations. NumPy and NLTK are imported only when building.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from askiraq import store
+from askiraq.analysis import analyze
+from askiraq.corpus import CorpusScan, Notice, SourceFile, read_document, scan_corpus
+from askiraq.errors import CorpusError, CorruptIndex, IndexError_
+
+if TYPE_CHECKING:
+    import numpy as np
+
+K1 = 1.5
+B = 0.75
+EPSILON = 0.25
+ANALYSIS_VERSION = 1  # bump whenever splitting or analysis changes what is indexed
+PARALLEL_MIN_FILES = 64
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """What the index is built with; a change forces a rebuild."""
+
+    sentences_per_passage: int = 3
+    heading_weight: int = 1
+    title_weight: int = 1
+
+    def as_dict(self) -> dict[str, int]:
+        return {"analysis": ANALYSIS_VERSION, "sentences_per_passage": self.sentences_per_passage,
+                "heading_weight": self.heading_weight, "title_weight": self.title_weight}
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    """An indexed article as stored in the index."""
+
+    doc_id: int
+    rel: str
+    title: str
+    title_line: int | None
+    metadata: dict[str, str]
+    first_passage: int
+    passage_count: int
+    size: int = 0
+    mtime_ns: int = 0
+    sidecar_mtime_ns: int = 0
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    """Where a passage is: its article, character span, lines, sentences and section heading."""
+
+    passage_id: int
+    doc_id: int
+    number: int  # 1-based position within its article
+    paragraph: int
+    start: int
+    end: int
+    line_start: int
+    line_end: int
+    heading: tuple[int, int]  # character span of the section heading, (0, 0) when none
+    sentences: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class _Analysed:
+    """One article after splitting and analysis (what a worker process sends back)."""
+
+    source: SourceFile
+    title: str
+    title_line: int | None
+    metadata: dict[str, str]
+    rows: list[tuple[int, ...]]  # paragraph, start, end, line_start, line_end, heading start, heading end
+    sentences: list[list[tuple[int, int]]]
+    terms: list[Counter[str]]
+
+
+def _analyse_file(job: tuple[Path, SourceFile, BuildSettings]) -> tuple[_Analysed | None, list[Notice]]:
+    from askiraq.passages import split_document  # imports NLTK: only ever needed to build
+
+    root, source, settings = job
+    notices: list[Notice] = []
+    document = read_document(root, source, notices)
+    if document is None:
+        return None, notices
+    split = split_document(document.text, document.body_start,
+                           sentences_per_passage=settings.sentences_per_passage)
+    title = document.metadata.get("title") or split.title
+    title_terms = analyze(title) * settings.title_weight
+    rows, sentences, terms = [], [], []
+    heading_terms: dict[str, list[str]] = {}
+    for passage in split.passages:
+        heading_span = (0, 0)
+        counts = Counter(analyze(document.text[passage.start:passage.end]))
+        if passage.heading:
+            at = document.text.rfind(passage.heading, document.body_start, passage.start)
+            heading_span = (at, at + len(passage.heading)) if at >= 0 else (0, 0)
+            if passage.heading not in heading_terms:
+                heading_terms[passage.heading] = analyze(passage.heading) * settings.heading_weight
+            counts.update(heading_terms[passage.heading])
+        counts.update(title_terms)
+        rows.append((passage.paragraph, passage.start, passage.end, passage.line_start,
+                     passage.line_end, *heading_span))
+        sentences.append(list(passage.sentences))
+        terms.append(counts)
+    if not rows:
+        notices.append(Notice(source.rel, "skipped: no text left after removing boilerplate"))
+        return None, notices
+    return _Analysed(source, title, split.title_line, dict(document.metadata), rows, sentences, terms), notices
+
+
+def _analyse_all(root: Path, sources: Sequence[SourceFile], settings: BuildSettings,
+                 progress: Progress | None) -> Iterator[tuple[_Analysed | None, list[Notice]]]:
+    jobs = [(root, source, settings) for source in sources]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+        results: Iterable[tuple[_Analysed | None, list[Notice]]] = map(_analyse_file, jobs)
+        pool = None
+    else:
+        import multiprocessing
+
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        pool = multiprocessing.get_context(method).Pool(workers)
+        results = pool.imap(_analyse_file, jobs, chunksize=16)
+    try:
+        for done, result in enumerate(results, 1):
+            if progress:
+                progress(done, len(jobs))
+            yield result
+    finally:
+        if pool is not None:
+            pool.terminate()
+
+
+class _Builder:
+    """Collects per-passage arrays in passage order, from old generations and fresh analysis."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.np = np
+        self.vocab: list[str] = []
+        self.term_ids: dict[str, int] = {}
+        self.docs: list[dict[str, Any]] = []
+        self.parts: dict[str, list[Any]] = {k: [] for k in (
+            "rows", "sent_count", "sent_spans", "fwd_count", "fwd_term", "fwd_tf")}
+
+    def add_reused(self, old: Index, record: DocRecord, old_to_new: np.ndarray) -> None:
+        np = self.np
+        gen = old.generation
+        p0, p1 = record.first_passage, record.first_passage + record.passage_count
+        rows = np.frombuffer(gen.array("passage_rows"), dtype="<u8").reshape(-1, 7)[p0:p1]
+        sent_ptr = np.frombuffer(gen.array("sent_ptr"), dtype="<u8")
+        fwd_ptr = np.frombuffer(gen.array("fwd_ptr"), dtype="<u8")
+        spans = np.frombuffer(gen.array("sent_spans"), dtype="<u8")
+        s0, s1 = int(sent_ptr[p0]), int(sent_ptr[p1])
+        f0, f1 = int(fwd_ptr[p0]), int(fwd_ptr[p1])
+        self.parts["rows"].append(rows)
+        self.parts["sent_count"].append(np.diff(sent_ptr[p0:p1 + 1]))
+        self.parts["sent_spans"].append(spans[2 * s0:2 * s1])
+        self.parts["fwd_count"].append(np.diff(fwd_ptr[p0:p1 + 1]))
+        self.parts["fwd_term"].append(old_to_new[np.frombuffer(gen.array("fwd_term"), dtype="<u4")[f0:f1]])
+        self.parts["fwd_tf"].append(np.frombuffer(gen.array("fwd_tf"), dtype="<u4")[f0:f1])
+        self._add_doc(record.rel, record.title, record.title_line, record.metadata, record.passage_count,
+                      record.size, record.mtime_ns, record.sidecar_mtime_ns)
+
+    def add_fresh(self, doc: _Analysed) -> None:
+        np = self.np
+        ids, tfs, counts = [], [], []
+        term_ids, vocab = self.term_ids, self.vocab
+        for counter in doc.terms:
+            for term, tf in counter.items():
+                tid = term_ids.get(term)
+                if tid is None:
+                    tid = term_ids[term] = len(vocab)
+                    vocab.append(term)
+                ids.append(tid)
+                tfs.append(tf)
+            counts.append(len(counter))
+        self.parts["rows"].append(np.array(doc.rows, dtype="<u8").reshape(-1, 7))
+        self.parts["sent_count"].append(np.array([len(s) for s in doc.sentences], dtype="<u8"))
+        self.parts["sent_spans"].append(np.array([x for s in doc.sentences for span in s for x in span], dtype="<u8"))
+        self.parts["fwd_count"].append(np.array(counts, dtype="<u8"))
+        self.parts["fwd_term"].append(np.array(ids, dtype="<u4"))
+        self.parts["fwd_tf"].append(np.array(tfs, dtype="<u4"))
+        s = doc.source
+        self._add_doc(s.rel, doc.title, doc.title_line, doc.metadata, len(doc.rows),
+                      s.size, s.mtime_ns, s.sidecar_mtime_ns)
+
+    def _add_doc(self, rel: str, title: str, title_line: int | None, metadata: dict[str, str],
+                 count: int, size: int, mtime_ns: int, sidecar_mtime_ns: int) -> None:
+        first = self.docs[-1]["p0"] + self.docs[-1]["n"] if self.docs else 0
+        self.docs.append({"rel": rel, "title": title, "title_line": title_line, "meta": metadata,
+                          "p0": first, "n": count, "size": size, "mtime_ns": mtime_ns,
+                          "sidecar_mtime_ns": sidecar_mtime_ns})
+
+    def finish(self) -> tuple[dict[str, Any], dict[str, bytes]]:
+        """Derive the inverted index and BM25 weights; return (meta, encoded arrays)."""
+        np = self.np
+
+        def cat(name: str, dtype: str) -> np.ndarray:
+            parts = self.parts[name]
+            return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
+
+        rows = np.concatenate(self.parts["rows"]) if self.parts["rows"] else np.zeros((0, 7), "<u8")
+        n_passages = rows.shape[0]
+        fwd_count, fwd_term, fwd_tf = cat("fwd_count", "<u8"), cat("fwd_term", "<u4"), cat("fwd_tf", "<u4")
+        # Keep only terms still in use, numbered in sorted order (binary search at query time).
+        df = np.bincount(fwd_term, minlength=len(self.vocab)) if len(self.vocab) else np.zeros(0, "<i8")
+        used = np.flatnonzero(df > 0)
+        order = sorted(used.tolist(), key=self.vocab.__getitem__)
+        remap = np.zeros(len(self.vocab), dtype="<u4")
+        remap[order] = np.arange(len(order), dtype="<u4")
+        fwd_term = remap[fwd_term]
+        vocab = [self.vocab[i] for i in order]
+        df = df[order]
+        passage_of = np.repeat(np.arange(n_passages, dtype="<u4"), fwd_count.astype("<i8"))
+        doc_len = np.bincount(passage_of, weights=fwd_tf, minlength=n_passages)
+        avgdl = float(doc_len.sum()) / n_passages if n_passages else 0.0
+        idf = np.log(n_passages - df + 0.5) - np.log(df + 0.5)
+        average_idf = float(idf.sum()) / len(idf) if len(idf) else 0.0
+        idf[idf < 0] = EPSILON * average_idf
+        by_term = np.argsort(fwd_term, kind="stable")
+        post_passage = passage_of[by_term]
+        tf = fwd_tf[by_term].astype("<f8")
+        norm = K1 * (1 - B + B * doc_len[post_passage] / avgdl) if avgdl else np.ones_like(tf)
+        weight = idf[fwd_term[by_term]] * (tf * (K1 + 1) / (tf + norm))
+        post_ptr = np.concatenate([[0], np.cumsum(df)]).astype("<u8")
+        arrays = {
+            "passage_rows": rows.astype("<u8").ravel(),
+            "sent_ptr": np.concatenate([[0], np.cumsum(cat("sent_count", "<u8"))]).astype("<u8"),
+            "sent_spans": cat("sent_spans", "<u8"),
+            "fwd_ptr": np.concatenate([[0], np.cumsum(fwd_count)]).astype("<u8"),
+            "fwd_term": fwd_term.astype("<u4"),
+            "fwd_tf": fwd_tf,
+            "doc_len": doc_len.astype("<f8"),
+            "idf": idf.astype("<f8"),
+            "post_ptr": post_ptr,
+            "post_passage": post_passage.astype("<u4"),
+            "post_weight": weight.astype("<f8"),
+        }
+        encoded = {name: store.npy_bytes(a) for name, a in arrays.items()}
+        encoded.update(_string_table("vocab", vocab, np))
+        encoded.update(_string_table("docs", [json.dumps(d, ensure_ascii=False) for d in self.docs], np))
+        meta = {"passages": n_passages, "documents": len(self.docs), "terms": len(vocab), "avgdl": avgdl}
+        return meta, encoded
+
+
+def _string_table(name: str, values: list[str], np: Any) -> dict[str, bytes]:
+    encoded = [v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype="<u8")
+    offsets[1:] = np.cumsum([len(e) for e in encoded]) if encoded else []
+    blob = np.frombuffer(b"".join(encoded), dtype="<u1")
+    return {f"{name}.offsets": store.npy_bytes(offsets), f"{name}.blob": store.npy_bytes(blob)}
+
+
+class Index:
+    """A read-only view of one index generation, read lazily through memory maps."""
+
+    def __init__(self, generation: store.Generation, corpus_root: Path) -> None:
+        self.generation = generation
+        self.corpus_root = corpus_root
+        meta = generation.meta
+        self.passage_count: int = int(meta["passages"])
+        self.document_count: int = int(meta["documents"])
+        self.avgdl: float = float(meta["avgdl"])
+        self._vocab = generation.strings("vocab")
+        self._docs_table = generation.strings("docs")
+        self._docs: dict[int, DocRecord] = {}
+        self._texts: dict[int, str] = {}
+        self._post_ptr = generation.array("post_ptr")
+        self._post_passage = generation.array("post_passage")
+        self._post_weight = generation.array("post_weight")
+        self._idf = generation.array("idf")
+        self._rows = generation.array("passage_rows")
+        self._doc_of_passage: list[int] | None = None
+        if len(self._rows) != 7 * self.passage_count or len(self._docs_table) != self.document_count:
+            raise CorruptIndex(f"{generation.label}: table sizes disagree with meta.json")
+        if len(self._post_ptr) != len(self._vocab) + 1 or (
+                self._post_ptr[-1] != len(self._post_passage) or len(self._post_weight) != len(self._post_passage)):
+            raise CorruptIndex(f"{generation.label}: postings sizes disagree")
+
+    # --- terms -------------------------------------------------------------------------------
+    def term_id(self, term: str) -> int:
+        return self._vocab.find(term)
+
+    def term(self, term_id: int) -> str:
+        return self._vocab[term_id]
+
+    def idf(self, term_id: int) -> float:
+        return float(self._idf[term_id])
+
+    def postings(self, term_id: int) -> tuple[memoryview, memoryview]:
+        """Passage ids (ascending) and BM25 contributions of one term."""
+        start, end = self._post_ptr[term_id], self._post_ptr[term_id + 1]
+        if not start <= end <= len(self._post_passage):
+            raise CorruptIndex("postings pointers out of range")
+        return self._post_passage[start:end], self._post_weight[start:end]
+
+    def bm25(self, query_terms: Sequence[str]) -> dict[int, float]:
+        """BM25Okapi scores of every passage sharing a term with the query (others score 0).
+
+        Like rank-bm25, a term repeated in the query counts once per occurrence.
+        """
+        return self.weighted_scores([(term, 1.0) for term in query_terms])
+
+    def weighted_scores(self, weighted_terms: Sequence[tuple[str, float]]) -> dict[int, float]:
+        """Sum of `weight * BM25 contribution` over the given terms, per passage."""
+        lists = []
+        for term, weight in weighted_terms:
+            tid = self.term_id(term)
+            if tid >= 0:
+                ids, contributions = self.postings(tid)
+                lists.append((ids, contributions, weight))
+        total = sum(len(ids) for ids, _, _ in lists)
+        if total > 50_000:
+            return _accumulate_numpy(lists, self.passage_count)
+        scores: dict[int, float] = {}
+        get = scores.get
+        for ids, contributions, weight in lists:
+            if weight == 1.0:
+                for pid, value in zip(ids, contributions):
+                    scores[pid] = get(pid, 0.0) + value
+            else:
+                for pid, value in zip(ids, contributions):
+                    scores[pid] = get(pid, 0.0) + weight * value
+        if any(pid >= self.passage_count for pid in scores):
+            raise CorruptIndex("a posting names a passage that does not exist")
+        return scores
+
+    def passage_terms(self, passage_id: int) -> memoryview:
+        """The term ids of one passage (its forward-index row)."""
+        ptr = self.generation.array("fwd_ptr")
+        return self.generation.array("fwd_term")[ptr[passage_id]:ptr[passage_id + 1]]
+
+    # --- passages and documents -------------------------------------------------------------
+    def passage(self, passage_id: int) -> PassageRecord:
+        if not 0 <= passage_id < self.passage_count:
+            raise CorruptIndex(f"no passage {passage_id}")
+        paragraph, start, end, line_start, line_end, hs, he = self._rows[7 * passage_id:7 * passage_id + 7]
+        doc_id = self.doc_of_passage(passage_id)
+        sent_ptr = self.generation.array("sent_ptr")
+        spans = self.generation.array("sent_spans")
+        s0, s1 = sent_ptr[passage_id], sent_ptr[passage_id + 1]
+        sentences = tuple((spans[2 * i], spans[2 * i + 1]) for i in range(s0, s1))
+        number = passage_id - self.document(doc_id).first_passage + 1
+        return PassageRecord(passage_id, doc_id, number, paragraph, start, end, line_start, line_end,
+                             (hs, he), sentences)
+
+    def doc_of_passage(self, passage_id: int) -> int:
+        """Binary search over documents' first passages (document order = passage order)."""
+        lo, hi = 0, self.document_count - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.document(mid).first_passage <= passage_id:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def document(self, doc_id: int) -> DocRecord:
+        record = self._docs.get(doc_id)
+        if record is None:
+            try:
+                raw = json.loads(self._docs_table[doc_id])
+                record = DocRecord(doc_id, str(raw["rel"]), str(raw["title"]), raw["title_line"],
+                                   {str(k): str(v) for k, v in raw["meta"].items()}, int(raw["p0"]),
+                                   int(raw["n"]), int(raw["size"]), int(raw["mtime_ns"]),
+                                   int(raw["sidecar_mtime_ns"]))
+            except (ValueError, KeyError, TypeError, AttributeError) as err:
+                raise CorruptIndex(f"document record {doc_id} is damaged: {err}") from err
+            self._docs[doc_id] = record
+        return record
+
+    def documents(self) -> list[DocRecord]:
+        return [self.document(i) for i in range(self.document_count)]
+
+    def source_path(self, doc_id: int) -> Path:
+        """The article's file, refusing any stored path that would leave the corpus folder."""
+        rel = self.document(doc_id).rel
+        root = self.corpus_root.resolve()
+        path = (root / rel).resolve()
+        if os.path.isabs(rel) or ".." in Path(rel).parts or not path.is_relative_to(root):
+            raise CorruptIndex(f"index names a file outside the corpus: {rel!r}")
+        return path
+
+    def text(self, doc_id: int) -> str:
+        """The article's full text as decoded at index time (passage spans index into it)."""
+        text = self._texts.get(doc_id)
+        if text is None:
+            record = self.document(doc_id)
+            notices: list[Notice] = []
+            self.source_path(doc_id)
+            source = SourceFile(record.rel, record.size, record.mtime_ns, record.sidecar_mtime_ns)
+            document = read_document(self.corpus_root, source, notices)
+            text = document.text if document else ""
+            if len(self._texts) > 256:
+                self._texts.clear()
+            self._texts[doc_id] = text
+        return text
+
+    def passage_text(self, record: PassageRecord) -> str:
+        return self.text(record.doc_id)[record.start:record.end]
+
+
+def _accumulate_numpy(lists: list[tuple[memoryview, memoryview, float]], size: int) -> dict[int, float]:
+    """Same sums as the plain loop, vectorised for long postings lists (large corpora)."""
+    import numpy as np
+
+    ids = np.concatenate([np.frombuffer(i, dtype="<u4") for i, _, _ in lists])
+    values = np.concatenate([np.frombuffer(c, dtype="<f8") * w for _, c, w in lists])
+    if ids.size and int(ids.max()) >= size:
+        raise CorruptIndex("a posting names a passage that does not exist")
+    totals = np.bincount(ids, weights=values, minlength=size)
+    hit = np.flatnonzero(np.bincount(ids, minlength=size))
+    return dict(zip(hit.tolist(), totals[hit].tolist()))
+
+
+# --- opening and refreshing ------------------------------------------------------------------
+def default_index_root() -> Path:
+    """ASKIRAQ_INDEX_DIR, else the user's cache folder (XDG on Linux, Caches on macOS, LOCALAPPDATA)."""
+    override = os.environ.get("ASKIRAQ_INDEX_DIR")
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "askiraq"
+
+
+def index_dir_for(corpus_root: Path, index_root: Path) -> Path:
+    """Each corpus folder gets its own index folder, named after its absolute path."""
+    resolved = corpus_root.resolve()
+    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:16]
+    return index_root / f"{resolved.name or 'corpus'}-{digest}"
+
+
+@dataclass
+class OpenedIndex:
+    index: Index
+    scan: CorpusScan
+    index_dir: Path
+    rebuilt: bool = False
+    notices: list[Notice] = field(default_factory=list)
+
+
+def _is_fresh(generation: store.Generation, scan: CorpusScan, settings: BuildSettings) -> bool:
+    return bool(generation.meta.get("fingerprint") == scan.fingerprint
+                and generation.meta.get("settings") == settings.as_dict())
+
+
+def _try_open(index_dir: Path, corpus_root: Path, notices: list[Notice]) -> Index | None:
+    try:
+        generation = store.read_current(index_dir)
+        return Index(generation, corpus_root) if generation else None
+    except CorruptIndex as err:
+        notices.append(Notice("", f"index is damaged, rebuilding it ({err})"))
+        return None
+
+
+def open_index(corpus_root: Path, index_root: Path | None = None, *,
+               settings: BuildSettings = BuildSettings(), force: bool = False,
+               progress: Progress | None = None) -> OpenedIndex:
+    """The corpus's index, (re)built first if it is missing, stale, damaged, or `force` is set."""
+    scan = scan_corpus(corpus_root)
+    index_dir = index_dir_for(corpus_root, index_root or default_index_root())
+    notices = list(scan.notices)
+    if not force:
+        current = _try_open(index_dir, corpus_root, notices)
+        if current is not None and _is_fresh(current.generation, scan, settings):
+            return OpenedIndex(current, scan, index_dir, False, notices)
+    try:
+        with store.writer_lock(index_dir):
+            current = _try_open(index_dir, corpus_root, [])  # another process may have just built it
+            if current is not None and not force and _is_fresh(current.generation, scan, settings):
+                return OpenedIndex(current, scan, index_dir, False, notices)
+            meta, arrays = build(scan, settings, current, notices, progress)
+            store.write_generation(index_dir, meta, arrays)
+            fresh = store.read_current(index_dir)
+            if fresh is None:
+                raise IndexError_(f"index vanished while opening it: {index_dir}")
+            return OpenedIndex(Index(fresh, corpus_root), scan, index_dir, True, notices)
+    except PermissionError as err:
+        notices.append(Notice("", f"cannot write the index ({err.strerror}: {index_dir}); "
+                                  "answering from an in-memory index"))
+    except OSError as err:
+        if err.errno not in (30, 13):  # EROFS, EACCES
+            raise IndexError_(f"cannot write the index in {index_dir}: {err.strerror}",
+                              "set ASKIRAQ_INDEX_DIR to a writable folder") from err
+        notices.append(Notice("", f"cannot write the index ({err.strerror}: {index_dir}); "
+                                  "answering from an in-memory index"))
+    meta, arrays = build(scan, settings, None, notices, progress)
+    return OpenedIndex(Index(store.in_memory(meta, arrays), corpus_root), scan, index_dir, True, notices)
+
+
+def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
+          notices: list[Notice], progress: Progress | None = None) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Build index arrays for `scan`, reusing `previous` for articles whose file did not change."""
+    reusable: dict[str, DocRecord] = {}
+    old_to_new = None
+    builder = _Builder()
+    np = builder.np
+    if previous is not None and previous.generation.meta.get("settings") == settings.as_dict():
+        with contextlib.suppress(CorruptIndex):
+            reusable = {d.rel: d for d in previous.documents()}
+            old_vocab = list(previous._vocab)
+            builder.vocab = old_vocab
+            builder.term_ids = {t: i for i, t in enumerate(old_vocab)}
+            old_to_new = np.arange(len(old_vocab), dtype="<u4")
+    plan: list[SourceFile | DocRecord] = []
+    for source in scan.files:
+        old = reusable.get(source.rel)
+        same = old is not None and (old.size, old.mtime_ns, old.sidecar_mtime_ns) == (
+            source.size, source.mtime_ns, source.sidecar_mtime_ns)
+        plan.append(old if same and old is not None else source)
+    fresh_sources = [p for p in plan if isinstance(p, SourceFile)]
+    analysed = _analyse_all(scan.root, fresh_sources, settings, progress)
+    for item in plan:
+        if isinstance(item, DocRecord):
+            assert previous is not None and old_to_new is not None
+            builder.add_reused(previous, item, old_to_new)
+            continue
+        result, file_notices = next(analysed)
+        notices.extend(file_notices)
+        if result is not None:
+            builder.add_fresh(result)
+    if not builder.docs:
+        raise CorpusError(f"nothing to index in {scan.root}: no readable .txt or .md articles",
+                          "add UTF-8 .txt or .md files, or pass --corpus DIR")
+    meta, arrays = builder.finish()
+    meta.update(fingerprint=scan.fingerprint, settings=settings.as_dict(),
+                corpus=str(scan.root.resolve()), k1=K1, b=B, epsilon=EPSILON)
+    return meta, arrays
+
+
+def describe_index(corpus_root: Path, index_root: Path | None = None) -> dict[str, Any]:
+    """Where the corpus's index is and whether it is fresh, without building anything."""
+    index_dir = index_dir_for(corpus_root, index_root or default_index_root())
+    report: dict[str, Any] = {"corpus": str(corpus_root.resolve()), "index": str(index_dir)}
+    scan = scan_corpus(corpus_root)
+    report["files"] = len(scan.files)
+    try:
+        generation = store.read_current(index_dir)
+    except CorruptIndex as err:
+        report["state"] = f"damaged ({err}); rebuilt on next use"
+        return report
+    if generation is None:
+        report["state"] = "missing; built on first use"
+        return report
+    report["state"] = "fresh" if _is_fresh(generation, scan, BuildSettings()) else "stale; rebuilt on next use"
+    for key in ("documents", "passages", "terms"):
+        report[key] = generation.meta.get(key)
+    report["format_version"] = generation.meta.get("version")
+    return report

@@ -1,0 +1,394 @@
+"""Stage 5: from a question to ranked, de-duplicated passages and a short extractive answer.
+
+Order of work: parse the query syntax, analyse and expand the words, add up BM25 postings, walk
+the candidates best-first applying filters, phrases and exclusions (so filters act before the
+top-k cut), fold near-duplicate passages into one hit, decide whether the corpus answers at all,
+and pick the answer sentences.
+"""
+
+from __future__ import annotations
+
+import bisect
+import fnmatch
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from askiraq.analysis import analyze, normalize, tokenize
+from askiraq.corpus import parse_date
+from askiraq.errors import CitationError, QueryError
+from askiraq.expansions import Expansion, Thesaurus
+from askiraq.index import DocRecord, Index, PassageRecord
+from askiraq.query import ParsedQuery, parse_query
+
+MAX_QUESTION_CHARS = 2000
+DUPLICATE_JACCARD = 0.5
+MIN_COVERAGE = 0.5
+CANDIDATE_POOL = 4
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    top: int = 3
+    sources: tuple[str, ...] = ()
+    exclude_sources: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    thesaurus: Thesaurus = field(default_factory=lambda: Thesaurus(()))
+    min_coverage: float = MIN_COVERAGE
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a passage or sentence is: `path:line` text plus the pieces scripts need."""
+
+    source: str  # file path relative to the corpus folder
+    location: str  # path relative to the corpus folder's parent, with :line or :start-end
+    path: str  # absolute path of the file
+    line_start: int
+    line_end: int
+    passage_id: str
+    title: str
+    publisher: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    term: str
+    weight: float  # 1 for the question's own words, below 1 for expansions
+    contribution: float  # weight * BM25 contribution to this passage
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float
+    citation: Citation
+    text: str
+    heading: str
+    highlights: tuple[tuple[int, int], ...]  # spans in `text` of matched words
+    matches: tuple[TermMatch, ...]
+    also_in: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    text: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Answer:
+    sentences: tuple[AnswerSentence, ...]
+    conflicting: bool  # the sentences give different figures for the same thing
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    question: str
+    answer: Answer | None
+    hits: tuple[Hit, ...]
+    expansions: tuple[Expansion, ...]
+    reason: str = ""  # why there is no answer
+    undated_left_out: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class _Query:
+    parsed: ParsedQuery
+    terms: list[str]  # the question's own analysed words
+    weighted: list[tuple[str, float]]
+    expansions: list[Expansion]
+    excluded: set[str]
+    wants: str  # "number", "date", "name", "place" or ""
+
+
+_WANTS = (
+    (re.compile(r"\bhow (many|much|long|often|far|old)\b|\bwhat (number|percentage|amount)\b", re.I), "number"),
+    (re.compile(r"\bwhen\b|\bwhat (year|date|day|month)\b", re.I), "date"),
+    (re.compile(r"\bwho(m|se)?\b|\bwhich (group|person|official|leader|camp|party|organi[sz]ation)\b", re.I), "name"),
+    (re.compile(r"\bwhere\b", re.I), "place"),
+)
+_NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"dozens?|hundreds?|thousands?|millions?|billions?)\b", re.I)
+_DATE = re.compile(r"\b(1[89]|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d|"
+                   r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-)?[A-Z][a-z]+)+")
+
+
+def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
+    """Answer one question from the index. QueryError for a question that cannot be searched."""
+    warnings: list[str] = []
+    if not question.strip():
+        raise QueryError("the question is empty", "ask something, e.g. askiraq \"who leads Iraq?\"")
+    if len(question) > MAX_QUESTION_CHARS:
+        warnings.append(f"question cut to its first {MAX_QUESTION_CHARS} characters")
+        question = question[:MAX_QUESTION_CHARS]
+    query = _prepare(question, options.thesaurus)
+    allowed_docs, undated = _allowed_documents(index, options)
+    if not query.terms and not query.parsed.phrases:
+        return SearchResult(question, None, (), (), "the question has no searchable words",
+                            undated, tuple(warnings))
+    scores = index.weighted_scores(query.weighted)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    hits = _select_hits(index, query, ranked, allowed_docs, options.top)
+    if not hits:
+        reason = "nothing in the corpus matches the question"
+        return SearchResult(question, None, (), tuple(query.expansions), reason, undated, tuple(warnings))
+    coverage = _coverage(index, query, hits[0][0])
+    if coverage < options.min_coverage and not query.parsed.phrases:
+        reason = f"the corpus does not answer this (best passage covers {coverage:.0%} of the question)"
+        return SearchResult(question, None, (), tuple(query.expansions), reason, undated, tuple(warnings))
+    results = tuple(_hit(index, query, rank, record, score, dups)
+                    for rank, (record, score, dups) in enumerate(hits, 1))
+    answer = _answer(index, query, hits)
+    return SearchResult(question, answer, results, tuple(query.expansions), "", undated, tuple(warnings))
+
+
+def _prepare(question: str, thesaurus: Thesaurus) -> _Query:
+    parsed = parse_query(question)
+    if not parsed.has_positive_part and (parsed.excluded_words or parsed.excluded_phrases):
+        raise QueryError("the question has only exclusions (-word)",
+                         "add words to search for, e.g. askiraq \"attacks -Hezbollah\"")
+    terms = analyze(parsed.text)
+    expansions = thesaurus.expand(terms)
+    weighted = [(t, 1.0) for t in terms] + [(e.term, e.weight) for e in expansions]
+    excluded = {t for word in parsed.excluded_words for t in analyze(word)}
+    wants = next((kind for pattern, kind in _WANTS if pattern.search(question)), "")
+    return _Query(parsed, terms, weighted, expansions, excluded, wants)
+
+
+def _allowed_documents(index: Index, options: SearchOptions) -> tuple[set[int] | None, int]:
+    """Documents passing --source/--exclude-source/--since/--until (None: all), and undated count."""
+    if not (options.sources or options.exclude_sources or options.since or options.until):
+        return None, 0
+    allowed: set[int] = set()
+    undated = 0
+    for doc in index.documents():
+        name = doc.rel
+        base = os.path.basename(name)
+        if options.sources and not any(fnmatch.fnmatchcase(base, p) or fnmatch.fnmatchcase(name, p)
+                                       for p in options.sources):
+            continue
+        if any(fnmatch.fnmatchcase(base, p) or fnmatch.fnmatchcase(name, p) for p in options.exclude_sources):
+            continue
+        if options.since or options.until:
+            when = parse_date(doc.metadata.get("date", ""))
+            if when is None:
+                undated += 1
+                continue
+            if (options.since and when < options.since) or (options.until and when > options.until):
+                continue
+        allowed.add(doc.doc_id)
+    return allowed, undated
+
+
+def _phrase_terms(phrase: str) -> list[str]:
+    return [t.term for t in tokenize(phrase)]
+
+
+def _contains_phrase(text: str, phrase_terms: list[str]) -> bool:
+    terms = [t.term for t in tokenize(text)]
+    n = len(phrase_terms)
+    return n > 0 and any(terms[i:i + n] == phrase_terms for i in range(len(terms) - n + 1))
+
+
+def _select_hits(index: Index, query: _Query, ranked: list[tuple[int, float]],
+                 allowed_docs: set[int] | None, top: int) -> list[tuple[PassageRecord, float, list[PassageRecord]]]:
+    """Best-first walk: filters, phrases, exclusions, then fold near-duplicates into kept hits."""
+    phrases = [_phrase_terms(p) for p in query.parsed.phrases]
+    excluded_phrases = [_phrase_terms(p) for p in query.parsed.excluded_phrases]
+    excluded_ids = {tid for t in query.excluded if (tid := index.term_id(t)) >= 0}
+    kept: list[tuple[PassageRecord, float, list[PassageRecord]]] = []
+    kept_terms: list[set[int]] = []
+    looked = 0
+    for pid, score in ranked:
+        if score <= 0:
+            break
+        record = index.passage(pid)
+        if allowed_docs is not None and record.doc_id not in allowed_docs:
+            continue
+        terms = set(index.passage_terms(pid))
+        if excluded_ids & terms:
+            continue
+        if phrases or excluded_phrases:
+            text = index.passage_text(record)
+            if not all(_contains_phrase(text, p) for p in phrases):
+                continue
+            if any(_contains_phrase(text, p) for p in excluded_phrases):
+                continue
+        duplicate_of = next((i for i, other in enumerate(kept_terms)
+                             if _jaccard(terms, other) >= DUPLICATE_JACCARD), None)
+        if duplicate_of is not None:
+            kept[duplicate_of][2].append(record)
+        elif len(kept) < top:
+            kept.append((record, score, []))
+            kept_terms.append(terms)
+        looked += 1
+        if len(kept) == top and looked >= top * CANDIDATE_POOL:
+            break  # look a little past the cut only to cite duplicates of the hits kept
+    return kept
+
+
+def _jaccard(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _coverage(index: Index, query: _Query, record: PassageRecord) -> float:
+    """Share of the question's idf mass found in a passage (a word counts if it or an expansion is there)."""
+    present = {index.term(t) for t in index.passage_terms(record.passage_id)}
+    by_trigger: dict[str, set[str]] = {}
+    for e in query.expansions:
+        for term in analyze(e.trigger):
+            by_trigger.setdefault(term, set()).add(e.term)
+    total = found = 0.0
+    for term in set(query.terms):
+        tid = index.term_id(term)
+        weight = index.idf(tid) if tid >= 0 else _max_idf(index)
+        weight = max(weight, 0.05)
+        total += weight
+        if term in present or by_trigger.get(term, set()) & present:
+            found += weight
+    return found / total if total else 0.0
+
+
+def _max_idf(index: Index) -> float:
+    import math
+
+    n = index.passage_count
+    return math.log(n + 0.5) - math.log(1.5)
+
+
+def _citation(index: Index, doc: DocRecord, number: int, line_start: int, line_end: int) -> Citation:
+    root = index.corpus_root
+    path = index.source_path(doc.doc_id)
+    try:
+        shown = (root.resolve().name + "/" + doc.rel) if root.resolve().parent != root.resolve() else doc.rel
+    except OSError:
+        shown = doc.rel
+    lines = f"{line_start}" if line_start == line_end else f"{line_start}-{line_end}"
+    return Citation(doc.rel, f"{shown}:{lines}", str(path), line_start, line_end, f"{doc.rel}#{number}",
+                    doc.title, doc.metadata.get("publisher", ""), doc.metadata.get("date", ""))
+
+
+def passage_citation(index: Index, record: PassageRecord) -> Citation:
+    return _citation(index, index.document(record.doc_id), record.number, record.line_start, record.line_end)
+
+
+def find_passage(index: Index, citation: str) -> PassageRecord:
+    """The passage a citation names: a passage id `file#n`, or `path:line` / `path:start-end`."""
+    spec = citation.strip()
+    id_match = re.fullmatch(r"(.+)#(\d+)", spec)
+    line_match = re.fullmatch(r"(.+?):(\d+)(?:-(\d+))?", spec)
+    name = (id_match or line_match).group(1) if (id_match or line_match) else spec
+    root = index.corpus_root.resolve()
+    for doc in index.documents():
+        aliases = {doc.rel, f"{root.name}/{doc.rel}", str(root / doc.rel)}
+        if name not in aliases and os.path.abspath(name) != str(root / doc.rel):
+            continue
+        if id_match and 1 <= int(id_match.group(2)) <= doc.passage_count:
+            return index.passage(doc.first_passage + int(id_match.group(2)) - 1)
+        if line_match:
+            line = int(line_match.group(2))
+            for pid in range(doc.first_passage, doc.first_passage + doc.passage_count):
+                record = index.passage(pid)
+                if record.line_start <= line <= record.line_end:
+                    return record
+        raise CitationError(f"no passage at {citation!r} in {doc.rel}",
+                            "use a citation printed by askiraq ask, e.g. file.txt:7 or file.txt#2")
+    raise CitationError(f"no indexed article matches {name!r}",
+                        "list the articles with askiraq sources")
+
+
+def _hit(index: Index, query: _Query, rank: int, record: PassageRecord, score: float,
+         duplicates: list[PassageRecord]) -> Hit:
+    text = index.passage_text(record)
+    doc_text = index.text(record.doc_id)
+    heading = doc_text[record.heading[0]:record.heading[1]] if record.heading[1] else ""
+    wanted = {t for t, _ in query.weighted}
+    highlights = tuple((t.start, t.end) for t in tokenize(text) if not t.stop and t.term in wanted)
+    matches = []
+    for term, weight in query.weighted:
+        tid = index.term_id(term)
+        if tid < 0:
+            continue
+        ids, contributions = index.postings(tid)
+        at = bisect.bisect_left(ids, record.passage_id)
+        if at < len(ids) and ids[at] == record.passage_id:
+            matches.append(TermMatch(term, weight, weight * contributions[at]))
+    also = tuple(passage_citation(index, d) for d in duplicates)
+    return Hit(rank, score, passage_citation(index, record), text, heading, highlights, tuple(matches), also)
+
+
+def _sentences(index: Index, hits: list[tuple[PassageRecord, float, list[PassageRecord]]]) -> Iterator[tuple[int, str, Citation]]:
+    for rank, (record, _score, _dups) in enumerate(hits):
+        text = index.text(record.doc_id)
+        doc = index.document(record.doc_id)
+        for start, end in record.sentences:
+            line = text.count("\n", 0, start) + 1
+            last = line + text.count("\n", start, end)
+            yield rank, text[start:end], _citation(index, doc, record.number, line, last)
+
+
+def _answer(index: Index, query: _Query, hits: list[tuple[PassageRecord, float, list[PassageRecord]]]) -> Answer | None:
+    """Best one or two sentences of the top passages; every differing figure when they disagree."""
+    weights = {t: w for t, w in query.weighted}
+    idf = {t: max(index.idf(tid), 0.1) if (tid := index.term_id(t)) >= 0 else 0.0 for t in weights}
+    question_numbers = set(_NUMBER.findall(query.parsed.text))
+    scored = []
+    for rank, sentence, citation in _sentences(index, hits):
+        terms = set(analyze(sentence))
+        score = sum(idf[t] * w for t, w in weights.items() if t in terms)
+        score *= 1.0 - 0.1 * rank
+        if query.wants and _has_wanted(sentence, query.wants, question_numbers):
+            score *= 1.5
+        if len(sentence.split()) < 6 or not re.search(r"[.!?\"”’)]$", sentence.strip()):
+            score *= 0.6
+        scored.append((score, rank, sentence, citation))
+    scored = [s for s in scored if s[0] > 0]
+    if not scored:
+        return None
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    best = scored[0]
+    if query.wants == "number":
+        figures = _figures(scored, best[0])
+        if len(figures) > 1:
+            return Answer(tuple(AnswerSentence(s, c) for s, c in figures), True)
+    chosen = [best]
+    for candidate in scored[1:]:
+        if candidate[0] >= 0.75 * best[0] and candidate[3].source != best[3].source and (
+                _jaccard(set(analyze(candidate[2])), set(analyze(best[2]))) < DUPLICATE_JACCARD):
+            chosen.append(candidate)
+            break
+    return Answer(tuple(AnswerSentence(s[2], s[3]) for s in chosen), False)
+
+
+def _has_wanted(sentence: str, wants: str, question_numbers: set[str]) -> bool:
+    if wants == "number":
+        return any(n for n in _NUMBER.findall(sentence) if n not in question_numbers)
+    if wants == "date":
+        return bool(_DATE.search(sentence))
+    return bool(_NAME.search(sentence))
+
+
+def _figures(scored: list[tuple[float, int, str, Citation]], best: float) -> list[tuple[str, Citation]]:
+    """Sentences with distinct figures among the strong candidates (one per figure)."""
+    seen: dict[str, tuple[str, Citation]] = {}
+    for score, _rank, sentence, citation in scored:
+        if score < 0.5 * best:
+            break
+        numbers = [n for n in re.findall(r"\d[\d,]*", sentence)]
+        for number in numbers[:1]:
+            key = number.replace(",", "")
+            if key not in seen:
+                seen[key] = (sentence, citation)
+    return list(seen.values())[:3]
+

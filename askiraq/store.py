@@ -1,0 +1,301 @@
+"""The on-disk index format: `.npy` arrays and one `meta.json`, in atomically swapped generations.
+
+Layout of an index folder (one per corpus):
+
+    CURRENT            name of the live generation (replaced atomically)
+    lock               flock()ed by the one process allowed to write
+    gen-<id>/meta.json format version, corpus fingerprint, sizes and CRC-32 of every array
+    gen-<id>/*.npy     little-endian NumPy arrays, read through mmap without importing NumPy
+
+Readers open CURRENT, then the generation it names; a writer builds a new generation in a
+temporary folder, fsyncs it, renames it into place and only then replaces CURRENT. A reader
+therefore sees the old index or the new one, never a mix, and a writer killed at any moment
+leaves the previous index untouched. Nothing here unpickles: headers are parsed by a regular
+expression and data is only ever viewed as numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import mmap
+import os
+import re
+import shutil
+import sys
+import uuid
+import zlib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from askiraq.errors import CorruptIndex
+
+FORMAT_VERSION = 1
+FORMAT_NAME = "askiraq-index"
+VERIFY_ALL_BELOW_BYTES = 64 * 1024 * 1024
+
+_NPY_MAGIC = b"\x93NUMPY"
+_NPY_HEADER = re.compile(
+    rb"\{'descr': '<(?P<kind>[uif])(?P<size>[1248])', 'fortran_order': False, 'shape': \((?P<n>\d+),?\), \}"
+)
+_MEMORYVIEW_FORMAT = {("u", 1): "B", ("u", 4): "I", ("u", 8): "Q", ("i", 4): "i", ("i", 8): "q",
+                      ("f", 4): "f", ("f", 8): "d"}
+
+
+class ArrayLike(Protocol):
+    """What the writer needs from a NumPy array (kept abstract so this module never imports NumPy)."""
+
+    dtype: Any
+    shape: tuple[int, ...]
+
+    def tobytes(self) -> bytes: ...
+
+
+def npy_bytes(array: ArrayLike) -> bytes:
+    """Serialise a 1-D little-endian array in the `.npy` v1.0 format (what `numpy.save` writes)."""
+    kind, size = array.dtype.kind, array.dtype.itemsize
+    if sys.byteorder != "little" or (kind, size) not in _MEMORYVIEW_FORMAT or len(array.shape) != 1:
+        raise ValueError(f"unsupported array for the index: {array.dtype} {array.shape}")
+    header = f"{{'descr': '<{kind}{size}', 'fortran_order': False, 'shape': ({array.shape[0]},), }}"
+    padded = header.encode("latin-1")
+    padded += b" " * (63 - (len(padded) + 10) % 64) + b"\n"
+    return _NPY_MAGIC + b"\x01\x00" + len(padded).to_bytes(2, "little") + padded + array.tobytes()
+
+
+def npy_view(name: str, buffer: Any) -> memoryview:
+    """A typed, zero-copy view of the data in `.npy` bytes; CorruptIndex on any inconsistency."""
+    raw = memoryview(buffer)
+    if bytes(raw[:6]) != _NPY_MAGIC or bytes(raw[6:8]) != b"\x01\x00":
+        raise CorruptIndex(f"{name}: not a version 1.0 .npy array")
+    header_len = int.from_bytes(raw[8:10], "little")
+    match = _NPY_HEADER.match(bytes(raw[10:10 + header_len]))
+    if not match:
+        raise CorruptIndex(f"{name}: unexpected .npy header")
+    kind, size, count = match.group("kind").decode(), int(match.group("size")), int(match.group("n"))
+    start = 10 + header_len
+    if len(raw) != start + count * size:
+        raise CorruptIndex(f"{name}: {len(raw) - start} data bytes for {count} items of {size}")
+    return raw[start:].cast(_MEMORYVIEW_FORMAT[(kind, size)])
+
+
+def _fsync_write(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class Generation:
+    """One complete, immutable index: named `.npy` arrays plus the metadata that describes them."""
+
+    def __init__(self, meta: dict[str, Any], buffers: Mapping[str, Any], label: str) -> None:
+        self.meta = meta
+        self.label = label
+        self._buffers = buffers
+        self._views: dict[str, memoryview] = {}
+
+    def array(self, name: str) -> memoryview:
+        view = self._views.get(name)
+        if view is None:
+            try:
+                buffer = self._buffers[name]
+            except (KeyError, OSError) as err:
+                raise CorruptIndex(f"{self.label}: array {name} missing ({err})") from err
+            view = self._views[name] = npy_view(name, buffer)
+        return view
+
+    def strings(self, name: str) -> StringTable:
+        return StringTable(self.array(name + ".offsets"), self.array(name + ".blob"))
+
+
+class StringTable:
+    """A list of strings stored as one UTF-8 blob and n+1 offsets: random access without loading."""
+
+    def __init__(self, offsets: memoryview, blob: memoryview) -> None:
+        self._offsets = offsets
+        self._blob = blob
+        if len(offsets) == 0 or offsets[-1] > len(blob):
+            raise CorruptIndex("string table offsets point past its data")
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, i: int) -> str:
+        start, end = self._offsets[i], self._offsets[i + 1]
+        if not 0 <= start <= end <= len(self._blob):
+            raise CorruptIndex("string table offsets out of order")
+        try:
+            return bytes(self._blob[start:end]).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise CorruptIndex(f"string table holds invalid UTF-8: {err}") from err
+
+    def find(self, key: str) -> int:
+        """Index of `key` in a table sorted by UTF-8 bytes, or -1 (binary search, O(log n) reads)."""
+        target = key.encode("utf-8")
+        lo, hi = 0, len(self)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            value = bytes(self._blob[self._offsets[mid]:self._offsets[mid + 1]])
+            if value < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(self) and bytes(self._blob[self._offsets[lo]:self._offsets[lo + 1]]) == target:
+            return lo
+        return -1
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[i] for i in range(len(self)))
+
+
+class _MappedFiles(Mapping[str, Any]):
+    """Arrays of a generation folder, each memory-mapped on first use."""
+
+    def __init__(self, folder: Path, names: list[str]) -> None:
+        self._folder = folder
+        self._names = names
+        self._maps: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._maps:
+            with (self._folder / f"{name}.npy").open("rb") as handle:
+                self._maps[name] = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        return self._maps[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+def _check_meta(meta: Any, label: str) -> dict[str, Any]:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
+        raise CorruptIndex(f"{label}: not an askiraq index")
+    if meta.get("version") != FORMAT_VERSION:
+        raise CorruptIndex(f"{label}: index format version {meta.get('version')}, expected {FORMAT_VERSION}")
+    if not isinstance(meta.get("arrays"), dict):
+        raise CorruptIndex(f"{label}: index metadata lists no arrays")
+    return meta
+
+
+def verify(generation: Generation, *, full: bool) -> None:
+    """Check every array's size, and (if `full` or the index is small) its CRC-32."""
+    arrays: dict[str, Any] = generation.meta["arrays"]
+    total = sum(int(info.get("bytes", 0)) for info in arrays.values())
+    check_crc = full or total <= VERIFY_ALL_BELOW_BYTES
+    for name, info in arrays.items():
+        buffer = generation._buffers[name] if name in generation._buffers else None
+        if buffer is None:
+            raise CorruptIndex(f"{generation.label}: array {name} missing")
+        if len(buffer) != info.get("bytes"):
+            raise CorruptIndex(f"{generation.label}: {name} has {len(buffer)} bytes, expected {info.get('bytes')}")
+        if check_crc and zlib.crc32(buffer) != info.get("crc32"):
+            raise CorruptIndex(f"{generation.label}: {name} fails its checksum")
+
+
+def in_memory(meta: dict[str, Any], arrays: Mapping[str, bytes]) -> Generation:
+    """A generation that lives only in this process (used when the index folder is read-only)."""
+    return Generation(_with_array_info(meta, arrays), dict(arrays), "in-memory index")
+
+
+def _with_array_info(meta: dict[str, Any], arrays: Mapping[str, bytes]) -> dict[str, Any]:
+    info = {name: {"bytes": len(data), "crc32": zlib.crc32(data)} for name, data in arrays.items()}
+    return {"format": FORMAT_NAME, "version": FORMAT_VERSION, **meta, "arrays": info}
+
+
+def read_current(index_dir: Path) -> Generation | None:
+    """The live generation, or None when there is none yet. CorruptIndex when it fails a check."""
+    for _attempt in range(5):
+        try:
+            name = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as err:
+            raise CorruptIndex(f"{index_dir}: unreadable CURRENT ({err})") from err
+        if not re.fullmatch(r"gen-[0-9a-f]{32}", name):
+            raise CorruptIndex(f"{index_dir}: CURRENT names no generation")
+        folder = index_dir / name
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            continue  # a writer replaced this generation while we looked: read CURRENT again
+        except (OSError, ValueError) as err:
+            raise CorruptIndex(f"{folder}: unreadable meta.json ({err})") from err
+        meta = _check_meta(meta, str(folder))
+        files = _MappedFiles(folder, list(meta["arrays"]))
+        try:
+            generation = Generation(meta, files, str(folder))
+            verify(generation, full=False)
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            raise CorruptIndex(f"{folder}: {err}") from err
+        return generation
+    return None
+
+
+def write_generation(index_dir: Path, meta: dict[str, Any], arrays: Mapping[str, bytes]) -> None:
+    """Write a new generation and make it current atomically; then remove the older ones.
+
+    The caller holds the writer lock. Raises OSError when the folder cannot be written.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True)
+    full_meta = _with_array_info(meta, arrays)
+    tmp = index_dir / f"tmp-{uuid.uuid4().hex}"
+    tmp.mkdir()
+    try:
+        for name, data in arrays.items():
+            _fsync_write(tmp / f"{name}.npy", data)
+        _fsync_write(tmp / "meta.json", json.dumps(full_meta, indent=1).encode())
+        _fsync_dir(tmp)
+        name = f"gen-{uuid.uuid4().hex}"
+        tmp.rename(index_dir / name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    pointer = index_dir / f"CURRENT.{uuid.uuid4().hex}.tmp"
+    _fsync_write(pointer, name.encode())
+    pointer.replace(index_dir / "CURRENT")
+    _fsync_dir(index_dir)
+    remove_stale(index_dir, keep=name)
+
+
+def remove_stale(index_dir: Path, keep: str) -> None:
+    """Delete generations and temporary files other than `keep` (left by older or killed writers)."""
+    for entry in index_dir.iterdir():
+        if entry.name != keep and entry.name.startswith(("gen-", "tmp-", "CURRENT.")):
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+
+
+@contextlib.contextmanager
+def writer_lock(index_dir: Path) -> Iterator[None]:
+    """Hold an exclusive flock on `index_dir/lock` (waits for another writer to finish)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; atomic renames still keep readers safe
+        yield
+        return
+    with (index_dir / "lock").open("a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
