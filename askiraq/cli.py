@@ -6,7 +6,6 @@ Exit codes: 0 an answer was found (or the command did its job), 1 the corpus has
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
@@ -37,7 +36,7 @@ class CliError(click.ClickException):
 
     def __init__(self, error: AskiraqError) -> None:
         super().__init__(error.message + (f" (hint: {error.hint})" if error.hint else ""))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
         click.echo(f"askiraq: error: {self.format_message()}", err=True)

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from askiraq import store
 from askiraq.analysis import analyze
@@ -109,7 +109,9 @@ def _analyse_file(job: tuple[Path, SourceFile, BuildSettings]) -> tuple[_Analyse
                            sentences_per_passage=settings.sentences_per_passage)
     title = document.metadata.get("title") or split.title
     title_terms = analyze(title) * settings.title_weight
-    rows, sentences, terms = [], [], []
+    rows: list[tuple[int, ...]] = []
+    sentences: list[list[tuple[int, int]]] = []
+    terms: list[Counter[str]] = []
     heading_terms: dict[str, list[str]] = {}
     for passage in split.passages:
         heading_span = (0, 0)
@@ -220,7 +222,7 @@ class _Builder:
         """Derive the inverted index and BM25 weights; return (meta, encoded arrays)."""
         np = self.np
 
-        def cat(name: str, dtype: str) -> np.ndarray:
+        def cat(name: str, dtype: str) -> Any:
             parts = self.parts[name]
             return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
@@ -542,8 +544,7 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
     analysed = _analyse_all(scan.root, fresh_sources, settings, progress)
     for item in plan:
         if isinstance(item, DocRecord):
-            assert previous is not None and old_to_new is not None
-            builder.add_reused(previous, item, old_to_new)
+            builder.add_reused(cast(Index, previous), item, old_to_new)
             continue
         result, file_notices = next(analysed)
         notices.extend(file_notices)

@@ -12,11 +12,12 @@ import bisect
 import fnmatch
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 
-from askiraq.analysis import analyze, normalize, tokenize
+from askiraq.analysis import analyze, tokenize
 from askiraq.corpus import parse_date
 from askiraq.errors import CitationError, QueryError
 from askiraq.expansions import Expansion, Thesaurus
@@ -238,7 +239,7 @@ def _select_hits(index: Index, query: _Query, ranked: list[tuple[int, float]],
     return kept
 
 
-def _jaccard(a: set[int], b: set[int]) -> float:
+def _jaccard(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
@@ -288,7 +289,8 @@ def find_passage(index: Index, citation: str) -> PassageRecord:
     spec = citation.strip()
     id_match = re.fullmatch(r"(.+)#(\d+)", spec)
     line_match = re.fullmatch(r"(.+?):(\d+)(?:-(\d+))?", spec)
-    name = (id_match or line_match).group(1) if (id_match or line_match) else spec
+    matched = id_match or line_match
+    name = matched.group(1) if matched else spec
     root = index.corpus_root.resolve()
     for doc in index.documents():
         aliases = {doc.rel, f"{root.name}/{doc.rel}", str(root / doc.rel)}

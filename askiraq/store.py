@@ -39,7 +39,7 @@ _NPY_MAGIC = b"\x93NUMPY"
 _NPY_HEADER = re.compile(
     rb"\{'descr': '<(?P<kind>[uif])(?P<size>[1248])', 'fortran_order': False, 'shape': \((?P<n>\d+),?\), \}"
 )
-_MEMORYVIEW_FORMAT = {("u", 1): "B", ("u", 4): "I", ("u", 8): "Q", ("i", 4): "i", ("i", 8): "q",
+_MEMORYVIEW_FORMAT: dict[tuple[str, int], Any] = {("u", 1): "B", ("u", 4): "I", ("u", 8): "Q", ("i", 4): "i", ("i", 8): "q",
                       ("f", 4): "f", ("f", 8): "d"}
 
 
