@@ -102,4 +102,4 @@ def load_thesaurus(extra: Path | None = None, *, enabled: bool = True) -> Thesau
             raise QueryError(f"cannot read expansions file {extra}: {err}",
                              "check the path given by --expansions or ASKIRAQ_EXPANSIONS") from err
         rules = rules + parse_rules(text, str(extra))
-    return Thesaurus(rules)
+    return Thesaurus(rules, EXPANSION_WEIGHT)

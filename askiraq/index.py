@@ -43,9 +43,9 @@ Progress = Callable[[int, int], None]
 class BuildSettings:
     """What the index is built with; a change forces a rebuild."""
 
-    sentences_per_passage: int = 3
+    sentences_per_passage: int = 2
     heading_weight: int = 1
-    title_weight: int = 1
+    title_weight: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {"analysis": ANALYSIS_VERSION, "sentences_per_passage": self.sentences_per_passage,
@@ -108,7 +108,9 @@ def _analyse_file(job: tuple[Path, SourceFile, BuildSettings]) -> tuple[_Analyse
     split = split_document(document.text, document.body_start,
                            sentences_per_passage=settings.sentences_per_passage)
     title = document.metadata.get("title") or split.title
-    title_terms = analyze(title) * settings.title_weight
+    # Only a real headline is a field worth indexing; a stand-in repeats the first passage.
+    headline = document.metadata.get("title") or (split.title if split.title_line else "")
+    title_terms = analyze(headline) * settings.title_weight
     rows: list[tuple[int, ...]] = []
     sentences: list[list[tuple[int, int]]] = []
     terms: list[Counter[str]] = []
@@ -297,7 +299,7 @@ class Index:
         self._post_weight = generation.array("post_weight")
         self._idf = generation.array("idf")
         self._rows = generation.array("passage_rows")
-        self._doc_of_passage: list[int] | None = None
+        self.memo: dict[Any, Any] = {}  # per-process caches of later stages (sentence terms)
         if len(self._rows) != 7 * self.passage_count or len(self._docs_table) != self.document_count:
             raise CorruptIndex(f"{generation.label}: table sizes disagree with meta.json")
         if len(self._post_ptr) != len(self._vocab) + 1 or (

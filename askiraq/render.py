@@ -68,7 +68,7 @@ def to_json(result: SearchResult, query_id: str | None = None) -> dict[str, Any]
         "answer": answer,
         "no_answer_reason": result.reason or None,
         "results": [{
-            "rank": h.rank, "score": round(h.score, 6), **_citation_json(h.citation),
+            "rank": h.rank, "score": round(h.score, 6), "bm25": round(h.bm25, 6), **_citation_json(h.citation),
             "heading": h.heading or None, "text": h.text,
             "also_in": [_citation_json(c) for c in h.also_in],
             "matched_terms": [{"term": m.term, "weight": m.weight, "contribution": round(m.contribution, 6)}

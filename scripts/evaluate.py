@@ -4,8 +4,9 @@ accuracy and unanswerable accuracy. Every change to splitting, analysis or ranki
     python scripts/evaluate.py [--questions tests/data/questions-dev.jsonl] [--corpus corpus]
                                [--output eval-results.json]
 
-A passage is correct when its source is one of the question's evidence files and its text
-contains one of the `answer_terms` (case-insensitive, typographic quotes folded).
+A passage is correct when its text contains one of the `answer_terms` (case-insensitive,
+typographic quotes folded) and it cites one of the question's evidence files (its own source or
+a near-duplicate shown as "also in").
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def judge(question: dict[str, Any], result: SearchResult) -> dict[str, float]:
         return {"no_answer_ok": float(result.answer is None)}
     sources = {e["source"] for e in question["evidence"]}
     terms = question["answer_terms"]
-    ranks = [h.rank for h in result.hits if h.citation.source in sources and _contains_term(h.text, terms)]
+    # A hit cites its own source and the near-duplicates folded into it ("also in").
+    ranks = [h.rank for h in result.hits
+             if {c.source for c in (h.citation, *h.also_in)} & sources and _contains_term(h.text, terms)]
     first = min(ranks) if ranks else None
     return {
         "answer@1": float(first == 1),
