@@ -32,13 +32,13 @@ DUPLICATE_JACCARD = 0.3
 MIN_COVERAGE = 0.42  # between the best unanswerable (0.39) and worst answerable (0.44) dev questions
 CANDIDATE_POOL = 4
 RERANK_POOL = 20
-RERANK_WEIGHT = 1.0
+RERANK_WEIGHT = 3.0
 WANTED_MISSING = 0.8  # a sentence without the kind of thing asked for (count, date, name)
 WANTED_MISSING = 0.6  # a sentence without the kind of thing asked for (count, date, name)
 WANTED_MISSING = 0.4  # a sentence without the kind of thing asked for (count, date, name)
 ANSWER_FROM = 3
 SECOND_SENTENCE = 0.75
-FIGURE_MIN_SCORE = 0.5
+FIGURE_MIN_SCORE = 0.7
 
 
 @dataclass(frozen=True)

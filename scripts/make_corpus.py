@@ -297,7 +297,7 @@ def _fit_headline(vocab: Vocab, ids: IntArray, target: int) -> IntArray:
     keep = int(np.searchsorted(total, target, side="left")) + 1
     while total[keep - 1] > 12:
         keep -= 1
-    out = ids[:keep].copy()
+    out: IntArray = ids[:keep].copy()
     if vocab.category[out[-1]] in (CAT_ABBREV, CAT_FUNCTION):  # both one-word in headlines
         out[-1] = len(FUNCTION_WORDS) + int(out[-1]) % 200
     return out
