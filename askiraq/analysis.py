@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import NamedTuple
 
-import snowballstemmer
+import Stemmer
 
 COUNTRY_TERM = "usa"
 
@@ -22,7 +22,7 @@ _WORD = re.compile(
     r"(?P<country>\bU\.\s?S\.(?:\s?A\.)?|\bUSA?\b|\b[Uu]nited\s+[Ss]tates\b)"
     r"|(?P<word>[^\W_](?:[^\W_]|(?<=\d)[.,](?=\d)|'(?=[^\W_]))*)"
 )
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER = Stemmer.Stemmer("english")
 _STEMS: dict[str, str] = {}
 
 
@@ -40,7 +40,7 @@ def normalize(text: str) -> str:
 
 @cache
 def stopwords() -> frozenset[str]:
-    text = (files("askiraq") / "data" / "stopwords.txt").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "data" / "stopwords.txt").read_text(encoding="utf-8")
     return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().lower()))
 
 

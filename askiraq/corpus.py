@@ -5,18 +5,19 @@ files, broken links. Each problem becomes a `Notice` and the file is skipped; no
 except a corpus folder that does not exist.
 """
 
-from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
 import re
 import stat
+import zlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from datetime import date
 
 from askiraq.errors import CorpusError
 
@@ -25,13 +26,12 @@ SIDECAR_SUFFIX = ".meta.json"
 METADATA_KEYS = ("title", "date", "publisher", "url", "author")
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
-_BACKUP_FILE = re.compile(r"^(\.#.*|#.*#|.*~|.*\.sw[a-p]|.*\.tmp|.*\.bak)$")
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-_META_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak")
+_FRONT_MATTER = r"(?sm)\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)"
+_META_LINE = r"^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$"
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(NamedTuple):
     """A problem with one file that did not stop the run."""
 
     path: str
@@ -41,8 +41,7 @@ class Notice:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """One article file as found on disk (no content read yet)."""
 
     rel: str  # POSIX path relative to the corpus root
@@ -51,8 +50,7 @@ class SourceFile:
     sidecar_mtime_ns: int  # 0 when there is no NAME.meta.json beside it
 
 
-@dataclass(frozen=True)
-class CorpusScan:
+class CorpusScan(NamedTuple):
     root: Path
     files: tuple[SourceFile, ...]
     notices: tuple[Notice, ...]
@@ -60,20 +58,23 @@ class CorpusScan:
     @property
     def fingerprint(self) -> str:
         """Changes whenever a file is added, removed, edited or its sidecar changes."""
-        digest = hashlib.sha256()
-        for f in self.files:
-            digest.update(f"{f.rel}\0{f.size}\0{f.mtime_ns}\0{f.sidecar_mtime_ns}\n".encode())
-        return digest.hexdigest()
+        manifest = "".join(f"{f.rel}\0{f.size}\0{f.mtime_ns}\0{f.sidecar_mtime_ns}\n" for f in self.files)
+        return content_key(manifest)
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """One decoded article. `text` is the file's text exactly; content starts at `body_start`."""
 
     rel: str
     text: str
     body_start: int
-    metadata: Mapping[str, str] = field(default_factory=dict)
+    metadata: Mapping[str, str]
+
+
+def content_key(text: str) -> str:
+    """A 64-bit key that changes with `text` (change detection, not security; zlib imports fast)."""
+    data = text.encode("utf-8", "surrogatepass")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
 
 
 def default_corpus() -> Path:
@@ -85,7 +86,7 @@ def default_corpus() -> Path:
 
 
 def _is_ignored(name: str) -> bool:
-    return name.startswith(".") or bool(_BACKUP_FILE.match(name))
+    return name.startswith((".", "#")) or name.endswith(_BACKUP_SUFFIXES)
 
 
 def _sidecar_path(path: Path) -> Path:
@@ -155,12 +156,12 @@ def _looks_binary(data: bytes) -> bool:
 
 def parse_front_matter(text: str) -> tuple[dict[str, str], int]:
     """`---` block of `key: value` lines at the very top: the metadata and where the body starts."""
-    match = _FRONT_MATTER.match(text)
+    match = re.match(_FRONT_MATTER, text) if text.lstrip("\ufeff").startswith("---") else None
     if not match:
         return {}, 0
     metadata: dict[str, str] = {}
     for line in match.group(1).splitlines():
-        pair = _META_LINE.match(line)
+        pair = re.match(_META_LINE, line)
         if pair and pair.group(1).lower() in METADATA_KEYS:
             metadata[pair.group(1).lower()] = pair.group(2).strip().strip("\"'")
     return metadata, match.end()
@@ -210,8 +211,10 @@ def read_document(root: Path, source: SourceFile, notices: list[Notice]) -> Docu
     return Document(source.rel, text, body_start, metadata)
 
 
-def parse_date(value: str) -> date | None:
+def parse_date(value: str) -> "date | None":
     """An ISO date (`2023-11-22`, or the date part of a timestamp); None when it is not one."""
+    from datetime import date
+
     match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
     if not match:
         return None

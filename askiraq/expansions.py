@@ -5,13 +5,12 @@ their own file in the same format. Expansions are matched and emitted as analyse
 "U.S.", "US" and "United States" or "Kata'ib" and "Kataib" behave as one form.
 """
 
-from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
+
+from typing import NamedTuple
 
 from askiraq.analysis import analyze
 from askiraq.errors import QueryError
@@ -19,8 +18,7 @@ from askiraq.errors import QueryError
 EXPANSION_WEIGHT = 0.5
 
 
-@dataclass(frozen=True)
-class Expansion:
+class Expansion(NamedTuple):
     """One extra search term, and the word of the question that brought it in."""
 
     term: str
@@ -29,14 +27,12 @@ class Expansion:
     form: str
 
 
-@dataclass(frozen=True)
-class _Rule:
+class _Rule(NamedTuple):
     triggers: tuple[tuple[tuple[str, ...], str], ...]  # (analysed terms, surface form)
     targets: tuple[tuple[tuple[str, ...], str], ...]
 
 
-@dataclass(frozen=True)
-class Thesaurus:
+class Thesaurus(NamedTuple):
     rules: tuple[_Rule, ...]
     weight: float = EXPANSION_WEIGHT
 
@@ -85,7 +81,7 @@ def parse_rules(text: str, origin: str) -> tuple[_Rule, ...]:
 
 @cache
 def _shipped_rules() -> tuple[_Rule, ...]:
-    text = (files("askiraq") / "data" / "expansions.txt").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "data" / "expansions.txt").read_text(encoding="utf-8")
     return parse_rules(text, "expansions.txt")
 
 

@@ -9,22 +9,19 @@ the changed articles are read, split and analysed again; the inverted index is t
 with a few vectorised NumPy operations. NumPy and NLTK are imported only when building.
 """
 
-from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from askiraq import store
 from askiraq.analysis import analyze
-from askiraq.corpus import CorpusScan, Notice, SourceFile, read_document, scan_corpus
+from askiraq.corpus import CorpusScan, content_key, Notice, SourceFile, read_document, scan_corpus
 from askiraq.errors import CorpusError, CorruptIndex, IndexError_
 
 if TYPE_CHECKING:
@@ -39,8 +36,7 @@ PARALLEL_MIN_FILES = 64
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class BuildSettings:
+class BuildSettings(NamedTuple):
     """What the index is built with; a change forces a rebuild."""
 
     sentences_per_passage: int = 2
@@ -52,8 +48,7 @@ class BuildSettings:
                 "heading_weight": self.heading_weight, "title_weight": self.title_weight}
 
 
-@dataclass(frozen=True)
-class DocRecord:
+class DocRecord(NamedTuple):
     """An indexed article as stored in the index."""
 
     doc_id: int
@@ -68,8 +63,7 @@ class DocRecord:
     sidecar_mtime_ns: int = 0
 
 
-@dataclass(frozen=True)
-class PassageRecord:
+class PassageRecord(NamedTuple):
     """Where a passage is: its article, character span, lines, sentences and section heading."""
 
     passage_id: int
@@ -84,8 +78,7 @@ class PassageRecord:
     sentences: tuple[tuple[int, int], ...]
 
 
-@dataclass
-class _Analysed:
+class _Analysed(NamedTuple):
     """One article after splitting and analysis (what a worker process sends back)."""
 
     source: SourceFile
@@ -171,7 +164,7 @@ class _Builder:
         self.parts: dict[str, list[Any]] = {k: [] for k in (
             "rows", "sent_count", "sent_spans", "fwd_count", "fwd_term", "fwd_tf")}
 
-    def add_reused(self, old: Index, record: DocRecord, old_to_new: np.ndarray) -> None:
+    def add_reused(self, old: "Index", record: DocRecord, old_to_new: "np.ndarray") -> None:
         np = self.np
         gen = old.generation
         p0, p1 = record.first_passage, record.first_passage + record.passage_count
@@ -460,17 +453,16 @@ def default_index_root() -> Path:
 def index_dir_for(corpus_root: Path, index_root: Path) -> Path:
     """Each corpus folder gets its own index folder, named after its absolute path."""
     resolved = corpus_root.resolve()
-    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:16]
+    digest = content_key(str(resolved))[:16]
     return index_root / f"{resolved.name or 'corpus'}-{digest}"
 
 
-@dataclass
-class OpenedIndex:
+class OpenedIndex(NamedTuple):
     index: Index
     scan: CorpusScan
     index_dir: Path
-    rebuilt: bool = False
-    notices: list[Notice] = field(default_factory=list)
+    rebuilt: bool
+    notices: list[Notice]
 
 
 def _is_fresh(generation: store.Generation, scan: CorpusScan, settings: BuildSettings) -> bool:

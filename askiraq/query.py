@@ -5,18 +5,17 @@ treated differently. An unclosed quote is taken literally; a hyphen inside a wor
 al-Sudani) or before a digit (-5) is not an exclusion.
 """
 
-from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from typing import NamedTuple
 
 from askiraq.analysis import normalize
 
-_TOKEN = re.compile(r'(?P<neg>(?<!\S)-)?"(?P<phrase>[^"]*)"|(?<!\S)-(?P<word>[^\W\d_][^\s"]*)')
+_TOKEN = r'(?P<neg>(?<!\S)-)?"(?P<phrase>[^"]*)"|(?<!\S)-(?P<word>[^\W\d_][^\s"]*)'
 
 
-@dataclass(frozen=True)
-class ParsedQuery:
+class ParsedQuery(NamedTuple):
     text: str  # the words to score: the question without its exclusions (phrases included)
     phrases: tuple[str, ...]
     excluded_words: tuple[str, ...]
@@ -30,12 +29,14 @@ class ParsedQuery:
 def parse_query(question: str) -> ParsedQuery:
     """Split a question into plain text, required phrases and exclusions."""
     folded = normalize(question)  # same length: offsets in `folded` are offsets in `question`
+    if '"' not in folded and "-" not in folded:
+        return ParsedQuery(" ".join(question.split()), (), (), ())
     phrases: list[str] = []
     excluded_words: list[str] = []
     excluded_phrases: list[str] = []
     kept: list[str] = []
     last = 0
-    for match in _TOKEN.finditer(folded):
+    for match in re.finditer(_TOKEN, folded):
         kept.append(question[last:match.start()])
         last = match.end()
         if match.group("word"):
@@ -49,5 +50,5 @@ def parse_query(question: str) -> ParsedQuery:
                 phrases.append(phrase)
             kept.append(" " + phrase + " ")
     kept.append(question[last:])
-    text = re.sub(r"\s+", " ", "".join(kept)).strip()
+    text = " ".join("".join(kept).split())
     return ParsedQuery(text, tuple(phrases), tuple(excluded_words), tuple(excluded_phrases))

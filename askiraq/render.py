@@ -3,13 +3,10 @@
 Pure string building: no Click, no terminal detection (the CLI decides `color`).
 """
 
-from __future__ import annotations
 
-import csv
 import io
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from askiraq.search import Citation, Hit, SearchResult
 
@@ -21,8 +18,7 @@ CSV_COLUMNS = ("id", "question", "rank", "score", "source", "citation", "line_st
 _BOLD, _DIM, _MATCH, _CITE, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;31m", "\x1b[35m", "\x1b[0m"
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(NamedTuple):
     color: bool = False
     explain: bool = False
     query_id: str | None = None  # batch input id, carried into every format
@@ -158,6 +154,8 @@ def _markdown(result: SearchResult, style: Style) -> str:
 
 
 def _csv(result: SearchResult, style: Style) -> str:
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if style.csv_header:

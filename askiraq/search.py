@@ -6,7 +6,6 @@ top-k cut), fold near-duplicate passages into one hit, decide whether the corpus
 and pick the answer sentences.
 """
 
-from __future__ import annotations
 
 import bisect
 import fnmatch
@@ -14,8 +13,8 @@ import os
 import re
 from collections.abc import Hashable, Iterator
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
-from datetime import date
+
+from typing import TYPE_CHECKING, NamedTuple
 
 from askiraq.analysis import analyze, tokenize
 from askiraq.corpus import parse_date
@@ -23,6 +22,9 @@ from askiraq.errors import CitationError, QueryError
 from askiraq.expansions import Expansion, Thesaurus
 from askiraq.index import DocRecord, Index, PassageRecord
 from askiraq.query import ParsedQuery, parse_query
+
+if TYPE_CHECKING:
+    from datetime import date
 
 MAX_QUESTION_CHARS = 2000
 # Term-set Jaccard above which two passages count as saying the same thing. On the shipped corpus
@@ -41,19 +43,17 @@ SECOND_SENTENCE = 0.75
 FIGURE_MIN_SCORE = 0.7
 
 
-@dataclass(frozen=True)
-class SearchOptions:
+class SearchOptions(NamedTuple):
     top: int = 3
     sources: tuple[str, ...] = ()
     exclude_sources: tuple[str, ...] = ()
-    since: date | None = None
-    until: date | None = None
-    thesaurus: Thesaurus = field(default_factory=lambda: Thesaurus(()))
+    since: "date | None" = None
+    until: "date | None" = None
+    thesaurus: Thesaurus = Thesaurus(())
     min_coverage: float = MIN_COVERAGE
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     """Where a passage or sentence is: `path:line` text plus the pieces scripts need."""
 
     source: str  # file path relative to the corpus folder
@@ -67,15 +67,13 @@ class Citation:
     date: str = ""
 
 
-@dataclass(frozen=True)
-class TermMatch:
+class TermMatch(NamedTuple):
     term: str
     weight: float  # 1 for the question's own words, below 1 for expansions
     contribution: float  # weight * BM25 contribution to this passage
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     rank: int
     score: float  # BM25 plus the best-sentence bonus: what the hits are ranked by
     bm25: float
@@ -87,14 +85,12 @@ class Hit:
     also_in: tuple[Citation, ...]
 
 
-@dataclass(frozen=True)
-class AnswerSentence:
+class AnswerSentence(NamedTuple):
     text: str
     citation: Citation
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     sentences: tuple[AnswerSentence, ...]
     conflicting: bool  # the sentences give different figures for the same thing
 
@@ -103,8 +99,7 @@ class Answer:
         return " ".join(s.text for s in self.sentences)
 
 
-@dataclass(frozen=True)
-class SearchResult:
+class SearchResult(NamedTuple):
     question: str
     answer: Answer | None
     hits: tuple[Hit, ...]
@@ -114,8 +109,7 @@ class SearchResult:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass
-class _Query:
+class _Query(NamedTuple):
     parsed: ParsedQuery
     terms: list[str]  # the question's own analysed words
     weighted: list[tuple[str, float]]
@@ -126,38 +120,55 @@ class _Query:
     numbers: set[str]  # figures the question itself mentions
 
 
-@dataclass
 class _Sentence:
-    start: int
-    end: int
-    terms: frozenset[str]
-    score: float = 0.0
+    __slots__ = ("end", "score", "start", "terms")
+
+    def __init__(self, start: int, end: int, terms: frozenset[str]) -> None:
+        self.start, self.end, self.terms = start, end, terms
+        self.score = 0.0
 
 
-@dataclass
 class _Candidate:
-    record: PassageRecord
-    bm25: float
-    terms: set[int]
-    sentences: list[_Sentence] = field(default_factory=list)
-    score: float = 0.0
-    duplicates: list[PassageRecord] = field(default_factory=list)
+    """A passage being ranked: filled in by rerank, collects the near-duplicates folded into it."""
+
+    __slots__ = ("bm25", "duplicates", "record", "score", "sentences", "terms")
+
+    def __init__(self, record: PassageRecord, bm25: float, terms: set[int]) -> None:
+        self.record, self.bm25, self.terms = record, bm25, terms
+        self.sentences: list[_Sentence] = []
+        self.score = 0.0
+        self.duplicates: list[PassageRecord] = []
 
 
-_WANTS = (
-    (re.compile(r"\bhow (many|much|long|often|far|old)\b|\bwhat (number|percentage|amount)\b", re.I), "number"),
-    (re.compile(r"\bwhen\b|\bwhat (year|date|day|month)\b", re.I), "date"),
-    (re.compile(r"\bwho(m|se)?\b|\bwhich (group|person|official|leader|camp|party|organi[sz]ation)\b", re.I), "name"),
-    (re.compile(r"\bwhere\b", re.I), "place"),
-)
-_NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                     r"dozens?|hundreds?|thousands?|millions?|billions?)\b", re.I)
-_FIGURE = re.compile(r"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,])"  # not a year
-                     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                     r"fifty|hundred|thousand|dozens?|hundreds|thousands|million|billion)\b", re.I)
-_DATE = re.compile(r"\b(1[89]|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d|"
-                   r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-)?[A-Z][a-z]+)+")
+_WANTS_AFTER = {  # second word after "how"/"what"/"which" that says what kind of answer is wanted
+    "how": {"many": "number", "much": "number", "long": "number", "often": "number", "far": "number",
+            "old": "number"},
+    "what": {"number": "number", "percentage": "number", "amount": "number", "year": "date", "date": "date",
+             "day": "date", "month": "date"},
+    "which": {"group": "name", "person": "name", "official": "name", "leader": "name", "camp": "name",
+              "party": "name", "organization": "name", "organisation": "name"},
+}
+_WANTS_WORD = {"when": "date", "who": "name", "whom": "name", "whose": "name", "where": "place"}
+
+
+def _wants(question: str) -> str:
+    """The kind of answer a question asks for: "number", "date", "name", "place" or ""."""
+    words = "".join(c if c.isalnum() else " " for c in question.lower()).split()
+    for word, following in zip(words, [*words[1:], ""]):
+        kind = _WANTS_AFTER.get(word, {}).get(following) or _WANTS_WORD.get(word)
+        if kind:
+            return kind
+    return ""
+
+
+_SENTENCE_ENDS = (".", "!", "?", '"', "”", "’", ")")
+# Compiled on first use (the re module caches them): a cold single question should not pay for all.
+_FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,])"  # not a year
+           r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+           r"fifty|hundred|thousand|dozens?|hundreds|thousands|million|billion)\b")
+_DATE = (r"(?i)\b(1[89]|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d|"
+         r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_NAME = (r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-)?[A-Z][a-z]+)+")
 
 
 def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
@@ -198,9 +209,9 @@ def _prepare(index: Index, question: str, thesaurus: Thesaurus) -> _Query:
     expansions = thesaurus.expand(terms)
     weighted = [(t, 1.0) for t in terms] + [(e.term, e.weight) for e in expansions]
     excluded = {t for word in parsed.excluded_words for t in analyze(word)}
-    wants = next((kind for pattern, kind in _WANTS if pattern.search(question)), "")
+    wants = _wants(question)
     idf = {t: max(index.idf(tid), 0.1) if (tid := index.term_id(t)) >= 0 else 0.0 for t, _ in weighted}
-    numbers = set(_NUMBER.findall(parsed.text))
+    numbers = {m.group().replace(",", "").lower() for m in re.finditer(_FIGURE, parsed.text)} if wants else set()
     return _Query(parsed, terms, weighted, expansions, excluded, wants, idf, numbers)
 
 
@@ -411,7 +422,7 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate]) -> Answer | Non
         for sentence in hit.sentences:
             words = text[sentence.start:sentence.end]
             score = sentence.score * (1.0 - 0.1 * rank)
-            if len(words.split()) < 6 or not re.search(r"[.!?\"”’)]$", words):
+            if len(words.split()) < 6 or not words.endswith(_SENTENCE_ENDS):
                 score *= 0.6
             if score > 0:
                 line = text.count("\n", 0, sentence.start) + 1
@@ -450,15 +461,15 @@ def _has_wanted(query: _Query, sentence: str) -> bool:
     if wants == "number":
         return _figure(query, sentence) is not None
     if wants == "date":
-        return bool(_DATE.search(sentence))
-    return bool(_NAME.search(sentence))
+        return bool(re.search(_DATE, sentence))
+    return bool(re.search(_NAME, sentence))
 
 
 def _figure(query: _Query, sentence: str) -> str | None:
     """A number followed within three words by a term of the question (or an expansion of one):
     "some 2,000 U.S. troops" counts troops; a date such as "Oct. 7" counts nothing."""
     asked = {t for t, _ in query.weighted}
-    for match in _FIGURE.finditer(sentence):
+    for match in re.finditer(_FIGURE, sentence):
         if match.group() not in query.numbers and asked.intersection(
                 analyze(sentence[match.end():match.end() + 40])[:3]):
             return match.group().replace(",", "").lower()

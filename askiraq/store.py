@@ -20,8 +20,6 @@ import contextlib
 import json
 import mmap
 import os
-import re
-import shutil
 import sys
 import uuid
 import zlib
@@ -36,9 +34,6 @@ FORMAT_NAME = "askiraq-index"
 VERIFY_ALL_BELOW_BYTES = 64 * 1024 * 1024
 
 _NPY_MAGIC = b"\x93NUMPY"
-_NPY_HEADER = re.compile(
-    rb"\{'descr': '<(?P<kind>[uif])(?P<size>[1248])', 'fortran_order': False, 'shape': \((?P<n>\d+),?\), \}"
-)
 _MEMORYVIEW_FORMAT: dict[tuple[str, int], Any] = {("u", 1): "B", ("u", 4): "I", ("u", 8): "Q", ("i", 4): "i", ("i", 8): "q",
                       ("f", 4): "f", ("f", 8): "d"}
 
@@ -63,16 +58,25 @@ def npy_bytes(array: ArrayLike) -> bytes:
     return _NPY_MAGIC + b"\x01\x00" + len(padded).to_bytes(2, "little") + padded + array.tobytes()
 
 
+def _parse_header(name: str, header: bytes) -> tuple[str, int, int]:
+    """Kind, item size and length from the one header shape `npy_bytes` writes (no eval, no regex)."""
+    text = header.decode("latin-1").rstrip(" \n")
+    prefix, middle, suffix = "{'descr': '<", "', 'fortran_order': False, 'shape': (", ",), }"
+    if text.startswith(prefix) and text.endswith(suffix) and middle in text:
+        dtype, _, count = text[len(prefix):-len(suffix)].partition(middle)
+        if len(dtype) == 2 and (dtype[0], int(dtype[1]) if dtype[1].isdigit() else 0) in _MEMORYVIEW_FORMAT \
+                and count.isdigit():
+            return dtype[0], int(dtype[1]), int(count)
+    raise CorruptIndex(f"{name}: unexpected .npy header")
+
+
 def npy_view(name: str, buffer: Any) -> memoryview:
     """A typed, zero-copy view of the data in `.npy` bytes; CorruptIndex on any inconsistency."""
     raw = memoryview(buffer)
     if bytes(raw[:6]) != _NPY_MAGIC or bytes(raw[6:8]) != b"\x01\x00":
         raise CorruptIndex(f"{name}: not a version 1.0 .npy array")
     header_len = int.from_bytes(raw[8:10], "little")
-    match = _NPY_HEADER.match(bytes(raw[10:10 + header_len]))
-    if not match:
-        raise CorruptIndex(f"{name}: unexpected .npy header")
-    kind, size, count = match.group("kind").decode(), int(match.group("size")), int(match.group("n"))
+    kind, size, count = _parse_header(name, bytes(raw[10:10 + header_len]))
     start = 10 + header_len
     if len(raw) != start + count * size:
         raise CorruptIndex(f"{name}: {len(raw) - start} data bytes for {count} items of {size}")
@@ -225,7 +229,7 @@ def read_current(index_dir: Path) -> Generation | None:
             return None
         except (OSError, UnicodeDecodeError) as err:
             raise CorruptIndex(f"{index_dir}: unreadable CURRENT ({err})") from err
-        if not re.fullmatch(r"gen-[0-9a-f]{32}", name):
+        if not (len(name) == 36 and name.startswith("gen-") and all(c in "0123456789abcdef" for c in name[4:])):
             raise CorruptIndex(f"{index_dir}: CURRENT names no generation")
         folder = index_dir / name
         try:
@@ -264,6 +268,8 @@ def write_generation(index_dir: Path, meta: dict[str, Any], arrays: Mapping[str,
         name = f"gen-{uuid.uuid4().hex}"
         tmp.rename(index_dir / name)
     except BaseException:
+        import shutil
+
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     pointer = index_dir / f"CURRENT.{uuid.uuid4().hex}.tmp"
@@ -275,6 +281,8 @@ def write_generation(index_dir: Path, meta: dict[str, Any], arrays: Mapping[str,
 
 def remove_stale(index_dir: Path, keep: str) -> None:
     """Delete generations and temporary files other than `keep` (left by older or killed writers)."""
+    import shutil
+
     for entry in index_dir.iterdir():
         if entry.name != keep and entry.name.startswith(("gen-", "tmp-", "CURRENT.")):
             if entry.is_dir():
