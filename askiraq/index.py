@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 K1 = 1.5
 B = 0.75
 EPSILON = 0.25
-ANALYSIS_VERSION = 1  # bump whenever splitting or analysis changes what is indexed
+ANALYSIS_VERSION = 2  # bump whenever splitting or analysis changes what is indexed
 PARALLEL_MIN_FILES = 64
 
 Progress = Callable[[int, int], None]
@@ -76,6 +76,7 @@ class PassageRecord(NamedTuple):
     line_end: int
     heading: tuple[int, int]  # character span of the section heading, (0, 0) when none
     sentences: tuple[tuple[int, int], ...]
+    first_sentence: int  # index of its first sentence in the index (for Index.sentence_terms)
 
 
 class _Analysed(NamedTuple):
@@ -88,6 +89,7 @@ class _Analysed(NamedTuple):
     rows: list[tuple[int, ...]]  # paragraph, start, end, line_start, line_end, heading start, heading end
     sentences: list[list[tuple[int, int]]]
     terms: list[Counter[str]]
+    sentence_terms: list[list[str]]  # distinct terms of every sentence, in order
 
 
 def _analyse_file(job: tuple[Path, SourceFile, BuildSettings]) -> tuple[_Analysed | None, list[Notice]]:
@@ -107,10 +109,15 @@ def _analyse_file(job: tuple[Path, SourceFile, BuildSettings]) -> tuple[_Analyse
     rows: list[tuple[int, ...]] = []
     sentences: list[list[tuple[int, int]]] = []
     terms: list[Counter[str]] = []
+    sentence_terms: list[list[str]] = []
     heading_terms: dict[str, list[str]] = {}
     for passage in split.passages:
         heading_span = (0, 0)
-        counts = Counter(analyze(document.text[passage.start:passage.end]))
+        counts: Counter[str] = Counter()
+        for start, end in passage.sentences:  # the sentences cover the passage: analyse each once
+            analysed = analyze(document.text[start:end])
+            counts.update(analysed)
+            sentence_terms.append(list(dict.fromkeys(analysed)))
         if passage.heading:
             at = document.text.rfind(passage.heading, document.body_start, passage.start)
             heading_span = (at, at + len(passage.heading)) if at >= 0 else (0, 0)
@@ -125,7 +132,8 @@ def _analyse_file(job: tuple[Path, SourceFile, BuildSettings]) -> tuple[_Analyse
     if not rows:
         notices.append(Notice(source.rel, "skipped: no text left after removing boilerplate"))
         return None, notices
-    return _Analysed(source, title, split.title_line, dict(document.metadata), rows, sentences, terms), notices
+    return _Analysed(source, title, split.title_line, dict(document.metadata), rows, sentences, terms,
+                     sentence_terms), notices
 
 
 def _analyse_all(root: Path, sources: Sequence[SourceFile], settings: BuildSettings,
@@ -162,7 +170,7 @@ class _Builder:
         self.term_ids: dict[str, int] = {}
         self.docs: list[dict[str, Any]] = []
         self.parts: dict[str, list[Any]] = {k: [] for k in (
-            "rows", "sent_count", "sent_spans", "fwd_count", "fwd_term", "fwd_tf")}
+            "rows", "sent_count", "sent_spans", "fwd_count", "fwd_term", "fwd_tf", "sterm_count", "sterm")}
 
     def add_reused(self, old: "Index", record: DocRecord, old_to_new: "np.ndarray") -> None:
         np = self.np
@@ -180,6 +188,10 @@ class _Builder:
         self.parts["fwd_count"].append(np.diff(fwd_ptr[p0:p1 + 1]))
         self.parts["fwd_term"].append(old_to_new[np.frombuffer(gen.array("fwd_term"), dtype="<u4")[f0:f1]])
         self.parts["fwd_tf"].append(np.frombuffer(gen.array("fwd_tf"), dtype="<u4")[f0:f1])
+        sterm_ptr = np.frombuffer(gen.array("sterm_ptr"), dtype="<u8")
+        t0, t1 = int(sterm_ptr[s0]), int(sterm_ptr[s1])
+        self.parts["sterm_count"].append(np.diff(sterm_ptr[s0:s1 + 1]))
+        self.parts["sterm"].append(old_to_new[np.frombuffer(gen.array("sterm"), dtype="<u4")[t0:t1]])
         self._add_doc(record.rel, record.title, record.title_line, record.metadata, record.passage_count,
                       record.size, record.mtime_ns, record.sidecar_mtime_ns)
 
@@ -196,6 +208,8 @@ class _Builder:
                 ids.append(tid)
                 tfs.append(tf)
             counts.append(len(counter))
+        self.parts["sterm_count"].append(np.array([len(s) for s in doc.sentence_terms], dtype="<u8"))
+        self.parts["sterm"].append(np.array([term_ids[t] for s in doc.sentence_terms for t in s], dtype="<u4"))
         self.parts["rows"].append(np.array(doc.rows, dtype="<u8").reshape(-1, 7))
         self.parts["sent_count"].append(np.array([len(s) for s in doc.sentences], dtype="<u8"))
         self.parts["sent_spans"].append(np.array([x for s in doc.sentences for span in s for x in span], dtype="<u8"))
@@ -250,6 +264,8 @@ class _Builder:
             "sent_ptr": np.concatenate([[0], np.cumsum(cat("sent_count", "<u8"))]).astype("<u8"),
             "sent_spans": cat("sent_spans", "<u8"),
             "fwd_ptr": np.concatenate([[0], np.cumsum(fwd_count)]).astype("<u8"),
+            "sterm_ptr": np.concatenate([[0], np.cumsum(cat("sterm_count", "<u8"))]).astype("<u8"),
+            "sterm": remap[cat("sterm", "<u4")].astype("<u4"),
             "fwd_term": fwd_term.astype("<u4"),
             "fwd_tf": fwd_tf,
             "doc_len": doc_len.astype("<f8"),
@@ -292,7 +308,6 @@ class Index:
         self._post_weight = generation.array("post_weight")
         self._idf = generation.array("idf")
         self._rows = generation.array("passage_rows")
-        self.memo: dict[Any, Any] = {}  # per-process caches of later stages (sentence terms)
         if len(self._rows) != 7 * self.passage_count or len(self._docs_table) != self.document_count:
             raise CorruptIndex(f"{generation.label}: table sizes disagree with meta.json")
         if len(self._post_ptr) != len(self._vocab) + 1 or (
@@ -364,7 +379,12 @@ class Index:
         sentences = tuple((spans[2 * i], spans[2 * i + 1]) for i in range(s0, s1))
         number = passage_id - self.document(doc_id).first_passage + 1
         return PassageRecord(passage_id, doc_id, number, paragraph, start, end, line_start, line_end,
-                             (hs, he), sentences)
+                             (hs, he), sentences, s0)
+
+    def sentence_terms(self, sentence: int) -> memoryview:
+        """The distinct term ids of one sentence (stored at index time: no analysis per query)."""
+        ptr = self.generation.array("sterm_ptr")
+        return self.generation.array("sterm")[ptr[sentence]:ptr[sentence + 1]]
 
     def doc_of_passage(self, passage_id: int) -> int:
         """Binary search over documents' first passages (document order = passage order)."""

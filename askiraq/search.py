@@ -116,14 +116,14 @@ class _Query(NamedTuple):
     expansions: list[Expansion]
     excluded: set[str]
     wants: str  # "number", "date", "name", "place" or ""
-    idf: dict[str, float]  # of every weighted term (0 when not in the corpus)
+    term_ids: list[tuple[int, float, float]]  # (term id, idf, weight) of the weighted terms in the corpus
     numbers: set[str]  # figures the question itself mentions
 
 
 class _Sentence:
     __slots__ = ("end", "score", "start", "terms")
 
-    def __init__(self, start: int, end: int, terms: frozenset[str]) -> None:
+    def __init__(self, start: int, end: int, terms: frozenset[int]) -> None:
         self.start, self.end, self.terms = start, end, terms
         self.score = 0.0
 
@@ -210,9 +210,10 @@ def _prepare(index: Index, question: str, thesaurus: Thesaurus) -> _Query:
     weighted = [(t, 1.0) for t in terms] + [(e.term, e.weight) for e in expansions]
     excluded = {t for word in parsed.excluded_words for t in analyze(word)}
     wants = _wants(question)
-    idf = {t: max(index.idf(tid), 0.1) if (tid := index.term_id(t)) >= 0 else 0.0 for t, _ in weighted}
+    ids = [(index.term_id(t), w) for t, w in weighted]
+    term_ids = [(tid, max(index.idf(tid), 0.1), w) for tid, w in ids if tid >= 0]
     numbers = {m.group().replace(",", "").lower() for m in re.finditer(_FIGURE, parsed.text)} if wants else set()
-    return _Query(parsed, terms, weighted, expansions, excluded, wants, idf, numbers)
+    return _Query(parsed, terms, weighted, expansions, excluded, wants, term_ids, numbers)
 
 
 def _allowed_documents(index: Index, options: SearchOptions) -> tuple[set[int] | None, int]:
@@ -278,16 +279,9 @@ def _candidates(index: Index, query: _Query, ranked: list[tuple[int, float]],
 
 
 def _sentence_terms(index: Index, record: PassageRecord) -> list[_Sentence]:
-    """Each sentence of a passage with its analysed terms (memoised on the index: batches repeat)."""
-    key = ("sentences", record.passage_id)
-    cached = index.memo.get(key)
-    if cached is None:
-        text = index.text(record.doc_id)
-        cached = [(a, b, frozenset(analyze(text[a:b]))) for a, b in record.sentences]
-        if len(index.memo) > 50_000:
-            index.memo.clear()
-        index.memo[key] = cached
-    return [_Sentence(a, b, terms) for a, b, terms in cached]
+    """Each sentence of a passage with its term ids, as stored in the index."""
+    return [_Sentence(start, end, frozenset(index.sentence_terms(record.first_sentence + i)))
+            for i, (start, end) in enumerate(record.sentences)]
 
 
 def _rerank(index: Index, query: _Query, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -302,8 +296,8 @@ def _rerank(index: Index, query: _Query, candidates: list[_Candidate]) -> list[_
     return sorted(candidates, key=lambda c: (-c.score, c.record.passage_id))
 
 
-def _sentence_score(query: _Query, terms: frozenset[str], text: str) -> float:
-    score = sum(query.idf[t] * w for t, w in query.weighted if t in terms)
+def _sentence_score(query: _Query, terms: frozenset[int], text: str) -> float:
+    score = sum(idf * weight for tid, idf, weight in query.term_ids if tid in terms)
     if query.wants and score and not _has_wanted(query, text):
         score *= WANTED_MISSING
     return score
