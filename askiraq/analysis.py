@@ -24,6 +24,7 @@ _WORD = re.compile(
 )
 _STEMMER = Stemmer.Stemmer("english")
 _STEMS: dict[str, str] = {}
+_TERMS: dict[str, str] = {}
 
 
 class Token(NamedTuple):
@@ -48,17 +49,14 @@ def stem(word: str) -> str:
     """Snowball stem of a lowercase word (numbers and non-Latin words are returned as they are)."""
     stemmed = _STEMS.get(word)
     if stemmed is None:
-        if word.isascii() and word.isalpha():
-            stemmed = _STEMMER.stemWord(word)
-        else:
-            stemmed = word
+        stemmed = _STEMMER.stemWord(word) if word.isascii() and word.isalpha() else word
         if len(_STEMS) < 1_000_000:
             _STEMS[word] = stemmed
     return stemmed
 
 
-def _term(surface: str) -> str:
-    word = surface.lower()
+def _surface(word: str) -> str:
+    """A lowercase word as matched: possessive and inner apostrophes dropped, digit groups joined."""
     if "'" in word:
         if word.endswith("'s"):
             word = word[:-2]
@@ -68,25 +66,45 @@ def _term(surface: str) -> str:
     return word
 
 
+def _term(lowered: str) -> str:
+    """The index term of a lowercase word, "" for a stop word (cached: the hot path of indexing)."""
+    term = _TERMS.get(lowered)
+    if term is None:
+        word = _surface(lowered)
+        term = "" if not word or word in stopwords() else stem(word)
+        if len(_TERMS) < 1_000_000:
+            _TERMS[lowered] = term
+    return term
+
+
 def tokenize(text: str) -> list[Token]:
     """All word tokens of `text` with their spans; stop words flagged, not removed."""
-    folded = normalize(text)
-    stop = stopwords()
     tokens = []
-    for match in _WORD.finditer(folded):
+    for match in _WORD.finditer(normalize(text)):
         if match.lastgroup == "country":
             tokens.append(Token(COUNTRY_TERM, match.start(), match.end(), False))
             continue
-        word = _term(match.group())
-        if not word:
-            continue
-        if word in stop:
+        lowered = match.group().lower()
+        term = _term(lowered)
+        if term:
+            tokens.append(Token(term, match.start(), match.end(), False))
+        elif word := _surface(lowered):
             tokens.append(Token(word, match.start(), match.end(), True))
-        else:
-            tokens.append(Token(stem(word), match.start(), match.end(), False))
     return tokens
 
 
 def analyze(text: str) -> list[str]:
-    """The index and query terms of `text`: stemmed, stop words removed."""
-    return [t.term for t in tokenize(text) if not t.stop]
+    """The index and query terms of `text`: stemmed, stop words removed (same as tokenize, faster)."""
+    terms = []
+    get = _TERMS.get
+    for country, word in _WORD.findall(text.translate(_FOLD)):
+        if country:
+            terms.append(COUNTRY_TERM)
+            continue
+        lowered = word.lower()
+        term = get(lowered)
+        if term is None:
+            term = _term(lowered)
+        if term:
+            terms.append(term)
+    return terms

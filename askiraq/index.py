@@ -227,7 +227,7 @@ class _Builder:
                           "p0": first, "n": count, "size": size, "mtime_ns": mtime_ns,
                           "sidecar_mtime_ns": sidecar_mtime_ns})
 
-    def finish(self) -> tuple[dict[str, Any], dict[str, bytes]]:
+    def finish(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """Derive the inverted index and BM25 weights; return (meta, encoded arrays)."""
         np = self.np
 
@@ -253,11 +253,23 @@ class _Builder:
         idf = np.log(n_passages - df + 0.5) - np.log(df + 0.5)
         average_idf = float(idf.sum()) / len(idf) if len(idf) else 0.0
         idf[idf < 0] = EPSILON * average_idf
+        # Group postings by term; each term's passages stay in ascending order (stable sort).
         by_term = np.argsort(fwd_term, kind="stable")
         post_passage = passage_of[by_term]
-        tf = fwd_tf[by_term].astype("<f8")
-        norm = K1 * (1 - B + B * doc_len[post_passage] / avgdl) if avgdl else np.ones_like(tf)
-        weight = idf[fwd_term[by_term]] * (tf * (K1 + 1) / (tf + norm))
+        del passage_of
+        weight = fwd_tf[by_term].astype("<f8")  # tf, turned into the BM25 contribution in place
+        post_term = fwd_term[by_term]
+        del by_term
+        norm = doc_len[post_passage]  # K1 * (1 - B + B * dl / avgdl), computed in place
+        norm *= B / avgdl if avgdl else 0.0
+        norm += 1 - B
+        norm *= K1
+        norm += weight
+        weight *= K1 + 1
+        weight /= norm
+        del norm
+        weight *= idf[post_term]
+        del post_term
         post_ptr = np.concatenate([[0], np.cumsum(df)]).astype("<u8")
         arrays = {
             "passage_rows": rows.astype("<u8").ravel(),
@@ -274,19 +286,19 @@ class _Builder:
             "post_passage": post_passage.astype("<u4"),
             "post_weight": weight.astype("<f8"),
         }
-        encoded = {name: store.npy_bytes(a) for name, a in arrays.items()}
+        encoded = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
         encoded.update(_string_table("vocab", vocab, np))
         encoded.update(_string_table("docs", [json.dumps(d, ensure_ascii=False) for d in self.docs], np))
         meta = {"passages": n_passages, "documents": len(self.docs), "terms": len(vocab), "avgdl": avgdl}
         return meta, encoded
 
 
-def _string_table(name: str, values: list[str], np: Any) -> dict[str, bytes]:
+def _string_table(name: str, values: list[str], np: Any) -> dict[str, Any]:
     encoded = [v.encode("utf-8") for v in values]
     offsets = np.zeros(len(encoded) + 1, dtype="<u8")
     offsets[1:] = np.cumsum([len(e) for e in encoded]) if encoded else []
     blob = np.frombuffer(b"".join(encoded), dtype="<u1")
-    return {f"{name}.offsets": store.npy_bytes(offsets), f"{name}.blob": store.npy_bytes(blob)}
+    return {f"{name}.offsets": offsets, f"{name}.blob": blob}
 
 
 class Index:
@@ -535,7 +547,7 @@ def open_index(corpus_root: Path, index_root: Path | None = None, *,
 
 
 def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
-          notices: list[Notice], progress: Progress | None = None) -> tuple[dict[str, Any], dict[str, bytes]]:
+          notices: list[Notice], progress: Progress | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Build index arrays for `scan`, reusing `previous` for articles whose file did not change."""
     reusable: dict[str, DocRecord] = {}
     old_to_new = None

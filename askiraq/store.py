@@ -48,14 +48,18 @@ class ArrayLike(Protocol):
 
 
 def npy_bytes(array: ArrayLike) -> bytes:
-    """Serialise a 1-D little-endian array in the `.npy` v1.0 format (what `numpy.save` writes)."""
+    """A 1-D little-endian array in the `.npy` v1.0 format (what `numpy.save` writes)."""
+    return _npy_header(array) + array.tobytes()
+
+
+def _npy_header(array: ArrayLike) -> bytes:
     kind, size = array.dtype.kind, array.dtype.itemsize
     if sys.byteorder != "little" or (kind, size) not in _MEMORYVIEW_FORMAT or len(array.shape) != 1:
         raise ValueError(f"unsupported array for the index: {array.dtype} {array.shape}")
     header = f"{{'descr': '<{kind}{size}', 'fortran_order': False, 'shape': ({array.shape[0]},), }}"
     padded = header.encode("latin-1")
     padded += b" " * (63 - (len(padded) + 10) % 64) + b"\n"
-    return _NPY_MAGIC + b"\x01\x00" + len(padded).to_bytes(2, "little") + padded + array.tobytes()
+    return _NPY_MAGIC + b"\x01\x00" + len(padded).to_bytes(2, "little") + padded
 
 
 def _parse_header(name: str, header: bytes) -> tuple[str, int, int]:
@@ -210,14 +214,27 @@ def verify(generation: Generation, *, full: bool) -> None:
             raise CorruptIndex(f"{generation.label}: {name} fails its checksum")
 
 
-def in_memory(meta: dict[str, Any], arrays: Mapping[str, bytes]) -> Generation:
+def in_memory(meta: dict[str, Any], arrays: Mapping[str, ArrayLike]) -> Generation:
     """A generation that lives only in this process (used when the index folder is read-only)."""
-    return Generation(_with_array_info(meta, arrays), dict(arrays), "in-memory index")
+    encoded = {name: npy_bytes(array) for name, array in arrays.items()}
+    info = {name: {"bytes": len(data), "crc32": zlib.crc32(data)} for name, data in encoded.items()}
+    return Generation(_full_meta(meta, info), encoded, "in-memory index")
 
 
-def _with_array_info(meta: dict[str, Any], arrays: Mapping[str, bytes]) -> dict[str, Any]:
-    info = {name: {"bytes": len(data), "crc32": zlib.crc32(data)} for name, data in arrays.items()}
+def _full_meta(meta: dict[str, Any], info: dict[str, Any]) -> dict[str, Any]:
     return {"format": FORMAT_NAME, "version": FORMAT_VERSION, **meta, "arrays": info}
+
+
+def _write_array(path: Path, array: ArrayLike) -> dict[str, int]:
+    """Write header and data straight from the array's buffer (no copy); its size and CRC-32."""
+    header = _npy_header(array)
+    data = memoryview(array).cast("B")  # type: ignore[arg-type]
+    with path.open("wb") as handle:
+        handle.write(header)
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return {"bytes": len(header) + len(data), "crc32": zlib.crc32(data, zlib.crc32(header))}
 
 
 def read_current(index_dir: Path) -> Generation | None:
@@ -251,19 +268,17 @@ def read_current(index_dir: Path) -> Generation | None:
     return None
 
 
-def write_generation(index_dir: Path, meta: dict[str, Any], arrays: Mapping[str, bytes]) -> None:
+def write_generation(index_dir: Path, meta: dict[str, Any], arrays: Mapping[str, ArrayLike]) -> None:
     """Write a new generation and make it current atomically; then remove the older ones.
 
     The caller holds the writer lock. Raises OSError when the folder cannot be written.
     """
     index_dir.mkdir(parents=True, exist_ok=True)
-    full_meta = _with_array_info(meta, arrays)
     tmp = index_dir / f"tmp-{uuid.uuid4().hex}"
     tmp.mkdir()
     try:
-        for name, data in arrays.items():
-            _fsync_write(tmp / f"{name}.npy", data)
-        _fsync_write(tmp / "meta.json", json.dumps(full_meta, indent=1).encode())
+        info = {name: _write_array(tmp / f"{name}.npy", array) for name, array in arrays.items()}
+        _fsync_write(tmp / "meta.json", json.dumps(_full_meta(meta, info), indent=1).encode())
         _fsync_dir(tmp)
         name = f"gen-{uuid.uuid4().hex}"
         tmp.rename(index_dir / name)
