@@ -93,44 +93,56 @@ def _sidecar_path(path: Path) -> Path:
     return path.with_name(path.stem + SIDECAR_SUFFIX)
 
 
-def _walk(root: Path, notices: list[Notice]) -> Iterator[tuple[str, Path]]:
-    def on_error(err: OSError) -> None:
-        rel = os.path.relpath(err.filename, root) if err.filename else ""
-        notices.append(Notice(rel, f"cannot read folder ({err.strerror})"))
-
-    for folder, dirs, names in os.walk(root, onerror=on_error):
-        dirs[:] = sorted(d for d in dirs if not _is_ignored(d))
-        for name in sorted(names):
-            if _is_ignored(name) or name.endswith(SIDECAR_SUFFIX):
+def _scan_folder(root: Path, folder: str, prefix: str, files: list[SourceFile], notices: list[Notice]) -> None:
+    """Add the articles of one folder (recursively). One stat per article: this runs on every query."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as err:
+        notices.append(Notice(prefix.rstrip("/"), f"cannot read folder ({err.strerror})"))
+        return
+    names = {e.name for e in entries}
+    for entry in entries:
+        name, rel = entry.name, prefix + entry.name
+        if _is_ignored(name) or name.endswith(SIDECAR_SUFFIX):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                _scan_folder(root, entry.path, rel + "/", files, notices)
                 continue
-            if name.lower().endswith(ARTICLE_SUFFIXES):
-                path = Path(folder, name)
-                yield path.relative_to(root).as_posix(), path
+            if not name.lower().endswith(ARTICLE_SUFFIXES):
+                continue
+            st = entry.stat()
+        except OSError as err:
+            reason = "broken or looping symbolic link" if entry.is_symlink() else err.strerror
+            notices.append(Notice(rel, f"skipped: {reason}"))
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            notices.append(Notice(rel, "skipped: not a regular file"))
+            continue
+        sidecar_mtime = 0
+        sidecar = name.rsplit(".", 1)[0] + SIDECAR_SUFFIX
+        if sidecar in names:
+            try:
+                sidecar_mtime = os.stat(os.path.join(folder, sidecar)).st_mtime_ns
+            except OSError:
+                pass
+        files.append(SourceFile(rel, st.st_size, st.st_mtime_ns, sidecar_mtime))
 
 
 def scan_corpus(root: Path) -> CorpusScan:
-    """List the article files under `root` with their sizes and times, cheaply (no reads)."""
+    """List the article files under `root` with their sizes and times, cheaply (no reads).
+
+    Hidden files and folders and editor backups are ignored; folder symlinks are not followed
+    (no loops); a file that cannot be stat'ed becomes a Notice.
+    """
     if not root.exists():
         raise CorpusError(f"corpus folder not found: {root}", "pass --corpus DIR or set ASKIRAQ_CORPUS")
     if not root.is_dir():
         raise CorpusError(f"corpus is not a folder: {root}", "pass a folder of .txt/.md articles")
     notices: list[Notice] = []
     files: list[SourceFile] = []
-    for rel, path in _walk(root, notices):
-        try:
-            st = path.stat()
-        except OSError as err:
-            reason = "broken or looping symbolic link" if path.is_symlink() else err.strerror
-            notices.append(Notice(rel, f"skipped: {reason}"))
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            notices.append(Notice(rel, "skipped: not a regular file"))
-            continue
-        try:
-            sidecar_mtime = _sidecar_path(path).stat().st_mtime_ns
-        except OSError:
-            sidecar_mtime = 0
-        files.append(SourceFile(rel, st.st_size, st.st_mtime_ns, sidecar_mtime))
+    _scan_folder(root, str(root), "", files, notices)
     return CorpusScan(root, tuple(files), tuple(notices))
 
 

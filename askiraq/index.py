@@ -32,6 +32,7 @@ B = 0.75
 EPSILON = 0.25
 ANALYSIS_VERSION = 2  # bump whenever splitting or analysis changes what is indexed
 PARALLEL_MIN_FILES = 64
+PARALLEL_WINDOW = 2048
 
 Progress = Callable[[int, int], None]
 
@@ -148,7 +149,9 @@ def _analyse_all(root: Path, sources: Sequence[SourceFile], settings: BuildSetti
 
         method = "fork" if sys.platform.startswith("linux") else "spawn"
         pool = multiprocessing.get_context(method).Pool(workers)
-        results = pool.imap(_analyse_file, jobs, chunksize=16)
+        # A window at a time, so finished articles cannot pile up in memory faster than we merge them.
+        results = (result for start in range(0, len(jobs), PARALLEL_WINDOW)
+                   for result in pool.imap(_analyse_file, jobs[start:start + PARALLEL_WINDOW], chunksize=16))
     try:
         for done, result in enumerate(results, 1):
             if progress:
@@ -232,10 +235,12 @@ class _Builder:
         np = self.np
 
         def cat(name: str, dtype: str) -> Any:
-            parts = self.parts[name]
+            parts = self.parts.pop(name)  # each part is freed once it is merged
             return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
-        rows = np.concatenate(self.parts["rows"]) if self.parts["rows"] else np.zeros((0, 7), "<u8")
+        row_parts = self.parts.pop("rows")
+        rows = np.concatenate(row_parts) if row_parts else np.zeros((0, 7), "<u8")
+        del row_parts
         n_passages = rows.shape[0]
         fwd_count, fwd_term, fwd_tf = cat("fwd_count", "<u8"), cat("fwd_term", "<u4"), cat("fwd_tf", "<u4")
         # Keep only terms still in use, numbered in sorted order (binary search at query time).
