@@ -532,7 +532,7 @@ def open_index(corpus_root: Path, index_root: Path | None = None, *,
             current = _try_open(index_dir, corpus_root, [])  # another process may have just built it
             if current is not None and not force and _is_fresh(current.generation, scan, settings):
                 return OpenedIndex(current, scan, index_dir, False, notices)
-            meta, arrays = build(scan, settings, current, notices, progress)
+            meta, arrays = build(scan, settings, None if force else current, notices, progress)
             store.write_generation(index_dir, meta, arrays)
             fresh = store.read_current(index_dir)
             if fresh is None:

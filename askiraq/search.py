@@ -187,7 +187,7 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     scores = index.weighted_scores(query.weighted)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     candidates = _rerank(index, query, _candidates(index, query, ranked, allowed_docs, options.top))
-    hits = _fold_duplicates(candidates, options.top)
+    hits = _fold_duplicates(candidates, max(options.top, ANSWER_FROM))  # the answer does not depend on -k
     if not hits:
         reason = "nothing in the corpus matches the question"
         return SearchResult(question, None, (), tuple(query.expansions), reason, undated, tuple(warnings))
@@ -195,7 +195,7 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     if coverage < options.min_coverage and not query.parsed.phrases:
         reason = f"the corpus does not answer this (best passage covers {coverage:.0%} of the question)"
         return SearchResult(question, None, (), tuple(query.expansions), reason, undated, tuple(warnings))
-    results = tuple(_hit(index, query, rank, c) for rank, c in enumerate(hits, 1))
+    results = tuple(_hit(index, query, rank, c) for rank, c in enumerate(hits[:options.top], 1))
     answer = _answer(index, query, hits)
     return SearchResult(question, answer, results, tuple(query.expansions), "", undated, tuple(warnings))
 
