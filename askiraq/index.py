@@ -253,7 +253,7 @@ class _Builder:
         vocab = [self.vocab[i] for i in order]
         df = df[order]
         passage_of = np.repeat(np.arange(n_passages, dtype="<u4"), fwd_count.astype("<i8"))
-        doc_len = np.bincount(passage_of, weights=fwd_tf, minlength=n_passages)
+        doc_len = np.bincount(passage_of, weights=fwd_tf, minlength=n_passages).astype("<f8")
         avgdl = float(doc_len.sum()) / n_passages if n_passages else 0.0
         idf = np.log(n_passages - df + 0.5) - np.log(df + 0.5)
         average_idf = float(idf.sum()) / len(idf) if len(idf) else 0.0

@@ -1,0 +1,72 @@
+"""Scores equal rank-bm25's BM25Okapi (k1=1.5, b=0.75, epsilon=0.25) on the same analysed passages."""
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from rank_bm25 import BM25Okapi
+
+from askiraq.analysis import analyze
+from askiraq.index import Index, open_index
+from conftest import SHIPPED_CORPUS
+
+
+def analysed_passages(index: Index) -> list[list[str]]:
+    """Each passage's terms with their counts, as the index stores them (its forward index)."""
+    ptr, tfs = index.generation.array("fwd_ptr"), index.generation.array("fwd_tf")
+    return [[index.term(t) for t, n in zip(index.passage_terms(p), tfs[ptr[p]:ptr[p + 1]]) for _ in range(n)]
+            for p in range(index.passage_count)]
+
+
+def assert_same_scores(index: Index, questions: list[str]) -> None:
+    oracle = BM25Okapi(analysed_passages(index), k1=1.5, b=0.75, epsilon=0.25)
+    for question in questions:
+        terms = analyze(question)
+        expected = oracle.get_scores(terms)
+        got = index.bm25(terms)
+        for pid, score in enumerate(expected):
+            assert got.get(pid, 0.0) == pytest.approx(score, abs=1e-6), (question, pid)
+
+
+@pytest.fixture(scope="module")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    return open_index(SHIPPED_CORPUS, tmp_path_factory.mktemp("bm25")).index
+
+
+def test_scores_equal_rank_bm25_on_the_shipped_corpus(shipped_index: Index) -> None:
+    assert_same_scores(shipped_index, [
+        "why does Iraq rely on US waivers?", "How many American troops are based in Iraq?",
+        "Iraq Iraq Iraq attacks",  # repeated query terms count once per occurrence, as in rank-bm25
+        "Kataib Hezbollah Najaf funeral", "zzz unknown words only",
+    ])
+
+
+def test_forward_index_is_the_analysis_of_the_passage_text(shipped_index: Index) -> None:
+    """The analysed passages BM25 sees are the passage text's terms (plus its section heading's)."""
+    for pid, terms in enumerate(analysed_passages(shipped_index)):
+        record = shipped_index.passage(pid)
+        text_terms = Counter(analyze(shipped_index.passage_text(record)))
+        heading = shipped_index.text(record.doc_id)[record.heading[0]:record.heading[1]]
+        assert Counter(terms) == text_terms + Counter(analyze(heading))
+
+
+WORDS = ["militia", "attack", "base", "troops", "Iraq", "waiver", "electricity", "Sudani", "drone", "rocket",
+         "embassy", "funeral", "the", "of", "U.S."]
+sentence = st.lists(st.sampled_from(WORDS), min_size=1, max_size=12).map(lambda ws: " ".join(ws).capitalize() + ".")
+article = st.lists(st.lists(sentence, min_size=1, max_size=4).map(" ".join), min_size=1, max_size=5).map("\n".join)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(article, min_size=1, max_size=6), st.lists(st.sampled_from(WORDS), min_size=1, max_size=5))
+def test_scores_equal_rank_bm25_on_random_corpora(articles: list[str], query: list[str]) -> None:
+    assume(any(analyze(text) for text in articles))  # rank-bm25 divides by zero on a corpus with no terms
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp, "corpus")
+        corpus.mkdir()
+        for number, text in enumerate(articles):
+            (corpus / f"{number}.txt").write_text(text, encoding="utf-8")
+        index = open_index(corpus, Path(tmp, "index")).index
+        assert_same_scores(index, [" ".join(query)])
