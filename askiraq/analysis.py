@@ -1,110 +1,162 @@
-"""Stage 3: text → terms. Used identically for passages at index time and questions at query time.
+"""Text analysis: the words of a text as index/query terms, with spans into the original text.
 
-Lowercase word tokens, typographic quotes folded, possessives dropped, the United States in any
-spelling (U.S., U. S., US, USA, United States) as one term, shipped English stop words, Snowball
-stemming. No NLTK or NumPy here: this module is on the cold query path.
+A text is folded typographically (curly quotes and apostrophes, dashes, NBSP; one character
+for one character, so offsets stay valid), split into words, lowercased, checked against the
+stop list and stemmed (Snowball English, Latin-script words only). Every spelling of the
+United States ("U.S.", "U. S.", all-caps "US", "USA", "United States") becomes the single
+term COUNTRY_TERM; the pronoun "us" stays a stop word.
+
+This module is on the cold query path: it imports neither NLTK nor NumPy, and anything
+costly (the stop list, the stemmer, importlib.resources) is loaded on first use.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from functools import cache
-from pathlib import Path
+from collections.abc import Callable
 from typing import NamedTuple
 
-import Stemmer
+__all__ = ["COUNTRY_TERM", "Token", "analyze", "normalize", "stem", "stopwords", "tokenize"]
 
 COUNTRY_TERM = "usa"
+_MAX_CACHE = 1_000_000  # entries per cache before it is simply emptied
 
-_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'", "`": "'", "“": '"', "”": '"', "„": '"',
-                       "″": '"', "–": "-", "—": "-", "\u00a0": " "})
-_WORD = re.compile(
-    r"(?P<country>\bU\.\s?S\.(?:\s?A\.)?|\bUSA?\b|\b[Uu]nited\s+[Ss]tates\b)"
-    r"|(?P<word>[^\W_](?:[^\W_]|(?<=\d)[.,](?=\d)|'(?=[^\W_]))*)"
+# One character for one: (typographic form, plain form). Applied with str.replace, which is
+# ~10x faster than str.translate on non-ASCII text.
+_NORMALIZE = (
+    ("\u2019", "'"), ("\u2018", "'"), ("\u201b", "'"), ("\u02bc", "'"), ("\u2032", "'"),
+    ("`", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u201e", '"'), ("\u2033", '"'),
+    ("\u2013", "-"), ("\u2014", "-"), ("\u2010", "-"), ("\u2011", "-"), ("\u2012", "-"),
+    ("\u2212", "-"), ("\u00a0", " "), ("\u2007", " "), ("\u202f", " "),
 )
-_STEMMER = Stemmer.Stemmer("english")
-_STEMS: dict[str, str] = {}
-_TERMS: dict[str, str] = {}
+
+# Combining marks that may continue a word (Python's \w does not match them): Latin
+# diacritics, Cyrillic, Hebrew, Arabic and Syriac marks, and the zero-width (non-)joiners.
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7"
+    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
+    "\u0711\u0730-\u074a\u200c\u200d"
+)
+_STRIP_MARKS_RE = re.compile(f"[{_MARKS}\u0640]")  # ...and the Arabic tatweel, from terms
+
+# Inside a word: an apostrophe, a decimal point, or a thousands comma ("2,000" but not "1,2").
+_JOIN = r"(?:'|(?<=\d)\.(?=\d)|(?<=\d),(?=\d{3}(?!\d)))"
+_WORD = rf"[^\W_]+(?:(?:[{_MARKS}]+{_JOIN}?|{_JOIN})[^\W_]+)*[{_MARKS}]*"
+_US = r"(?:(?i:u\.\s?s(?:\.a)?\.?)|USA?|(?i:united\s+states))(?:'[sS])?"
+# Group 1: a spelling of the United States; group 2: any other word.
+_TOKEN_RE = re.compile(rf"(?=[Uu])({_US})(?![^\W_])|({_WORD})")
 
 
 class Token(NamedTuple):
-    term: str
-    start: int
-    end: int
-    stop: bool
+    """One word of a text: its term and where its surface form is in the original text."""
+
+    term: str  # normalised term: stemmed, or the lowercase word for a stop word; never ""
+    start: int  # offset of the surface form in the original text
+    end: int  # end offset (exclusive)
+    stop: bool  # a stop word (kept so that phrase matching can see positions)
 
 
 def normalize(text: str) -> str:
-    """Fold typographic quotes, apostrophes and dashes to ASCII; same length as the input."""
-    return text.translate(_FOLD)
+    """Fold typographic quotes, apostrophes, dashes and spaces; the result has len(text)."""
+    if text.isascii():
+        return text.replace("`", "'") if "`" in text else text
+    for typographic, plain in _NORMALIZE:
+        if typographic in text:
+            text = text.replace(typographic, plain)
+    return text
 
 
-@cache
+@functools.cache
 def stopwords() -> frozenset[str]:
-    text = (Path(__file__).parent / "data" / "stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().lower()))
+    """The stop list (lowercase words, contractions with a straight apostrophe)."""
+    import importlib.resources  # ~14 ms to import: only on first use
+
+    raw = (importlib.resources.files("askiraq") / "data" / "stopwords.txt").read_text("utf-8")
+    words = (normalize(line.split("#", 1)[0]).strip().lower() for line in raw.splitlines())
+    return frozenset(w for w in words if w)
+
+
+@functools.cache
+def _stemmer() -> Callable[[str], str]:
+    # ~15 ms to import (pure Python, every language): only on first use
+    import snowballstemmer  # type: ignore[import-untyped, unused-ignore]
+
+    stem_word: Callable[[str], str] = snowballstemmer.stemmer("english").stemWord
+    return stem_word
+
+
+_STEMS: dict[str, str] = {}
 
 
 def stem(word: str) -> str:
-    """Snowball stem of a lowercase word (numbers and non-Latin words are returned as they are)."""
-    stemmed = _STEMS.get(word)
-    if stemmed is None:
-        stemmed = _STEMMER.stemWord(word) if word.isascii() and word.isalpha() else word
-        if len(_STEMS) < 1_000_000:
-            _STEMS[word] = stemmed
-    return stemmed
+    """The Snowball (Porter2) English stem of a lowercase word; cached."""
+    result = _STEMS.get(word)
+    if result is None:
+        result = _stemmer()(word) or word
+        if len(_STEMS) >= _MAX_CACHE:
+            _STEMS.clear()
+        _STEMS[word] = result
+    return result
 
 
-def _surface(word: str) -> str:
-    """A lowercase word as matched: possessive and inner apostrophes dropped, digit groups joined."""
-    if "'" in word:
-        if word.endswith("'s"):
-            word = word[:-2]
-        word = word.replace("'", "")
-    if word and word[0].isdigit():
-        return word.replace(",", "")
-    return word
+# Surface form of a word (as matched, after normalize) -> (term, is stop word).
+_WORDS: dict[str, tuple[str, bool]] = {}
 
 
-def _term(lowered: str) -> str:
-    """The index term of a lowercase word, "" for a stop word (cached: the hot path of indexing)."""
-    term = _TERMS.get(lowered)
-    if term is None:
-        word = _surface(lowered)
-        term = "" if not word or word in stopwords() else stem(word)
-        if len(_TERMS) < 1_000_000:
-            _TERMS[lowered] = term
-    return term
+def _analyse_word(word: str) -> tuple[str, bool]:
+    lower = word.lower()
+    key = lower
+    if "'" in key:  # possessive 's goes, other apostrophes are removed ("kata'ib" = "kataib")
+        if key.endswith("'s"):
+            key = key[:-2]
+        key = key.replace("'", "")
+    if "," in key:  # only ever a thousands separator between digits
+        key = key.replace(",", "")
+    if not key.isascii():
+        key = _STRIP_MARKS_RE.sub("", key) or key
+    stops = stopwords()
+    if lower in stops or key in stops:
+        result = (key, True)
+    elif key.isalpha() and max(key) < "\u0250":  # Latin-script letters only: no numbers
+        result = (stem(key), False)
+    else:
+        result = (key, False)
+    if len(_WORDS) >= _MAX_CACHE:
+        _WORDS.clear()
+    _WORDS[word] = result
+    return result
 
 
 def tokenize(text: str) -> list[Token]:
-    """All word tokens of `text` with their spans; stop words flagged, not removed."""
-    tokens = []
-    for match in _WORD.finditer(normalize(text)):
-        if match.lastgroup == "country":
-            tokens.append(Token(COUNTRY_TERM, match.start(), match.end(), False))
-            continue
-        lowered = match.group().lower()
-        term = _term(lowered)
-        if term:
-            tokens.append(Token(term, match.start(), match.end(), False))
-        elif word := _surface(lowered):
-            tokens.append(Token(word, match.start(), match.end(), True))
+    """All word tokens of text, in order, with spans into the original text."""
+    tokens: list[Token] = []
+    append = tokens.append
+    make = tuple.__new__  # skips NamedTuple's Python-level __new__: ~2x faster per token
+    words = _WORDS
+    for match in _TOKEN_RE.finditer(normalize(text)):
+        start, end = match.span()
+        word = match.group(2)
+        if word is None:
+            append(make(Token, (COUNTRY_TERM, start, end, False)))
+        else:
+            term, stop = words.get(word) or _analyse_word(word)
+            append(make(Token, (term, start, end, stop)))
     return tokens
 
 
 def analyze(text: str) -> list[str]:
-    """The index and query terms of `text`: stemmed, stop words removed (same as tokenize, faster)."""
-    terms = []
-    get = _TERMS.get
-    for country, word in _WORD.findall(text.translate(_FOLD)):
+    """The index/query terms of text: the terms of its tokens that are not stop words."""
+    terms: list[str] = []
+    append = terms.append
+    words = _WORDS
+    for country, word in _TOKEN_RE.findall(normalize(text)):
         if country:
-            terms.append(COUNTRY_TERM)
+            append(COUNTRY_TERM)
             continue
-        lowered = word.lower()
-        term = get(lowered)
-        if term is None:
-            term = _term(lowered)
-        if term:
-            terms.append(term)
+        result = words.get(word)
+        if result is None:
+            result = _analyse_word(word)
+        if not result[1]:
+            append(result[0])
     return terms

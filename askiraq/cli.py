@@ -20,11 +20,11 @@ from click_default_group import DefaultGroup
 
 from askiraq import __version__
 from askiraq.corpus import Notice, default_corpus
-from askiraq.errors import EXIT_ANSWERED, EXIT_ERROR, EXIT_NO_ANSWER, AskiraqError, QueryError
+from askiraq.errors import EXIT_ANSWERED, EXIT_ERROR, EXIT_NO_ANSWER, AskiraqError, QueryError, StaleIndex
 from askiraq.expansions import load_thesaurus
 from askiraq.index import OpenedIndex, describe_index, open_index
 from askiraq.render import FORMATS, Style, render, to_json
-from askiraq.search import SearchOptions, find_passage, passage_citation, search
+from askiraq.search import SearchOptions, SearchResult, find_passage, passage_citation, search
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -50,6 +50,9 @@ class AskiraqGroup(DefaultGroup):
             return super().invoke(ctx)
         except AskiraqError as err:
             raise CliError(err) from err
+        except StaleIndex as err:
+            raise CliError(AskiraqError(f"the corpus changed while askiraq was reading it ({err})",
+                                        "run the command again")) from err
         except BrokenPipeError:
             # `askiraq ... | head -1`: the reader left. Silence the final flush, exit like SIGPIPE would.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -79,10 +82,10 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 
 
-def _open(corpus: Path | None, force: bool = False) -> OpenedIndex:
+def _open(corpus: Path | None, force: bool = False, full_check: bool = False) -> OpenedIndex:
     progress = _progress("indexing") if sys.stderr.isatty() else None
     started = time.perf_counter()
-    opened = open_index(corpus or default_corpus(), force=force, progress=progress)
+    opened = open_index(corpus or default_corpus(), force=force, full_check=full_check, progress=progress)
     if opened.rebuilt:
         for notice in opened.notices:
             warn(notice)
@@ -91,6 +94,21 @@ def _open(corpus: Path | None, force: bool = False) -> OpenedIndex:
                        f"({opened.index.passage_count} passages) in {time.perf_counter() - started:.1f} s",
                        err=True)
     return opened
+
+
+class _Session:
+    """The open index for a run of questions, refreshed once if an article turns out to have changed."""
+
+    def __init__(self, corpus: Path | None) -> None:
+        self.corpus = corpus
+        self.opened = _open(corpus)
+
+    def search(self, question: str, options: SearchOptions) -> SearchResult:
+        try:
+            return search(self.opened.index, question, options)
+        except StaleIndex:
+            self.opened = _open(self.corpus, full_check=True)
+            return search(self.opened.index, question, options)
 
 
 def _progress(label: str) -> Callable[[int, int], None]:
@@ -165,12 +183,12 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
     options = SearchOptions(top=top, sources=sources, exclude_sources=exclude_sources,
                             since=_date(since), until=_date(until),
                             thesaurus=load_thesaurus(expansions, enabled=not no_expand))
-    opened = _open(corpus)
+    session = _Session(corpus)
     style = Style(color=_use_color(color), explain=explain)
     if batch is not None:
-        raise SystemExit(_run_batch(opened, batch, options, fmt or "jsonl", style))
+        raise SystemExit(_run_batch(session, batch, options, fmt or "jsonl", style))
     assert question is not None
-    result = search(opened.index, question, options)
+    result = session.search(question, options)
     for message in result.warnings:
         warn(message)
     click.echo(render(result, fmt or "text", style), nl=False)
@@ -203,7 +221,7 @@ def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str | None, str | No
         yield number, str(raw_id) if raw_id is not None else str(number), question, ""
 
 
-def _run_batch(opened: OpenedIndex, stream: TextIO, options: SearchOptions, fmt: str, style: Style) -> int:
+def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: str, style: Style) -> int:
     failed = answered = done = 0
     collected: list[Any] = []
     show_progress = sys.stderr.isatty()
@@ -211,7 +229,7 @@ def _run_batch(opened: OpenedIndex, stream: TextIO, options: SearchOptions, fmt:
         try:
             if error or question is None:
                 raise QueryError(error)
-            result = search(opened.index, question, options)
+            result = session.search(question, options)
         except QueryError as err:
             failed += 1
             click.echo(f"askiraq: error: batch line {number}: {err.message}", err=True)
@@ -244,7 +262,7 @@ def index(corpus: Path | None, force: bool) -> None:
     idx = opened.index
     state = "built" if opened.rebuilt else "already up to date"
     click.echo(f"Index {state}: {idx.document_count} documents, {idx.passage_count} passages "
-               f"from {opened.scan.root} ({time.perf_counter() - started:.2f} s)")
+               f"from {opened.root} ({time.perf_counter() - started:.2f} s)")
     click.echo(f"Index folder: {opened.index_dir}")
 
 

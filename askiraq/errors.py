@@ -38,5 +38,9 @@ class IndexError_(AskiraqError):
     """The index could not be written or read and could not be rebuilt."""
 
 
+class StaleIndex(Exception):
+    """An article changed after the index was checked (found when reading it); refresh and retry."""
+
+
 class CorruptIndex(Exception):
     """Raised inside the index layer when a stored index fails a check; triggers a rebuild."""

@@ -9,7 +9,6 @@ their own file in the same format. Expansions are matched and emitted as analyse
 import os
 from functools import cache
 from pathlib import Path
-
 from typing import NamedTuple
 
 from askiraq.analysis import analyze

@@ -11,6 +11,7 @@ with a few vectorised NumPy operations. NumPy and NLTK are imported only when bu
 
 
 import contextlib
+import heapq
 import json
 import os
 import sys
@@ -21,8 +22,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from askiraq import store
 from askiraq.analysis import analyze
-from askiraq.corpus import CorpusScan, content_key, Notice, SourceFile, read_document, scan_corpus
-from askiraq.errors import CorpusError, CorruptIndex, IndexError_
+from askiraq.corpus import CorpusScan, Notice, SourceFile, content_key, folders_unchanged, read_document, scan_corpus
+from askiraq.errors import CorpusError, CorruptIndex, IndexError_, StaleIndex
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,8 +34,11 @@ EPSILON = 0.25
 ANALYSIS_VERSION = 2  # bump whenever splitting or analysis changes what is indexed
 PARALLEL_MIN_FILES = 64
 PARALLEL_WINDOW = 2048
+QUICK_CHECK_FROM = 20_000  # articles; see open_index
+NUMPY_FROM_POSTINGS = 50_000  # below this many postings in a query, plain Python is faster than importing NumPy
 
 Progress = Callable[[int, int], None]
+_Postings = tuple[memoryview, memoryview, float]  # passage ids, BM25 contributions, query weight
 
 
 class BuildSettings(NamedTuple):
@@ -355,25 +359,37 @@ class Index:
         """
         return self.weighted_scores([(term, 1.0) for term in query_terms])
 
+    def ranked(self, weighted_terms: Sequence[tuple[str, float]], limit: int | None) -> list[tuple[int, float]]:
+        """The `limit` best (passage, score) pairs by `weighted_scores`, best first (ties: lower id)."""
+        lists = self._postings_lists(weighted_terms)
+        if sum(len(ids) for ids, _, _ in lists) > NUMPY_FROM_POSTINGS:
+            return _ranked_numpy(lists, self.passage_count, limit)
+        scores = self._accumulate(lists).items()
+        key = _BEST_FIRST
+        return sorted(scores, key=key) if limit is None else heapq.nsmallest(limit, scores, key=key)
+
     def weighted_scores(self, weighted_terms: Sequence[tuple[str, float]]) -> dict[int, float]:
         """Sum of `weight * BM25 contribution` over the given terms, per passage."""
+        return self._accumulate(self._postings_lists(weighted_terms))
+
+    def _postings_lists(self, weighted_terms: Sequence[tuple[str, float]]) -> list[_Postings]:
         lists = []
         for term, weight in weighted_terms:
             tid = self.term_id(term)
             if tid >= 0:
                 ids, contributions = self.postings(tid)
                 lists.append((ids, contributions, weight))
-        total = sum(len(ids) for ids, _, _ in lists)
-        if total > 50_000:
-            return _accumulate_numpy(lists, self.passage_count)
+        return lists
+
+    def _accumulate(self, lists: list[_Postings]) -> dict[int, float]:
         scores: dict[int, float] = {}
         get = scores.get
         for ids, contributions, weight in lists:
             if weight == 1.0:
-                for pid, value in zip(ids, contributions):
+                for pid, value in zip(ids, contributions, strict=True):
                     scores[pid] = get(pid, 0.0) + value
             else:
-                for pid, value in zip(ids, contributions):
+                for pid, value in zip(ids, contributions, strict=True):
                     scores[pid] = get(pid, 0.0) + weight * value
         if any(pid >= self.passage_count for pid in scores):
             raise CorruptIndex("a posting names a passage that does not exist")
@@ -446,7 +462,12 @@ class Index:
         if text is None:
             record = self.document(doc_id)
             notices: list[Notice] = []
-            self.source_path(doc_id)
+            try:
+                st = self.source_path(doc_id).stat()
+            except OSError as err:
+                raise StaleIndex(f"{record.rel}: {err.strerror}") from err
+            if (st.st_size, st.st_mtime_ns) != (record.size, record.mtime_ns):
+                raise StaleIndex(f"{record.rel} changed since it was indexed")
             source = SourceFile(record.rel, record.size, record.mtime_ns, record.sidecar_mtime_ns)
             document = read_document(self.corpus_root, source, notices)
             text = document.text if document else ""
@@ -459,8 +480,16 @@ class Index:
         return self.text(record.doc_id)[record.start:record.end]
 
 
-def _accumulate_numpy(lists: list[tuple[memoryview, memoryview, float]], size: int) -> dict[int, float]:
-    """Same sums as the plain loop, vectorised for long postings lists (large corpora)."""
+def _best_first(item: tuple[int, float]) -> tuple[float, int]:
+    return -item[1], item[0]
+
+
+_BEST_FIRST = _best_first
+
+
+def _ranked_numpy(lists: list[_Postings], size: int,
+                  limit: int | None) -> list[tuple[int, float]]:
+    """`Index.ranked` vectorised for long postings lists (large corpora): same sums, same order."""
     import numpy as np
 
     ids = np.concatenate([np.frombuffer(i, dtype="<u4") for i, _, _ in lists])
@@ -468,8 +497,11 @@ def _accumulate_numpy(lists: list[tuple[memoryview, memoryview, float]], size: i
     if ids.size and int(ids.max()) >= size:
         raise CorruptIndex("a posting names a passage that does not exist")
     totals = np.bincount(ids, weights=values, minlength=size)
-    hit = np.flatnonzero(np.bincount(ids, minlength=size))
-    return dict(zip(hit.tolist(), totals[hit].tolist()))
+    hit = np.unique(ids)
+    if limit is not None and limit < hit.size:
+        hit = hit[np.argpartition(-totals[hit], limit - 1)[:limit]]
+    order = np.lexsort((hit, -totals[hit]))
+    return list(zip(hit[order].tolist(), totals[hit[order]].tolist(), strict=True))
 
 
 # --- opening and refreshing ------------------------------------------------------------------
@@ -495,8 +527,8 @@ def index_dir_for(corpus_root: Path, index_root: Path) -> Path:
 
 
 class OpenedIndex(NamedTuple):
-    index: Index
-    scan: CorpusScan
+    index: Index  # type: ignore[assignment]  # (shadows tuple.index, which nobody calls here)
+    root: Path
     index_dir: Path
     rebuilt: bool
     notices: list[Notice]
@@ -517,27 +549,41 @@ def _try_open(index_dir: Path, corpus_root: Path, notices: list[Notice]) -> Inde
 
 
 def open_index(corpus_root: Path, index_root: Path | None = None, *,
-               settings: BuildSettings = BuildSettings(), force: bool = False,
+               settings: BuildSettings = BuildSettings(), force: bool = False, full_check: bool = False,
                progress: Progress | None = None) -> OpenedIndex:
-    """The corpus's index, (re)built first if it is missing, stale, damaged, or `force` is set."""
-    scan = scan_corpus(corpus_root)
+    """The corpus's index, (re)built first if it is missing, stale, damaged, or `force` is set.
+
+    Freshness: every article's size and time are compared with the index's (one stat each). Above
+    QUICK_CHECK_FROM articles that alone would exceed a cold question's budget, so only folder
+    times are compared (catching added, removed and renamed files) unless `full_check`; an
+    article edited in place is then caught when it is read (StaleIndex) or by `askiraq index`.
+    """
     index_dir = index_dir_for(corpus_root, index_root or default_index_root())
-    notices = list(scan.notices)
+    notices: list[Notice] = []
+    if not force and not full_check:
+        current = _try_open(index_dir, corpus_root, notices)
+        meta = current.generation.meta if current else {}
+        if (current is not None and meta.get("settings") == settings.as_dict()
+                and int(meta.get("files", 0)) >= QUICK_CHECK_FROM and isinstance(meta.get("folders"), dict)
+                and folders_unchanged(corpus_root, meta["folders"])):
+            return OpenedIndex(current, corpus_root, index_dir, False, notices)
+    scan = scan_corpus(corpus_root)
+    notices.extend(scan.notices)
     if not force:
         current = _try_open(index_dir, corpus_root, notices)
         if current is not None and _is_fresh(current.generation, scan, settings):
-            return OpenedIndex(current, scan, index_dir, False, notices)
+            return OpenedIndex(current, corpus_root, index_dir, False, notices)
     try:
         with store.writer_lock(index_dir):
             current = _try_open(index_dir, corpus_root, [])  # another process may have just built it
             if current is not None and not force and _is_fresh(current.generation, scan, settings):
-                return OpenedIndex(current, scan, index_dir, False, notices)
+                return OpenedIndex(current, corpus_root, index_dir, False, notices)
             meta, arrays = build(scan, settings, None if force else current, notices, progress)
             store.write_generation(index_dir, meta, arrays)
             fresh = store.read_current(index_dir)
             if fresh is None:
                 raise IndexError_(f"index vanished while opening it: {index_dir}")
-            return OpenedIndex(Index(fresh, corpus_root), scan, index_dir, True, notices)
+            return OpenedIndex(Index(fresh, corpus_root), corpus_root, index_dir, True, notices)
     except PermissionError as err:
         notices.append(Notice("", f"cannot write the index ({err.strerror}: {index_dir}); "
                                   "answering from an in-memory index"))
@@ -548,7 +594,7 @@ def open_index(corpus_root: Path, index_root: Path | None = None, *,
         notices.append(Notice("", f"cannot write the index ({err.strerror}: {index_dir}); "
                                   "answering from an in-memory index"))
     meta, arrays = build(scan, settings, None, notices, progress)
-    return OpenedIndex(Index(store.in_memory(meta, arrays), corpus_root), scan, index_dir, True, notices)
+    return OpenedIndex(Index(store.in_memory(meta, arrays), corpus_root), corpus_root, index_dir, True, notices)
 
 
 def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
@@ -575,7 +621,7 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
     analysed = _analyse_all(scan.root, fresh_sources, settings, progress)
     for item in plan:
         if isinstance(item, DocRecord):
-            builder.add_reused(cast(Index, previous), item, old_to_new)
+            builder.add_reused(cast(Index, previous), item, cast(Any, old_to_new))
             continue
         result, file_notices = next(analysed)
         notices.extend(file_notices)
@@ -585,7 +631,7 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
         raise CorpusError(f"nothing to index in {scan.root}: no readable .txt or .md articles",
                           "add UTF-8 .txt or .md files, or pass --corpus DIR")
     meta, arrays = builder.finish()
-    meta.update(fingerprint=scan.fingerprint, settings=settings.as_dict(),
+    meta.update(fingerprint=scan.fingerprint, settings=settings.as_dict(), files=len(scan.files), folders=scan.folders,
                 corpus=str(scan.root.resolve()), k1=K1, b=B, epsilon=EPSILON)
     return meta, arrays
 

@@ -7,7 +7,6 @@ al-Sudani) or before a digit (-5) is not an exclusion.
 
 
 import re
-
 from typing import NamedTuple
 
 from askiraq.analysis import normalize

@@ -13,7 +13,6 @@ import os
 import re
 from collections.abc import Hashable, Iterator
 from collections.abc import Set as AbstractSet
-
 from typing import TYPE_CHECKING, NamedTuple
 
 from askiraq.analysis import analyze, tokenize
@@ -34,6 +33,7 @@ DUPLICATE_JACCARD = 0.3
 MIN_COVERAGE = 0.42  # between the best unanswerable (0.39) and worst answerable (0.44) dev questions
 CANDIDATE_POOL = 4
 RERANK_POOL = 20
+FIRST_BATCH = 512
 RERANK_WEIGHT = 3.0
 WANTED_MISSING = 0.8  # a sentence without the kind of thing asked for (count, date, name)
 WANTED_MISSING = 0.6  # a sentence without the kind of thing asked for (count, date, name)
@@ -154,7 +154,7 @@ _WANTS_WORD = {"when": "date", "who": "name", "whom": "name", "whose": "name", "
 def _wants(question: str) -> str:
     """The kind of answer a question asks for: "number", "date", "name", "place" or ""."""
     words = "".join(c if c.isalnum() else " " for c in question.lower()).split()
-    for word, following in zip(words, [*words[1:], ""]):
+    for word, following in zip(words, [*words[1:], ""], strict=True):
         kind = _WANTS_AFTER.get(word, {}).get(following) or _WANTS_WORD.get(word)
         if kind:
             return kind
@@ -184,8 +184,7 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     if not query.terms and not query.parsed.phrases:
         return SearchResult(question, None, (), (), "the question has no searchable words",
                             undated, tuple(warnings))
-    scores = index.weighted_scores(query.weighted)
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    ranked = _best_first(index, query.weighted)
     candidates = _rerank(index, query, _candidates(index, query, ranked, allowed_docs, options.top))
     hits = _fold_duplicates(candidates, max(options.top, ANSWER_FROM))  # the answer does not depend on -k
     if not hits:
@@ -251,7 +250,15 @@ def _contains_phrase(text: str, phrase_terms: list[str]) -> bool:
     return n > 0 and any(terms[i:i + n] == phrase_terms for i in range(len(terms) - n + 1))
 
 
-def _candidates(index: Index, query: _Query, ranked: list[tuple[int, float]],
+def _best_first(index: Index, weighted: list[tuple[str, float]]) -> Iterator[tuple[int, float]]:
+    """Passages by descending score, lazily: the first FIRST_BATCH, and all of them only if filters need it."""
+    first = index.ranked(weighted, FIRST_BATCH)
+    yield from first
+    if len(first) == FIRST_BATCH:
+        yield from index.ranked(weighted, None)[FIRST_BATCH:]
+
+
+def _candidates(index: Index, query: _Query, ranked: Iterator[tuple[int, float]],
                 allowed_docs: set[int] | None, top: int) -> list[_Candidate]:
     """The best passages by BM25 that pass the filters, phrases and exclusions (best-first, lazily)."""
     phrases = [_phrase_terms(p) for p in query.parsed.phrases]
@@ -420,7 +427,8 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate]) -> Answer | Non
                 score *= 0.6
             if score > 0:
                 line = text.count("\n", 0, sentence.start) + 1
-                citation = _citation(index, doc, hit.record.number, line, line + text.count("\n", sentence.start, sentence.end))
+                last = line + text.count("\n", sentence.start, sentence.end)
+                citation = _citation(index, doc, hit.record.number, line, last)
                 scored.append((score, rank, _clean(words), citation, sentence.terms))
     if not scored:
         return None

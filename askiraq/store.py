@@ -34,7 +34,8 @@ FORMAT_NAME = "askiraq-index"
 VERIFY_ALL_BELOW_BYTES = 64 * 1024 * 1024
 
 _NPY_MAGIC = b"\x93NUMPY"
-_MEMORYVIEW_FORMAT: dict[tuple[str, int], Any] = {("u", 1): "B", ("u", 4): "I", ("u", 8): "Q", ("i", 4): "i", ("i", 8): "q",
+_MEMORYVIEW_FORMAT: dict[tuple[str, int], Any] = {("u", 1): "B", ("u", 4): "I", ("u", 8): "Q",
+                                                  ("i", 4): "i", ("i", 8): "q",
                       ("f", 4): "f", ("f", 8): "d"}
 
 
@@ -205,7 +206,7 @@ def verify(generation: Generation, *, full: bool) -> None:
     total = sum(int(info.get("bytes", 0)) for info in arrays.values())
     check_crc = full or total <= VERIFY_ALL_BELOW_BYTES
     for name, info in arrays.items():
-        buffer = generation._buffers[name] if name in generation._buffers else None
+        buffer = generation._buffers.get(name)
         if buffer is None:
             raise CorruptIndex(f"{generation.label}: array {name} missing")
         if len(buffer) != info.get("bytes"):

@@ -5,19 +5,20 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import SHIPPED_CORPUS
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
 from askiraq.analysis import analyze
 from askiraq.index import Index, open_index
-from conftest import SHIPPED_CORPUS
 
 
 def analysed_passages(index: Index) -> list[list[str]]:
     """Each passage's terms with their counts, as the index stores them (its forward index)."""
     ptr, tfs = index.generation.array("fwd_ptr"), index.generation.array("fwd_tf")
-    return [[index.term(t) for t, n in zip(index.passage_terms(p), tfs[ptr[p]:ptr[p + 1]]) for _ in range(n)]
+    return [[index.term(t) for t, n in zip(index.passage_terms(p), tfs[ptr[p]:ptr[p + 1]], strict=True)
+             for _ in range(n)]
             for p in range(index.passage_count)]
 
 

@@ -6,7 +6,6 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-
 from conftest import DEV_QUESTIONS, PROJECT, SHIPPED_CORPUS
 
 
