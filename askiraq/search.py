@@ -154,7 +154,7 @@ _WANTS_WORD = {"when": "date", "who": "name", "whom": "name", "whose": "name", "
 def _wants(question: str) -> str:
     """The kind of answer a question asks for: "number", "date", "name", "place" or ""."""
     words = "".join(c if c.isalnum() else " " for c in question.lower()).split()
-    for word, following in zip(words, [*words[1:], ""], strict=True):
+    for word, following in zip(words, [*words[1:], ""][:len(words)], strict=True):
         kind = _WANTS_AFTER.get(word, {}).get(following) or _WANTS_WORD.get(word)
         if kind:
             return kind

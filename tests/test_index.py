@@ -1,0 +1,97 @@
+"""The index: where it lives, when it is rebuilt, what a cold question loads."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SHIPPED_CORPUS
+
+import askiraq.index as index_module
+from askiraq.index import default_index_root, open_index
+from askiraq.search import SearchOptions, search
+
+
+def ask(corpus: Path, question: str) -> list[str]:
+    opened = open_index(corpus)
+    return [hit.citation.source for hit in search(opened.index, question, SearchOptions(top=5)).hits]
+
+
+def test_index_lives_in_the_folder_named_by_the_environment(isolated_index_dir: Path) -> None:
+    opened = open_index(SHIPPED_CORPUS)
+    assert opened.index_dir.parent == isolated_index_dir
+    assert (opened.index_dir / "CURRENT").exists()
+    assert not any(SHIPPED_CORPUS.glob("*.npy"))
+
+
+def test_default_index_folder_is_the_user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ASKIRAQ_INDEX_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    if sys.platform.startswith("linux"):
+        assert default_index_root() == tmp_path / "askiraq"
+
+
+def test_second_open_reuses_the_index() -> None:
+    assert open_index(SHIPPED_CORPUS).rebuilt
+    assert not open_index(SHIPPED_CORPUS).rebuilt
+
+
+def test_added_edited_and_removed_articles_are_picked_up(corpus_copy: Path) -> None:
+    assert ask(corpus_copy, "zorblat harbour") == []
+    article = corpus_copy / "new.txt"
+    article.write_text("The zorblat harbour was closed by the port authority on Monday.\n", encoding="utf-8")
+    assert ask(corpus_copy, "zorblat harbour") == ["new.txt"]
+    article.write_text("The quindle bridge was reopened on Tuesday after repairs.\n", encoding="utf-8")
+    assert ask(corpus_copy, "zorblat harbour") == []
+    assert ask(corpus_copy, "quindle bridge") == ["new.txt"]
+    article.unlink()
+    assert ask(corpus_copy, "quindle bridge") == []
+
+
+def test_only_changed_articles_are_split_again(corpus_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_index(corpus_copy)
+    import askiraq.passages
+
+    split_files: list[int] = []
+    original = askiraq.passages.split_document
+    monkeypatch.setattr(askiraq.passages, "split_document",
+                        lambda text, *a, **k: split_files.append(len(text)) or original(text, *a, **k))
+    edited = corpus_copy / "002_ea14664ba9abae13.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nThe quindle bridge was reopened.\n", encoding="utf-8")
+    assert open_index(corpus_copy).rebuilt
+    assert len(split_files) == 1
+    assert ask(corpus_copy, "quindle bridge") == ["002_ea14664ba9abae13.txt"]
+
+
+def test_large_corpora_check_folder_times_and_catch_edits_on_read(
+        corpus_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above QUICK_CHECK_FROM articles only folder times are compared; an in-place edit is caught
+    when the changed article is read, and the CLI then refreshes the index and answers again."""
+    from click.testing import CliRunner
+
+    from askiraq.cli import cli
+
+    monkeypatch.setattr(index_module, "QUICK_CHECK_FROM", 1)
+    open_index(corpus_copy)
+    (corpus_copy / "added.txt").write_text("The zorblat harbour was closed on Monday.\n", encoding="utf-8")
+    assert ask(corpus_copy, "zorblat harbour") == ["added.txt"]  # a new file changes its folder's time
+    article = corpus_copy / "added.txt"
+    stat = article.stat()
+    article.write_text("The zorblat harbour was reopened on Friday.\n", encoding="utf-8")
+    os.utime(corpus_copy, ns=(stat.st_atime_ns, corpus_copy.stat().st_mtime_ns))
+    result = CliRunner().invoke(cli, ["ask", "--corpus", str(corpus_copy), "--json", "zorblat harbour"])
+    assert result.exit_code == 0, result.output
+    assert "reopened on Friday" in result.stdout
+
+
+def test_a_cold_question_imports_neither_nltk_nor_numpy(isolated_index_dir: Path) -> None:
+    open_index(SHIPPED_CORPUS)
+    code = ("import sys\nfrom askiraq.cli import cli\n"
+            "try:\n    cli.main(['why does Iraq rely on US waivers?'], prog_name='askiraq')\n"
+            "except SystemExit as exit:\n    code = exit.code\n"
+            "print('RESULT', code, 'nltk' in sys.modules, 'numpy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "ASKIRAQ_INDEX_DIR": str(isolated_index_dir)}, check=True)
+    assert "electric" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "RESULT 0 False False"

@@ -1,0 +1,92 @@
+"""Answers an analyst can trust: citations, duplicates, conflicting figures, no answer, expansions."""
+
+from pathlib import Path
+
+import pytest
+from conftest import SHIPPED_CORPUS
+
+from askiraq.expansions import load_thesaurus
+from askiraq.index import Index, open_index
+from askiraq.search import SearchOptions, SearchResult, search
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    return open_index(SHIPPED_CORPUS, tmp_path_factory.mktemp("search")).index
+
+
+def ask(index: Index, question: str, **options: object) -> SearchResult:
+    return search(index, question, SearchOptions(thesaurus=load_thesaurus(), **options))  # type: ignore[arg-type]
+
+
+def cited_lines(citation_path: str, start: int, end: int) -> str:
+    lines = Path(citation_path).read_text(encoding="utf-8").splitlines()
+    return "\n".join(lines[start - 1:end])
+
+
+def test_passages_and_answers_cite_the_lines_they_come_from(index: Index) -> None:
+    result = ask(index, "why does Iraq rely on US waivers?")
+    assert result.answer is not None
+    for hit in result.hits:
+        assert hit.text in cited_lines(hit.citation.path, hit.citation.line_start, hit.citation.line_end)
+        assert hit.citation.location.startswith("corpus/") and hit.citation.location.endswith(
+            f":{hit.citation.line_start}" if hit.citation.line_start == hit.citation.line_end
+            else f":{hit.citation.line_start}-{hit.citation.line_end}")
+    for sentence in result.answer.sentences:
+        c = sentence.citation
+        assert sentence.text in cited_lines(c.path, c.line_start, c.line_end)
+    assert "electric" in result.answer.text
+
+
+def test_a_story_and_its_rewrite_are_one_hit_citing_both(index: Index) -> None:
+    result = ask(index, "why does Iraq rely on US waivers?")
+    top = result.hits[0]
+    sources = {top.citation.source, *(c.source for c in top.also_in)}
+    assert {"001_235cbf4e9e3a2056.txt", "003_6c8c47967f33c65d.txt"} <= sources
+    texts = [h.text for h in result.hits]
+    assert len(set(texts)) == len(texts)
+
+
+def test_conflicting_figures_are_each_shown_with_their_source(index: Index) -> None:
+    result = ask(index, "How many American troops are in Iraq?", top=1)
+    assert result.answer is not None and result.answer.conflicting
+    text = result.answer.text
+    assert "2,000" in text and "5,000" in text
+    figure_sources = {s.citation.source for s in result.answer.sentences}
+    assert "002_ea14664ba9abae13.txt" in figure_sources and len(figure_sources) >= 2
+
+
+@pytest.mark.parametrize("question", ["What is the capital of Australia?", "Who won the 2022 World Cup?",
+                                      "the of and", "?!?"])
+def test_questions_the_corpus_does_not_answer(index: Index, question: str) -> None:
+    result = ask(index, question)
+    assert result.answer is None and result.hits == () and result.reason
+
+
+def test_paraphrases_find_the_article_words(index: Index) -> None:
+    result = ask(index, "How many American troops are based in Iraq?")
+    assert any(e.term == "usa" for e in result.expansions)
+    assert any("2,000" in h.text or "5,000" in h.text for h in result.hits)
+    plain = search(index, "How many American troops are based in Iraq?", SearchOptions())
+    assert plain.expansions == ()
+
+
+def test_expansions_weigh_less_than_the_question_words(index: Index) -> None:
+    result = ask(index, "troops in Iraq", top=5)
+    for hit in result.hits:
+        for match in hit.matches:
+            assert match.weight == (1.0 if match.term in ("troop", "iraq") else 0.5)
+
+
+def test_a_user_expansions_file_adds_groups(index: Index, tmp_path: Path) -> None:
+    extra = tmp_path / "mine.txt"
+    extra.write_text("# my aliases\nquagmire => Kirkuk\n", encoding="utf-8")
+    options = SearchOptions(thesaurus=load_thesaurus(extra))
+    result = search(index, "what happened in the quagmire drone strike?", options)
+    assert any(e.trigger == "quagmire" for e in result.expansions)
+    assert "Kirkuk" in result.hits[0].text
+
+
+def test_who_questions_get_a_name(index: Index) -> None:
+    result = ask(index, "Who is the Iraqi prime minister?")
+    assert result.answer is not None and "Sudani" in result.answer.text
