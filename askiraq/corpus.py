@@ -7,7 +7,6 @@ except a corpus folder that does not exist.
 
 
 import contextlib
-import importlib.util
 import json
 import operator
 import os
@@ -84,11 +83,9 @@ def content_key(text: str) -> str:
 
 
 def default_corpus() -> Path:
-    """The shipped articles: package data when installed, `corpus/` beside the package in a checkout."""
-    spec = importlib.util.find_spec("askiraq.corpus")
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations)))
-    return Path(__file__).resolve().parent.parent / "corpus"
+    """The shipped articles: `askiraq/data/corpus/` when installed, `corpus/` beside the package in a checkout."""
+    installed = Path(__file__).resolve().parent / "data" / "corpus"
+    return installed if installed.is_dir() else installed.parents[2] / "corpus"
 
 
 def _is_ignored(name: str) -> bool:
