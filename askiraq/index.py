@@ -10,6 +10,7 @@ with a few vectorised NumPy operations. NumPy and NLTK are imported only when bu
 """
 
 
+import bisect
 import contextlib
 import heapq
 import json
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 K1 = 1.5
 B = 0.75
 EPSILON = 0.25
-ANALYSIS_VERSION = 2  # bump whenever splitting or analysis changes what is indexed
+ANALYSIS_VERSION = 3  # bump whenever splitting or analysis changes what is indexed
 PARALLEL_MIN_FILES = 64
 PARALLEL_WINDOW = 2048
 QUICK_CHECK_FROM = 20_000  # articles; see open_index
@@ -298,6 +299,7 @@ class _Builder:
         encoded = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
         encoded.update(_string_table("vocab", vocab, np))
         encoded.update(_string_table("docs", [json.dumps(d, ensure_ascii=False) for d in self.docs], np))
+        encoded["doc_first"] = np.array([d["p0"] for d in self.docs], dtype="<u8")
         meta = {"passages": n_passages, "documents": len(self.docs), "terms": len(vocab), "avgdl": avgdl}
         return meta, encoded
 
@@ -420,15 +422,8 @@ class Index:
         return self.generation.array("sterm")[ptr[sentence]:ptr[sentence + 1]]
 
     def doc_of_passage(self, passage_id: int) -> int:
-        """Binary search over documents' first passages (document order = passage order)."""
-        lo, hi = 0, self.document_count - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.document(mid).first_passage <= passage_id:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        """The article holding a passage: binary search over articles' first passages."""
+        return max(bisect.bisect_right(self.generation.array("doc_first"), passage_id) - 1, 0)
 
     def document(self, doc_id: int) -> DocRecord:
         record = self._docs.get(doc_id)
@@ -497,7 +492,7 @@ def _ranked_numpy(lists: list[_Postings], size: int,
     if ids.size and int(ids.max()) >= size:
         raise CorruptIndex("a posting names a passage that does not exist")
     totals = np.bincount(ids, weights=values, minlength=size)
-    hit = np.unique(ids)
+    hit = np.flatnonzero(np.bincount(ids, minlength=size))  # O(n): np.unique would sort or hash
     if limit is not None and limit < hit.size:
         hit = hit[np.argpartition(-totals[hit], limit - 1)[:limit]]
     order = np.lexsort((hit, -totals[hit]))
