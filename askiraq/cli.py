@@ -182,7 +182,8 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
     fmt = "json" if as_json else fmt
     options = SearchOptions(top=top, sources=sources, exclude_sources=exclude_sources,
                             since=_date(since), until=_date(until),
-                            thesaurus=load_thesaurus(expansions, enabled=not no_expand))
+                            thesaurus=load_thesaurus(expansions, enabled=not no_expand),
+                            highlight=_use_color(color))
     session = _Session(corpus)
     style = Style(color=_use_color(color), explain=explain)
     if batch is not None:

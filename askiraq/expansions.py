@@ -7,7 +7,7 @@ their own file in the same format. Expansions are matched and emitted as analyse
 
 
 import os
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -39,9 +39,11 @@ class Thesaurus(NamedTuple):
         """Extra weighted terms for a question's analysed terms (none that it already has)."""
         have = set(query_terms)
         found: dict[str, Expansion] = {}
-        for rule in self.rules:
+        by_first_term = _rules_by_first_term(self.rules)
+        candidates = sorted({i for term in have for i in by_first_term.get(term, ())})
+        for rule in (self.rules[i] for i in candidates):
             trigger = next((surface for terms, surface in rule.triggers
-                            if _contains(query_terms, terms)), None)
+                            if terms[0] in have and _contains(query_terms, terms)), None)
             if trigger is None:
                 continue
             for terms, surface in rule.targets:
@@ -49,6 +51,17 @@ class Thesaurus(NamedTuple):
                     if term not in have and term not in found:
                         found[term] = Expansion(term, self.weight, trigger, surface)
         return list(found.values())
+
+
+@lru_cache(maxsize=8)
+def _rules_by_first_term(rules: tuple[_Rule, ...]) -> dict[str, tuple[int, ...]]:
+    """Which rules a question term can trigger (rule order kept): expanding looks only at those."""
+    index: dict[str, list[int]] = {}
+    for i, rule in enumerate(rules):
+        for terms, _surface in rule.triggers:
+            if i not in index.setdefault(terms[0], []):
+                index[terms[0]].append(i)
+    return {term: tuple(ids) for term, ids in index.items()}
 
 
 def _contains(haystack: list[str], needle: tuple[str, ...]) -> bool:

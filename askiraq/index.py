@@ -37,6 +37,7 @@ PARALLEL_MIN_FILES = 64
 PARALLEL_WINDOW = 2048
 QUICK_CHECK_FROM = 20_000  # articles; see open_index
 NUMPY_FROM_POSTINGS = 50_000  # below this many postings in a query, plain Python is faster than importing NumPy
+NUMPY_WARM_FROM_POSTINGS = 2_000  # ...and than NumPy itself once it is imported (batches, large corpora)
 
 Progress = Callable[[int, int], None]
 _Postings = tuple[memoryview, memoryview, float]  # passage ids, BM25 contributions, query weight
@@ -326,6 +327,13 @@ class Index:
         self._docs_table = generation.strings("docs")
         self._docs: dict[int, DocRecord] = {}
         self._texts: dict[int, str] = {}
+        self._term_ids: dict[str, int] = {}  # memos, bounded: batches ask about the same passages
+        self._passages: dict[int, PassageRecord] = {}
+        self._sentence_terms: dict[int, frozenset[int]] = {}
+        self._passage_terms: dict[int, frozenset[int]] = {}
+        self._paths: dict[int, Path] = {}
+        self._resolved_root = corpus_root.resolve()
+        self.corpus_name = self._resolved_root.name  # citations are relative to the corpus's parent
         self._post_ptr = generation.array("post_ptr")
         self._post_passage = generation.array("post_passage")
         self._post_weight = generation.array("post_weight")
@@ -339,7 +347,14 @@ class Index:
 
     # --- terms -------------------------------------------------------------------------------
     def term_id(self, term: str) -> int:
-        return self._vocab.find(term)
+        """The term's id, or -1 when no passage has it (memoised: batches ask for the same terms)."""
+        tid = self._term_ids.get(term)
+        if tid is None:
+            tid = self._vocab.find(term)
+            if len(self._term_ids) > 100_000:
+                self._term_ids.clear()
+            self._term_ids[term] = tid
+        return tid
 
     def term(self, term_id: int) -> str:
         return self._vocab[term_id]
@@ -364,7 +379,8 @@ class Index:
     def ranked(self, weighted_terms: Sequence[tuple[str, float]], limit: int | None) -> list[tuple[int, float]]:
         """The `limit` best (passage, score) pairs by `weighted_scores`, best first (ties: lower id)."""
         lists = self._postings_lists(weighted_terms)
-        if sum(len(ids) for ids, _, _ in lists) > NUMPY_FROM_POSTINGS:
+        postings = sum(len(ids) for ids, _, _ in lists)
+        if postings > NUMPY_FROM_POSTINGS or (postings > NUMPY_WARM_FROM_POSTINGS and "numpy" in sys.modules):
             return _ranked_numpy(lists, self.passage_count, limit)
         scores = self._accumulate(lists).items()
         key = _BEST_FIRST
@@ -397,6 +413,16 @@ class Index:
             raise CorruptIndex("a posting names a passage that does not exist")
         return scores
 
+    def passage_term_set(self, passage_id: int) -> frozenset[int]:
+        """The distinct term ids of one passage (memoised)."""
+        terms = self._passage_terms.get(passage_id)
+        if terms is None:
+            terms = frozenset(self.passage_terms(passage_id))
+            if len(self._passage_terms) > 100_000:
+                self._passage_terms.clear()
+            self._passage_terms[passage_id] = terms
+        return terms
+
     def passage_terms(self, passage_id: int) -> memoryview:
         """The term ids of one passage (its forward-index row)."""
         ptr = self.generation.array("fwd_ptr")
@@ -404,6 +430,15 @@ class Index:
 
     # --- passages and documents -------------------------------------------------------------
     def passage(self, passage_id: int) -> PassageRecord:
+        record = self._passages.get(passage_id)
+        if record is None:
+            record = self._read_passage(passage_id)
+            if len(self._passages) > 100_000:
+                self._passages.clear()
+            self._passages[passage_id] = record
+        return record
+
+    def _read_passage(self, passage_id: int) -> PassageRecord:
         if not 0 <= passage_id < self.passage_count:
             raise CorruptIndex(f"no passage {passage_id}")
         paragraph, start, end, line_start, line_end, hs, he = self._rows[7 * passage_id:7 * passage_id + 7]
@@ -416,10 +451,16 @@ class Index:
         return PassageRecord(passage_id, doc_id, number, paragraph, start, end, line_start, line_end,
                              (hs, he), sentences, s0)
 
-    def sentence_terms(self, sentence: int) -> memoryview:
+    def sentence_terms(self, sentence: int) -> frozenset[int]:
         """The distinct term ids of one sentence (stored at index time: no analysis per query)."""
-        ptr = self.generation.array("sterm_ptr")
-        return self.generation.array("sterm")[ptr[sentence]:ptr[sentence + 1]]
+        terms = self._sentence_terms.get(sentence)
+        if terms is None:
+            ptr = self.generation.array("sterm_ptr")
+            terms = frozenset(self.generation.array("sterm")[ptr[sentence]:ptr[sentence + 1]])
+            if len(self._sentence_terms) > 200_000:
+                self._sentence_terms.clear()
+            self._sentence_terms[sentence] = terms
+        return terms
 
     def doc_of_passage(self, passage_id: int) -> int:
         """The article holding a passage: binary search over articles' first passages."""
@@ -444,11 +485,16 @@ class Index:
 
     def source_path(self, doc_id: int) -> Path:
         """The article's file, refusing any stored path that would leave the corpus folder."""
-        rel = self.document(doc_id).rel
-        root = self.corpus_root.resolve()
-        path = (root / rel).resolve()
-        if os.path.isabs(rel) or ".." in Path(rel).parts or not path.is_relative_to(root):
-            raise CorruptIndex(f"index names a file outside the corpus: {rel!r}")
+        path = self._paths.get(doc_id)
+        if path is None:
+            rel = self.document(doc_id).rel
+            root = self._resolved_root
+            path = (root / rel).resolve()
+            if os.path.isabs(rel) or ".." in Path(rel).parts or not path.is_relative_to(root):
+                raise CorruptIndex(f"index names a file outside the corpus: {rel!r}")
+            if len(self._paths) > 10_000:
+                self._paths.clear()
+            self._paths[doc_id] = path
         return path
 
     def text(self, doc_id: int) -> str:
@@ -492,7 +538,7 @@ def _ranked_numpy(lists: list[_Postings], size: int,
     if ids.size and int(ids.max()) >= size:
         raise CorruptIndex("a posting names a passage that does not exist")
     totals = np.bincount(ids, weights=values, minlength=size)
-    hit = np.flatnonzero(np.bincount(ids, minlength=size))  # O(n): np.unique would sort or hash
+    hit = np.flatnonzero(totals)  # O(n); passages scoring 0 are never results
     if limit is not None and limit < hit.size:
         hit = hit[np.argpartition(-totals[hit], limit - 1)[:limit]]
     order = np.lexsort((hit, -totals[hit]))

@@ -8,6 +8,7 @@ and pick the answer sentences.
 
 
 import bisect
+import functools
 import fnmatch
 import os
 import re
@@ -51,6 +52,7 @@ class SearchOptions(NamedTuple):
     until: "date | None" = None
     thesaurus: Thesaurus = Thesaurus(())
     min_coverage: float = MIN_COVERAGE
+    highlight: bool = False  # find the spans of matched words in each passage (for colour output)
 
 
 class Citation(NamedTuple):
@@ -118,6 +120,7 @@ class _Query(NamedTuple):
     wants: str  # "number", "date", "name", "place" or ""
     term_ids: list[tuple[int, float, float]]  # (term id, idf, weight) of the weighted terms in the corpus
     numbers: set[str]  # figures the question itself mentions
+    asked: frozenset[str]  # the question's terms and their expansions
 
 
 class _Sentence:
@@ -133,7 +136,7 @@ class _Candidate:
 
     __slots__ = ("bm25", "duplicates", "record", "score", "sentences", "terms")
 
-    def __init__(self, record: PassageRecord, bm25: float, terms: set[int]) -> None:
+    def __init__(self, record: PassageRecord, bm25: float, terms: frozenset[int]) -> None:
         self.record, self.bm25, self.terms = record, bm25, terms
         self.sentences: list[_Sentence] = []
         self.score = 0.0
@@ -190,11 +193,11 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     if not hits:
         reason = "nothing in the corpus matches the question"
         return SearchResult(question, None, (), tuple(query.expansions), reason, undated, tuple(warnings))
-    coverage = _coverage(index, query, hits[0].record)
+    coverage = _coverage(index, query, hits[0].terms)
     if coverage < options.min_coverage and not query.parsed.phrases:
         reason = f"the corpus does not answer this (best passage covers {coverage:.0%} of the question)"
         return SearchResult(question, None, (), tuple(query.expansions), reason, undated, tuple(warnings))
-    results = tuple(_hit(index, query, rank, c) for rank, c in enumerate(hits[:options.top], 1))
+    results = tuple(_hit(index, query, rank, c, options.highlight) for rank, c in enumerate(hits[:options.top], 1))
     answer = _answer(index, query, hits)
     return SearchResult(question, answer, results, tuple(query.expansions), "", undated, tuple(warnings))
 
@@ -212,7 +215,8 @@ def _prepare(index: Index, question: str, thesaurus: Thesaurus) -> _Query:
     ids = [(index.term_id(t), w) for t, w in weighted]
     term_ids = [(tid, max(index.idf(tid), 0.1), w) for tid, w in ids if tid >= 0]
     numbers = {m.group().replace(",", "").lower() for m in re.finditer(_FIGURE, parsed.text)} if wants else set()
-    return _Query(parsed, terms, weighted, expansions, excluded, wants, term_ids, numbers)
+    return _Query(parsed, terms, weighted, expansions, excluded, wants, term_ids, numbers,
+                  frozenset(t for t, _ in weighted))
 
 
 def _allowed_documents(index: Index, options: SearchOptions) -> tuple[set[int] | None, int]:
@@ -272,7 +276,7 @@ def _candidates(index: Index, query: _Query, ranked: Iterator[tuple[int, float]]
         record = index.passage(pid)
         if allowed_docs is not None and record.doc_id not in allowed_docs:
             continue
-        terms = set(index.passage_terms(pid))
+        terms = index.passage_term_set(pid)
         if excluded_ids & terms:
             continue
         if phrases or excluded_phrases:
@@ -287,7 +291,7 @@ def _candidates(index: Index, query: _Query, ranked: Iterator[tuple[int, float]]
 
 def _sentence_terms(index: Index, record: PassageRecord) -> list[_Sentence]:
     """Each sentence of a passage with its term ids, as stored in the index."""
-    return [_Sentence(start, end, frozenset(index.sentence_terms(record.first_sentence + i)))
+    return [_Sentence(start, end, index.sentence_terms(record.first_sentence + i))
             for i, (start, end) in enumerate(record.sentences)]
 
 
@@ -323,25 +327,29 @@ def _fold_duplicates(candidates: list[_Candidate], top: int) -> list[_Candidate]
 
 
 def _jaccard(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) if a or b else 0.0
 
 
-def _coverage(index: Index, query: _Query, record: PassageRecord) -> float:
+def _coverage(index: Index, query: _Query, present: AbstractSet[int]) -> float:
     """Share of the question's idf mass found in a passage (a word counts if it or an expansion is there)."""
-    present = {index.term(t) for t in index.passage_terms(record.passage_id)}
-    by_trigger: dict[str, set[str]] = {}
+    by_trigger: dict[str, set[int]] = {}
     for e in query.expansions:
-        for term in analyze(e.trigger):
-            by_trigger.setdefault(term, set()).add(e.term)
+        for term in _analysed(e.trigger):
+            by_trigger.setdefault(term, set()).add(index.term_id(e.term))
     total = found = 0.0
     for term in set(query.terms):
         tid = index.term_id(term)
-        weight = index.idf(tid) if tid >= 0 else _max_idf(index)
-        weight = max(weight, 0.05)
+        weight = max(index.idf(tid) if tid >= 0 else _max_idf(index), 0.05)
         total += weight
-        if term in present or by_trigger.get(term, set()) & present:
+        if tid in present or not by_trigger.get(term, set()).isdisjoint(present):
             found += weight
     return found / total if total else 0.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _analysed(text: str) -> tuple[str, ...]:
+    return tuple(analyze(text))
 
 
 def _max_idf(index: Index) -> float:
@@ -352,12 +360,9 @@ def _max_idf(index: Index) -> float:
 
 
 def _citation(index: Index, doc: DocRecord, number: int, line_start: int, line_end: int) -> Citation:
-    root = index.corpus_root
+    """`path:line` relative to the corpus folder's parent (its name, then the file), plus the parts."""
     path = index.source_path(doc.doc_id)
-    try:
-        shown = (root.resolve().name + "/" + doc.rel) if root.resolve().parent != root.resolve() else doc.rel
-    except OSError:
-        shown = doc.rel
+    shown = f"{index.corpus_name}/{doc.rel}" if index.corpus_name else doc.rel
     lines = f"{line_start}" if line_start == line_end else f"{line_start}-{line_end}"
     return Citation(doc.rel, f"{shown}:{lines}", str(path), line_start, line_end, f"{doc.rel}#{number}",
                     doc.title, doc.metadata.get("publisher", ""), doc.metadata.get("date", ""))
@@ -393,13 +398,13 @@ def find_passage(index: Index, citation: str) -> PassageRecord:
                         "list the articles with askiraq sources")
 
 
-def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate) -> Hit:
+def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highlight: bool) -> Hit:
     record = candidate.record
     text = index.passage_text(record)
     doc_text = index.text(record.doc_id)
     heading = doc_text[record.heading[0]:record.heading[1]] if record.heading[1] else ""
     wanted = {t for t, _ in query.weighted}
-    highlights = tuple((t.start, t.end) for t in tokenize(text) if not t.stop and t.term in wanted)
+    highlights = tuple((t.start, t.end) for t in tokenize(text) if not t.stop and t.term in wanted) if highlight else ()
     matches = []
     for term, weight in query.weighted:
         tid = index.term_id(term)
@@ -462,19 +467,28 @@ def _has_wanted(query: _Query, sentence: str) -> bool:
     wants = query.wants
     if wants == "number":
         return _figure(query, sentence) is not None
-    if wants == "date":
-        return bool(re.search(_DATE, sentence))
-    return bool(re.search(_NAME, sentence))
+    return _matches(_DATE if wants == "date" else _NAME, sentence)
+
+
+@functools.lru_cache(maxsize=65536)
+def _matches(pattern: str, sentence: str) -> bool:
+    return re.search(pattern, sentence) is not None
+
+
+@functools.lru_cache(maxsize=65536)
+def _numbers_with_nouns(sentence: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each number in a sentence with the terms of the (up to) three words after it."""
+    return tuple((match.group().replace(",", "").lower(),
+                  frozenset(analyze(sentence[match.end():match.end() + 40])[:3]))
+                 for match in re.finditer(_FIGURE, sentence))
 
 
 def _figure(query: _Query, sentence: str) -> str | None:
     """A number followed within three words by a term of the question (or an expansion of one):
     "some 2,000 U.S. troops" counts troops; a date such as "Oct. 7" counts nothing."""
-    asked = {t for t, _ in query.weighted}
-    for match in re.finditer(_FIGURE, sentence):
-        if match.group() not in query.numbers and asked.intersection(
-                analyze(sentence[match.end():match.end() + 40])[:3]):
-            return match.group().replace(",", "").lower()
+    for number, following in _numbers_with_nouns(sentence):
+        if number not in query.numbers and not following.isdisjoint(query.asked):
+            return number
     return None
 
 

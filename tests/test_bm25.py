@@ -71,3 +71,16 @@ def test_scores_equal_rank_bm25_on_random_corpora(articles: list[str], query: li
             (corpus / f"{number}.txt").write_text(text, encoding="utf-8")
         index = open_index(corpus, Path(tmp, "index")).index
         assert_same_scores(index, [" ".join(query)])
+
+
+def test_the_vectorised_path_ranks_exactly_like_the_plain_one(shipped_index: Index,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import askiraq.index
+
+    weighted = [("iraq", 1.0), ("attack", 1.0), ("usa", 0.5), ("militia", 1.0)]
+    plain = shipped_index.ranked(weighted, None)
+    monkeypatch.setattr(askiraq.index, "NUMPY_FROM_POSTINGS", 0)
+    vectorised = shipped_index.ranked(weighted, None)
+    assert [pid for pid, _ in vectorised] == [pid for pid, _ in plain]
+    assert [s for _, s in vectorised] == pytest.approx([s for _, s in plain], abs=1e-9)
+    assert shipped_index.ranked(weighted, 3) == vectorised[:3]
