@@ -8,8 +8,8 @@ and pick the answer sentences.
 
 
 import bisect
-import functools
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Hashable, Iterator
