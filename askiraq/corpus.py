@@ -176,11 +176,14 @@ def _decode(data: bytes) -> tuple[str, str]:
     return data.decode("latin-1"), "latin-1"
 
 
+_TEXT_BYTES = bytes([9, 10, 12, 13, *range(32, 256)])
+
+
 def _looks_binary(data: bytes) -> bool:
     if b"\0" in data[:1 << 20] or data.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04")):
         return True
     sample = data[:8192]
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(sample.translate(None, _TEXT_BYTES))  # what is left: control characters
     return bool(sample) and controls / len(sample) > 0.05
 
 

@@ -298,7 +298,7 @@ def _sentence_terms(index: Index, record: PassageRecord) -> list[_Sentence]:
 def _rerank(index: Index, query: _Query, candidates: list[_Candidate]) -> list[_Candidate]:
     """BM25 plus the strength of the passage's best sentence: answers sit in one sentence."""
     for candidate in candidates:
-        text = index.text(candidate.record.doc_id)
+        text = index.text(candidate.record.doc_id) if query.wants else ""  # read only to check answer types
         candidate.sentences = _sentence_terms(index, candidate.record)
         for sentence in candidate.sentences:
             sentence.score = _sentence_score(query, sentence.terms, text[sentence.start:sentence.end])
