@@ -192,7 +192,7 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
     result = session.search(question, options)
     for message in result.warnings:
         warn(message)
-    click.echo(render(result, fmt or "text", style), nl=False)
+    click.echo(render(result, fmt or "text", style), nl=False, color=style.color)
     raise SystemExit(EXIT_ANSWERED if result.answer is not None else EXIT_NO_ANSWER)
 
 
@@ -241,7 +241,7 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
             collected.append(to_json(result, query_id))
         else:
             line_style = Style(style.color, style.explain, query_id, csv_header=done == 1)
-            click.echo(render(result, fmt, line_style), nl=False)
+            click.echo(render(result, fmt, line_style), nl=False, color=style.color)
         if show_progress and done % 100 == 0:
             click.echo(f"\raskiraq: {done} questions", err=True, nl=False)
     if fmt == "json":
@@ -307,9 +307,10 @@ def show(citation: str, corpus: Path | None, color: str) -> None:
     click.echo(cite.title)
     click.echo("")
     body = text[record.start:record.end]
-    if _use_color(color):
+    colour = _use_color(color)
+    if colour:
         body = click.style(body, bold=True)
-    click.echo(text[para_start:record.start] + body + text[record.end:para_end])
+    click.echo(text[para_start:record.start] + body + text[record.end:para_end], color=colour)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

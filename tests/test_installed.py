@@ -1,0 +1,44 @@
+"""The installed `askiraq` command, run as a user runs it: from another folder, in a pipe."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COMMAND = shutil.which("askiraq", path=str(Path(sys.executable).parent)) or shutil.which("askiraq")
+pytestmark = pytest.mark.skipif(COMMAND is None, reason="the askiraq command is not installed")
+
+
+def askiraq(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    assert COMMAND
+    return subprocess.run([COMMAND, *args], cwd=cwd, env=os.environ.copy(), capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_answers_from_any_folder_with_the_shipped_corpus(tmp_path: Path) -> None:
+    done = askiraq("why does Iraq rely on US waivers?", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "[corpus/00" in done.stdout and "electric" in done.stdout
+
+
+def test_exit_status_for_no_answer_and_for_errors(tmp_path: Path) -> None:
+    assert askiraq("What is the capital of Australia?", cwd=tmp_path).returncode == 1
+    bad = askiraq("ask", "--corpus", str(tmp_path / "missing"), "x", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("askiraq: error: corpus folder not found")
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    assert COMMAND
+    script = (f"yes 'militia attacks on US bases' | head -400 | '{COMMAND}' ask --batch - -k 10 | head -1; "
+              "echo \"status ${PIPESTATUS[2]}\"")
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=os.environ.copy(), capture_output=True,
+                          text=True, timeout=120)
+    first, status = done.stdout.splitlines()
+    assert first.startswith('{"schema_version": 1')
+    assert status == "status 141"  # ended by the closed pipe, as SIGPIPE would, after 1 MB of output
+    assert done.stderr == ""
