@@ -9,9 +9,9 @@ import click
 import jsonschema
 import pytest
 from click.testing import CliRunner, Result
+from conftest import PROJECT
 
 from askiraq.cli import cli
-from conftest import PROJECT
 
 SCHEMA = json.loads((PROJECT / "askiraq" / "data" / "answer.schema.json").read_text(encoding="utf-8"))
 WAIVERS = "why does Iraq rely on US waivers?"
