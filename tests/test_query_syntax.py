@@ -1,0 +1,113 @@
+"""Searching precisely: "phrases", -exclusions, source and date filters, article metadata."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from askiraq.cli import cli
+from askiraq.errors import QueryError
+from askiraq.expansions import load_thesaurus
+from askiraq.index import Index, open_index
+from askiraq.query import parse_query
+from askiraq.search import SearchOptions, search
+from conftest import SHIPPED_CORPUS
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    return open_index(SHIPPED_CORPUS, tmp_path_factory.mktemp("syntax")).index
+
+
+def texts(index: Index, question: str, **options: object) -> list[str]:
+    opts = SearchOptions(top=10, thesaurus=load_thesaurus(), **options)  # type: ignore[arg-type]
+    return [hit.text for hit in search(index, question, opts).hits]
+
+
+def test_parse_query() -> None:
+    parsed = parse_query('attacks "Islamic Resistance in Iraq" -Hezbollah -"Islamic State" Iran-backed -5')
+    assert parsed.phrases == ("Islamic Resistance in Iraq",)
+    assert parsed.excluded_words == ("Hezbollah",)
+    assert parsed.excluded_phrases == ("Islamic State",)
+    assert "Iran-backed" in parsed.text and "-5" in parsed.text and "Hezbollah" not in parsed.text
+    assert parse_query("“U.S. bases”").phrases == ("U.S. bases",)
+    unclosed = parse_query('the "unclosed phrase')
+    assert unclosed.phrases == () and "unclosed phrase" in unclosed.text
+    assert parse_query("al-Sudani Iran-backed").excluded_words == ()
+
+
+def test_a_phrase_keeps_only_passages_that_hold_it(index: Index) -> None:
+    found = texts(index, '"Islamic Resistance in Iraq" attacks')
+    assert found and all("Islamic Resistance in Iraq" in text for text in found)
+
+
+def test_phrases_match_across_typographic_quotes_and_us_spellings(index: Index) -> None:
+    assert any("Iraq’s foreign" in t for t in texts(index, '"Iraq\'s foreign" reserves'))
+    found = texts(index, '"US bases"')
+    assert found and all("U.S. bases" in t or "U. S. bases" in t or "US bases" in t for t in found)
+
+
+def test_exclusions_drop_words_and_phrases(index: Index) -> None:
+    assert not any("Hezbollah" in t for t in texts(index, "militia attacks -Hezbollah"))
+    assert any("Hezbollah" in t for t in texts(index, "militia attacks"))
+    assert not any("Islamic State" in t for t in texts(index, 'US troops -"Islamic State"'))
+    with pytest.raises(QueryError):
+        search(index, "-Hezbollah -militia", SearchOptions())
+
+
+def test_hyphenated_words_are_not_exclusions(index: Index) -> None:
+    assert any("Iran-backed" in t for t in texts(index, "Iran-backed groups al-Sudani"))
+
+
+def test_source_filters_apply_before_the_cut(index: Index) -> None:
+    found = search(index, "US attacks in Iraq", SearchOptions(top=3, sources=("002*",))).hits
+    assert len(found) == 3 and {h.citation.source for h in found} == {"002_ea14664ba9abae13.txt"}
+    excluded = search(index, "US attacks in Iraq", SearchOptions(top=5, exclude_sources=("00[0-3]*",))).hits
+    assert {h.citation.source for h in excluded} == {"004_88b063ae348bfb30.txt"}
+    both = search(index, "US attacks", SearchOptions(top=10, sources=("000*", "004*"))).hits
+    assert {h.citation.source for h in both} <= {"000_76e013e02a5755fe.txt", "004_88b063ae348bfb30.txt"}
+
+
+def dated_copy(corpus: Path) -> Path:
+    article = corpus / "002_ea14664ba9abae13.txt"
+    article.write_text("---\ntitle: A dated piece\ndate: 2020-01-10\npublisher: Test Desk\n---\n"
+                       + article.read_text(encoding="utf-8"), encoding="utf-8")
+    (corpus / "003_6c8c47967f33c65d.meta.json").write_text(
+        json.dumps({"publisher": "Associated Press", "date": "2023-11-24"}), encoding="utf-8")
+    return corpus
+
+
+def test_date_filters_leave_out_undated_articles_and_say_so(corpus_copy: Path) -> None:
+    corpus = dated_copy(corpus_copy)
+    result = CliRunner().invoke(cli, ["ask", "--corpus", str(corpus), "--since", "2023-01-01", "--json",
+                                      "US troops in Iraq"])
+    payload = json.loads(result.stdout)
+    assert {r["source"] for r in payload["results"]} == {"003_6c8c47967f33c65d.txt"}
+    assert payload["undated_left_out"] == 3
+    assert payload["results"][0]["date"] == "2023-11-24"
+    text = CliRunner().invoke(cli, ["ask", "--corpus", str(corpus), "--until", "2021-12-31", "US troops"]).stdout
+    assert "002_ea14664ba9abae13.txt" in text and "003_" not in text and "3 article(s) without a date" in text
+
+
+def test_front_matter_is_metadata_not_text_and_lines_still_count(corpus_copy: Path) -> None:
+    corpus = dated_copy(corpus_copy)
+    (corpus / "002_ea14664ba9abae13.txt").write_text(
+        "---\ntitle: A dated piece\ndate: 2020-01-10\npublisher: Zanzibarian Desk\n---\n"
+        + (SHIPPED_CORPUS / "002_ea14664ba9abae13.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    index = open_index(corpus).index
+    assert search(index, "Zanzibarian", SearchOptions()).hits == ()
+    hit = search(index, "Irish Times tension", SearchOptions(top=1)).hits[0]
+    assert hit.citation.title == "A dated piece" and hit.citation.publisher == "Zanzibarian Desk"
+    lines = (corpus / "002_ea14664ba9abae13.txt").read_text(encoding="utf-8").splitlines()
+    assert hit.text in "\n".join(lines[hit.citation.line_start - 1:hit.citation.line_end])
+    assert hit.citation.line_start == 6  # line 1 of the article is line 6 of the file
+
+
+def test_sidecar_metadata_shows_in_sources_and_results() -> None:
+    listed = {s["source"]: s for s in json.loads(CliRunner().invoke(cli, ["sources", "--json"]).stdout)}
+    assert listed["003_6c8c47967f33c65d.txt"]["publisher"] == "Associated Press"
+    assert listed["002_ea14664ba9abae13.txt"]["publisher"] is None
+    assert len(listed) == 5  # sidecars are not articles
+    payload = json.loads(CliRunner().invoke(cli, ["ask", "--json", "--source", "003*", "Kirkuk strike"]).stdout)
+    assert payload["results"][0]["publisher"] == "Associated Press"
