@@ -20,7 +20,15 @@ from click_default_group import DefaultGroup
 
 from askiraq import __version__
 from askiraq.corpus import Notice, default_corpus
-from askiraq.errors import EXIT_ANSWERED, EXIT_ERROR, EXIT_NO_ANSWER, AskiraqError, QueryError, StaleIndex
+from askiraq.errors import (
+    EXIT_ANSWERED,
+    EXIT_ERROR,
+    EXIT_NO_ANSWER,
+    AskiraqError,
+    CorruptIndex,
+    QueryError,
+    StaleIndex,
+)
 from askiraq.expansions import load_thesaurus
 from askiraq.index import OpenedIndex, describe_index, open_index
 from askiraq.render import FORMATS, Style, render, to_json
@@ -50,6 +58,9 @@ class AskiraqGroup(DefaultGroup):
             return super().invoke(ctx)
         except AskiraqError as err:
             raise CliError(err) from err
+        except CorruptIndex as err:
+            raise CliError(AskiraqError(f"the index is damaged: {err}",
+                                        "rebuild it with askiraq index --force")) from err
         except StaleIndex as err:
             raise CliError(AskiraqError(f"the corpus changed while askiraq was reading it ({err})",
                                         "run the command again")) from err

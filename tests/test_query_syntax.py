@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SHIPPED_CORPUS
 
 from askiraq.cli import cli
 from askiraq.errors import QueryError
@@ -12,7 +13,6 @@ from askiraq.expansions import load_thesaurus
 from askiraq.index import Index, open_index
 from askiraq.query import parse_query
 from askiraq.search import SearchOptions, search
-from conftest import SHIPPED_CORPUS
 
 
 @pytest.fixture(scope="module")
