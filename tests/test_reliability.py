@@ -131,7 +131,8 @@ def test_long_questions_are_cut_with_a_warning() -> None:
 
 
 def test_arabic_text_is_searchable(corpus_copy: Path) -> None:
-    (corpus_copy / "arabic.txt").write_text("قال رئيس الوزراء محمد شياع السوداني إن الهجمات مرفوضة.\n", encoding="utf-8")
+    arabic = "قال رئيس الوزراء محمد شياع السوداني إن الهجمات مرفوضة.\n"
+    (corpus_copy / "arabic.txt").write_text(arabic, encoding="utf-8")
     assert sources_of(ask(corpus_copy, "السوداني")) == {"arabic.txt"}
 
 
