@@ -270,7 +270,7 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
 def index(corpus: Path | None, force: bool) -> None:
     """Build (or refresh) the index now; it is otherwise built on first use."""
     started = time.perf_counter()
-    opened = _open(corpus, force=force)
+    opened = _open(corpus, force=force, full_check=True)
     idx = opened.index
     state = "built" if opened.rebuilt else "already up to date"
     click.echo(f"Index {state}: {idx.document_count} documents, {idx.passage_count} passages "
