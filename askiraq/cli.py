@@ -12,7 +12,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
@@ -84,7 +83,7 @@ def warn(message: str | Notice) -> None:
 
 def corpus_option(func: F) -> F:
     return click.option(
-        "--corpus", type=click.Path(path_type=Path, file_okay=False), envvar="ASKIRAQ_CORPUS",
+        "--corpus", type=click.Path(file_okay=False), envvar="ASKIRAQ_CORPUS",
         default=None, show_envvar=True,
         help="Folder of .txt/.md articles. Default: the five articles shipped with askiraq.")(func)
 
@@ -93,7 +92,7 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 
 
-def _open(corpus: Path | None, force: bool = False, full_check: bool = False) -> OpenedIndex:
+def _open(corpus: str | None, force: bool = False, full_check: bool = False) -> OpenedIndex:
     progress = _progress("indexing") if sys.stderr.isatty() else None
     started = time.perf_counter()
     opened = open_index(corpus or default_corpus(), force=force, full_check=full_check, progress=progress)
@@ -110,7 +109,7 @@ def _open(corpus: Path | None, force: bool = False, full_check: bool = False) ->
 class _Session:
     """The open index for a run of questions, refreshed once if an article turns out to have changed."""
 
-    def __init__(self, corpus: Path | None) -> None:
+    def __init__(self, corpus: str | None) -> None:
         self.corpus = corpus
         self.opened = _open(corpus)
 
@@ -171,14 +170,14 @@ def cli(debug: bool) -> None:
               help="Only articles dated on or after DATE (YYYY-MM-DD); undated ones are left out.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only articles dated on or before DATE (YYYY-MM-DD); undated ones are left out.")
-@click.option("--expansions", type=click.Path(path_type=Path, dir_okay=False), envvar="ASKIRAQ_EXPANSIONS",
+@click.option("--expansions", type=click.Path(dir_okay=False), envvar="ASKIRAQ_EXPANSIONS",
               show_envvar=True, default=None, help="Extra expansion groups file (see README).")
 @click.option("--no-expand", is_flag=True, help="Search only the question's own words.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour and bold in text output (auto: only on a terminal, never with NO_COLOR).")
-def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: Path | None,
+def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: str | None,
         batch: TextIO | None, explain: bool, sources: tuple[str, ...], exclude_sources: tuple[str, ...],
-        since: Any, until: Any, expansions: Path | None, no_expand: bool, color: str) -> None:
+        since: Any, until: Any, expansions: str | None, no_expand: bool, color: str) -> None:
     """Answer QUESTION from the corpus (the default command: `askiraq "..."` means `askiraq ask "..."`).
 
     \b
@@ -267,7 +266,7 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @corpus_option
 @click.option("--force", is_flag=True, help="Rebuild from scratch even if the index is up to date.")
-def index(corpus: Path | None, force: bool) -> None:
+def index(corpus: str | None, force: bool) -> None:
     """Build (or refresh) the index now; it is otherwise built on first use."""
     started = time.perf_counter()
     opened = _open(corpus, force=force, full_check=True)
@@ -281,7 +280,7 @@ def index(corpus: Path | None, force: bool) -> None:
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @corpus_option
 @json_option
-def sources(corpus: Path | None, as_json: bool) -> None:
+def sources(corpus: str | None, as_json: bool) -> None:
     """List the indexed articles: file, title, passages (and publisher/date where known)."""
     idx = _open(corpus).index
     docs = idx.documents()
@@ -301,7 +300,7 @@ def sources(corpus: Path | None, as_json: bool) -> None:
 @corpus_option
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Bold the passage inside its paragraph (auto: only on a terminal).")
-def show(citation: str, corpus: Path | None, color: str) -> None:
+def show(citation: str, corpus: str | None, color: str) -> None:
     """Print the passage a CITATION names, in its paragraph.
 
     CITATION is a passage id (`003_6c8c47967f33c65d.txt#4`) or a location `path:line` /
@@ -327,7 +326,7 @@ def show(citation: str, corpus: Path | None, color: str) -> None:
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @corpus_option
 @json_option
-def info(corpus: Path | None, as_json: bool) -> None:
+def info(corpus: str | None, as_json: bool) -> None:
     """Show the corpus, where its index is kept, whether it is fresh, and counts."""
     report = describe_index(corpus or default_corpus())
     report["corpus_from"] = ("--corpus" if corpus and "ASKIRAQ_CORPUS" not in os.environ

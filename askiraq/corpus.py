@@ -14,7 +14,6 @@ import re
 import stat
 import zlib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -55,7 +54,7 @@ class SourceFile(NamedTuple):
 
 
 class CorpusScan(NamedTuple):
-    root: Path
+    root: str
     files: tuple[SourceFile, ...]
     notices: tuple[Notice, ...]
     folders: dict[str, int]  # modification time of every folder walked, by path relative to root
@@ -82,18 +81,19 @@ def content_key(text: str) -> str:
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
 
 
-def default_corpus() -> Path:
+def default_corpus() -> str:
     """The shipped articles: `askiraq/data/corpus/` when installed, `corpus/` beside the package in a checkout."""
-    installed = Path(__file__).resolve().parent / "data" / "corpus"
-    return installed if installed.is_dir() else installed.parents[2] / "corpus"
+    package = os.path.dirname(os.path.realpath(__file__))
+    installed = os.path.join(package, "data", "corpus")
+    return installed if os.path.isdir(installed) else os.path.join(os.path.dirname(package), "corpus")
 
 
 def _is_ignored(name: str) -> bool:
     return name.startswith(_IGNORED_PREFIXES) or name.endswith(_BACKUP_SUFFIXES)
 
 
-def _sidecar_path(path: Path) -> Path:
-    return path.with_name(path.stem + SIDECAR_SUFFIX)
+def _sidecar_path(path: str) -> str:
+    return os.path.splitext(path)[0] + SIDECAR_SUFFIX
 
 
 def _scan_folder(folder: str, prefix: str, files: list[SourceFile], notices: list[Notice],
@@ -135,24 +135,25 @@ def _scan_folder(folder: str, prefix: str, files: list[SourceFile], notices: lis
         files.append(make(SourceFile, (prefix + name, st.st_size, st.st_mtime_ns, sidecar_mtime)))
 
 
-def scan_corpus(root: Path) -> CorpusScan:
+def scan_corpus(root: "str | os.PathLike[str]") -> CorpusScan:
     """List the article files under `root` with their sizes and times, cheaply (no reads).
 
     Hidden files and folders and editor backups are ignored; folder symlinks are not followed
     (no loops); a file that cannot be stat'ed becomes a Notice.
     """
-    if not root.exists():
+    root = os.fspath(root)
+    if not os.path.exists(root):
         raise CorpusError(f"corpus folder not found: {root}", "pass --corpus DIR or set ASKIRAQ_CORPUS")
-    if not root.is_dir():
+    if not os.path.isdir(root):
         raise CorpusError(f"corpus is not a folder: {root}", "pass a folder of .txt/.md articles")
     notices: list[Notice] = []
     files: list[SourceFile] = []
-    folders = {"": root.stat().st_mtime_ns}
-    _scan_folder(str(root), "", files, notices, folders)
+    folders = {"": os.stat(root).st_mtime_ns}
+    _scan_folder(root, "", files, notices, folders)
     return CorpusScan(root, tuple(files), tuple(notices), folders)
 
 
-def folders_unchanged(root: Path, folders: dict[str, int]) -> bool:
+def folders_unchanged(root: str, folders: dict[str, int]) -> bool:
     """Whether no file was added, removed or renamed since `folders` was recorded (one stat a folder).
 
     In-place edits do not change a folder's time; large corpora catch those when the article
@@ -200,26 +201,28 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], int]:
     return metadata, match.end()
 
 
-def _read_sidecar(path: Path, rel: str, notices: list[Notice]) -> dict[str, str]:
+def _read_sidecar(path: str, rel: str, notices: list[Notice]) -> dict[str, str]:
     sidecar = _sidecar_path(path)
-    if not sidecar.exists():
+    name = os.path.basename(sidecar)
+    if not os.path.exists(sidecar):
         return {}
     try:
-        raw = json.loads(sidecar.read_text(encoding="utf-8"))
+        with open(sidecar, encoding="utf-8") as handle:
+            raw = json.load(handle)
     except (OSError, UnicodeDecodeError, ValueError) as err:
-        notices.append(Notice(rel, f"metadata file {sidecar.name} ignored: {err}"))
+        notices.append(Notice(rel, f"metadata file {name} ignored: {err}"))
         return {}
     if not isinstance(raw, dict):
-        notices.append(Notice(rel, f"metadata file {sidecar.name} ignored: not a JSON object"))
+        notices.append(Notice(rel, f"metadata file {name} ignored: not a JSON object"))
         return {}
     return {k: str(v) for k, v in raw.items() if k in METADATA_KEYS and v not in (None, "")}
 
 
-def read_document(root: Path, source: SourceFile, notices: list[Notice]) -> Document | None:
+def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Document | None:
     """Read and decode one article; on any problem add a Notice and return None."""
-    path = root / source.rel
+    path = os.path.join(root, source.rel)
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as err:
         notices.append(Notice(source.rel, f"skipped: cannot read ({err.strerror})"))

@@ -8,7 +8,6 @@ their own file in the same format. Expansions are matched and emitted as analyse
 
 import os
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
 from askiraq.analysis import analyze
@@ -93,21 +92,23 @@ def parse_rules(text: str, origin: str) -> tuple[_Rule, ...]:
 
 @cache
 def _shipped_rules() -> tuple[_Rule, ...]:
-    text = (Path(__file__).parent / "data" / "expansions.txt").read_text(encoding="utf-8")
+    with open(os.path.join(os.path.dirname(__file__), "data", "expansions.txt"), encoding="utf-8") as handle:
+        text = handle.read()
     return parse_rules(text, "expansions.txt")
 
 
-def load_thesaurus(extra: Path | None = None, *, enabled: bool = True) -> Thesaurus:
+def load_thesaurus(extra: "str | os.PathLike[str] | None" = None, *, enabled: bool = True) -> Thesaurus:
     """The shipped groups plus the user's (`extra`, else ASKIRAQ_EXPANSIONS); empty if disabled."""
     if not enabled:
         return Thesaurus(())
     rules = _shipped_rules()
-    extra = extra or (Path(os.environ["ASKIRAQ_EXPANSIONS"]) if os.environ.get("ASKIRAQ_EXPANSIONS") else None)
+    extra = extra or os.environ.get("ASKIRAQ_EXPANSIONS") or None
     if extra is not None:
         try:
-            text = extra.read_text(encoding="utf-8")
+            with open(extra, encoding="utf-8") as handle:
+                text = handle.read()
         except (OSError, UnicodeDecodeError) as err:
             raise QueryError(f"cannot read expansions file {extra}: {err}",
                              "check the path given by --expansions or ASKIRAQ_EXPANSIONS") from err
-        rules = rules + parse_rules(text, str(extra))
+        rules = rules + parse_rules(text, os.fspath(extra))
     return Thesaurus(rules, EXPANSION_WEIGHT)

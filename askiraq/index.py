@@ -18,7 +18,6 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from askiraq import store
@@ -40,6 +39,7 @@ NUMPY_FROM_POSTINGS = 50_000  # below this many postings in a query, plain Pytho
 NUMPY_WARM_FROM_POSTINGS = 2_000  # ...and than NumPy itself once it is imported (batches, large corpora)
 
 Progress = Callable[[int, int], None]
+StrPath = str | os.PathLike[str]  # paths come in as str or pathlib.Path; askiraq keeps them as str
 _Postings = tuple[memoryview, memoryview, float]  # passage ids, BM25 contributions, query weight
 
 
@@ -99,7 +99,7 @@ class _Analysed(NamedTuple):
     sentence_terms: list[list[str]]  # distinct terms of every sentence, in order
 
 
-def _analyse_file(job: tuple[Path, SourceFile, BuildSettings]) -> tuple[_Analysed | None, list[Notice]]:
+def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed | None, list[Notice]]:
     from askiraq.passages import split_document  # imports NLTK: only ever needed to build
 
     root, source, settings = job
@@ -143,7 +143,7 @@ def _analyse_file(job: tuple[Path, SourceFile, BuildSettings]) -> tuple[_Analyse
                      sentence_terms), notices
 
 
-def _analyse_all(root: Path, sources: Sequence[SourceFile], settings: BuildSettings,
+def _analyse_all(root: str, sources: Sequence[SourceFile], settings: BuildSettings,
                  progress: Progress | None) -> Iterator[tuple[_Analysed | None, list[Notice]]]:
     jobs = [(root, source, settings) for source in sources]
     workers = min(os.cpu_count() or 1, 8)
@@ -316,9 +316,9 @@ def _string_table(name: str, values: list[str], np: Any) -> dict[str, Any]:
 class Index:
     """A read-only view of one index generation, read lazily through memory maps."""
 
-    def __init__(self, generation: store.Generation, corpus_root: Path) -> None:
+    def __init__(self, generation: store.Generation, corpus_root: StrPath) -> None:
         self.generation = generation
-        self.corpus_root = corpus_root
+        self.corpus_root = os.fspath(corpus_root)
         meta = generation.meta
         self.passage_count: int = int(meta["passages"])
         self.document_count: int = int(meta["documents"])
@@ -331,9 +331,9 @@ class Index:
         self._passages: dict[int, PassageRecord] = {}
         self._sentence_terms: dict[int, frozenset[int]] = {}
         self._passage_terms: dict[int, frozenset[int]] = {}
-        self._paths: dict[int, Path] = {}
-        self._resolved_root = corpus_root.resolve()
-        self.corpus_name = self._resolved_root.name  # citations are relative to the corpus's parent
+        self._paths: dict[int, str] = {}
+        self._resolved_root = os.path.realpath(corpus_root)
+        self.corpus_name = os.path.basename(self._resolved_root)  # citations are relative to its parent
         self._post_ptr = generation.array("post_ptr")
         self._post_passage = generation.array("post_passage")
         self._post_weight = generation.array("post_weight")
@@ -483,14 +483,15 @@ class Index:
     def documents(self) -> list[DocRecord]:
         return [self.document(i) for i in range(self.document_count)]
 
-    def source_path(self, doc_id: int) -> Path:
+    def source_path(self, doc_id: int) -> str:
         """The article's file, refusing any stored path that would leave the corpus folder."""
         path = self._paths.get(doc_id)
         if path is None:
             rel = self.document(doc_id).rel
             root = self._resolved_root
-            path = (root / rel).resolve()
-            if os.path.isabs(rel) or ".." in Path(rel).parts or not path.is_relative_to(root):
+            path = os.path.realpath(os.path.join(root, rel))
+            if (os.path.isabs(rel) or ".." in rel.replace("\\", "/").split("/")
+                    or os.path.commonpath([root, path]) != root):
                 raise CorruptIndex(f"index names a file outside the corpus: {rel!r}")
             if len(self._paths) > 10_000:
                 self._paths.clear()
@@ -504,7 +505,7 @@ class Index:
             record = self.document(doc_id)
             notices: list[Notice] = []
             try:
-                st = self.source_path(doc_id).stat()
+                st = os.stat(self.source_path(doc_id))
             except OSError as err:
                 raise StaleIndex(f"{record.rel}: {err.strerror}") from err
             if (st.st_size, st.st_mtime_ns) != (record.size, record.mtime_ns):
@@ -548,31 +549,32 @@ def _ranked_numpy(lists: list[_Postings], size: int,
 
 
 # --- opening and refreshing ------------------------------------------------------------------
-def default_index_root() -> Path:
+def default_index_root() -> str:
     """ASKIRAQ_INDEX_DIR, else the user's cache folder (XDG on Linux, Caches on macOS, LOCALAPPDATA)."""
     override = os.environ.get("ASKIRAQ_INDEX_DIR")
     if override:
-        return Path(override).expanduser()
+        return os.path.expanduser(override)
+    home = os.path.expanduser("~")
     if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        base = os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
     elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
+        base = os.path.join(home, "Library", "Caches")
     else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "askiraq"
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
+    return os.path.join(base, "askiraq")
 
 
-def index_dir_for(corpus_root: Path, index_root: Path) -> Path:
+def index_dir_for(corpus_root: StrPath, index_root: StrPath) -> str:
     """Each corpus folder gets its own index folder, named after its absolute path."""
-    resolved = corpus_root.resolve()
-    digest = content_key(str(resolved))[:16]
-    return index_root / f"{resolved.name or 'corpus'}-{digest}"
+    resolved = os.path.realpath(corpus_root)
+    digest = content_key(resolved)[:16]
+    return os.path.join(index_root, f"{os.path.basename(resolved) or 'corpus'}-{digest}")
 
 
 class OpenedIndex(NamedTuple):
     index: Index  # type: ignore[assignment]  # (shadows tuple.index, which nobody calls here)
-    root: Path
-    index_dir: Path
+    root: str
+    index_dir: str
     rebuilt: bool
     notices: list[Notice]
 
@@ -582,7 +584,7 @@ def _is_fresh(generation: store.Generation, scan: CorpusScan, settings: BuildSet
                 and generation.meta.get("settings") == settings.as_dict())
 
 
-def _try_open(index_dir: Path, corpus_root: Path, notices: list[Notice]) -> Index | None:
+def _try_open(index_dir: str, corpus_root: str, notices: list[Notice]) -> Index | None:
     try:
         generation = store.read_current(index_dir)
         return Index(generation, corpus_root) if generation else None
@@ -591,7 +593,7 @@ def _try_open(index_dir: Path, corpus_root: Path, notices: list[Notice]) -> Inde
         return None
 
 
-def open_index(corpus_root: Path, index_root: Path | None = None, *,
+def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
                settings: BuildSettings = BuildSettings(), force: bool = False, full_check: bool = False,
                progress: Progress | None = None) -> OpenedIndex:
     """The corpus's index, (re)built first if it is missing, stale, damaged, or `force` is set.
@@ -601,6 +603,7 @@ def open_index(corpus_root: Path, index_root: Path | None = None, *,
     times are compared (catching added, removed and renamed files) unless `full_check`; an
     article edited in place is then caught when it is read (StaleIndex) or by `askiraq index`.
     """
+    corpus_root = os.fspath(corpus_root)
     index_dir = index_dir_for(corpus_root, index_root or default_index_root())
     notices: list[Notice] = []
     if not force and not full_check:
@@ -675,14 +678,14 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
                           "add UTF-8 .txt or .md files, or pass --corpus DIR")
     meta, arrays = builder.finish()
     meta.update(fingerprint=scan.fingerprint, settings=settings.as_dict(), files=len(scan.files), folders=scan.folders,
-                corpus=str(scan.root.resolve()), k1=K1, b=B, epsilon=EPSILON)
+                corpus=os.path.realpath(scan.root), k1=K1, b=B, epsilon=EPSILON)
     return meta, arrays
 
 
-def describe_index(corpus_root: Path, index_root: Path | None = None) -> dict[str, Any]:
+def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> dict[str, Any]:
     """Where the corpus's index is and whether it is fresh, without building anything."""
     index_dir = index_dir_for(corpus_root, index_root or default_index_root())
-    report: dict[str, Any] = {"corpus": str(corpus_root.resolve()), "index": str(index_dir)}
+    report: dict[str, Any] = {"corpus": os.path.realpath(corpus_root), "index": index_dir}
     scan = scan_corpus(corpus_root)
     report["files"] = len(scan.files)
     try:

@@ -364,7 +364,7 @@ def _citation(index: Index, doc: DocRecord, number: int, line_start: int, line_e
     path = index.source_path(doc.doc_id)
     shown = f"{index.corpus_name}/{doc.rel}" if index.corpus_name else doc.rel
     lines = f"{line_start}" if line_start == line_end else f"{line_start}-{line_end}"
-    return Citation(doc.rel, f"{shown}:{lines}", str(path), line_start, line_end, f"{doc.rel}#{number}",
+    return Citation(doc.rel, f"{shown}:{lines}", path, line_start, line_end, f"{doc.rel}#{number}",
                     doc.title, doc.metadata.get("publisher", ""), doc.metadata.get("date", ""))
 
 
@@ -379,10 +379,11 @@ def find_passage(index: Index, citation: str) -> PassageRecord:
     line_match = re.fullmatch(r"(.+?):(\d+)(?:-(\d+))?", spec)
     matched = id_match or line_match
     name = matched.group(1) if matched else spec
-    root = index.corpus_root.resolve()
+    root = os.path.realpath(index.corpus_root)
     for doc in index.documents():
-        aliases = {doc.rel, f"{root.name}/{doc.rel}", str(root / doc.rel)}
-        if name not in aliases and os.path.abspath(name) != str(root / doc.rel):
+        full = os.path.join(root, doc.rel)
+        aliases = {doc.rel, f"{os.path.basename(root)}/{doc.rel}", full}
+        if name not in aliases and os.path.abspath(name) != full:
             continue
         if id_match and 1 <= int(id_match.group(2)) <= doc.passage_count:
             return index.passage(doc.first_passage + int(id_match.group(2)) - 1)

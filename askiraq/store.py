@@ -24,7 +24,6 @@ import sys
 import uuid
 import zlib
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any, Protocol
 
 from askiraq.errors import CorruptIndex
@@ -88,14 +87,14 @@ def npy_view(name: str, buffer: Any) -> memoryview:
     return raw[start:].cast(_MEMORYVIEW_FORMAT[(kind, size)])
 
 
-def _fsync_write(path: Path, data: bytes) -> None:
-    with path.open("wb") as handle:
+def _fsync_write(path: str, data: bytes) -> None:
+    with open(path, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync_dir(path: str) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -170,7 +169,7 @@ class StringTable:
 class _MappedFiles(Mapping[str, Any]):
     """Arrays of a generation folder, each memory-mapped on first use."""
 
-    def __init__(self, folder: Path, names: list[str]) -> None:
+    def __init__(self, folder: str, names: list[str]) -> None:
         self._folder = folder
         self._names = names
         self._maps: dict[str, Any] = {}
@@ -179,7 +178,7 @@ class _MappedFiles(Mapping[str, Any]):
         if name not in self._names:
             raise KeyError(name)
         if name not in self._maps:
-            with (self._folder / f"{name}.npy").open("rb") as handle:
+            with open(os.path.join(self._folder, f"{name}.npy"), "rb") as handle:
                 self._maps[name] = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         return self._maps[name]
 
@@ -226,11 +225,11 @@ def _full_meta(meta: dict[str, Any], info: dict[str, Any]) -> dict[str, Any]:
     return {"format": FORMAT_NAME, "version": FORMAT_VERSION, **meta, "arrays": info}
 
 
-def _write_array(path: Path, array: ArrayLike) -> dict[str, int]:
+def _write_array(path: str, array: ArrayLike) -> dict[str, int]:
     """Write header and data straight from the array's buffer (no copy); its size and CRC-32."""
     header = _npy_header(array)
     data = memoryview(array).cast("B")  # type: ignore[arg-type]
-    with path.open("wb") as handle:
+    with open(path, "wb") as handle:
         handle.write(header)
         handle.write(data)
         handle.flush()
@@ -238,28 +237,33 @@ def _write_array(path: Path, array: ArrayLike) -> dict[str, int]:
     return {"bytes": len(header) + len(data), "crc32": zlib.crc32(data, zlib.crc32(header))}
 
 
-def read_current(index_dir: Path) -> Generation | None:
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def read_current(index_dir: str) -> Generation | None:
     """The live generation, or None when there is none yet. CorruptIndex when it fails a check."""
     for _attempt in range(5):
         try:
-            name = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+            name = _read_text(os.path.join(index_dir, "CURRENT")).strip()
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as err:
             raise CorruptIndex(f"{index_dir}: unreadable CURRENT ({err})") from err
         if not (len(name) == 36 and name.startswith("gen-") and all(c in "0123456789abcdef" for c in name[4:])):
             raise CorruptIndex(f"{index_dir}: CURRENT names no generation")
-        folder = index_dir / name
+        folder = os.path.join(index_dir, name)
         try:
-            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            meta = json.loads(_read_text(os.path.join(folder, "meta.json")))
         except FileNotFoundError:
             continue  # a writer replaced this generation while we looked: read CURRENT again
         except (OSError, ValueError) as err:
             raise CorruptIndex(f"{folder}: unreadable meta.json ({err})") from err
-        meta = _check_meta(meta, str(folder))
+        meta = _check_meta(meta, folder)
         files = _MappedFiles(folder, list(meta["arrays"]))
         try:
-            generation = Generation(meta, files, str(folder))
+            generation = Generation(meta, files, folder)
             verify(generation, full=False)
         except FileNotFoundError:
             continue
@@ -269,55 +273,56 @@ def read_current(index_dir: Path) -> Generation | None:
     return None
 
 
-def write_generation(index_dir: Path, meta: dict[str, Any], arrays: Mapping[str, ArrayLike]) -> None:
+def write_generation(index_dir: str, meta: dict[str, Any], arrays: Mapping[str, ArrayLike]) -> None:
     """Write a new generation and make it current atomically; then remove the older ones.
 
     The caller holds the writer lock. Raises OSError when the folder cannot be written.
     """
-    index_dir.mkdir(parents=True, exist_ok=True)
-    tmp = index_dir / f"tmp-{uuid.uuid4().hex}"
-    tmp.mkdir()
+    os.makedirs(index_dir, exist_ok=True)
+    tmp = os.path.join(index_dir, f"tmp-{uuid.uuid4().hex}")
+    os.mkdir(tmp)
     try:
-        info = {name: _write_array(tmp / f"{name}.npy", array) for name, array in arrays.items()}
-        _fsync_write(tmp / "meta.json", json.dumps(_full_meta(meta, info), indent=1).encode())
+        info = {name: _write_array(os.path.join(tmp, f"{name}.npy"), array) for name, array in arrays.items()}
+        _fsync_write(os.path.join(tmp, "meta.json"), json.dumps(_full_meta(meta, info), indent=1).encode())
         _fsync_dir(tmp)
         name = f"gen-{uuid.uuid4().hex}"
-        tmp.rename(index_dir / name)
+        os.rename(tmp, os.path.join(index_dir, name))
     except BaseException:
         import shutil
 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    pointer = index_dir / f"CURRENT.{uuid.uuid4().hex}.tmp"
+    pointer = os.path.join(index_dir, f"CURRENT.{uuid.uuid4().hex}.tmp")
     _fsync_write(pointer, name.encode())
-    pointer.replace(index_dir / "CURRENT")
+    os.replace(pointer, os.path.join(index_dir, "CURRENT"))
     _fsync_dir(index_dir)
     remove_stale(index_dir, keep=name)
 
 
-def remove_stale(index_dir: Path, keep: str) -> None:
+def remove_stale(index_dir: str, keep: str) -> None:
     """Delete generations and temporary files other than `keep` (left by older or killed writers)."""
     import shutil
 
-    for entry in index_dir.iterdir():
-        if entry.name != keep and entry.name.startswith(("gen-", "tmp-", "CURRENT.")):
-            if entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
-                    entry.unlink()
+    with os.scandir(index_dir) as entries:
+        stale = [e for e in entries if e.name != keep and e.name.startswith(("gen-", "tmp-", "CURRENT."))]
+    for entry in stale:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
 
 
 @contextlib.contextmanager
-def writer_lock(index_dir: Path) -> Iterator[None]:
+def writer_lock(index_dir: str) -> Iterator[None]:
     """Hold an exclusive flock on `index_dir/lock` (waits for another writer to finish)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
+    os.makedirs(index_dir, exist_ok=True)
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; atomic renames still keep readers safe
         yield
         return
-    with (index_dir / "lock").open("a+b") as handle:
+    with open(os.path.join(index_dir, "lock"), "a+b") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield

@@ -20,8 +20,8 @@ def ask(corpus: Path, question: str) -> list[str]:
 
 def test_index_lives_in_the_folder_named_by_the_environment(isolated_index_dir: Path) -> None:
     opened = open_index(SHIPPED_CORPUS)
-    assert opened.index_dir.parent == isolated_index_dir
-    assert (opened.index_dir / "CURRENT").exists()
+    assert Path(opened.index_dir).parent == isolated_index_dir
+    assert (Path(opened.index_dir) / "CURRENT").exists()
     assert not any(SHIPPED_CORPUS.glob("*.npy"))
 
 
@@ -29,7 +29,7 @@ def test_default_index_folder_is_the_user_cache(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.delenv("ASKIRAQ_INDEX_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     if sys.platform.startswith("linux"):
-        assert default_index_root() == tmp_path / "askiraq"
+        assert Path(default_index_root()) == tmp_path / "askiraq"
 
 
 def test_second_open_reuses_the_index() -> None:
@@ -90,8 +90,14 @@ def test_a_cold_question_imports_neither_nltk_nor_numpy(isolated_index_dir: Path
     code = ("import sys\nfrom askiraq.cli import cli\n"
             "try:\n    cli.main(['why does Iraq rely on US waivers?'], prog_name='askiraq')\n"
             "except SystemExit as exit:\n    code = exit.code\n"
-            "print('RESULT', code, 'nltk' in sys.modules, 'numpy' in sys.modules)")
+            "print('RESULT', code, 'nltk' in sys.modules, 'numpy' in sys.modules)\n"
+            "print('PATHLIB', 'pathlib' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "ASKIRAQ_INDEX_DIR": str(isolated_index_dir)}, check=True)
     assert "electric" in done.stdout
-    assert done.stdout.strip().splitlines()[-1] == "RESULT 0 False False"
+    result, pathlib_line = done.stdout.strip().splitlines()[-2:]
+    assert result == "RESULT 0 False False"
+    bare = subprocess.run([sys.executable, "-c", "import sys; print('pathlib' in sys.modules)"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    if bare == "False":  # (an editable install's import hook loads pathlib at start-up)
+        assert pathlib_line == "PATHLIB False"  # ~4 ms to import: the query path uses os.path

@@ -161,13 +161,14 @@ def test_sigkill_while_indexing_leaves_a_usable_index(tmp_path: Path, isolated_i
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["results"][0]["source"] == "0123.txt"
-    index_dir = index_dir_for(corpus, isolated_index_dir)
+    index_dir = Path(index_dir_for(corpus, isolated_index_dir))
     open_index(corpus, isolated_index_dir, force=True)  # the next writer clears what killed ones left
     left = [p.name for p in index_dir.iterdir() if p.name.startswith(("gen-", "tmp-"))]
     assert len(left) == 1 and left[0].startswith("gen-")
 
 
-def damage(index_dir: Path, how: str) -> None:
+def damage(folder: str, how: str) -> None:
+    index_dir = Path(folder)
     generation = index_dir / (index_dir / "CURRENT").read_text().strip()
     if how == "truncated":
         path = generation / "post_weight.npy"
@@ -246,7 +247,7 @@ def test_two_writers_and_a_reader(tmp_path: Path, isolated_index_dir: Path) -> N
         answers.append((done.returncode, json.loads(done.stdout)["results"][0]["source"] if done.stdout else None))
     assert all(w.wait() == 0 for w in writers)
     assert set(answers) == {(0, "0042.txt")}
-    index_dir = index_dir_for(corpus, isolated_index_dir)
+    index_dir = Path(index_dir_for(corpus, isolated_index_dir))
     assert len([p for p in index_dir.iterdir() if p.name.startswith("gen-")]) == 1
     assert not [p for p in index_dir.iterdir() if p.name.startswith("tmp-")]
 
@@ -262,21 +263,23 @@ MARKER = Path("/tmp/askiraq-pickle-marker")
 def test_a_crafted_pickle_never_runs(corpus_copy: Path) -> None:
     MARKER.unlink(missing_ok=True)
     opened = open_index(corpus_copy)
-    generation = opened.index_dir / (opened.index_dir / "CURRENT").read_text().strip()
+    index_dir = Path(opened.index_dir)
+    generation = index_dir / (index_dir / "CURRENT").read_text().strip()
     evil = pickle.dumps(Payload())
     (generation / "post_weight.npy").write_bytes(evil)
     (generation / "idf.npy").write_bytes(b"\x93NUMPY\x01\x00v\x00{'descr': '|O', 'fortran_order': False, "
                                          b"'shape': (1,), }" + b" " * 60 + b"\n" + evil)
     result = ask(corpus_copy, "why does Iraq rely on US waivers?")
     assert result.exit_code == 0 and not MARKER.exists()
-    rebuilt = opened.index_dir / (opened.index_dir / "CURRENT").read_text().strip()
+    rebuilt = index_dir / (index_dir / "CURRENT").read_text().strip()
     (rebuilt / "meta.json").write_bytes(evil)
     assert ask(corpus_copy, "why does Iraq rely on US waivers?").exit_code == 0 and not MARKER.exists()
 
 
 def test_a_tampered_path_cannot_leave_the_corpus(corpus_copy: Path) -> None:
     opened = open_index(corpus_copy)
-    generation = opened.index_dir / (opened.index_dir / "CURRENT").read_text().strip()
+    index_dir = Path(opened.index_dir)
+    generation = index_dir / (index_dir / "CURRENT").read_text().strip()
     blob_path = generation / "docs.blob.npy"
     blob = blob_path.read_bytes()
     name = b'"rel": "001_235cbf4e9e3a2056.txt"'
