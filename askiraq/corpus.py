@@ -5,7 +5,6 @@ files, broken links. Each problem becomes a `Notice` and the file is skipped; no
 except a corpus folder that does not exist.
 """
 
-
 import contextlib
 import json
 import operator

@@ -5,7 +5,6 @@ their own file in the same format. Expansions are matched and emitted as analyse
 "U.S.", "US" and "United States" or "Kata'ib" and "Kataib" behave as one form.
 """
 
-
 import os
 from functools import cache, lru_cache
 from typing import NamedTuple

@@ -9,7 +9,6 @@ the changed articles are read, split and analysed again; the inverted index is t
 with a few vectorised NumPy operations. NumPy and NLTK are imported only when building.
 """
 
-
 import bisect
 import contextlib
 import heapq

@@ -5,7 +5,6 @@ treated differently. An unclosed quote is taken literally; a hyphen inside a wor
 al-Sudani) or before a digit (-5) is not an exclusion.
 """
 
-
 import re
 from typing import NamedTuple
 

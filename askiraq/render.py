@@ -3,7 +3,6 @@
 Pure string building: no Click, no terminal detection (the CLI decides `color`).
 """
 
-
 import io
 import json
 from typing import Any, NamedTuple

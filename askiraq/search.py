@@ -6,7 +6,6 @@ top-k cut), fold near-duplicate passages into one hit, decide whether the corpus
 and pick the answer sentences.
 """
 
-
 import bisect
 import fnmatch
 import functools
@@ -36,9 +35,7 @@ CANDIDATE_POOL = 4
 RERANK_POOL = 20
 FIRST_BATCH = 512
 RERANK_WEIGHT = 3.0
-WANTED_MISSING = 0.8  # a sentence without the kind of thing asked for (count, date, name)
-WANTED_MISSING = 0.6  # a sentence without the kind of thing asked for (count, date, name)
-WANTED_MISSING = 0.4  # a sentence without the kind of thing asked for (count, date, name)
+WANTED_MISSING = 0.4  # weight of a sentence without the kind of thing asked for (count, date, name)
 ANSWER_FROM = 3
 SECOND_SENTENCE = 0.75
 FIGURE_MIN_SCORE = 0.7
