@@ -49,12 +49,33 @@ class CliError(click.ClickException):
         click.echo(f"askiraq: error: {self.format_message()}", err=True)
 
 
+_NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())  # Click 8.2+
+
+
+def _usage_error(err: click.UsageError) -> CliError:
+    """Click's usage error (usage line, "Try --help", message) as our one line with a hint."""
+    path = err.ctx.command_path if err.ctx else "askiraq"
+    return CliError(AskiraqError(err.format_message(), f"see {path} --help"))
+
+
 class AskiraqGroup(DefaultGroup):
     """The one place where engine errors become CLI errors (and stray exceptions one clean line)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            context: click.Context = super().make_context(info_name, args, parent=parent, **extra)
+            return context
+        except _NO_ARGS_IS_HELP:
+            raise  # bare `askiraq`: the help screen, exit 2
+        except click.UsageError as err:
+            raise _usage_error(err) from err
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as err:
+            raise _usage_error(err) from err
         except AskiraqError as err:
             raise CliError(err) from err
         except CorruptIndex as err:

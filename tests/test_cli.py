@@ -1,8 +1,9 @@
-"""The command line as scripts and analysts use it: formats, exit codes, batches, citations, help."""
+"""The command line as scripts and analysts use it: formats, exit codes, batches, citations."""
 
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import click
@@ -13,29 +14,48 @@ from conftest import PROJECT
 
 from askiraq.cli import cli
 
-SCHEMA = json.loads((PROJECT / "askiraq" / "data" / "answer.schema.json").read_text(encoding="utf-8"))
+SCHEMA_FILE = PROJECT / "askiraq" / "data" / "answer.schema.json"
+SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 WAIVERS = "why does Iraq rely on US waivers?"
+EVIDENCE = {"001_235cbf4e9e3a2056.txt", "003_6c8c47967f33c65d.txt"}
+NO_ANSWER = "What is the capital of Australia?"
 
 
 def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(cli, list(args), input=stdin, env=env)
 
 
+def ask_json(*args: str) -> dict:
+    result = run("ask", "--json", *args)
+    payload = json.loads(result.stdout)
+    jsonschema.validate(payload, SCHEMA)
+    return payload
+
+
+def test_the_schema_is_valid_and_closed() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    payload = ask_json(WAIVERS)
+    payload["results"][0]["extra"] = 1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(payload, SCHEMA)
+
+
 def test_a_bare_question_means_ask() -> None:
     bare, explicit = run(WAIVERS), run("ask", WAIVERS)
     assert bare.exit_code == explicit.exit_code == 0
-    assert bare.stdout == explicit.stdout
-    assert bare.stdout.startswith("Answer:") and "corpus/00" in bare.stdout
+    assert bare.stdout == explicit.stdout == run("ask", "--format", "text", WAIVERS).stdout
+    assert bare.stdout.startswith("Answer:") and "[corpus/00" in bare.stdout
 
 
 def test_top_sets_the_number_of_results_and_reads_the_environment() -> None:
-    def count(result: Result) -> int:
-        return len(json.loads(result.stdout)["results"])
+    def count(*args: str, env: dict[str, str] | None = None) -> int:
+        return len(json.loads(run("ask", "--json", *args, env=env).stdout)["results"])
 
-    assert count(run("ask", "--json", "-k", "5", "militia attacks")) == 5
-    assert count(run("ask", "--json", "--top", "1", "militia attacks")) == 1
-    assert count(run("ask", "--json", "militia attacks", env={"ASKIRAQ_TOP": "2"})) == 2
-    assert count(run("ask", "--json", "-k", "4", "militia attacks", env={"ASKIRAQ_TOP": "2"})) == 4
+    assert count("-k", "5", "militia attacks") == 5
+    assert count("--top", "1", "militia attacks") == 1
+    assert count("militia attacks") == 3  # the default
+    assert count("militia attacks", env={"ASKIRAQ_TOP": "2"}) == 2
+    assert count("-k", "4", "militia attacks", env={"ASKIRAQ_TOP": "2"}) == 4  # the option wins
 
 
 def test_json_output_validates_and_cites_an_evidence_file() -> None:
@@ -43,78 +63,100 @@ def test_json_output_validates_and_cites_an_evidence_file() -> None:
     assert result.exit_code == 0
     payload = json.loads(result.stdout)
     jsonschema.validate(payload, SCHEMA)
-    assert payload["results"][0]["source"] in {"001_235cbf4e9e3a2056.txt", "003_6c8c47967f33c65d.txt"}
-    assert "electric" in payload["answer"]["text"]
+    assert payload["schema_version"] == 1 and payload["question"] == WAIVERS
+    assert payload["results"][0]["source"] in EVIDENCE
+    assert re.search(r"electric(ity| power)", payload["answer"]["text"])
     assert payload["answer"]["citations"][0].startswith("corpus/")
+    sentence = payload["answer"]["sentences"][0]
+    assert sentence["citation"] == payload["answer"]["citations"][0]
+    assert sentence["text"] in payload["answer"]["text"]
 
 
 def test_no_answer_is_null_in_json_and_exit_status_1() -> None:
-    result = run("ask", "--json", "What is the capital of Australia?")
+    result = run("ask", "--json", NO_ANSWER)
     assert result.exit_code == 1
     payload = json.loads(result.stdout)
     jsonschema.validate(payload, SCHEMA)
     assert payload["answer"] is None and payload["results"] == [] and payload["no_answer_reason"]
-    text = run("What is the capital of Australia?")
+    text = run(NO_ANSWER)
     assert text.exit_code == 1 and text.stdout.startswith("No answer in the corpus")
 
 
-def test_jsonl_is_one_valid_line() -> None:
+def test_jsonl_is_one_valid_line_equal_to_the_json() -> None:
     result = run("ask", "--format", "jsonl", WAIVERS)
     lines = result.stdout.splitlines()
-    assert len(lines) == 1
+    assert result.exit_code == 0 and len(lines) == 1
     jsonschema.validate(json.loads(lines[0]), SCHEMA)
+    assert json.loads(lines[0]) == json.loads(run("ask", "--json", WAIVERS).stdout)
 
 
-def test_csv_has_a_header_and_quoted_rows() -> None:
-    result = run("ask", "--format", "csv", "-k", "3", WAIVERS)
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 3
-    assert rows[0]["question"] == WAIVERS and rows[0]["rank"] == "1"
-    assert "," in rows[0]["text"] and rows[0]["citation"].startswith("corpus/")
+def test_csv_has_a_header_and_keeps_commas_and_quotes_in_the_text() -> None:
+    question = "who signed the attacks as Islamic Resistance in Iraq?"
+    result = run("ask", "--format", "csv", "-k", "3", question)
+    assert result.exit_code == 0
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][:3] == ["id", "question", "rank"] and len(rows) == 4
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    expected = ask_json("-k", "3", question)["results"]
+    assert [r["text"] for r in records] == [r["text"] for r in expected]
+    assert [r["citation"] for r in records] == [r["citation"] for r in expected]
+    assert records[0]["question"] == question and records[0]["rank"] == "1"
+    assert any('"Islamic Resistance in Iraq."' in r["text"] and "," in r["text"] for r in records)
 
 
 def test_markdown_is_ready_for_a_report() -> None:
     out = run("ask", "--format", "markdown", WAIVERS).stdout
     assert out.startswith(f"## {WAIVERS}\n")
-    assert "[^1]" in out
+    answer = out.splitlines()[2]
+    assert "electric" in answer and answer.endswith("[^1]")
     footnote = next(line for line in out.splitlines() if line.startswith("[^1]:"))
-    assert "corpus/00" in footnote and ":" in footnote and "*" in footnote  # file:lines and *title*
+    # `file:line` (or file:start-end) and the *title*
+    assert re.fullmatch(r"\[\^1\]: `corpus/00\d_[0-9a-f]+\.txt:\d+(-\d+)?` — \*[^*]+\*.*", footnote)
+    assert "Iraq" in footnote.split("*")[1]
 
 
 @pytest.mark.parametrize("args", [
-    [],  # no question at all
-    ["ask"],
+    ["ask"],  # no question
     ["ask", "--top", "0", "x"],
     ["ask", "--no-such-option", "x"],
+    ["--no-such-option", "x"],
+    ["ask", "--format", "xml", "x"],
+    ["ask", "--since", "yesterday", "x"],
     ["ask", "   "],
     ["ask", "--", "-Hezbollah"],
     ["ask", "--corpus", "/no/such/folder", "x"],
     ["show", "nowhere.txt:3"],
+    ["show"],
+    ["sources", "--no-such-option"],
 ])
 def test_usage_and_input_errors_exit_2_with_one_line(args: list[str]) -> None:
     result = run(*args)
     assert result.exit_code == 2, (args, result.output)
-    assert "Traceback" not in result.output and result.stderr.strip()
+    assert result.stdout == ""
+    assert result.stderr.startswith("askiraq: error:"), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.output and "hint:" in result.stderr
 
 
-def test_engine_errors_are_one_line_with_a_hint() -> None:
-    for args in (["ask", "   "], ["ask", "--", "-Hezbollah"], ["ask", "--corpus", "/no/such/folder", "x"]):
-        result = run(*args)
-        assert result.stderr.startswith("askiraq: error:"), result.stderr
-        assert len(result.stderr.strip().splitlines()) == 1 and "hint:" in result.stderr
+def test_no_arguments_at_all_shows_the_help() -> None:
+    result = run()
+    assert result.exit_code == 2
+    assert "Usage:" in result.stderr and "Traceback" not in result.output
 
 
 def test_colour_only_when_asked_and_never_with_no_color() -> None:
     assert "\x1b[" in run("ask", "--color", "always", WAIVERS).stdout
     assert "\x1b[" not in run("ask", "--color", "never", WAIVERS).stdout
-    assert "\x1b[" not in run(WAIVERS).stdout  # not a terminal
+    assert "\x1b[" not in run(WAIVERS).stdout  # auto, and CliRunner is not a terminal
     assert "\x1b[" not in run(WAIVERS, env={"NO_COLOR": "1"}).stdout
+    assert "\x1b[" not in run("ask", "--color", "always", "--json", WAIVERS).stdout
 
 
 def test_explain_shows_contributions_and_expansions() -> None:
     out = run("ask", "--explain", "How many American troops are based in Iraq?").stdout
     assert "Expansions:" in out and "American -> United States" in out
     assert "matched:" in out and "(expansion x0.5)" in out
+    assert "matched:" not in run("How many American troops are based in Iraq?").stdout
 
 
 def test_batch_keeps_order_and_ids_and_reports_bad_lines(tmp_path: Path) -> None:
@@ -123,46 +165,65 @@ def test_batch_keeps_order_and_ids_and_reports_bad_lines(tmp_path: Path) -> None
         json.dumps({"id": "w", "question": WAIVERS}),
         "{not json",
         "Who is the Iraqi prime minister?",
-        json.dumps({"id": 7, "question": "What is the capital of Australia?"}),
+        json.dumps({"id": 7, "question": NO_ANSWER}),
     ]) + "\n", encoding="utf-8")
     result = run("ask", "--batch", str(batch))
     assert result.exit_code == 2  # a line failed
-    assert "line 2" in result.stderr
+    assert result.stderr.startswith("askiraq: error: batch line 2:")
+    assert len(result.stderr.splitlines()) == 1
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["id"] for line in lines] == ["w", "3", "7"]
+    questions = [WAIVERS, "Who is the Iraqi prime minister?", NO_ANSWER]
+    assert [line["question"] for line in lines] == questions
     for line in lines:
         jsonschema.validate(line, SCHEMA)
-    assert lines[2]["answer"] is None and "Sudani" in lines[1]["answer"]["text"]
+    assert lines[0]["results"][0]["source"] in EVIDENCE
+    assert "Sudani" in lines[1]["answer"]["text"] and lines[2]["answer"] is None
 
 
 def test_batch_from_stdin_and_its_exit_status() -> None:
-    good = run("ask", "--batch", "-", stdin=f"{WAIVERS}\nWho is Iyad al-Anbar?\n")
-    assert good.exit_code == 0 and len(good.stdout.splitlines()) == 2
-    none = run("ask", "--batch", "-", stdin="What is the capital of Australia?\n")
-    assert none.exit_code == 1
+    good = run("ask", "--batch", "-", stdin=f"{WAIVERS}\n\nWho is Iyad al-Anbar?\n")
+    assert good.exit_code == 0
+    assert [json.loads(line)["id"] for line in good.stdout.splitlines()] == ["1", "3"]
+    assert run("ask", "--batch", "-", stdin=f"{NO_ANSWER}\n").exit_code == 1
+    both = run("ask", "--batch", "-", WAIVERS, stdin=f"{WAIVERS}\n")
+    assert both.exit_code == 2 and both.stderr.startswith("askiraq: error:")
 
 
-def test_batch_csv_has_one_header() -> None:
-    result = run("ask", "--batch", "-", "--format", "csv", stdin=f"{WAIVERS}\nWho is Iyad al-Anbar?\n")
+def test_batch_csv_has_one_header_and_json_is_an_array() -> None:
+    stdin = f"{WAIVERS}\nWho is Iyad al-Anbar?\n"
+    result = run("ask", "--batch", "-", "--format", "csv", "-k", "2", stdin=stdin)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert result.stdout.count("id,question,rank") == 1
+    assert [row["id"] for row in rows] == ["1", "1", "2", "2"]
+    array = json.loads(run("ask", "--batch", "-", "--json", stdin=stdin).stdout)
+    assert [item["id"] for item in array] == ["1", "2"]
+    for item in array:
+        jsonschema.validate(item, SCHEMA)
 
 
 def test_show_prints_a_cited_passage_in_its_paragraph() -> None:
-    payload = json.loads(run("ask", "--json", WAIVERS).stdout)
-    first = payload["results"][0]
+    first = ask_json(WAIVERS)["results"][0]
+    assert re.fullmatch(r"corpus/00\d_[0-9a-f]+\.txt:\d+(-\d+)?", first["citation"])
     for citation in (first["citation"], first["passage_id"]):
         result = run("show", citation)
         assert result.exit_code == 0, result.output
         assert first["text"] in result.stdout
         assert result.stdout.startswith(first["citation"])
+        assert first["title"] in result.stdout
 
 
 def test_sources_lists_the_articles() -> None:
-    text = run("sources").stdout
-    assert text.count(".txt") == 5 and "Iraq struggles to contain fighting" in text
+    text = run("sources")
+    assert text.exit_code == 0
+    assert len(text.stdout.splitlines()) == 5
+    assert "Iraq struggles to contain fighting" in text.stdout
     listed = json.loads(run("sources", "--json").stdout)
-    assert len(listed) == 5 and all(item["passages"] > 0 for item in listed)
-    assert listed[3]["source"] == "003_6c8c47967f33c65d.txt" and listed[3]["title"].startswith("Iraq struggles")
+    files = sorted(p.name for p in (PROJECT / "corpus").glob("*.txt"))
+    assert [item["source"] for item in listed] == files
+    assert all(item["passages"] > 0 and item["title"] for item in listed)
+    assert listed[3]["title"].startswith("Iraq struggles")
+    assert listed[3]["publisher"] == "Associated Press"
 
 
 def test_index_and_info(corpus_copy: Path) -> None:
@@ -170,19 +231,49 @@ def test_index_and_info(corpus_copy: Path) -> None:
     assert built.exit_code == 0 and "5 documents" in built.stdout
     info = json.loads(run("info", "--corpus", str(corpus_copy), "--json").stdout)
     assert info["state"] == "fresh" and info["documents"] == 5
+    assert re.search(r"^state:\s+fresh$", run("info", "--corpus", str(corpus_copy)).stdout, re.M)
     article = corpus_copy / "000_76e013e02a5755fe.txt"
     article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    assert run("config", "--corpus", str(corpus_copy), "--json").stdout.count('"stale') == 1
+    config = json.loads(run("config", "--corpus", str(corpus_copy), "--json").stdout)
+    assert config["state"].startswith("stale")
+    assert "already up to date" not in run("index", "--corpus", str(corpus_copy)).stdout
+
+
+def test_the_index_follows_the_corpus_without_running_index(corpus_copy: Path) -> None:
+    question = "How many visitors came to the zorblat festival?"
+
+    def ask(*args: str) -> Result:
+        return run("ask", "--corpus", str(corpus_copy), "--json", *args)
+
+    assert ask(WAIVERS).exit_code == 0
+    assert ask(question).exit_code == 1
+    article = corpus_copy / "005_zorblat.txt"
+    article.write_text("Zorblat report\n\nThe zorblat festival in Basra drew ten thousand "
+                       "visitors in March, organisers said.\n", encoding="utf-8")
+    found = ask(question)
+    assert found.exit_code == 0
+    payload = json.loads(found.stdout)
+    assert payload["results"][0]["citation"] == "corpus/005_zorblat.txt:3"
+    assert "ten thousand" in payload["answer"]["text"]
+    edited = article.read_text(encoding="utf-8").replace("ten", "fifty")
+    article.write_text(edited, encoding="utf-8")
+    assert "fifty thousand" in json.loads(ask(question).stdout)["answer"]["text"]
+    article.unlink()
+    gone = ask(question)
+    assert gone.exit_code == 1 and json.loads(gone.stdout)["results"] == []
 
 
 def test_version_and_help_for_every_command() -> None:
-    assert run("--version").stdout.startswith("askiraq, version ")
+    version = run("--version")
+    assert version.exit_code == 0 and version.stdout.startswith("askiraq, version ")
     for flag in ("-h", "--help"):
-        assert "Exit status" in run(flag).stdout
-    group = cli
-    assert isinstance(group, click.Group)
-    for name, command in group.commands.items():
-        assert command.help, name
+        group_help = run(flag)
+        assert group_help.exit_code == 0 and "Exit status" in group_help.stdout
+    assert isinstance(cli, click.Group)
+    assert {"ask", "index", "sources", "show", "info"} <= set(cli.commands)
+    for name, command in cli.commands.items():
+        assert command.help and command.help.strip(), f"{name} has no help text"
         for flag in ("-h", "--help"):
             result = run(name, flag)
-            assert result.exit_code == 0 and "Usage:" in result.stdout, name
+            assert result.exit_code == 0 and result.stdout.startswith("Usage:"), name
+            assert command.help.split("\n")[0][:30] in result.stdout, name

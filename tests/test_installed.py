@@ -1,6 +1,7 @@
 """The installed `askiraq` command, run as a user runs it: from another folder, in a pipe."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,14 +15,20 @@ pytestmark = pytest.mark.skipif(COMMAND is None, reason="the askiraq command is 
 
 def askiraq(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     assert COMMAND
-    return subprocess.run([COMMAND, *args], cwd=cwd, env=os.environ.copy(), capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([COMMAND, *args], cwd=cwd, env=os.environ.copy(), capture_output=True,
+                          text=True, timeout=120)
 
 
 def test_answers_from_any_folder_with_the_shipped_corpus(tmp_path: Path) -> None:
     done = askiraq("why does Iraq rely on US waivers?", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "[corpus/00" in done.stdout and "electric" in done.stdout
+    assert re.search(r"\[corpus/00\d_[0-9a-f]+\.txt:\d+", done.stdout) and "electric" in done.stdout
+
+
+def test_python_dash_m_is_the_same_command(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "askiraq", "--version"], cwd=tmp_path,
+                          env=os.environ.copy(), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("askiraq, version ")
 
 
 def test_exit_status_for_no_answer_and_for_errors(tmp_path: Path) -> None:
@@ -34,11 +41,20 @@ def test_exit_status_for_no_answer_and_for_errors(tmp_path: Path) -> None:
 
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert COMMAND
-    script = (f"yes 'militia attacks on US bases' | head -400 | '{COMMAND}' ask --batch - -k 10 | head -1; "
-              "echo \"status ${PIPESTATUS[2]}\"")
-    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=os.environ.copy(), capture_output=True,
-                          text=True, timeout=120)
+    script = (f"yes 'militia attacks on US bases' | head -400 | '{COMMAND}' ask --batch - -k 10 "
+              "| head -1; echo \"status ${PIPESTATUS[2]}\"")
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=os.environ.copy(),
+                          capture_output=True, text=True, timeout=120)
     first, status = done.stdout.splitlines()
     assert first.startswith('{"schema_version": 1')
-    assert status == "status 141"  # ended by the closed pipe, as SIGPIPE would, after 1 MB of output
+    # ended by the closed pipe, as SIGPIPE would, after 1 MB of output
+    assert status == "status 141"
     assert done.stderr == ""
+
+
+def test_head_of_a_long_answer_has_no_broken_pipe_noise(tmp_path: Path) -> None:
+    command = f"'{COMMAND}' 'why does Iraq rely on US waivers?' -k 20 --explain | head -1"
+    done = subprocess.run(command, shell=True, cwd=tmp_path, env=os.environ.copy(),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "Answer:\n"
+    assert "BrokenPipe" not in done.stderr and "Traceback" not in done.stderr
