@@ -1,108 +1,350 @@
-"""Measure askiraq on a gold question file: per-kind answer@1, answer@3, MRR, answer-sentence
-accuracy and unanswerable accuracy. Every change to splitting, analysis or ranking is judged here.
+"""Score askiraq and a plain-BM25 baseline, side by side in one run, on every evaluation set.
 
-    python scripts/evaluate.py [--questions tests/data/questions-dev.jsonl] [--corpus corpus]
-                               [--output eval-results.json]
+    python scripts/evaluate.py [--sets dev,dev2,cisi,rewrapped] [--ablate] [--set NAME=VALUE ...]
+                               [--misses] [--output eval-results.json]
 
-A passage is correct when its text contains one of the `answer_terms` (case-insensitive,
-typographic quotes folded) and it cites one of the question's evidence files (its own source or
-a near-duplicate shown as "also in").
+Sets (see scripts/evalsets.py): dev and dev2 (gold questions over the shipped corpus), cisi
+(1,460 hard-wrapped abstracts, 76 judged queries, scored per document), rewrapped (the shipped
+corpus re-wrapped at 72 columns, asked the dev and dev2 questions).
+
+The baseline is rank-bm25's BM25Okapi over the very same passages askiraq indexed, each analysed
+alone (Snowball stems, the stop list): no expansions, no headings or titles, no re-ranking, never
+"no answer". Question sets are scored with answer@1, answer@3 and MRR (a correct passage holds one
+of the question's answer terms and cites an evidence file, itself or as "also in"), answer sentence
+(an answer term in askiraq's answer), and the no-answer decision; CISI with MAP, nDCG@10 and P@10
+(trec_eval definitions, depth 1000, a document ranked where its best passage is).
+
+`--set NAME=VALUE` overrides one parameter (a field of askiraq.tuning.RankingParams, or of the index's
+BuildSettings) for a sweep;
+`--ablate` turns each stage off in turn and prints what that does to every set.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import tempfile
-from collections import defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from askiraq.analysis import normalize
+from evalsets import JudgedSet, QuestionSet, cisi_set, question_sets
+
+from askiraq.analysis import analyze, normalize
 from askiraq.expansions import load_thesaurus
-from askiraq.index import BuildSettings, open_index
-from askiraq.search import SearchOptions, SearchResult, search
+from askiraq.index import BuildSettings, Index, open_index
+from askiraq.search import MAX_QUESTION_CHARS, SearchOptions, passage_citation, search
+from askiraq.tuning import DEFAULT_PARAMS, RankingParams
 
 ROOT = Path(__file__).resolve().parent.parent
-METRICS = ("answer@1", "answer@3", "mrr", "answer_sentence", "no_answer_ok")
+ALL_SETS = ("dev", "dev2", "cisi", "rewrapped")
+QA_DEPTH = 10
+CISI_DEPTH = 1000
 
 
-def _contains_term(text: str, terms: list[str]) -> bool:
-    folded = normalize(text).casefold()
-    return any(normalize(t).casefold() in folded for t in terms)
+class Ranked(NamedTuple):
+    """One ranked passage as the judges see it: the files it cites, and its text."""
+
+    sources: tuple[str, ...]  # its own file first, then near-duplicates folded into it
+    text: str
 
 
-def judge(question: dict[str, Any], result: SearchResult) -> dict[str, float]:
-    """Scores of one result against its gold question (answerable or not)."""
+class Run(NamedTuple):
+    ranking: list[Ranked]
+    answer: str | None  # None: "no answer"
+    confidence: float = 1.0
+    reason: str = ""
+
+
+System = Callable[[str, int], Run]
+
+
+# ---------------------------------------------------------------------------- the two systems
+
+
+def _converted(defaults: Any, overrides: dict[str, str]) -> Any:
+    """`defaults` (a NamedTuple) with the overrides that name its fields, each converted to the field's type."""
+    fields = type(defaults).__annotations__
+    convert: dict[Any, Callable[[str], Any]] = {bool: lambda v: v.lower() in ("1", "true", "yes", "on"),
+                                                int: int, float: float}
+    return defaults._replace(**{k: convert[fields[k]](v) for k, v in overrides.items() if k in fields})
+
+
+def check_overrides(overrides: dict[str, str]) -> None:
+    known = {*RankingParams.__annotations__, *BuildSettings.__annotations__}
+    unknown = set(overrides) - known
+    if unknown:
+        raise SystemExit(f"unknown parameter(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+
+
+def ranking_params(overrides: dict[str, str]) -> RankingParams:
+    params: RankingParams = _converted(DEFAULT_PARAMS, overrides)
+    return params
+
+
+def build_settings(overrides: dict[str, str]) -> BuildSettings:
+    settings: BuildSettings = _converted(BuildSettings(), overrides)
+    return settings
+
+
+def askiraq_system(index: Index, overrides: dict[str, str]) -> System:
+    options = SearchOptions(thesaurus=load_thesaurus(), params=ranking_params(overrides))
+
+    def ask(question: str, depth: int) -> Run:
+        result = search(index, question, options._replace(top=depth))
+        ranking = [Ranked((h.citation.source, *(c.source for c in h.also_in)), h.text) for h in result.hits]
+        return Run(ranking, result.answer.text if result.answer else None, result.confidence, result.reason)
+
+    return ask
+
+
+def baseline_system(index: Index) -> System:
+    """rank-bm25 over the passages askiraq indexed, each analysed on its own."""
+    from rank_bm25 import BM25Okapi
+
+    passages = [index.passage(pid) for pid in range(index.passage_count)]
+    texts = [index.passage_text(p) for p in passages]
+    sources = [passage_citation(index, p).source for p in passages]
+    bm25 = BM25Okapi([analyze(t) for t in texts])
+
+    def ask(question: str, depth: int) -> Run:
+        terms = analyze(question[:MAX_QUESTION_CHARS])
+        if not terms:
+            return Run([], None)
+        scores = bm25.get_scores(terms)
+        order = sorted((i for i in range(len(texts)) if scores[i] > 0), key=lambda i: (-scores[i], i))[:depth]
+        ranking = [Ranked((sources[i],), " ".join(texts[i].split())) for i in order]
+        return Run(ranking, ranking[0].text if ranking else None)
+
+    return ask
+
+
+# ---------------------------------------------------------------------------- judging
+
+
+def _folded(text: str) -> str:
+    return " ".join(normalize(text).casefold().split())
+
+
+def _has_term(text: str, terms: list[str]) -> bool:
+    folded = _folded(text)
+    return any(_folded(t) in folded for t in terms)
+
+
+def judge_question(question: dict[str, Any], run: Run) -> dict[str, float]:
+    """Scores of one run against its gold question (answerable or not)."""
     if not question["evidence"]:
-        return {"no_answer_ok": float(result.answer is None)}
-    sources = {e["source"] for e in question["evidence"]}
+        return {"refused": float(run.answer is None)}
+    evidence = {e["source"] for e in question["evidence"]}
     terms = question["answer_terms"]
-    # A hit cites its own source and the near-duplicates folded into it ("also in").
-    ranks = [h.rank for h in result.hits
-             if {c.source for c in (h.citation, *h.also_in)} & sources and _contains_term(h.text, terms)]
+    ranks = [rank for rank, r in enumerate(run.ranking, 1) if evidence & set(r.sources) and _has_term(r.text, terms)]
     first = min(ranks) if ranks else None
     return {
         "answer@1": float(first == 1),
         "answer@3": float(first is not None and first <= 3),
         "mrr": 1.0 / first if first else 0.0,
-        "answer_sentence": float(result.answer is not None and _contains_term(result.answer.text, terms)),
-        "no_answer_ok": float(result.answer is not None),
+        "answer_sentence": float(run.answer is not None and _has_term(run.answer, terms)),
+        "answered": float(run.answer is not None),
     }
 
 
-def evaluate(questions_path: Path, corpus: Path, settings: BuildSettings = BuildSettings(),
-             top: int = 10, expand: bool = True) -> dict[str, Any]:
-    """Per-kind and overall means of every metric, plus the per-question rows."""
-    questions = [json.loads(line) for line in questions_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    with tempfile.TemporaryDirectory() as index_root:
-        index = open_index(corpus, Path(index_root), settings=settings).index
-        options = SearchOptions(top=top, thesaurus=load_thesaurus(enabled=expand))
+def ranked_documents(run: Run, depth: int) -> list[str]:
+    seen: dict[str, None] = {}
+    for ranked in run.ranking:
+        for source in ranked.sources:
+            seen.setdefault(source, None)
+    return list(seen)[:depth]
+
+
+def judge_ranking(documents: list[str], relevant: set[str]) -> dict[str, float]:
+    """trec_eval's map, ndcg_cut_10 (binary gains) and P_10 for one query."""
+    hits, precision_sum, dcg = 0, 0.0, 0.0
+    for rank, doc in enumerate(documents, 1):
+        if doc in relevant:
+            hits += 1
+            precision_sum += hits / rank
+            if rank <= 10:
+                dcg += 1 / math.log2(rank + 1)
+    ideal = sum(1 / math.log2(rank + 1) for rank in range(1, min(len(relevant), 10) + 1))
+    return {"map": precision_sum / len(relevant), "ndcg@10": dcg / ideal,
+            "p@10": sum(d in relevant for d in documents[:10]) / 10, "empty": float(not documents)}
+
+
+def _mean(rows: Iterable[dict[str, float]], metric: str) -> float | None:
+    values = [r[metric] for r in rows if metric in r]
+    return sum(values) / len(values) if values else None
+
+
+# ---------------------------------------------------------------------------- running sets
+
+
+def run_questions(qset: QuestionSet, systems: dict[str, System]) -> dict[str, Any]:
+    report: dict[str, Any] = {}
+    for name, system in systems.items():
         rows = []
-        for q in questions:
-            result = search(index, q["question"], options)
-            rows.append({"id": q["id"], "kind": q["kind"], **judge(q, result),
-                         "answer": result.answer.text if result.answer else None})
-    by_kind: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        for metric in METRICS:
-            if metric in row:
-                by_kind[row["kind"]][metric].append(row[metric])
-                by_kind["all"][metric].append(row[metric])
-    table = {kind: {m: round(sum(v) / len(v), 3) for m, v in metrics.items()} | {"n": len(next(iter(metrics.values())))}
-             for kind, metrics in sorted(by_kind.items())}
-    return {"questions": str(questions_path), "settings": settings.as_dict(), "by_kind": table, "rows": rows}
+        for q in qset.questions:
+            run = system(q["question"], QA_DEPTH)
+            rows.append({"id": q["id"], "kind": q["kind"], **judge_question(q, run),
+                         "top": _folded(run.ranking[0].text) if run.ranking else None, "answer": run.answer,
+                         "confidence": round(run.confidence, 3), "reason": run.reason})
+        report[name] = {"rows": rows, **{m: _mean(rows, m) for m in QA_METRICS}}
+    return report
 
 
-def format_table(report: dict[str, Any]) -> str:
-    header = f"| {'kind':<13}| {'n':>3} | " + " | ".join(f"{m:>15}" for m in METRICS) + " |"
-    lines = [header, "|" + "-" * (len(header) - 2) + "|"]
-    for kind, values in report["by_kind"].items():
-        cells = " | ".join(f"{values[m]:>15.3f}" if m in values else f"{'':>15}" for m in METRICS)
-        lines.append(f"| {kind:<13}| {values['n']:>3} | {cells} |")
+def run_judged(jset: JudgedSet, systems: dict[str, System], index: Index) -> dict[str, Any]:
+    depth = CISI_DEPTH * max(1, math.ceil(index.passage_count / index.document_count))
+    report: dict[str, Any] = {}
+    for name, system in systems.items():
+        rows = []
+        for qid, text in jset.queries.items():
+            run = system(text, depth)
+            rows.append({"id": qid, **judge_ranking(ranked_documents(run, CISI_DEPTH), jset.relevant[qid]),
+                         "answered": float(run.answer is not None), "confidence": round(run.confidence, 3),
+                         "reason": run.reason})
+        report[name] = {"rows": rows, **{m: _mean(rows, m) for m in IR_METRICS}}
+    return report
+
+
+QA_METRICS = ("answer@1", "answer@3", "mrr", "answer_sentence", "answered", "refused")
+IR_METRICS = ("map", "ndcg@10", "p@10", "empty", "answered")
+
+
+def evaluate(sets: Iterable[str], overrides: dict[str, Any], cache: Path, with_baseline: bool = True) -> dict[str, Any]:
+    """Every requested set, askiraq (with `overrides`) and the baseline on the same passages."""
+    results: dict[str, Any] = {}
+    qsets = question_sets(cache)
+    with tempfile.TemporaryDirectory() as index_root:
+        indexes: dict[Path, Index] = {}
+
+        def index_for(corpus: Path) -> Index:
+            if corpus not in indexes:
+                indexes[corpus] = open_index(corpus, index_root, settings=build_settings(overrides)).index
+            return indexes[corpus]
+
+        for name in sets:
+            if name == "cisi":
+                jset = cisi_set(cache)
+                index = index_for(jset.corpus)
+                systems = {"askiraq": askiraq_system(index, overrides)}
+                if with_baseline:
+                    systems["baseline"] = baseline_system(index)
+                results[name] = run_judged(jset, systems, index)
+                continue
+            qset = qsets[name]
+            index = index_for(qset.corpus)
+            systems = {"askiraq": askiraq_system(index, overrides)}
+            if with_baseline:
+                systems["baseline"] = baseline_system(index)
+            results[name] = run_questions(qset, systems)
+        if "rewrapped" in results:
+            results["rewrapped"]["same_top"] = _same_top(qsets, results["rewrapped"], overrides, index_for)
+    return results
+
+
+def _same_top(qsets: dict[str, QuestionSet], rewrapped: dict[str, Any], overrides: dict[str, Any],
+              index_for: Callable[[Path], Index]) -> float:
+    """Share of questions whose top passage reads the same on the original and the re-wrapped corpus."""
+    system = askiraq_system(index_for(qsets["dev"].corpus), overrides)
+    original = {q["id"]: system(q["question"], 1) for q in qsets["rewrapped"].questions}
+    same = [(_folded(original[row["id"]].ranking[0].text) if original[row["id"]].ranking else None) == row["top"]
+            for row in rewrapped["askiraq"]["rows"]]
+    return sum(same) / len(same)
+
+
+# ---------------------------------------------------------------------------- tables
+
+
+def _cell(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+HEADLINE = {"qa": ("answer@1", "answer@3", "mrr", "answer_sentence"), "ir": ("map", "ndcg@10", "p@10")}
+
+
+def format_table(results: dict[str, Any]) -> str:
+    lines = ["| set | metric | askiraq | plain BM25 | Δ |", "|---|---|---|---|---|"]
+    for name, report in results.items():
+        metrics = IR_METRICS if name == "cisi" else QA_METRICS
+        for metric in metrics:
+            ours = report["askiraq"].get(metric)
+            base = report.get("baseline", {}).get(metric)
+            if ours is None:
+                continue
+            delta = f"{ours - base:+.3f}" if base is not None else ""
+            lines.append(f"| {name} | {metric} | {_cell(ours)} | {_cell(base)} | {delta} |")
+        if "same_top" in report:
+            lines.append(f"| {name} | same top passage as original | {_cell(report['same_top'])} | | |")
+    return "\n".join(lines)
+
+
+# Each stage, and the overrides that turn it off.
+STAGES = {
+    "expansions": {"expand": "false"},
+    "word families": {"family_weight": "0"},
+    "sentence re-ranking": {"sentence_weight": "0"},
+    "answer-type checks": {"answer_types": "false"},
+    "near-duplicate folding": {"fold_duplicates": "false"},
+    "no-answer rule": {"no_answer": "false"},
+}
+ABLATION_COLUMNS = (("dev", "answer@1"), ("dev", "answer@3"), ("dev", "answer_sentence"), ("dev", "refused"),
+                    ("dev2", "answer@1"), ("dev2", "answer@3"), ("dev2", "answer_sentence"), ("dev2", "refused"),
+                    ("cisi", "map"), ("cisi", "ndcg@10"), ("rewrapped", "answer@1"), ("rewrapped", "same_top"),
+                    ("all", "answered"))
+
+
+def _figure(results: dict[str, Any], name: str, metric: str) -> float | None:
+    if name == "all":  # answerable questions of every set that got an answer
+        rows = [r for report in results.values() for r in report["askiraq"]["rows"] if "answered" in r]
+        return _mean(rows, metric)
+    report = results.get(name, {})
+    return report.get(metric) if metric == "same_top" else report.get("askiraq", {}).get(metric)
+
+
+def ablation_table(full: dict[str, Any], ablated: dict[str, dict[str, Any]]) -> str:
+    """Each stage turned off in turn: every set's figures, and the change from the full system."""
+    columns = [(n, m) for n, m in ABLATION_COLUMNS if n == "all" or n in full]
+    header = "| without | " + " | ".join(f"{n} {m}" for n, m in columns) + " |"
+    lines = [header, "|---" * (len(columns) + 1) + "|"]
+    lines.append("| (nothing: full askiraq) | " + " | ".join(_cell(_figure(full, n, m)) for n, m in columns) + " |")
+    for stage, results in ablated.items():
+        cells = []
+        for n, m in columns:
+            value, base = _figure(results, n, m), _figure(full, n, m)
+            change = "" if value is None or base is None or abs(value - base) < 5e-4 else f" ({value - base:+.3f})"
+            cells.append(_cell(value) + change)
+        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--questions", type=Path, default=ROOT / "tests" / "data" / "questions-dev.jsonl")
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--sets", default=",".join(ALL_SETS))
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--ablate", action="store_true")
+    parser.add_argument("--misses", action="store_true", help="list the questions askiraq gets wrong")
+    parser.add_argument("--cache", type=Path, default=ROOT / "eval-data")
     parser.add_argument("--output", type=Path, default=ROOT / "eval-results.json")
-    parser.add_argument("--sentences", type=int, default=BuildSettings().sentences_per_passage)
-    parser.add_argument("--heading-weight", type=int, default=BuildSettings().heading_weight)
-    parser.add_argument("--title-weight", type=int, default=BuildSettings().title_weight)
-    parser.add_argument("--no-expand", action="store_true")
-    parser.add_argument("--misses", action="store_true", help="list the questions missed at 3")
     args = parser.parse_args()
-    settings = BuildSettings(args.sentences, args.heading_weight, args.title_weight)
-    report = evaluate(args.questions, args.corpus, settings, expand=not args.no_expand)
-    print(format_table(report))
+    sets = [s for s in args.sets.split(",") if s]
+    overrides = dict(item.split("=", 1) for item in args.overrides)
+    check_overrides(overrides)
+    results = evaluate(sets, overrides, args.cache)
+    print(format_table(results))
+    if args.ablate:
+        ablated = {stage: evaluate(sets, {**overrides, **off}, args.cache, with_baseline=False)
+                   for stage, off in STAGES.items()}
+        print()
+        print(ablation_table(results, ablated))
+        results["ablation"] = {stage: {f"{n} {m}": _figure(r, n, m) for n, m in ABLATION_COLUMNS}
+                               for stage, r in ablated.items()}
     if args.misses:
-        for row in report["rows"]:
-            if row.get("answer@3") == 0.0 or row.get("answer_sentence") == 0.0 or row.get("no_answer_ok") == 0.0:
-                print(f"  miss {row['id']} ({row['kind']}): {row}", file=sys.stderr)
-    args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        for name, report in results.items():
+            for row in report.get("askiraq", {}).get("rows", []):
+                if row.get("answer@3") == 0.0 or row.get("answer_sentence") == 0.0 or row.get("refused") == 0.0:
+                    print(f"  {name} {row['id']}: {row}", file=sys.stderr)
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"written to {args.output}", file=sys.stderr)
 
 

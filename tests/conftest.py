@@ -3,9 +3,12 @@ the user's cache and tests never see each other's indexes."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -31,3 +34,17 @@ def corpus_copy(tmp_path: Path) -> Path:
     for path in target.iterdir():
         path.chmod(0o644)
     return target
+
+
+def load_script(name: str) -> ModuleType:
+    """A module of scripts/ (they are programs, not a package), with the scripts it imports."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, PROJECT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    for needed in ("evalsets",) if name == "evaluate" else ():
+        load_script(needed)
+    spec.loader.exec_module(module)
+    return module

@@ -1,0 +1,134 @@
+"""The evaluation sets, as folders of articles plus questions: what scripts/evaluate.py scores.
+
+Four sets, all inside the project (a user's clone has nothing else):
+
+- dev: tests/data/questions-dev.jsonl over the shipped corpus;
+- dev2: tests/data/questions-dev2.jsonl over the shipped corpus (keyword queries, paraphrases,
+  conflicts, on-topic questions the corpus cannot answer);
+- cisi: the CISI test collection (tests/data/cisi/), one file per abstract, judged at document level;
+- rewrapped: the shipped corpus with every paragraph hard-wrapped at 72 columns and blank lines
+  between paragraphs, asked the dev and dev2 questions: the layout must not change the answers.
+
+Generated corpora are written once into a cache folder and reused while their source is unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import textwrap
+import zlib
+from pathlib import Path
+from typing import Any, NamedTuple
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+SHIPPED_CORPUS = ROOT / "corpus"
+DEV_QUESTIONS = DATA / "questions-dev.jsonl"
+DEV2_QUESTIONS = DATA / "questions-dev2.jsonl"
+CISI_DIR = DATA / "cisi"
+WRAP_COLUMNS = 72
+
+
+class QuestionSet(NamedTuple):
+    """Gold questions over a corpus: answer terms and evidence files (none: unanswerable)."""
+
+    name: str
+    corpus: Path
+    questions: list[dict[str, Any]]
+
+
+class JudgedSet(NamedTuple):
+    """An IR test collection: queries and, for each, the files judged relevant."""
+
+    name: str
+    corpus: Path
+    queries: dict[str, str]
+    relevant: dict[str, set[str]]
+
+
+def read_questions(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _fields(text: str) -> list[dict[str, str]]:
+    """Records of the SMART format (`.I id`, then `.X` fields) as {field letter: text}."""
+    records: list[dict[str, str]] = []
+    field = ""
+    for line in text.splitlines():
+        marker = re.match(r"^\.([A-Z])(?:\s+(.*))?$", line)
+        if marker:
+            field = marker.group(1)
+            if field == "I":
+                records.append({"I": (marker.group(2) or "").strip()})
+                continue
+            records[-1][field] = ""
+            continue
+        if records and field:
+            records[-1][field] += line + "\n"
+    return records
+
+
+def cisi_file(doc_id: str) -> str:
+    return f"cisi-{int(doc_id):04d}.txt"
+
+
+def _write_cisi(target: Path) -> None:
+    """Each abstract as a file: its title on one line, a blank line, the abstract as distributed."""
+    for record in _fields((CISI_DIR / "CISI.ALL").read_text(encoding="utf-8", errors="replace")):
+        title = " ".join(record.get("T", "").split())
+        abstract = record.get("W", "").rstrip()
+        (target / cisi_file(record["I"])).write_text(f"{title}\n\n{abstract}\n", encoding="utf-8")
+
+
+def _write_rewrapped(target: Path) -> None:
+    """The shipped articles with every paragraph (non-blank line) wrapped at 72 columns."""
+    for source in sorted(SHIPPED_CORPUS.iterdir()):
+        if source.suffix != ".txt":
+            shutil.copy(source, target / source.name)  # sidecars stay as they are
+            continue
+        lines = [line.strip() for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+        wrapped = [textwrap.fill(line, WRAP_COLUMNS, break_on_hyphens=False, break_long_words=False)
+                   for line in lines]
+        (target / source.name).write_text("\n\n".join(wrapped) + "\n", encoding="utf-8")
+
+
+def _generated(cache: Path, name: str, sources: list[Path], write: Any) -> Path:
+    """A generated corpus folder, rebuilt when the files it comes from change."""
+    digest = 0
+    for source in sources:
+        digest = zlib.crc32(source.read_bytes(), digest)
+    folder = cache / f"{name}-{digest:08x}"
+    if not folder.is_dir():
+        tmp = cache / f"{name}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        write(tmp)
+        tmp.rename(folder)
+    return folder
+
+
+def cisi_set(cache: Path) -> JudgedSet:
+    corpus = _generated(cache, "cisi", [CISI_DIR / "CISI.ALL"], _write_cisi)
+    queries = {r["I"]: " ".join(r.get("W", "").split())
+               for r in _fields((CISI_DIR / "CISI.QRY").read_text(encoding="utf-8"))}
+    relevant: dict[str, set[str]] = {}
+    for line in (CISI_DIR / "CISI.REL").read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            relevant.setdefault(parts[0], set()).add(cisi_file(parts[1]))
+    return JudgedSet("cisi", corpus, {q: queries[q] for q in sorted(relevant, key=int)}, relevant)
+
+
+def rewrapped_corpus(cache: Path) -> Path:
+    return _generated(cache, "rewrapped", sorted(SHIPPED_CORPUS.iterdir()), _write_rewrapped)
+
+
+def question_sets(cache: Path) -> dict[str, QuestionSet]:
+    dev, dev2 = read_questions(DEV_QUESTIONS), read_questions(DEV2_QUESTIONS)
+    return {
+        "dev": QuestionSet("dev", SHIPPED_CORPUS, dev),
+        "dev2": QuestionSet("dev2", SHIPPED_CORPUS, dev2),
+        "rewrapped": QuestionSet("rewrapped", rewrapped_corpus(cache), dev + dev2),
+    }
