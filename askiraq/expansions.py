@@ -12,8 +12,6 @@ from typing import NamedTuple
 from askiraq.analysis import analyze
 from askiraq.errors import QueryError
 
-EXPANSION_WEIGHT = 0.5
-
 
 class Expansion(NamedTuple):
     """One extra search term, and the word of the question that brought it in."""
@@ -31,10 +29,9 @@ class _Rule(NamedTuple):
 
 class Thesaurus(NamedTuple):
     rules: tuple[_Rule, ...]
-    weight: float = EXPANSION_WEIGHT
 
-    def expand(self, query_terms: list[str]) -> list[Expansion]:
-        """Extra weighted terms for a question's analysed terms (none that it already has)."""
+    def expand(self, query_terms: list[str], weight: float) -> list[Expansion]:
+        """Extra terms, at `weight`, for a question's analysed terms (none that it already has)."""
         have = set(query_terms)
         found: dict[str, Expansion] = {}
         by_first_term = _rules_by_first_term(self.rules)
@@ -47,7 +44,7 @@ class Thesaurus(NamedTuple):
             for terms, surface in rule.targets:
                 for term in terms:
                     if term not in have and term not in found:
-                        found[term] = Expansion(term, self.weight, trigger, surface)
+                        found[term] = Expansion(term, weight, trigger, surface)
         return list(found.values())
 
 
@@ -110,4 +107,4 @@ def load_thesaurus(extra: "str | os.PathLike[str] | None" = None, *, enabled: bo
             raise QueryError(f"cannot read expansions file {extra}: {err}",
                              "check the path given by --expansions or ASKIRAQ_EXPANSIONS") from err
         rules = rules + parse_rules(text, os.fspath(extra))
-    return Thesaurus(rules, EXPANSION_WEIGHT)
+    return Thesaurus(rules)

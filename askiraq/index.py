@@ -23,6 +23,7 @@ from askiraq import store
 from askiraq.analysis import analyze
 from askiraq.corpus import CorpusScan, Notice, SourceFile, content_key, folders_unchanged, read_document, scan_corpus
 from askiraq.errors import CorpusError, CorruptIndex, IndexError_, StaleIndex
+from askiraq.tuning import HEADING_WEIGHT, MAX_PASSAGE_CHARS, TITLE_WEIGHT
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,7 +31,12 @@ if TYPE_CHECKING:
 K1 = 1.5
 B = 0.75
 EPSILON = 0.25
-ANALYSIS_VERSION = 3  # bump whenever splitting or analysis changes what is indexed
+ANALYSIS_VERSION = 4  # bump whenever splitting or analysis changes what is indexed
+# Columns of the passage_rows array: paragraph, start, end, line_start, line_end, heading start,
+# heading end, question start, question end.
+PASSAGE_ROW = 9
+# Columns of the sentence_rows array: start, end, line_start, line_end, quotable (1) or not (0).
+SENTENCE_ROW = 5
 PARALLEL_MIN_FILES = 64
 PARALLEL_WINDOW = 2048
 QUICK_CHECK_FROM = 20_000  # articles; see open_index
@@ -45,12 +51,12 @@ _Postings = tuple[memoryview, memoryview, float]  # passage ids, BM25 contributi
 class BuildSettings(NamedTuple):
     """What the index is built with; a change forces a rebuild."""
 
-    sentences_per_passage: int = 2
-    heading_weight: int = 1
-    title_weight: int = 0
+    max_passage_chars: int = MAX_PASSAGE_CHARS
+    heading_weight: int = HEADING_WEIGHT
+    title_weight: int = TITLE_WEIGHT
 
     def as_dict(self) -> dict[str, int]:
-        return {"analysis": ANALYSIS_VERSION, "sentences_per_passage": self.sentences_per_passage,
+        return {"analysis": ANALYSIS_VERSION, "max_passage_chars": self.max_passage_chars,
                 "heading_weight": self.heading_weight, "title_weight": self.title_weight}
 
 
@@ -69,6 +75,22 @@ class DocRecord(NamedTuple):
     sidecar_mtime_ns: int = 0
 
 
+class SentenceRecord(NamedTuple):
+    """One sentence of a passage: its id in the index, span, lines, and whether it may be an answer."""
+
+    sentence_id: int
+    start: int
+    end: int
+    line_start: int
+    line_end: int
+    quotable: bool
+
+
+def _sentence_record(sentence_id: int, row: memoryview) -> SentenceRecord:
+    start, end, line_start, line_end, quotable = row
+    return SentenceRecord(sentence_id, start, end, line_start, line_end, bool(quotable))
+
+
 class PassageRecord(NamedTuple):
     """Where a passage is: its article, character span, lines, sentences and section heading."""
 
@@ -81,7 +103,8 @@ class PassageRecord(NamedTuple):
     line_start: int
     line_end: int
     heading: tuple[int, int]  # character span of the section heading, (0, 0) when none
-    sentences: tuple[tuple[int, int], ...]
+    question: tuple[int, int]  # character span of the FAQ question above it, (0, 0) when none
+    sentences: tuple[SentenceRecord, ...]
     first_sentence: int  # index of its first sentence in the index (for Index.sentence_terms)
 
 
@@ -92,8 +115,8 @@ class _Analysed(NamedTuple):
     title: str
     title_line: int | None
     metadata: dict[str, str]
-    rows: list[tuple[int, ...]]  # paragraph, start, end, line_start, line_end, heading start, heading end
-    sentences: list[list[tuple[int, int]]]
+    rows: list[tuple[int, ...]]  # PASSAGE_ROW columns per passage
+    sentences: list[list[tuple[int, ...]]]  # SENTENCE_ROW columns per sentence
     terms: list[Counter[str]]
     sentence_terms: list[list[str]]  # distinct terms of every sentence, in order
 
@@ -106,34 +129,33 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
     document = read_document(root, source, notices)
     if document is None:
         return None, notices
-    split = split_document(document.text, document.body_start,
-                           sentences_per_passage=settings.sentences_per_passage)
+    text = document.text
+    split = split_document(text, document.body_start, max_passage_chars=settings.max_passage_chars)
     title = document.metadata.get("title") or split.title
-    # Only a real headline is a field worth indexing; a stand-in repeats the first passage.
-    headline = document.metadata.get("title") or (split.title if split.title_line else "")
-    title_terms = analyze(headline) * settings.title_weight
+    # Only a real headline is worth indexing; a stand-in repeats the first passage.
+    headline = analyze(document.metadata.get("title") or (split.title if split.title_line else ""))
     rows: list[tuple[int, ...]] = []
-    sentences: list[list[tuple[int, int]]] = []
+    sentences: list[list[tuple[int, ...]]] = []
     terms: list[Counter[str]] = []
     sentence_terms: list[list[str]] = []
-    heading_terms: dict[str, list[str]] = {}
-    for passage in split.passages:
-        heading_span = (0, 0)
+    field_terms: dict[tuple[int, int], list[str]] = {}
+    lead = next((i for i, p in enumerate(split.passages) if any(s.quotable for s in p.sentences)), 0)
+    for number, passage in enumerate(split.passages):
         counts: Counter[str] = Counter()
-        for start, end in passage.sentences:  # the sentences cover the passage: analyse each once
-            analysed = analyze(document.text[start:end])
+        for sentence in passage.sentences:  # the sentences cover the passage: analyse each once
+            analysed = analyze(text[sentence.start:sentence.end])
             counts.update(analysed)
             sentence_terms.append(list(dict.fromkeys(analysed)))
-        if passage.heading:
-            at = document.text.rfind(passage.heading, document.body_start, passage.start)
-            heading_span = (at, at + len(passage.heading)) if at >= 0 else (0, 0)
-            if passage.heading not in heading_terms:
-                heading_terms[passage.heading] = analyze(passage.heading) * settings.heading_weight
-            counts.update(heading_terms[passage.heading])
-        counts.update(title_terms)
-        rows.append((passage.paragraph, passage.start, passage.end, passage.line_start,
-                     passage.line_end, *heading_span))
-        sentences.append(list(passage.sentences))
+        for span in (passage.heading, passage.question):
+            if span[1] and span not in field_terms:
+                field_terms[span] = analyze(text[span[0]:span[1]])
+        counts.update(field_terms.get(passage.heading, []) * settings.heading_weight)
+        counts.update(field_terms.get(passage.question, []) * settings.heading_weight)
+        # The headline is a field of every passage, or (weight 0) of the lead only: every word is findable.
+        counts.update(headline * (settings.title_weight or (number == lead)))
+        rows.append((passage.paragraph, passage.start, passage.end, passage.line_start, passage.line_end,
+                     *passage.heading, *passage.question))
+        sentences.append([(x.start, x.end, x.line_start, x.line_end, int(x.quotable)) for x in passage.sentences])
         terms.append(counts)
     if not rows:
         notices.append(Notice(source.rel, "skipped: no text left after removing boilerplate"))
@@ -178,21 +200,21 @@ class _Builder:
         self.term_ids: dict[str, int] = {}
         self.docs: list[dict[str, Any]] = []
         self.parts: dict[str, list[Any]] = {k: [] for k in (
-            "rows", "sent_count", "sent_spans", "fwd_count", "fwd_term", "fwd_tf", "sterm_count", "sterm")}
+            "rows", "sent_count", "sentence_rows", "fwd_count", "fwd_term", "fwd_tf", "sterm_count", "sterm")}
 
     def add_reused(self, old: "Index", record: DocRecord, old_to_new: "np.ndarray") -> None:
         np = self.np
         gen = old.generation
         p0, p1 = record.first_passage, record.first_passage + record.passage_count
-        rows = np.frombuffer(gen.array("passage_rows"), dtype="<u8").reshape(-1, 7)[p0:p1]
+        rows = np.frombuffer(gen.array("passage_rows"), dtype="<u8").reshape(-1, PASSAGE_ROW)[p0:p1]
         sent_ptr = np.frombuffer(gen.array("sent_ptr"), dtype="<u8")
         fwd_ptr = np.frombuffer(gen.array("fwd_ptr"), dtype="<u8")
-        spans = np.frombuffer(gen.array("sent_spans"), dtype="<u8")
+        spans = np.frombuffer(gen.array("sentence_rows"), dtype="<u8")
         s0, s1 = int(sent_ptr[p0]), int(sent_ptr[p1])
         f0, f1 = int(fwd_ptr[p0]), int(fwd_ptr[p1])
         self.parts["rows"].append(rows)
         self.parts["sent_count"].append(np.diff(sent_ptr[p0:p1 + 1]))
-        self.parts["sent_spans"].append(spans[2 * s0:2 * s1])
+        self.parts["sentence_rows"].append(spans[SENTENCE_ROW * s0:SENTENCE_ROW * s1])
         self.parts["fwd_count"].append(np.diff(fwd_ptr[p0:p1 + 1]))
         self.parts["fwd_term"].append(old_to_new[np.frombuffer(gen.array("fwd_term"), dtype="<u4")[f0:f1]])
         self.parts["fwd_tf"].append(np.frombuffer(gen.array("fwd_tf"), dtype="<u4")[f0:f1])
@@ -218,9 +240,9 @@ class _Builder:
             counts.append(len(counter))
         self.parts["sterm_count"].append(np.array([len(s) for s in doc.sentence_terms], dtype="<u8"))
         self.parts["sterm"].append(np.array([term_ids[t] for s in doc.sentence_terms for t in s], dtype="<u4"))
-        self.parts["rows"].append(np.array(doc.rows, dtype="<u8").reshape(-1, 7))
+        self.parts["rows"].append(np.array(doc.rows, dtype="<u8").reshape(-1, PASSAGE_ROW))
         self.parts["sent_count"].append(np.array([len(s) for s in doc.sentences], dtype="<u8"))
-        self.parts["sent_spans"].append(np.array([x for s in doc.sentences for span in s for x in span], dtype="<u8"))
+        self.parts["sentence_rows"].append(np.array([x for s in doc.sentences for row in s for x in row], dtype="<u8"))
         self.parts["fwd_count"].append(np.array(counts, dtype="<u8"))
         self.parts["fwd_term"].append(np.array(ids, dtype="<u4"))
         self.parts["fwd_tf"].append(np.array(tfs, dtype="<u4"))
@@ -244,7 +266,7 @@ class _Builder:
             return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
         row_parts = self.parts.pop("rows")
-        rows = np.concatenate(row_parts) if row_parts else np.zeros((0, 7), "<u8")
+        rows = np.concatenate(row_parts) if row_parts else np.zeros((0, PASSAGE_ROW), "<u8")
         del row_parts
         n_passages = rows.shape[0]
         fwd_count, fwd_term, fwd_tf = cat("fwd_count", "<u8"), cat("fwd_term", "<u4"), cat("fwd_tf", "<u4")
@@ -284,7 +306,7 @@ class _Builder:
         arrays = {
             "passage_rows": rows.astype("<u8").ravel(),
             "sent_ptr": np.concatenate([[0], np.cumsum(cat("sent_count", "<u8"))]).astype("<u8"),
-            "sent_spans": cat("sent_spans", "<u8"),
+            "sentence_rows": cat("sentence_rows", "<u8"),
             "fwd_ptr": np.concatenate([[0], np.cumsum(fwd_count)]).astype("<u8"),
             "sterm_ptr": np.concatenate([[0], np.cumsum(cat("sterm_count", "<u8"))]).astype("<u8"),
             "sterm": remap[cat("sterm", "<u4")].astype("<u4"),
@@ -338,7 +360,7 @@ class Index:
         self._post_weight = generation.array("post_weight")
         self._idf = generation.array("idf")
         self._rows = generation.array("passage_rows")
-        if len(self._rows) != 7 * self.passage_count or len(self._docs_table) != self.document_count:
+        if len(self._rows) != PASSAGE_ROW * self.passage_count or len(self._docs_table) != self.document_count:
             raise CorruptIndex(f"{generation.label}: table sizes disagree with meta.json")
         if len(self._post_ptr) != len(self._vocab) + 1 or (
                 self._post_ptr[-1] != len(self._post_passage) or len(self._post_weight) != len(self._post_passage)):
@@ -355,11 +377,29 @@ class Index:
             self._term_ids[term] = tid
         return tid
 
+    def terms_with_prefix(self, prefix: str, limit: int = 50) -> list[str]:
+        """Terms of the corpus that start with `prefix` (at most `limit`)."""
+        first = self._vocab.lower_bound(prefix)
+        found = []
+        for i in range(first, min(first + limit, len(self._vocab))):
+            term = self._vocab[i]
+            if not term.startswith(prefix):
+                break
+            found.append(term)
+        return found
+
     def term(self, term_id: int) -> str:
         return self._vocab[term_id]
 
     def idf(self, term_id: int) -> float:
         return float(self._idf[term_id])
+
+    @property
+    def max_idf(self) -> float:
+        """The idf a term would have if one passage held it (for words the corpus lacks)."""
+        import math
+
+        return math.log(self.passage_count + 0.5) - math.log(1.5)
 
     def postings(self, term_id: int) -> tuple[memoryview, memoryview]:
         """Passage ids (ascending) and BM25 contributions of one term."""
@@ -440,15 +480,16 @@ class Index:
     def _read_passage(self, passage_id: int) -> PassageRecord:
         if not 0 <= passage_id < self.passage_count:
             raise CorruptIndex(f"no passage {passage_id}")
-        paragraph, start, end, line_start, line_end, hs, he = self._rows[7 * passage_id:7 * passage_id + 7]
+        at = PASSAGE_ROW * passage_id
+        paragraph, start, end, line_start, line_end, hs, he, qs, qe = self._rows[at:at + PASSAGE_ROW]
         doc_id = self.doc_of_passage(passage_id)
         sent_ptr = self.generation.array("sent_ptr")
-        spans = self.generation.array("sent_spans")
+        rows = self.generation.array("sentence_rows")
         s0, s1 = sent_ptr[passage_id], sent_ptr[passage_id + 1]
-        sentences = tuple((spans[2 * i], spans[2 * i + 1]) for i in range(s0, s1))
+        sentences = tuple(_sentence_record(i, rows[SENTENCE_ROW * i:SENTENCE_ROW * (i + 1)]) for i in range(s0, s1))
         number = passage_id - self.document(doc_id).first_passage + 1
         return PassageRecord(passage_id, doc_id, number, paragraph, start, end, line_start, line_end,
-                             (hs, he), sentences, s0)
+                             (hs, he), (qs, qe), sentences, s0)
 
     def sentence_terms(self, sentence: int) -> frozenset[int]:
         """The distinct term ids of one sentence (stored at index time: no analysis per query)."""

@@ -1,9 +1,19 @@
-"""Stage 2: split one article into passages for the BM25 index.
+"""Stage 2: split one article into paragraphs, sentences and passages for the BM25 index.
 
-A paragraph is one non-blank line. Boilerplate lines (page furniture, photo credits, bylines)
-are dropped, the headline and section headings are recognised, and each remaining paragraph is
-cut into sentences (NLTK Punkt with our own parameters, no data download) that are grouped into
-passages of a few sentences. Every span is an exact offset into the original text.
+Paragraphs come from the file's structure, not its lines. Blank-line-separated blocks are
+paragraphs, their hard-wrapped lines joined; a block of long lines (a news archive with one
+paragraph per line) is one paragraph per line; Markdown headings, list items and table rows
+stand alone. A heading is a single short line without closing punctuation (or a Markdown
+heading): never a wrapped line that happens to be short.
+
+Nothing readable is dropped: every word of the body ends up in a passage, or in a title or
+heading that is indexed with the passages beneath it. Page furniture, photo credits, captions
+and bylines stay searchable but are not *quotable* (never chosen as an answer sentence), and a
+dateline ("BAGHDAD (AP) —") is a sentence of its own, also not quotable.
+
+Sentences come from NLTK Punkt with our own parameters (no data download). A paragraph is one
+passage unless it is longer than `max_passage_chars`, when it is cut into runs of whole
+sentences. Every span is an exact offset into the original text.
 """
 
 from __future__ import annotations
@@ -11,16 +21,19 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
+
+from askiraq.tuning import MAX_PASSAGE_CHARS
 
 if TYPE_CHECKING:
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-DEFAULT_SENTENCES_PER_PASSAGE = 3
-DEFAULT_MAX_PASSAGE_CHARS = 1500
 PUNKT_CHUNK_CHARS = 20_000  # Punkt never sees more than this at once
 SHORT_TAIL_CHARS = 60  # a lone last sentence shorter than this joins the previous passage
+WRAPPED_LINE_MAX = 100  # hard-wrapped text keeps its lines at most this long (72-80 is usual)
+HEADING_MAX_CHARS = 120
+HEADING_MAX_WORDS = 12
+TITLE_MAX_CHARS = 200
 
 _ABBREVIATION_LIST = """
 jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
@@ -34,9 +47,14 @@ _LAST_SPACE = re.compile(r".*\s", re.S)  # greedy: match end is just past the la
 _LAST_NONSPACE = re.compile(r".*\S", re.S)
 _NONSPACE = re.compile(r"\S")
 _WORD = re.compile(r"\w")
-_CLOSERS = "\"'\u201d\u2019\u00bb)]"  # straight and curly closing quotes, brackets
-_OPENERS = "\"'\u201c\u2018\u00ab([\u2014\u2013-"  # opening quotes, brackets, dashes
-_FURNITURE_LINE = re.compile(
+_LINE_END = re.compile(r"\n")  # a lone carriage return is whitespace, as in most tools
+_CLOSERS = "\"'\u201d\u2019\u00bb)]*_`"  # closing quotes, brackets and Markdown emphasis
+_OPENERS = "\"'\u201c\u2018\u00ab([\u2014\u2013-*_`"  # opening quotes, brackets, dashes, emphasis
+_ATX_HEADING = re.compile(r"(#{1,6})(?:[ \t]+|$)")
+_SETEXT_UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*")
+_LIST_ITEM = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+\S")
+_TABLE_ROW = re.compile(r"\|")
+_FURNITURE = re.compile(
     r"(?:leave|post|add)\s+a\s+(?:reply|comment)|\d*\s*comments?|faq|related(?:\s+\w+)?"
     r"|advertisement|sponsored(?:\s+content)?|share(?:\s+this\b.*|\s+on\b.*)?|back\s+to\s+top"
     r"|read\s+more\b.*|continue\s+reading\b.*|tags?\b.*|print|e-?mail|menu|home|search"
@@ -47,69 +65,59 @@ _FURNITURE_LINE = re.compile(
 _FURNITURE_ANYWHERE = re.compile(
     r"your\s+email\s+address\s+will\s+not\s+be\s+published|required\s+fields\s+are\s+marked"
     r"|have\s+comments\?\s*learn\s+more|submit\s+your\s+[\w\s]{0,40}?news"
-    r"|all\s+rights\s+reserved|copyright\s*©|©\s*\d{4}"
-    r"|contributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story|article)"
-    r"|^(?:reporting|writing|editing)\s+by\b"
-    r"|^[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){0,3}\s+reported\s+from\s+[\w\s,'\u2019.-]{1,60}\.",
+    r"|all\s+rights\s+reserved|copyright\s*©|©\s*\d{4}",
     re.I,
 )
-_MAX_FURNITURE_CHARS = 400
+_BYLINE = re.compile(r"by\s+[A-Z][^.!?]{0,140}", re.I)
+_PHOTO_MARK = re.compile(r"\((?:[A-Z]{2,10}\s+)?(?:photo|picture|image)\b[^)]{0,80}\)", re.I)
+# "BAGHDAD (AP) — ", "BEIRUT, Lebanon (Reuters) - ", "WASHINGTON -- ": a place in capitals, then a dash.
+_DATELINE = re.compile(r"[A-Z][A-Z.'\u2019 -]{2,40}(?:,\s*[A-Z][\w.' -]{1,30})?\s*(?:\([\w .&/-]{1,30}\)\s*)?"
+                       r"(?:\u2014|\u2013|--?)\s+(?=[\"\u201c\u2018'A-Z0-9])")
+_FURNITURE_MAX_CHARS = 400
 
 
-@dataclass(frozen=True)
-class Passage:
-    paragraph: int  # 0-based index among the kept paragraphs of the document
+class Sentence(NamedTuple):
+    start: int
+    end: int  # text[start:end] is the sentence exactly
+    line_start: int  # 1-based lines of start and end - 1
+    line_end: int
+    quotable: bool  # may be chosen as an answer (not a caption, credit, byline, dateline or furniture)
+
+
+class Passage(NamedTuple):
+    paragraph: int  # 0-based index among the document's passage-bearing paragraphs
     start: int  # text[start:end] is the passage text exactly
     end: int
     line_start: int  # 1-based lines of start and end - 1
     line_end: int
-    sentences: tuple[tuple[int, int], ...]  # absolute spans of the sentences, in order
-    heading: str  # section heading (or FAQ question) the passage sits under; "" if none
+    sentences: tuple[Sentence, ...]
+    heading: tuple[int, int]  # span of the section heading it sits under; (0, 0) if none
+    question: tuple[int, int]  # span of the FAQ question right above it; (0, 0) if none
 
 
-@dataclass(frozen=True)
-class SplitDocument:
+class SplitDocument(NamedTuple):
     title: str
+    title_span: tuple[int, int]  # where the headline is; (0, 0) when the title is a stand-in
     title_line: int | None  # 1-based line of the headline, None when the title is a stand-in
     passages: tuple[Passage, ...]
 
 
-# ---------------------------------------------------------------- line classification
+class _Paragraph(NamedTuple):
+    start: int
+    end: int
+    kind: str  # one of the _KINDS below
+    single_line: bool
 
 
-def _ends_sentence(line: str) -> bool:
-    """True when a line ends like a sentence (or a quotation / colon-introduced block)."""
-    if line[-1] in '"”':
-        return True
-    return line.rstrip(_CLOSERS)[-1:] in (".", "!", "?", ":", ";", "…")
+# Paragraph kinds. TEXT and LIST are quotable; CAPTION, CREDIT, BYLINE and FURNITURE are searchable
+# only; HEADING and QUESTION are indexed with the passages below them (a passage if nothing follows).
+TEXT, LIST, HEADING, QUESTION, CAPTION, CREDIT, BYLINE, FURNITURE = (
+    "text", "list", "heading", "question", "caption", "credit", "byline", "furniture")
+_CONTENT = (TEXT, LIST, CAPTION)
+CAPTION_MAX_CHARS = 400  # a photo caption is a sentence or two; a longer paragraph is the story
 
 
-def _is_question(line: str) -> bool:
-    return len(line) < 200 and line.rstrip(_CLOSERS).endswith("?")
-
-
-def _is_boilerplate(line: str) -> bool:
-    if len(line) > _MAX_FURNITURE_CHARS:
-        return False
-    bare = line.strip(" .!:*|\u00b7\u2022\u2013\u2014>\u00bb-")
-    if _FURNITURE_LINE.fullmatch(bare) or _FURNITURE_ANYWHERE.search(line):
-        return True
-    if _ends_sentence(line):
-        return False
-    letters = [c for c in line if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
-    return len(letters) >= 2 and upper >= 0.8 * len(letters)  # photo credit, agency line
-
-
-def _is_heading_shaped(line: str) -> bool:
-    return len(line) < 120 and not _ends_sentence(line) and len(line.split()) <= 12
-
-
-def _is_headline(line: str) -> bool:
-    return len(line) < 200 and not _ends_sentence(line) and len(line.split()) >= 3
-
-
-# ---------------------------------------------------------------- spans and sentences
+# ---------------------------------------------------------------- spans
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -134,6 +142,171 @@ def _cut(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
     if start < end:
         pieces.append((start, end))
     return pieces
+
+
+def _collapsed(text: str, start: int, end: int) -> str:
+    return " ".join(text[start:end].split())
+
+
+# ---------------------------------------------------------------- lines and blocks
+
+
+def _blocks(text: str, body_start: int) -> list[list[tuple[int, int]]]:
+    """Runs of consecutive non-blank lines of the body, as stripped line spans."""
+    blocks: list[list[tuple[int, int]]] = [[]]
+    position = body_start
+    for match in [*_LINE_END.finditer(text, body_start), None]:
+        line_end = match.start() if match else len(text)
+        span = _strip(text, position, line_end)
+        if span[0] < span[1]:
+            blocks[-1].append(span)
+        elif blocks[-1]:
+            blocks.append([])
+        position = match.end() if match else len(text)
+    return [block for block in blocks if block]
+
+
+def _ends_sentence(line: str) -> bool:
+    """True when a line ends like a sentence (or a quotation / colon-introduced block)."""
+    if line[-1] in '"”':
+        return True
+    return line.rstrip(_CLOSERS)[-1:] in (".", "!", "?", ":", ";", "…")
+
+
+def _is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Hard-wrapped prose: short lines, most of them ending in the middle of a sentence."""
+    inner = lines[:-1]
+    if not inner or any(e - s > WRAPPED_LINE_MAX for s, e in inner):
+        return False
+    open_ends = sum(not _ends_sentence(text[s:e]) for s, e in inner)
+    return 2 * open_ends >= len(inner)
+
+
+def _joined(text: str, lines: list[tuple[int, int]]) -> list[_Paragraph]:
+    """Wrapped lines as paragraphs: one, or one per Markdown list item."""
+    paragraphs: list[_Paragraph] = []
+    for s, e in lines:
+        if paragraphs and not _LIST_ITEM.match(text, s):
+            last = paragraphs[-1]
+            paragraphs[-1] = _Paragraph(last.start, e, last.kind, False)
+        else:
+            paragraphs.append(_Paragraph(s, e, LIST if _LIST_ITEM.match(text, s) else TEXT, True))
+    return paragraphs
+
+
+def _run_paragraphs(text: str, lines: list[tuple[int, int]]) -> list[_Paragraph]:
+    if _is_wrapped(text, lines):
+        return _joined(text, lines)
+    return [_Paragraph(s, e, LIST if _LIST_ITEM.match(text, s) else TEXT, True) for s, e in lines]
+
+
+def _block_paragraphs(text: str, block: list[tuple[int, int]]) -> list[_Paragraph]:
+    """Markdown headings and table rows stand alone; the lines between them are joined or not."""
+    paragraphs: list[_Paragraph] = []
+    run: list[tuple[int, int]] = []
+    for s, e in block:
+        atx = _ATX_HEADING.match(text, s)
+        if atx or _TABLE_ROW.match(text, s):
+            paragraphs += _run_paragraphs(text, run) if run else []
+            run = []
+            start, end = _strip(text, atx.end(), e) if atx else (s, e)
+            if atx:  # the heading's own text, without its closing #s
+                end = start + len(text[start:end].rstrip("#").rstrip())
+            paragraphs.append(_Paragraph(start, end, HEADING if atx else LIST, True))  # a table row is a list item
+        elif _SETEXT_UNDERLINE.fullmatch(text, s, e) and len(run) == 1:
+            paragraphs.append(_Paragraph(*run[0], HEADING, True))
+            run = []
+        else:
+            run.append((s, e))
+    return paragraphs + (_run_paragraphs(text, run) if run else [])
+
+
+# ---------------------------------------------------------------- kinds of paragraphs
+
+
+def _is_furniture(line: str) -> bool:
+    if len(line) > _FURNITURE_MAX_CHARS:
+        return False
+    bare = line.strip(" .!:*|\u00b7\u2022\u2013\u2014>\u00bb-")
+    return bool(_FURNITURE.fullmatch(bare) or _FURNITURE_ANYWHERE.search(line))
+
+
+def _credit_kind(line: str) -> str:
+    """BYLINE for "By A and B", CREDIT for a photo or agency credit (mostly capitals), else ""."""
+    if len(line) > _FURNITURE_MAX_CHARS or _ends_sentence(line):
+        return ""
+    if _BYLINE.fullmatch(line):
+        return BYLINE
+    letters = [c for c in line if c.isalpha()]
+    return CREDIT if len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters) else ""
+
+
+def _is_caption(line: str, after_credit: bool) -> bool:
+    """A short paragraph under a photo credit, or one marked "(AP Photo/…)"; never a story's dateline lead."""
+    if _PHOTO_MARK.search(line):
+        return True
+    return after_credit and len(line) <= CAPTION_MAX_CHARS and not _DATELINE.match(line)
+
+
+def _is_heading_shaped(line: str) -> bool:
+    return len(line) < HEADING_MAX_CHARS and not _ends_sentence(line) and len(line.split()) <= HEADING_MAX_WORDS
+
+
+def _is_question(line: str) -> bool:
+    return len(line) < TITLE_MAX_CHARS and line.rstrip(_CLOSERS).endswith("?")
+
+
+def _first_kind(paragraph: _Paragraph, line: str, after_credit: bool) -> str:
+    """What a paragraph is, from its own text (headings and questions are settled later)."""
+    if paragraph.kind == HEADING:
+        return HEADING
+    if _is_furniture(line):
+        return FURNITURE
+    credit = _credit_kind(line)
+    if credit:
+        return credit
+    if _is_caption(line, after_credit):
+        return CAPTION
+    if paragraph.kind == TEXT and paragraph.single_line:
+        if _is_question(line):
+            return QUESTION
+        if _is_heading_shaped(line):
+            return HEADING
+    return paragraph.kind
+
+
+def _kinds(text: str, paragraphs: list[_Paragraph]) -> list[str]:
+    """Each paragraph's kind from its own text and the credit line above it."""
+    kinds: list[str] = []
+    for i, p in enumerate(paragraphs):
+        after_credit = i > 0 and kinds[-1] == CREDIT
+        kinds.append(_first_kind(p, _collapsed(text, p.start, p.end), after_credit))
+    return kinds
+
+
+def _settle_headings(kinds: list[str]) -> list[str]:
+    """A heading or question with no content below it is a passage of its own (furniture or text)."""
+    settled = list(kinds)
+    following = ""
+    for i in range(len(settled) - 1, -1, -1):  # backwards: each heading knows what follows it
+        kind = settled[i]
+        if kind in (HEADING, QUESTION) and following not in _CONTENT and not (
+                kind == HEADING and following == QUESTION):
+            settled[i] = FURNITURE if kind == HEADING else TEXT
+        if settled[i] != FURNITURE:
+            following = settled[i]
+    return settled
+
+
+def _is_title(text: str, first: _Paragraph, kind: str) -> bool:
+    """The headline: a first paragraph of a few words, short, without closing punctuation."""
+    if kind in (CREDIT, BYLINE, FURNITURE):
+        return False
+    line = _collapsed(text, first.start, first.end)
+    return len(line) < TITLE_MAX_CHARS and not _ends_sentence(line) and len(line.split()) >= 3
+
+
+# ---------------------------------------------------------------- sentences
 
 
 @functools.cache
@@ -185,19 +358,30 @@ def _sentences(text: str, start: int, end: int, max_chars: int) -> list[tuple[in
     return [piece for s, e in merged for piece in _cut(text, s, e, max_chars)]
 
 
-def _group(
-    sentences: list[tuple[int, int]], per_passage: int, max_chars: int
-) -> list[list[tuple[int, int]]]:
-    groups: list[list[tuple[int, int]]] = []
-    for span in sentences:
-        last = groups[-1] if groups else None
-        if last and len(last) < per_passage and span[1] - last[0][0] <= max_chars:
-            last.append(span)
+def _paragraph_sentences(text: str, paragraph: _Paragraph, kind: str, max_chars: int,
+                         line_starts: list[int]) -> list[Sentence]:
+    quotable = kind in (TEXT, LIST)
+    start = paragraph.start
+    spans: list[tuple[int, int, bool]] = []
+    dateline = _DATELINE.match(text, start, paragraph.end) if quotable else None
+    if dateline:
+        spans.append((*_strip(text, start, dateline.end()), False))
+        start = dateline.end()
+    spans += [(s, e, quotable) for s, e in _sentences(text, start, paragraph.end, max_chars)]
+    return [Sentence(s, e, bisect_right(line_starts, s), bisect_right(line_starts, e - 1), q) for s, e, q in spans]
+
+
+def _group(sentences: list[Sentence], max_chars: int) -> list[list[Sentence]]:
+    """Runs of whole sentences of at most `max_chars` (a paragraph that fits is one run)."""
+    groups: list[list[Sentence]] = []
+    for sentence in sentences:
+        if groups and sentence.end - groups[-1][0].start <= max_chars:
+            groups[-1].append(sentence)
         else:
-            groups.append([span])
+            groups.append([sentence])
     if len(groups) >= 2 and len(groups[-1]) == 1:
         tail = groups[-1][0]
-        if tail[1] - tail[0] < SHORT_TAIL_CHARS and tail[1] - groups[-2][0][0] <= max_chars:
+        if tail.end - tail.start < SHORT_TAIL_CHARS and tail.end - groups[-2][0].start <= max_chars:
             groups[-2].append(groups.pop()[0])
     return groups
 
@@ -214,73 +398,46 @@ def _opening_words(line: str, words: int = 10, max_chars: int = 80) -> str:
     return opening + ("…" if len(opening) < len(line) else "")
 
 
-def split_document(
-    text: str,
-    body_start: int = 0,
-    *,
-    sentences_per_passage: int = DEFAULT_SENTENCES_PER_PASSAGE,
-    max_passage_chars: int = DEFAULT_MAX_PASSAGE_CHARS,
-) -> SplitDocument:
+def paragraphs(text: str, body_start: int = 0) -> tuple[tuple[int, int] | None, list[_Paragraph], list[str]]:
+    """The headline's span (if any), then the body's other paragraphs (with a word in them) and their kinds."""
+    found = [p for block in _blocks(text, body_start) for p in _block_paragraphs(text, block)
+             if _WORD.search(text, p.start, p.end)]
+    kinds = _kinds(text, found)
+    title = None
+    if found and _is_title(text, found[0], kinds[0]):
+        title, found, kinds = (found[0].start, found[0].end), found[1:], kinds[1:]
+    return title, found, _settle_headings(kinds)
+
+
+def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = MAX_PASSAGE_CHARS) -> SplitDocument:
     """Split `text[body_start:]` into passages; all offsets are absolute in `text`."""
-    per_passage = max(1, sentences_per_passage)
     max_chars = max(1, max_passage_chars)
     body_start = min(max(0, body_start), len(text))
-    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
-
-    def line_of(offset: int) -> int:
-        return bisect_right(line_starts, offset)
-
-    # Non-blank, non-boilerplate lines of the body as stripped spans.
-    lines: list[tuple[int, int]] = []
-    for number in range(line_of(body_start) - 1, len(line_starts)):
-        line_end = line_starts[number + 1] - 1 if number + 1 < len(line_starts) else len(text)
-        s, e = _strip(text, max(line_starts[number], body_start), line_end)
-        if s < e and _WORD.search(text, s, e) and not _is_boilerplate(text[s:e]):
-            lines.append((s, e))
-
-    title, title_line = "", None
-    if lines and _is_headline(text[lines[0][0] : lines[0][1]]):
-        title, title_line = text[lines[0][0] : lines[0][1]], line_of(lines[0][0])
-        lines.pop(0)
-
-    # Backwards, so each line knows what follows it: "heading", "question", "drop" or "content".
-    kinds: list[str] = []
-    next_kind = "end"
-    for s, e in reversed(lines):
-        line = text[s:e]
-        if _is_question(line) and next_kind == "content":
-            kind = "question"
-        elif _is_heading_shaped(line):
-            kind = "heading" if next_kind == "content" else "drop"
-        else:
-            kind = "content"
-        kinds.append(kind)
-        next_kind = kind if kind != "drop" else next_kind
-    kinds.reverse()
-
+    title_span, found, kinds = paragraphs(text, body_start)
+    line_starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
     passages: list[Passage] = []
     seen: set[str] = set()
-    paragraph = -1
-    section, question = "", ""
-    for (s, e), kind in zip(lines, kinds, strict=True):
-        if kind == "heading":
-            section, question = text[s:e], ""
+    section = question = (0, 0)
+    number = 0
+    for paragraph, kind in zip(found, kinds, strict=True):
+        if kind == HEADING:
+            section, question = (paragraph.start, paragraph.end), (0, 0)
             continue
-        if kind == "question":
-            question = text[s:e]
+        if kind == QUESTION:
+            question = (paragraph.start, paragraph.end)
             continue
-        if kind == "drop":
-            continue
-        key = " ".join(text[s:e].split()).casefold()
+        key = _collapsed(text, paragraph.start, paragraph.end).casefold()
         if key in seen:
-            continue
+            continue  # a paragraph repeated in one article is indexed once
         seen.add(key)
-        if not title:
-            title = _opening_words(text[s:e])
-        heading, question = question or section, ""
-        paragraph += 1
-        for group in _group(_sentences(text, s, e, max_chars), per_passage, max_chars):
-            start, end = group[0][0], group[-1][1]
-            lines_ = line_of(start), line_of(end - 1)
-            passages.append(Passage(paragraph, start, end, *lines_, tuple(group), heading))
-    return SplitDocument(title, title_line, tuple(passages))
+        for group in _group(_paragraph_sentences(text, paragraph, kind, max_chars, line_starts), max_chars):
+            first, last = group[0], group[-1]
+            passages.append(Passage(number, first.start, last.end, first.line_start, last.line_end, tuple(group),
+                                    section, question))
+        number += 1
+        question = (0, 0)
+    if title_span:
+        title = _collapsed(text, *title_span)
+        return SplitDocument(title, title_span, bisect_right(line_starts, title_span[0]), tuple(passages))
+    stand_in = _opening_words(text[passages[0].start:passages[0].end]) if passages else ""
+    return SplitDocument(stand_in, (0, 0), None, tuple(passages))

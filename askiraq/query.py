@@ -44,7 +44,7 @@ def parse_query(question: str) -> ParsedQuery:
                 excluded_phrases.append(question[match.start("phrase"):match.end("phrase")])
         else:
             phrase = question[match.start("phrase"):match.end("phrase")]
-            if phrase.strip():
+            if len(phrase.split()) > 1:  # one quoted word is emphasis or a scare quote, not a phrase
                 phrases.append(phrase)
             kept.append(" " + phrase + " ")
     kept.append(question[last:])

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from askiraq.search import Citation, Hit, SearchResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FORMATS = ("text", "json", "jsonl", "markdown", "csv")
 CSV_COLUMNS = ("id", "question", "rank", "score", "source", "citation", "line_start", "line_end",
                "title", "text")
@@ -61,7 +61,8 @@ def to_json(result: SearchResult, query_id: str | None = None) -> dict[str, Any]
     payload.update({
         "question": result.question,
         "answer": answer,
-        "no_answer_reason": result.reason or None,
+        "confidence": round(result.confidence, 3),
+        "no_answer_reason": result.reason or None if result.answer is None else None,
         "results": [{
             "rank": h.rank, "score": round(h.score, 6), "bm25": round(h.bm25, 6), **_citation_json(h.citation),
             "heading": h.heading or None, "text": h.text,
@@ -75,6 +76,14 @@ def to_json(result: SearchResult, query_id: str | None = None) -> dict[str, Any]
         "warnings": list(result.warnings),
     })
     return payload
+
+
+def _no_answer(result: SearchResult) -> str:
+    """One line saying why there is no answer, and whether the passages below come close."""
+    if not result.hits:
+        return f"No answer in the corpus: {result.reason}."
+    return (f"No confident answer in the corpus: {result.reason} (confidence {result.confidence:.0%}). "
+            "The closest passages:")
 
 
 def _paint(text: str, code: str, style: Style) -> str:
@@ -96,7 +105,7 @@ def _highlight(hit: Hit, style: Style) -> str:
 def _text(result: SearchResult, style: Style) -> str:
     lines: list[str] = []
     if result.answer is None:
-        lines.append(f"No answer in the corpus: {result.reason}.")
+        lines.append(_paint(_no_answer(result), _BOLD, style))
     else:
         label = "Answer (the sources disagree):" if result.answer.conflicting else "Answer:"
         lines.append(_paint(label, _BOLD, style))
@@ -136,7 +145,7 @@ def _markdown(result: SearchResult, style: Style) -> str:
         return f"[^{prefix}{notes.index(c) + 1}]"
 
     if result.answer is None:
-        lines.append(f"*No answer in the corpus: {result.reason}.*")
+        lines.append(f"*{_no_answer(result)}*")
     else:
         lines.append(" ".join(f"{s.text}{note(s.citation)}" for s in result.answer.sentences))
     if result.hits:

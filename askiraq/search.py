@@ -2,43 +2,36 @@
 
 Order of work: parse the query syntax, analyse and expand the words, add up BM25 postings, walk
 the candidates best-first applying filters, phrases and exclusions (so filters act before the
-top-k cut), fold near-duplicate passages into one hit, decide whether the corpus answers at all,
-and pick the answer sentences.
+top-k cut), re-rank the first few by their best sentence, fold near-duplicate passages into one
+hit, pick the answer sentences, and say how confident the answer is. Passages that match are
+always listed; an unconfident answer is withheld, never the passages.
+
+Every tuning number is a field of `askiraq.tuning.RankingParams`, with the figure that chose it.
 """
 
 import bisect
 import fnmatch
-import functools
 import os
 import re
 from collections.abc import Hashable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
+from askiraq import answers
 from askiraq.analysis import analyze, tokenize
 from askiraq.corpus import parse_date
 from askiraq.errors import CitationError, QueryError
 from askiraq.expansions import Expansion, Thesaurus
-from askiraq.index import DocRecord, Index, PassageRecord
+from askiraq.index import DocRecord, Index, PassageRecord, SentenceRecord
 from askiraq.query import ParsedQuery, parse_query
+from askiraq.tuning import DEFAULT_PARAMS, RankingParams
 
 if TYPE_CHECKING:
     from datetime import date
 
 MAX_QUESTION_CHARS = 2000
-# Term-set Jaccard above which two passages count as saying the same thing. On the shipped corpus
-# 99% of passage pairs from different articles stay at or below 0.20, while the closest pairs of
-# the AP story and its rewrite (001/003) score 0.31-0.49.
-DUPLICATE_JACCARD = 0.3
-MIN_COVERAGE = 0.42  # between the best unanswerable (0.39) and worst answerable (0.44) dev questions
-CANDIDATE_POOL = 4
-RERANK_POOL = 20
-FIRST_BATCH = 512
-RERANK_WEIGHT = 3.0
-WANTED_MISSING = 0.4  # weight of a sentence without the kind of thing asked for (count, date, name)
-ANSWER_FROM = 3
-SECOND_SENTENCE = 0.75
-FIGURE_MIN_SCORE = 0.7
+FIRST_BATCH = 512  # passages scored before filters are known to need more (only a speed setting)
+FOLD_DEPTH = 100  # near-duplicates are folded into the first 100 hits; deeper runs are left as ranked
 
 
 class SearchOptions(NamedTuple):
@@ -48,8 +41,8 @@ class SearchOptions(NamedTuple):
     since: "date | None" = None
     until: "date | None" = None
     thesaurus: Thesaurus = Thesaurus(())
-    min_coverage: float = MIN_COVERAGE
     highlight: bool = False  # find the spans of matched words in each passage (for colour output)
+    params: RankingParams = DEFAULT_PARAMS
 
 
 class Citation(NamedTuple):
@@ -103,7 +96,8 @@ class SearchResult(NamedTuple):
     answer: Answer | None
     hits: tuple[Hit, ...]
     expansions: tuple[Expansion, ...]
-    reason: str = ""  # why there is no answer
+    reason: str = ""  # why there is no (confident) answer
+    confidence: float = 0.0  # share of the question's weight found in the best passage, 0..1
     undated_left_out: int = 0
     warnings: tuple[str, ...] = ()
 
@@ -114,17 +108,16 @@ class _Query(NamedTuple):
     weighted: list[tuple[str, float]]
     expansions: list[Expansion]
     excluded: set[str]
-    wants: str  # "number", "date", "name", "place" or ""
     term_ids: list[tuple[int, float, float]]  # (term id, idf, weight) of the weighted terms in the corpus
-    numbers: set[str]  # figures the question itself mentions
-    asked: frozenset[str]  # the question's terms and their expansions
+    asked: answers.Asked
+    params: RankingParams
 
 
 class _Sentence:
-    __slots__ = ("end", "score", "start", "terms")
+    __slots__ = ("record", "score", "terms")
 
-    def __init__(self, start: int, end: int, terms: frozenset[int]) -> None:
-        self.start, self.end, self.terms = start, end, terms
+    def __init__(self, record: SentenceRecord, terms: frozenset[int]) -> None:
+        self.record, self.terms = record, terms
         self.score = 0.0
 
 
@@ -136,39 +129,18 @@ class _Candidate:
     def __init__(self, record: PassageRecord, bm25: float, terms: frozenset[int]) -> None:
         self.record, self.bm25, self.terms = record, bm25, terms
         self.sentences: list[_Sentence] = []
-        self.score = 0.0
+        self.score = bm25
         self.duplicates: list[PassageRecord] = []
 
 
-_WANTS_AFTER = {  # second word after "how"/"what"/"which" that says what kind of answer is wanted
-    "how": {"many": "number", "much": "number", "long": "number", "often": "number", "far": "number",
-            "old": "number"},
-    "what": {"number": "number", "percentage": "number", "amount": "number", "year": "date", "date": "date",
-             "day": "date", "month": "date"},
-    "which": {"group": "name", "person": "name", "official": "name", "leader": "name", "camp": "name",
-              "party": "name", "organization": "name", "organisation": "name"},
-}
-_WANTS_WORD = {"when": "date", "who": "name", "whom": "name", "whose": "name", "where": "place"}
+class _Scored(NamedTuple):
+    """A sentence that could be the answer."""
 
-
-def _wants(question: str) -> str:
-    """The kind of answer a question asks for: "number", "date", "name", "place" or ""."""
-    words = "".join(c if c.isalnum() else " " for c in question.lower()).split()
-    for word, following in zip(words, [*words[1:], ""][:len(words)], strict=True):
-        kind = _WANTS_AFTER.get(word, {}).get(following) or _WANTS_WORD.get(word)
-        if kind:
-            return kind
-    return ""
-
-
-_SENTENCE_ENDS = (".", "!", "?", '"', "”", "’", ")")
-# Compiled on first use (the re module caches them): a cold single question should not pay for all.
-_FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,])"  # not a year
-           r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-           r"fifty|hundred|thousand|dozens?|hundreds|thousands|million|billion)\b")
-_DATE = (r"(?i)\b(1[89]|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d|"
-         r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_NAME = (r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-)?[A-Z][a-z]+)+")
+    score: float
+    rank: int  # of its passage among the hits
+    text: str
+    citation: Citation
+    terms: frozenset[int]
 
 
 def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
@@ -179,41 +151,62 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     if len(question) > MAX_QUESTION_CHARS:
         warnings.append(f"question cut to its first {MAX_QUESTION_CHARS} characters")
         question = question[:MAX_QUESTION_CHARS]
-    query = _prepare(index, question, options.thesaurus)
+    query = _prepare(index, question, options)
     allowed_docs, undated = _allowed_documents(index, options)
+    result = SearchResult(question, None, (), tuple(query.expansions), undated_left_out=undated,
+                          warnings=tuple(warnings))
     if not query.terms and not query.parsed.phrases:
-        return SearchResult(question, None, (), (), "the question has no searchable words",
-                            undated, tuple(warnings))
-    ranked = _best_first(index, query.weighted)
-    candidates = _rerank(index, query, _candidates(index, query, ranked, allowed_docs, options.top))
-    hits = _fold_duplicates(candidates, max(options.top, ANSWER_FROM))  # the answer does not depend on -k
+        return result._replace(reason="the question has no searchable words")
+    params = options.params
+    depth = max(options.top, params.answer_from, params.rerank_pool)
+    candidates = _candidates(index, query, _best_first(index, query.weighted), allowed_docs, depth)
+    if not candidates and query.parsed.phrases:  # say so, and show what comes closest
+        phrases = ", ".join(f'"{p}"' for p in query.parsed.phrases)
+        query = query._replace(parsed=query.parsed._replace(phrases=()))
+        candidates = _candidates(index, query, _best_first(index, query.weighted), allowed_docs, depth)
+        result = result._replace(warnings=(*result.warnings, f"no passage holds {phrases}; "
+                                           "showing passages without that requirement"))
+    ranked = _rerank(index, query, candidates)
+    hits = _fold_duplicates(ranked, params) if params.fold_duplicates else ranked
     if not hits:
-        reason = "nothing in the corpus matches the question"
-        return SearchResult(question, None, (), tuple(query.expansions), reason, undated, tuple(warnings))
-    coverage = _coverage(index, query, hits[0].terms)
-    if coverage < options.min_coverage and not query.parsed.phrases:
-        reason = f"the corpus does not answer this (best passage covers {coverage:.0%} of the question)"
-        return SearchResult(question, None, (), tuple(query.expansions), reason, undated, tuple(warnings))
-    results = tuple(_hit(index, query, rank, c, options.highlight) for rank, c in enumerate(hits[:options.top], 1))
-    answer = _answer(index, query, hits)
-    return SearchResult(question, answer, results, tuple(query.expansions), "", undated, tuple(warnings))
+        return result._replace(reason="nothing in the corpus matches the question")
+    confidence, matched = _coverage(index, query, hits[0].terms)
+    answer, reason = _answer(index, query, hits, matched)
+    shown = tuple(_hit(index, query, rank, c, options.highlight) for rank, c in enumerate(hits[:options.top], 1))
+    return result._replace(answer=answer, hits=shown, reason=reason, confidence=confidence)
 
 
-def _prepare(index: Index, question: str, thesaurus: Thesaurus) -> _Query:
+def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
     parsed = parse_query(question)
     if not parsed.has_positive_part and (parsed.excluded_words or parsed.excluded_phrases):
         raise QueryError("the question has only exclusions (-word)",
                          "add words to search for, e.g. askiraq \"attacks -Hezbollah\"")
+    params = options.params
     terms = analyze(parsed.text)
-    expansions = thesaurus.expand(terms)
+    expansions = options.thesaurus.expand(terms, params.expansion_weight) if params.expand else []
+    if params.family_weight:
+        expansions += _word_families(index, terms, {*terms, *(e.term for e in expansions)}, params)
     weighted = [(t, 1.0) for t in terms] + [(e.term, e.weight) for e in expansions]
     excluded = {t for word in parsed.excluded_words for t in analyze(word)}
-    wants = _wants(question)
     ids = [(index.term_id(t), w) for t, w in weighted]
-    term_ids = [(tid, max(index.idf(tid), 0.1), w) for tid, w in ids if tid >= 0]
-    numbers = {m.group().replace(",", "").lower() for m in re.finditer(_FIGURE, parsed.text)} if wants else set()
-    return _Query(parsed, terms, weighted, expansions, excluded, wants, term_ids, numbers,
-                  frozenset(t for t, _ in weighted))
+    term_ids = [(tid, max(index.idf(tid), params.min_sentence_idf), w) for tid, w in ids if tid >= 0]
+    asked = answers.Asked(answers.wanted(question), frozenset(t for t, _ in weighted),
+                          answers.synonyms_of(set(terms), [(e.term, e.trigger) for e in expansions]),
+                          answers.question_figures(parsed.text))
+    return _Query(parsed, terms, weighted, expansions, excluded, term_ids, asked, params)
+
+
+def _word_families(index: Index, terms: list[str], have: set[str], params: RankingParams) -> list[Expansion]:
+    """Corpus terms sharing a question word's first letters ("found*" finds founder, "advis*" advisory)."""
+    found = []
+    for term in dict.fromkeys(terms):
+        if len(term) < params.family_prefix:
+            continue
+        for other in index.terms_with_prefix(term[:params.family_prefix]):
+            if other not in have:
+                have.add(other)
+                found.append(Expansion(other, params.family_weight, term, other))
+    return found
 
 
 def _allowed_documents(index: Index, options: SearchOptions) -> tuple[set[int] | None, int]:
@@ -260,12 +253,11 @@ def _best_first(index: Index, weighted: list[tuple[str, float]]) -> Iterator[tup
 
 
 def _candidates(index: Index, query: _Query, ranked: Iterator[tuple[int, float]],
-                allowed_docs: set[int] | None, top: int) -> list[_Candidate]:
+                allowed_docs: set[int] | None, wanted: int) -> list[_Candidate]:
     """The best passages by BM25 that pass the filters, phrases and exclusions (best-first, lazily)."""
     phrases = [_phrase_terms(p) for p in query.parsed.phrases]
     excluded_phrases = [_phrase_terms(p) for p in query.parsed.excluded_phrases]
     excluded_ids = {tid for t in query.excluded if (tid := index.term_id(t)) >= 0}
-    wanted = max(RERANK_POOL, top * CANDIDATE_POOL)
     found: list[_Candidate] = []
     for pid, score in ranked:
         if score <= 0 or len(found) == wanted:
@@ -286,39 +278,42 @@ def _candidates(index: Index, query: _Query, ranked: Iterator[tuple[int, float]]
     return found
 
 
-def _sentence_terms(index: Index, record: PassageRecord) -> list[_Sentence]:
-    """Each sentence of a passage with its term ids, as stored in the index."""
-    return [_Sentence(start, end, index.sentence_terms(record.first_sentence + i))
-            for i, (start, end) in enumerate(record.sentences)]
-
-
 def _rerank(index: Index, query: _Query, candidates: list[_Candidate]) -> list[_Candidate]:
-    """BM25 plus the strength of the passage's best sentence: answers sit in one sentence."""
-    for candidate in candidates:
-        text = index.text(candidate.record.doc_id) if query.wants else ""  # read only to check answer types
-        candidate.sentences = _sentence_terms(index, candidate.record)
+    """BM25 plus the strength of the passage's best sentence, for the first `rerank_pool` passages.
+
+    Sentences are scored for the first `answer_from` passages at least, since the answer comes from them.
+    """
+    params = query.params
+    pool = params.rerank_pool if query.asked.wanted.kind and params.sentence_weight else 0
+    for candidate in candidates[:max(pool, params.answer_from)]:
+        text = index.text(candidate.record.doc_id) if query.asked.wanted.kind and params.answer_types else ""
+        candidate.sentences = [_Sentence(s, index.sentence_terms(s.sentence_id)) for s in candidate.record.sentences]
         for sentence in candidate.sentences:
-            sentence.score = _sentence_score(query, sentence.terms, text[sentence.start:sentence.end])
-        best = max((x.score for x in candidate.sentences), default=0.0)
-        candidate.score = candidate.bm25 + RERANK_WEIGHT * best
-    return sorted(candidates, key=lambda c: (-c.score, c.record.passage_id))
+            sentence.score = _sentence_score(query, sentence.terms, text[sentence.record.start:sentence.record.end])
+    for candidate in candidates[:pool]:
+        best = max((s.score for s in candidate.sentences if s.record.quotable), default=0.0)
+        candidate.score = candidate.bm25 + params.sentence_weight * best
+    return sorted(candidates[:pool], key=lambda c: (-c.score, c.record.passage_id)) + candidates[pool:]
 
 
 def _sentence_score(query: _Query, terms: frozenset[int], text: str) -> float:
+    """The idf-weighted question words in a sentence, lowered when it lacks the kind of answer asked for."""
     score = sum(idf * weight for tid, idf, weight in query.term_ids if tid in terms)
-    if query.wants and score and not _has_wanted(query, text):
-        score *= WANTED_MISSING
+    if text and score and not answers.has_wanted(text, query.asked):
+        score *= query.params.wanted_missing
     return score
 
 
-def _fold_duplicates(candidates: list[_Candidate], top: int) -> list[_Candidate]:
-    """Keep `top` distinct passages; a near-duplicate is cited under the passage it repeats."""
+def _fold_duplicates(candidates: list[_Candidate], params: RankingParams) -> list[_Candidate]:
+    """A near-duplicate of a better passage (term-set Jaccard) is cited under it, not listed again."""
     kept: list[_Candidate] = []
     for candidate in candidates:
-        twin = next((k for k in kept if _jaccard(candidate.terms, k.terms) >= DUPLICATE_JACCARD), None)
+        twin = None
+        if len(kept) < FOLD_DEPTH:
+            twin = next((k for k in kept if _jaccard(candidate.terms, k.terms) >= params.duplicate_jaccard), None)
         if twin is not None:
             twin.duplicates.append(candidate.record)
-        elif len(kept) < top:
+        else:
             kept.append(candidate)
     return kept
 
@@ -328,32 +323,23 @@ def _jaccard(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
     return shared / (len(a) + len(b) - shared) if a or b else 0.0
 
 
-def _coverage(index: Index, query: _Query, present: AbstractSet[int]) -> float:
-    """Share of the question's idf mass found in a passage (a word counts if it or an expansion is there)."""
-    by_trigger: dict[str, set[int]] = {}
-    for e in query.expansions:
-        for term in _analysed(e.trigger):
-            by_trigger.setdefault(term, set()).add(index.term_id(e.term))
+def _coverage(index: Index, query: _Query, present: AbstractSet[int]) -> tuple[float, int]:
+    """Share of the question's idf mass found in a passage, and how many of its distinct words are there.
+
+    A word counts if it or one of its expansions is in the passage; a word the corpus lacks weighs
+    what a word of a single passage would.
+    """
     total = found = 0.0
+    matched = 0
     for term in set(query.terms):
         tid = index.term_id(term)
-        weight = max(index.idf(tid) if tid >= 0 else _max_idf(index), 0.05)
+        weight = max(index.idf(tid) if tid >= 0 else index.max_idf, query.params.min_coverage_idf)
         total += weight
-        if tid in present or not by_trigger.get(term, set()).isdisjoint(present):
+        synonyms = {index.term_id(t) for t in query.asked.synonyms.get(term, {term})}
+        if not synonyms.isdisjoint(present):
             found += weight
-    return found / total if total else 0.0
-
-
-@functools.lru_cache(maxsize=4096)
-def _analysed(text: str) -> tuple[str, ...]:
-    return tuple(analyze(text))
-
-
-def _max_idf(index: Index) -> float:
-    import math
-
-    n = index.passage_count
-    return math.log(n + 0.5) - math.log(1.5)
+            matched += 1
+    return (found / total if total else 0.0), matched
 
 
 def _citation(index: Index, doc: DocRecord, number: int, line_start: int, line_end: int) -> Citation:
@@ -398,9 +384,10 @@ def find_passage(index: Index, citation: str) -> PassageRecord:
 
 def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highlight: bool) -> Hit:
     record = candidate.record
-    text = index.passage_text(record)
+    text = " ".join(index.passage_text(record).split())
     doc_text = index.text(record.doc_id)
-    heading = doc_text[record.heading[0]:record.heading[1]] if record.heading[1] else ""
+    above = record.question if record.question[1] else record.heading
+    heading = " ".join(doc_text[above[0]:above[1]].split())
     wanted = {t for t, _ in query.weighted}
     highlights = tuple((t.start, t.end) for t in tokenize(text) if not t.stop and t.term in wanted) if highlight else ()
     matches = []
@@ -417,89 +404,58 @@ def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highligh
                highlights, tuple(matches), also)
 
 
-def _answer(index: Index, query: _Query, hits: list[_Candidate]) -> Answer | None:
-    """Best one or two sentences of the top passages; every differing figure when they disagree."""
+def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> list[_Scored]:
+    """Quotable sentences of the first `answer_from` hits, best first."""
+    params = query.params
     scored = []
-    for rank, hit in enumerate(hits[:ANSWER_FROM]):
+    for rank, hit in enumerate(hits[:params.answer_from]):
         text = index.text(hit.record.doc_id)
         doc = index.document(hit.record.doc_id)
         for sentence in hit.sentences:
-            words = text[sentence.start:sentence.end]
-            score = sentence.score * (1.0 - 0.1 * rank)
-            if len(words.split()) < 6 or not words.endswith(_SENTENCE_ENDS):
-                score *= 0.6
-            if score > 0:
-                line = text.count("\n", 0, sentence.start) + 1
-                last = line + text.count("\n", sentence.start, sentence.end)
-                citation = _citation(index, doc, hit.record.number, line, last)
-                scored.append((score, rank, _clean(words), citation, sentence.terms))
+            if not sentence.record.quotable or sentence.score <= 0:
+                continue
+            words = answers.clean(text[sentence.record.start:sentence.record.end])
+            score = sentence.score * (1.0 - params.answer_rank_discount * rank)
+            if answers.is_fragment(words, params.fragment_words):
+                score *= params.fragment_penalty
+            citation = _citation(index, doc, hit.record.number, sentence.record.line_start, sentence.record.line_end)
+            scored.append(_Scored(score, rank, words, citation, sentence.terms))
+    return sorted(scored, key=lambda s: (-s.score, s.rank))
+
+
+def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -> tuple[Answer | None, str]:
+    """Best one or two sentences, every differing count when the sources disagree, or why there is none."""
+    params = query.params
+    needed = min(params.min_matched_words, len(set(query.terms)))
+    if params.no_answer and matched < needed:
+        return None, f"the best passage holds only {matched} of the question's {len(set(query.terms))} words"
+    scored = _answer_sentences(index, query, hits)
     if not scored:
-        return None
-    scored.sort(key=lambda s: (-s[0], s[1]))
-    best = scored[0]
-    if query.wants == "number":
-        figures = _figures(query, [(s[0], s[2], s[3]) for s in scored])
+        return None, "no sentence of the best passages can be quoted as an answer"
+    if params.answer_types and query.asked.wanted.counted:
+        counting = [s for s in scored if answers.counts(s.text, query.asked) is not None]
+        if not counting:
+            return None, "no passage gives a figure for what the question counts"
+        figures = _figures(query, counting)
         if len(figures) > 1:
-            return Answer(tuple(AnswerSentence(s, c) for s, c in figures), True)
+            return Answer(tuple(AnswerSentence(s.text, s.citation) for s in figures), True), ""
+        scored = counting
+    best = scored[0]
     chosen = [best]
     for candidate in scored[1:]:
-        if candidate[0] >= SECOND_SENTENCE * best[0] and candidate[3].source != best[3].source and (
-                _jaccard(candidate[4], best[4]) < DUPLICATE_JACCARD):
+        strong = candidate.score >= params.second_sentence * best.score
+        if strong and candidate.citation.source != best.citation.source \
+                and _jaccard(candidate.terms, best.terms) < params.duplicate_jaccard:
             chosen.append(candidate)
             break
-    return Answer(tuple(AnswerSentence(s[2], s[3]) for s in chosen), False)
+    return Answer(tuple(AnswerSentence(s.text, s.citation) for s in chosen), False), ""
 
 
-def _clean(sentence: str) -> str:
-    """Drop a quotation mark left open or closed by the sentence cut, so the answer reads alone."""
-    for opening, closing in (("“", "”"), ('"', '"')):
-        if sentence.startswith(opening) and sentence.count(opening) + sentence.count(closing) == 1:
-            sentence = sentence[1:]
-        if sentence.endswith(closing) and sentence.count(opening) + sentence.count(closing) == 1:
-            sentence = sentence[:-1]
-    return sentence.strip()
-
-
-def _has_wanted(query: _Query, sentence: str) -> bool:
-    """Whether a sentence holds the kind of thing the question asks for (a count, date, name)."""
-    wants = query.wants
-    if wants == "number":
-        return _figure(query, sentence) is not None
-    return _matches(_DATE if wants == "date" else _NAME, sentence)
-
-
-@functools.lru_cache(maxsize=65536)
-def _matches(pattern: str, sentence: str) -> bool:
-    return re.search(pattern, sentence) is not None
-
-
-@functools.lru_cache(maxsize=65536)
-def _numbers_with_nouns(sentence: str) -> tuple[tuple[str, frozenset[str]], ...]:
-    """Each number in a sentence with the terms of the (up to) three words after it."""
-    return tuple((match.group().replace(",", "").lower(),
-                  frozenset(analyze(sentence[match.end():match.end() + 40])[:3]))
-                 for match in re.finditer(_FIGURE, sentence))
-
-
-def _figure(query: _Query, sentence: str) -> str | None:
-    """A number followed within three words by a term of the question (or an expansion of one):
-    "some 2,000 U.S. troops" counts troops; a date such as "Oct. 7" counts nothing."""
-    for number, following in _numbers_with_nouns(sentence):
-        if number not in query.numbers and not following.isdisjoint(query.asked):
-            return number
-    return None
-
-
-def _figures(query: _Query, scored: list[tuple[float, str, Citation]]) -> list[tuple[str, Citation]]:
-    """Strong sentences that count the thing asked about, one per distinct figure."""
-    seen: dict[str, tuple[str, Citation]] = {}
-    best = 0.0
-    for score, sentence, citation in scored:
-        figure = _figure(query, sentence)
-        if figure is None:
-            continue
-        best = best or score
-        if score < FIGURE_MIN_SCORE * best:
+def _figures(query: _Query, counting: list[_Scored]) -> list[_Scored]:
+    """Strong sentences that count the thing asked about, one per distinct figure (best first)."""
+    seen: dict[str, _Scored] = {}
+    for sentence in counting:
+        if sentence.score < query.params.figure_min_score * counting[0].score:
             break
-        seen.setdefault(figure, (sentence, citation))
-    return list(seen.values())[:3]
+        seen.setdefault(answers.counts(sentence.text, query.asked) or "", sentence)
+    return list(seen.values())[:query.params.max_figures]

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from askiraq.errors import CorruptIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FORMAT_NAME = "askiraq-index"
 VERIFY_ALL_BELOW_BYTES = 64 * 1024 * 1024
 
@@ -147,8 +147,8 @@ class StringTable:
         except UnicodeDecodeError as err:
             raise CorruptIndex(f"string table holds invalid UTF-8: {err}") from err
 
-    def find(self, key: str) -> int:
-        """Index of `key` in a table sorted by UTF-8 bytes, or -1 (binary search, O(log n) reads)."""
+    def lower_bound(self, key: str) -> int:
+        """Position of the first string >= `key` in a table sorted by UTF-8 bytes (binary search)."""
         target = key.encode("utf-8")
         lo, hi = 0, len(self)
         while lo < hi:
@@ -158,8 +158,14 @@ class StringTable:
                 lo = mid + 1
             else:
                 hi = mid
-        if lo < len(self) and bytes(self._blob[self._offsets[lo]:self._offsets[lo + 1]]) == target:
-            return lo
+        return lo
+
+    def find(self, key: str) -> int:
+        """Index of `key` in a table sorted by UTF-8 bytes, or -1 (binary search, O(log n) reads)."""
+        at = self.lower_bound(key)
+        target = key.encode("utf-8")
+        if at < len(self) and bytes(self._blob[self._offsets[at]:self._offsets[at + 1]]) == target:
+            return at
         return -1
 
     def __iter__(self) -> Iterator[str]:

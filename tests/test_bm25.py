@@ -46,12 +46,22 @@ def test_scores_equal_rank_bm25_on_the_shipped_corpus(shipped_index: Index) -> N
 
 
 def test_forward_index_is_the_analysis_of_the_passage_text(shipped_index: Index) -> None:
-    """The analysed passages BM25 sees are the passage text's terms (plus its section heading's)."""
+    """The analysed passages BM25 sees are the passage text's terms, plus its section heading's and FAQ
+    question's, plus the headline's in the article's lead (its first quotable passage)."""
+    leads = set()
+    for doc in shipped_index.documents():
+        passages = [shipped_index.passage(p) for p in range(doc.first_passage, doc.first_passage + doc.passage_count)]
+        leads.add(next(p.passage_id for p in passages if any(s.quotable for s in p.sentences)))
     for pid, terms in enumerate(analysed_passages(shipped_index)):
         record = shipped_index.passage(pid)
-        text_terms = Counter(analyze(shipped_index.passage_text(record)))
-        heading = shipped_index.text(record.doc_id)[record.heading[0]:record.heading[1]]
-        assert Counter(terms) == text_terms + Counter(analyze(heading))
+        text = shipped_index.text(record.doc_id)
+        expected = Counter(analyze(shipped_index.passage_text(record)))
+        for span in (record.heading, record.question):
+            expected += Counter(analyze(text[span[0]:span[1]]))
+        doc = shipped_index.document(record.doc_id)
+        if pid in leads and doc.title_line:
+            expected += Counter(analyze(doc.title))
+        assert Counter(terms) == expected
 
 
 WORDS = ["militia", "attack", "base", "troops", "Iraq", "waiver", "electricity", "Sudani", "drone", "rocket",

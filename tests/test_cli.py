@@ -63,7 +63,7 @@ def test_json_output_validates_and_cites_an_evidence_file() -> None:
     assert result.exit_code == 0
     payload = json.loads(result.stdout)
     jsonschema.validate(payload, SCHEMA)
-    assert payload["schema_version"] == 1 and payload["question"] == WAIVERS
+    assert payload["schema_version"] == 2 and payload["question"] == WAIVERS
     assert payload["results"][0]["source"] in EVIDENCE
     assert re.search(r"electric(ity| power)", payload["answer"]["text"])
     assert payload["answer"]["citations"][0].startswith("corpus/")
@@ -80,6 +80,21 @@ def test_no_answer_is_null_in_json_and_exit_status_1() -> None:
     assert payload["answer"] is None and payload["results"] == [] and payload["no_answer_reason"]
     text = run(NO_ANSWER)
     assert text.exit_code == 1 and text.stdout.startswith("No answer in the corpus")
+
+
+def test_an_unconfident_answer_is_null_but_the_closest_passages_are_listed() -> None:
+    question = "Who won the 2022 World Cup?"
+    result = run("ask", "--json", question)
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    jsonschema.validate(payload, SCHEMA)
+    assert payload["answer"] is None and payload["results"] and payload["no_answer_reason"]
+    assert 0 < payload["confidence"] < 1
+    text = run(question)
+    assert text.exit_code == 1
+    first = text.stdout.splitlines()[0]
+    assert first.startswith("No confident answer in the corpus: ") and "closest passages" in first
+    assert payload["no_answer_reason"] in first and "\n1. corpus/" in text.stdout
 
 
 def test_jsonl_is_one_valid_line_equal_to_the_json() -> None:
@@ -260,7 +275,8 @@ def test_the_index_follows_the_corpus_without_running_index(corpus_copy: Path) -
     assert "fifty thousand" in json.loads(ask(question).stdout)["answer"]["text"]
     article.unlink()
     gone = ask(question)
-    assert gone.exit_code == 1 and json.loads(gone.stdout)["results"] == []
+    assert gone.exit_code == 1
+    assert all(r["source"] != "005_zorblat.txt" for r in json.loads(gone.stdout)["results"])
 
 
 def test_version_and_help_for_every_command() -> None:

@@ -38,12 +38,12 @@ def test_second_open_reuses_the_index() -> None:
 
 
 def test_added_edited_and_removed_articles_are_picked_up(corpus_copy: Path) -> None:
-    assert ask(corpus_copy, "zorblat harbour") == []
+    assert ask(corpus_copy, "zorblat wharfage") == []
     article = corpus_copy / "new.txt"
-    article.write_text("The zorblat harbour was closed by the port authority on Monday.\n", encoding="utf-8")
-    assert ask(corpus_copy, "zorblat harbour") == ["new.txt"]
+    article.write_text("The zorblat wharfage was closed by the port authority on Monday.\n", encoding="utf-8")
+    assert ask(corpus_copy, "zorblat wharfage") == ["new.txt"]
     article.write_text("The quindle bridge was reopened on Tuesday after repairs.\n", encoding="utf-8")
-    assert ask(corpus_copy, "zorblat harbour") == []
+    assert ask(corpus_copy, "zorblat wharfage") == []
     assert ask(corpus_copy, "quindle bridge") == ["new.txt"]
     article.unlink()
     assert ask(corpus_copy, "quindle bridge") == []
@@ -74,13 +74,13 @@ def test_large_corpora_check_folder_times_and_catch_edits_on_read(
 
     monkeypatch.setattr(index_module, "QUICK_CHECK_FROM", 1)
     open_index(corpus_copy)
-    (corpus_copy / "added.txt").write_text("The zorblat harbour was closed on Monday.\n", encoding="utf-8")
-    assert ask(corpus_copy, "zorblat harbour") == ["added.txt"]  # a new file changes its folder's time
+    (corpus_copy / "added.txt").write_text("The zorblat wharfage was closed on Monday.\n", encoding="utf-8")
+    assert ask(corpus_copy, "zorblat wharfage") == ["added.txt"]  # a new file changes its folder's time
     article = corpus_copy / "added.txt"
     stat = article.stat()
-    article.write_text("The zorblat harbour was reopened on Friday.\n", encoding="utf-8")
+    article.write_text("The zorblat wharfage was reopened on Friday.\n", encoding="utf-8")
     os.utime(corpus_copy, ns=(stat.st_atime_ns, corpus_copy.stat().st_mtime_ns))
-    result = CliRunner().invoke(cli, ["ask", "--corpus", str(corpus_copy), "--json", "zorblat harbour"])
+    result = CliRunner().invoke(cli, ["ask", "--corpus", str(corpus_copy), "--json", "zorblat wharfage"])
     assert result.exit_code == 0, result.output
     assert "reopened on Friday" in result.stdout
 

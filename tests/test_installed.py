@@ -46,7 +46,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=os.environ.copy(),
                           capture_output=True, text=True, timeout=120)
     first, status = done.stdout.splitlines()
-    assert first.startswith('{"schema_version": 1')
+    assert first.startswith('{"schema_version": 2')
     # ended by the closed pipe, as SIGPIPE would, after 1 MB of output
     assert status == "status 141"
     assert done.stderr == ""

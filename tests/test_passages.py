@@ -1,23 +1,22 @@
-"""Tests for askiraq.passages: sentences, boilerplate, titles, headings, spans."""
+"""Tests for askiraq.passages: paragraphs from the file's structure, sentences, headings, captions, spans."""
 
 from __future__ import annotations
 
 import bisect
+import textwrap
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from askiraq.passages import (
-    DEFAULT_SENTENCES_PER_PASSAGE,
-    Passage,
-    SplitDocument,
-    split_document,
-)
+from askiraq.passages import SplitDocument, split_document
+from askiraq.tuning import MAX_PASSAGE_CHARS
 
 CORPUS = Path(__file__).parent.parent / "corpus"
 FILES = sorted(CORPUS.glob("*.txt"))
+STORY = ("Officials in Baghdad said on Monday that the talks with Washington had stalled again, and that "
+         "no new date had been set for the next round of meetings between the two delegations.")
 
 
 def _read(prefix: str) -> str:
@@ -25,16 +24,29 @@ def _read(prefix: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _sentences(text: str, **kwargs: int) -> list[str]:
-    doc = split_document(text, **kwargs)
-    return [text[a:b] for p in doc.passages for a, b in p.sentences]
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _texts(text: str) -> list[str]:
-    return [text[p.start : p.end] for p in split_document(text).passages]
+    return [_collapsed(text[p.start : p.end]) for p in split_document(text).passages]
 
 
-def _check_spans(text: str, doc: SplitDocument, max_chars: int = 1500) -> None:
+def _sentences(text: str) -> list[str]:
+    return [text[s.start : s.end] for p in split_document(text).passages for s in p.sentences]
+
+
+def _quotable(text: str) -> dict[str, bool]:
+    """Each passage's text and whether any of its sentences may be quoted as an answer."""
+    return {_collapsed(text[p.start : p.end]): any(s.quotable for s in p.sentences)
+            for p in split_document(text).passages}
+
+
+def _heading(text: str, span: tuple[int, int]) -> str:
+    return _collapsed(text[span[0] : span[1]])
+
+
+def _check_spans(text: str, doc: SplitDocument, max_chars: int = MAX_PASSAGE_CHARS) -> None:
     line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
     previous_end = -1
     for p in doc.passages:
@@ -46,171 +58,99 @@ def _check_spans(text: str, doc: SplitDocument, max_chars: int = 1500) -> None:
         assert p.end - p.start <= max_chars
         assert p.line_start == bisect.bisect_right(line_starts, p.start)
         assert p.line_end == bisect.bisect_right(line_starts, p.end - 1)
-        assert p.sentences
-        assert p.sentences[0][0] == p.start
-        assert p.sentences[-1][1] == p.end
+        assert p.sentences and p.sentences[0].start == p.start and p.sentences[-1].end == p.end
         last = p.start
-        for a, b in p.sentences:
-            assert last <= a < b <= p.end
-            assert text[a:b] == text[a:b].strip()
-            last = b
-
-
-def test_default_constant() -> None:
-    assert DEFAULT_SENTENCES_PER_PASSAGE == 3
+        for s in p.sentences:
+            assert last <= s.start < s.end <= p.end
+            assert text[s.start : s.end] == text[s.start : s.end].strip()
+            assert s.line_start == bisect.bisect_right(line_starts, s.start)
+            assert s.line_end == bisect.bisect_right(line_starts, s.end - 1)
+            last = s.end
 
 
 def test_empty_and_blank() -> None:
-    empty = SplitDocument(title="", title_line=None, passages=())
+    empty = SplitDocument(title="", title_span=(0, 0), title_line=None, passages=())
     assert split_document("") == empty
     assert split_document(" \n\r\n\t\n") == empty
 
 
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "A rocket attack on the sprawling U.S. Embassy in Baghdad on Friday marked a further "
-        "escalation as Iraqi officials scramble to contain the ripple effects of the latest "
-        "Middle East war.",
-        "Since the war began on Oct. 7, at least 91 attacks on U. S. bases in Iraq and Syria "
-        "have been claimed through an Iranian-backed Iraqi militant organization.",
-        "Dozens of attacks on U. S. military installations by Iranian-backed factions in Iraq "
-        "have forced Baghdad into a balancing act.",
-        "Mr. Smith met Dr. J. Jones and Gen. Lee at St. Mary's on Sept. 3, according to the "
-        "U.N. envoy.",
-    ],
-)
-def test_abbreviations_do_not_end_sentences(sentence: str) -> None:
-    text = f"{sentence} The next sentence starts here."
-    assert _sentences(text, sentences_per_passage=1) == [sentence, "The next sentence starts here."]
+# ---------------------------------------------------------------- paragraphs from structure
 
 
-def test_initial_never_ends_a_sentence() -> None:
-    text = "Officials met in the U. S. Capitol on Monday. Nothing was decided."
-    assert _sentences(text) == [
-        "Officials met in the U. S. Capitol on Monday.",
-        "Nothing was decided.",
-    ]
-
-
-def test_line_breaks_end_sentences_and_paragraphs() -> None:
-    text = "The talks began at the U.S.\nEmbassy staff stayed all day.\n\nThey ended late."
+def test_hard_wrapped_paragraphs_are_joined_with_their_true_lines() -> None:
+    first = textwrap.fill(STORY, 60)
+    second = textwrap.fill(STORY.replace("Monday", "Tuesday"), 60)
+    text = f"{first}\n\n{second}\n"
     doc = split_document(text)
-    assert [text[p.start : p.end] for p in doc.passages] == [
-        "The talks began at the U.S.",
-        "Embassy staff stayed all day.",
-        "They ended late.",
-    ]
-    assert [p.paragraph for p in doc.passages] == [0, 1, 2]
-    assert [p.line_start for p in doc.passages] == [1, 2, 4]
+    assert _texts(text) == [STORY, STORY.replace("Monday", "Tuesday")]
+    lines = first.count("\n") + 1
+    assert [(p.line_start, p.line_end) for p in doc.passages] == [(1, lines), (lines + 2, 2 * lines + 1)]
+
+
+def test_a_short_wrapped_line_is_never_a_heading() -> None:
+    text = ("The minister said the committee would meet\nagain next week in\nBaghdad to review the plan.\n\n"
+            "Nothing else was agreed.\n")
+    doc = split_document(text)
+    assert _texts(text)[0] == ("The minister said the committee would meet again next week in Baghdad "
+                               "to review the plan.")
+    assert all(p.heading == (0, 0) for p in doc.passages)
+
+
+def test_one_paragraph_per_line_files_keep_working() -> None:
+    long_line = STORY + " " + STORY
+    text = f"{long_line}\n{long_line.replace('Monday', 'Friday')}\nShort closing line here.\n"
+    assert _texts(text) == [long_line, long_line.replace("Monday", "Friday"), "Short closing line here."]
+
+
+def test_line_breaks_end_sentences_and_paragraphs_in_line_mode() -> None:
+    text = "The talks began at the U.S.\nEmbassy staff stayed all day long there.\n\nThey ended late."
+    assert _texts(text) == ["The talks began at the U.S.", "Embassy staff stayed all day long there.",
+                            "They ended late."]
 
 
 def test_crlf_line_endings() -> None:
     text = "First paragraph has two sentences. Here is the second one.\r\n\r\nSecond one here.\r\n"
     doc = split_document(text)
-    assert _texts(text) == [
-        "First paragraph has two sentences. Here is the second one.",
-        "Second one here.",
-    ]
+    assert _texts(text) == ["First paragraph has two sentences. Here is the second one.", "Second one here."]
     assert [p.line_start for p in doc.passages] == [1, 3]
 
 
-def test_grouping_and_short_tail_merge() -> None:
-    sentences = [f"This is sentence number {n} of a rather long paragraph here." for n in range(7)]
-    text = " ".join([*sentences, "Short tail."])
-    doc = split_document(text, sentences_per_passage=3)
-    assert [len(p.sentences) for p in doc.passages] == [3, 3, 2]
-    assert {p.paragraph for p in doc.passages} == {0}
-    doc = split_document(text, sentences_per_passage=2)
-    assert [len(p.sentences) for p in doc.passages] == [2, 2, 2, 2]
+def test_markdown_headings_lists_and_tables() -> None:
+    text = textwrap.dedent("""\
+        # Militia attacks in Iraq
+
+        ## Background
+
+        The attacks began in October and have continued
+        every week since then, officials said.
+
+        - Rocket fire on bases in western Iraq
+        - Drone strikes near Erbil airport, which
+          damaged two hangars
+
+        | Month | Attacks |
+        |-------|---------|
+        | October | 40 |
+
+        Setext heading here
+        -------------------
+
+        Text under the setext heading.
+        """)
+    doc = split_document(text)
+    assert doc.title == "Militia attacks in Iraq" and doc.title_line == 1
+    assert _texts(text) == [
+        "The attacks began in October and have continued every week since then, officials said.",
+        "- Rocket fire on bases in western Iraq",
+        "- Drone strikes near Erbil airport, which damaged two hangars",
+        "| Month | Attacks |", "| October | 40 |",
+        "Text under the setext heading.",
+    ]
+    headings = [_heading(text, p.heading) for p in doc.passages]
+    assert headings == ["Background"] * 5 + ["Setext heading here"]
 
 
-def test_body_start_skips_front_matter() -> None:
-    text = "---\ntitle: Something Here Entirely\n---\nBody sentence number one. And two.\n"
-    body = text.index("Body")
-    doc = split_document(text, body)
-    assert [text[p.start : p.end] for p in doc.passages] == ["Body sentence number one. And two."]
-    assert doc.passages[0].line_start == 4
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "Leave a Reply",
-        "Leave a Comment",
-        "Back to top",
-        "Share this",
-        "Advertisement",
-        "Have comments? Learn more here.",
-        "Your email address will not be published. Required fields are marked *",
-        "Click here for our full information on the coronavirus outbreak. Submit your news.",
-        "Subscribe to our newsletter",
-        "Copyright © 2023 Example Media. All rights reserved.",
-        "JONATHAN ERNST/POOL VIA ASSOCIATED PRESS",
-        "AFP VIA GETTY IMAGES",
-        "Chehayeb reported from Beirut. Associated Press writer Matthew Lee in Washington "
-        "contributed to this report.",
-    ],
-)
-def test_boilerplate_lines_are_dropped(line: str) -> None:
-    body = "Iraq said on Monday that talks with Washington would continue next week."
-    text = f"{body}\n\n{line}\n\n{body.replace('Monday', 'Tuesday')}\n"
-    assert line not in "\n".join(_texts(text))
-    assert len(_texts(text)) == 2
-
-
-def test_short_real_sentences_are_kept() -> None:
-    text = (
-        "Officials in Baghdad said the talks had stalled again this week.\n"
-        "Washington has sent messages that it has run out of patience.\n"
-        "Sometimes the messenger is al-Sudani.\n"
-        "Note: The original article is sourced from the Associated Press.\n"
-    )
-    assert _texts(text) == [line for line in text.splitlines()]
-
-
-@pytest.mark.parametrize("prefix", ["002", "003"])
-def test_corpus_boilerplate_never_indexed(prefix: str) -> None:
-    text = _read(prefix)
-    joined = "\n".join(_texts(text))
-    for furniture in [
-        "Leave a Reply",
-        "Leave a Comment",
-        "Back to top",
-        "Have comments? Learn more here.",
-        "Your email address",
-        "Click here",
-        "Submit your coronavirus news",
-        "JONATHAN ERNST/POOL VIA ASSOCIATED PRESS",
-        "contributed to this report",
-    ]:
-        assert furniture not in joined
-    assert "ASSOCIATED PRESS" not in joined.replace("Associated Press", "")
-
-
-def test_titles() -> None:
-    doc = split_document(_read("000"))
-    assert doc.title == (
-        "Iran-Backed Militias Attack U.S. Targets in Iraq: Implications for Iraq\u2019s Stability"
-    )
-    assert doc.title_line == 1
-    assert all(p.line_start > 1 for p in doc.passages)
-
-    doc = split_document(_read("003"))
-    assert doc.title == (
-        "Iraq struggles to contain fighting between U. S. troops and Iranian-backed groups"
-    )
-    assert doc.title_line == 1
-
-    doc = split_document(_read("001"))
-    assert doc.title_line is None
-    assert doc.title.endswith("\u2026")
-    assert doc.title.startswith("Iraq finds itself in a delicate situation")
-    assert len(doc.title.split()) <= 10
-    assert doc.passages[0].line_start == 1
-
-
-def test_headings_of_000() -> None:
+def test_headings_of_a_line_per_paragraph_file() -> None:
     text = _read("000")
     doc = split_document(text)
     headings = {
@@ -220,32 +160,133 @@ def test_headings_of_000() -> None:
     }
     for heading, opening in headings.items():
         (passage,) = [p for p in doc.passages if text[p.start : p.end].startswith(opening)]
-        assert passage.heading == heading
-        assert not any(text[p.start : p.end] == heading for p in doc.passages)
-    assert doc.passages[0].heading == ""
-    post = [p for p in doc.passages if text[p.start : p.end].startswith("Post-Operation")]
-    assert post[0].heading == "Government Response and the Militia Challenge"
+        assert _heading(text, passage.heading) == heading
+    assert doc.passages[0].heading == (0, 0)
 
 
-def test_faq_questions_head_their_answers() -> None:
-    text = _read("001")
+def test_a_heading_with_nothing_under_it_is_a_passage_of_its_own() -> None:
+    text = f"{STORY}\n\nFurther reading\n"
+    assert _quotable(text) == {STORY: True, "Further reading": False}
+
+
+def test_faq_questions_head_their_answers_under_the_section_heading() -> None:
+    text = "Iraq and its neighbours\n\nKey questions\n\nWho leads Iraq?\n\nThe prime minister leads the government.\n"
     doc = split_document(text)
-    (answer,) = [p for p in doc.passages if text[p.start : p.end].startswith("Approximately 2,000")]
-    assert answer.heading == "How many U.S. forces are stationed in Iraq?"
-    joined = "\n".join(text[p.start : p.end] for p in doc.passages)
-    assert "How many U.S. forces are stationed in Iraq?" not in joined
-    assert "FAQ" not in joined.split()
-    note = [p for p in doc.passages if text[p.start : p.end].startswith("Note:")]
-    assert note and note[0].heading == ""
+    (passage,) = doc.passages
+    assert _heading(text, passage.question) == "Who leads Iraq?"
+    assert _heading(text, passage.heading) == "Key questions"
+    text = _read("001")
+    (answer,) = [p for p in split_document(text).passages if text[p.start : p.end].startswith("Approximately 2,000")]
+    assert _heading(text, answer.question) == "How many U.S. forces are stationed in Iraq?"
+
+
+def test_titles() -> None:
+    doc = split_document(_read("000"))
+    assert doc.title == "Iran-Backed Militias Attack U.S. Targets in Iraq: Implications for Iraq\u2019s Stability"
+    assert doc.title_line == 1
+    assert all(p.line_start > 1 for p in doc.passages)
+    doc = split_document(_read("003"))
+    assert doc.title == "Iraq struggles to contain fighting between U. S. troops and Iranian-backed groups"
+    doc = split_document(_read("001"))
+    assert doc.title_line is None and doc.title_span == (0, 0)
+    assert doc.title.startswith("Iraq finds itself in a delicate situation") and doc.title.endswith("\u2026")
+    assert len(doc.title.split()) <= 10
+
+
+def test_a_title_wrapped_over_two_lines() -> None:
+    title = "Iran-Backed Militias Attack U.S. Targets in Iraq: Implications for Iraq's Stability"
+    text = f"{textwrap.fill(title, 72)}\n\n{textwrap.fill(STORY, 72)}\n"
+    doc = split_document(text)
+    assert doc.title == title and doc.title_line == 1
+    assert _texts(text) == [STORY]
 
 
 def test_repeated_paragraphs_indexed_once() -> None:
     text = _read("004")
+    texts = _texts(text)
+    assert len(texts) == len(set(texts)) == 4
+
+
+# ---------------------------------------------------------------- what may be quoted
+
+
+def test_captions_credits_and_furniture_are_searchable_but_not_quotable() -> None:
+    caption = "The minister returns to Baghdad airport by helicopter after the meeting, on Nov. 5."
+    text = (f"Iraq struggles to contain fighting\n\nJOHN SMITH/POOL VIA EXAMPLE PRESS\n\n{caption}\n\n{STORY}\n\n"
+            "By Jane Doe and Omar Said\n\nLeave a Comment\n\nBack to top\n")
+    assert _quotable(text) == {
+        "JOHN SMITH/POOL VIA EXAMPLE PRESS": False, caption: False, STORY: True,
+        "By Jane Doe and Omar Said": False, "Leave a Comment": False, "Back to top": False,
+    }
+
+
+def test_a_photo_mark_makes_a_caption() -> None:
+    caption = "Protesters gather outside the embassy in Baghdad on Friday. (AP Photo/Jane Doe)"
+    assert _quotable(f"{STORY}\n\n{caption}\n") == {STORY: True, caption: False}
+
+
+def test_a_lead_with_a_dateline_after_a_credit_is_not_a_caption() -> None:
+    lead = "BAGHDAD (AP) \u2014 " + STORY
+    text = f"EXAMPLE PRESS\n\n{lead}\n"
     doc = split_document(text)
-    texts = [text[p.start : p.end] for p in doc.passages]
-    assert len(texts) == len(set(texts))
-    assert all(p.line_start <= 4 for p in doc.passages)
-    assert sorted({p.paragraph for p in doc.passages}) == [0, 1, 2, 3]
+    (passage,) = [p for p in doc.passages if text[p.start : p.end] == lead]
+    dateline, sentence = passage.sentences
+    assert text[dateline.start : dateline.end] == "BAGHDAD (AP) \u2014" and not dateline.quotable
+    assert text[sentence.start : sentence.end] == STORY and sentence.quotable
+
+
+def test_reporting_credits_in_prose_stay_quotable() -> None:
+    line = "Chehayeb reported from Beirut. Matthew Lee in Washington contributed to this report."
+    assert _quotable(f"{STORY}\n\n{line}\n") == {STORY: True, line: True}
+
+
+def test_shipped_corpus_caption_is_not_quotable() -> None:
+    quotable = _quotable(_read("003"))
+    captions = [t for t in quotable if "by helicopter" in t or t.startswith("Iraqis attend the funeral")]
+    assert len(captions) == 2 and not any(quotable[t] for t in captions)
+    assert quotable["ASSOCIATED PRESS"] is False
+
+
+# ---------------------------------------------------------------- sentences
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A rocket attack on the sprawling U.S. Embassy in Baghdad on Friday marked a further escalation.",
+        "Since the war began on Oct. 7, at least 91 attacks on U. S. bases in Iraq and Syria have been claimed.",
+        "Mr. Smith met Dr. J. Jones and Gen. Lee at St. Mary's on Sept. 3, according to the U.N. envoy.",
+    ],
+)
+def test_abbreviations_do_not_end_sentences(sentence: str) -> None:
+    text = f"{sentence} The next sentence starts here."
+    assert _sentences(text) == [sentence, "The next sentence starts here."]
+
+
+def test_sentences_of_a_wrapped_paragraph_cross_lines() -> None:
+    text = "The talks began at the U.S. Embassy\nin Baghdad. Nothing was agreed on\nthe first day of talks.\n"
+    assert _sentences(text) == ["The talks began at the U.S. Embassy\nin Baghdad.",
+                                "Nothing was agreed on\nthe first day of talks."]
+
+
+def test_a_long_paragraph_is_cut_into_runs_of_whole_sentences() -> None:
+    sentences = [f"This is sentence number {n} of a rather long paragraph about the talks." for n in range(40)]
+    text = " ".join(sentences)
+    doc = split_document(text, max_passage_chars=300)
+    assert len(doc.passages) > 1 and {p.paragraph for p in doc.passages} == {0}
+    assert all(p.end - p.start <= 300 for p in doc.passages)
+    assert " ".join(_texts_of(text, doc)) == text
+
+
+def _texts_of(text: str, doc: SplitDocument) -> list[str]:
+    return [text[p.start : p.end] for p in doc.passages]
+
+
+def test_body_start_skips_front_matter() -> None:
+    text = "---\ntitle: Something Here Entirely\n---\nBody sentence number one. And two.\n"
+    doc = split_document(text, text.index("Body"))
+    assert _texts_of(text, doc) == ["Body sentence number one. And two."]
+    assert doc.passages[0].line_start == 4
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -254,7 +295,6 @@ def test_corpus_spans_and_lines(path: Path) -> None:
     doc = split_document(text)
     assert doc.passages
     _check_spans(text, doc)
-    assert all(isinstance(p, Passage) for p in doc.passages)
 
 
 def test_huge_single_line_is_bounded() -> None:
@@ -266,30 +306,27 @@ def test_huge_single_line_is_bounded() -> None:
     assert all(p.end - p.start <= 1500 for p in doc.passages)
     assert all(p.line_start == p.line_end == 1 for p in doc.passages)
     assert doc.title.endswith("\u2026")
-    p = doc.passages[len(doc.passages) // 2]
-    assert text[p.start : p.end] == text[p.start : p.end].strip()
 
 
 def test_long_sentence_cut_and_no_whitespace() -> None:
     text = "x" * 5000 + " and then " + "y" * 10
     doc = split_document(text, max_passage_chars=1000)
     _check_spans(text, doc, max_chars=1000)
-    pieces = "".join(text[a:b] for p in doc.passages for a, b in p.sentences)
+    pieces = "".join(text[s.start : s.end] for p in doc.passages for s in p.sentences)
     assert pieces.replace(" ", "") == text.replace(" ", "")  # nothing lost but whitespace
 
 
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.sampled_from([*"aZ. .?!\n\r\t\u2019\u201c\u201dU.S1:-", "Mr.", "FAQ", "word "]),
+        st.sampled_from([*"aZ. .?!\n\r\t\u2019\u201c\u201dU.S1:-#|*", "Mr.", "FAQ", "word ", "\n\n", "- "]),
         max_size=200,
     ).map("".join),
     st.integers(min_value=-5, max_value=500),
-    st.integers(min_value=1, max_value=5),
     st.integers(min_value=1, max_value=80),
 )
-def test_never_raises_and_spans_are_sane(text: str, body_start: int, per: int, cap: int) -> None:
-    doc = split_document(text, body_start, sentences_per_passage=per, max_passage_chars=cap)
+def test_never_raises_and_spans_are_sane(text: str, body_start: int, cap: int) -> None:
+    doc = split_document(text, body_start, max_passage_chars=cap)
     _check_spans(text, doc, max_chars=cap)
     for p in doc.passages:
         assert p.start >= min(max(body_start, 0), len(text))

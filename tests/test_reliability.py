@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from askiraq.cli import cli
 from askiraq.errors import CorpusError, QueryError
 from askiraq.index import Index, index_dir_for, open_index
-from askiraq.passages import DEFAULT_MAX_PASSAGE_CHARS, split_document
+from askiraq.passages import split_document
 from askiraq.search import SearchOptions, search
+from askiraq.tuning import MAX_PASSAGE_CHARS
 
 COMMAND = shutil.which("askiraq", path=str(Path(sys.executable).parent)) or shutil.which("askiraq")
 
@@ -35,9 +36,9 @@ def sources_of(result: Result) -> set[str]:
 
 # --- bad corpus input ----------------------------------------------------------------------------
 def test_other_encodings_are_decoded_with_a_warning(corpus_copy: Path) -> None:
-    (corpus_copy / "win.txt").write_bytes(b"The \x93zorblat\x94 harbour reopened on Monday, officials said.\n")
+    (corpus_copy / "win.txt").write_bytes(b"The \x93zorblat\x94 wharfage reopened on Monday, officials said.\n")
     (corpus_copy / "latin.txt").write_bytes("The quindle caf\xe9 closed on Tuesday after a fire.".encode("latin-1"))
-    result = ask(corpus_copy, "zorblat harbour")
+    result = ask(corpus_copy, "zorblat wharfage")
     assert sources_of(result) == {"win.txt"}
     assert "win.txt: not UTF-8; decoded as cp1252" in result.stderr
     assert "“zorblat”" in json.loads(result.stdout)["results"][0]["text"]
@@ -71,7 +72,7 @@ def test_huge_files_and_lines_are_indexed_in_bounded_passages(tmp_path: Path) ->
     assert time.perf_counter() - started < 120
     for pid in range(index.passage_count):
         record = index.passage(pid)
-        assert record.end - record.start <= DEFAULT_MAX_PASSAGE_CHARS
+        assert record.end - record.start <= MAX_PASSAGE_CHARS
     top = search(index, "zorblat clause", SearchOptions(top=1)).hits
     assert [h.citation.source for h in top] == ["long-line.txt"]
     assert [h.citation.source for h in search(index, "quindle clause", SearchOptions(top=1)).hits] == ["large.txt"]
@@ -82,7 +83,7 @@ def test_links_and_permissions(corpus_copy: Path) -> None:
     (corpus_copy / "loop-a.txt").symlink_to(corpus_copy / "loop-b.txt")
     (corpus_copy / "loop-b.txt").symlink_to(corpus_copy / "loop-a.txt")
     locked = corpus_copy / "locked.txt"
-    locked.write_text("The zorblat harbour is locked.", encoding="utf-8")
+    locked.write_text("The zorblat wharfage is locked.", encoding="utf-8")
     locked.chmod(0)
     result = ask(corpus_copy, "why does Iraq rely on US waivers?")
     assert result.exit_code == 0
@@ -110,8 +111,8 @@ def test_hidden_folders_and_editor_files_are_ignored(corpus_copy: Path) -> None:
     (corpus_copy / ".git").mkdir()
     for path in (corpus_copy / ".git" / "x.txt", corpus_copy / ".#draft.txt", corpus_copy / "draft.txt~",
                  corpus_copy / ".draft.txt.swp", corpus_copy / "#draft.txt#"):
-        path.write_text("The zorblat harbour reopened.", encoding="utf-8")
-    assert ask(corpus_copy, "zorblat harbour").exit_code == 1
+        path.write_text("The zorblat wharfage reopened.", encoding="utf-8")
+    assert ask(corpus_copy, "zorblat wharfage").exit_code == 1
 
 
 # --- bad questions ----------------------------------------------------------------------------------
@@ -306,8 +307,8 @@ def test_passage_spans_always_map_back(text: str) -> None:
     for passage in split.passages:
         assert 0 <= passage.start < passage.end <= len(text)
         assert text[passage.start:passage.end].strip() == text[passage.start:passage.end]
-        for start, end in passage.sentences:
-            assert passage.start <= start < end <= passage.end
+        for sentence in passage.sentences:
+            assert passage.start <= sentence.start < sentence.end <= passage.end
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -334,4 +335,5 @@ def test_any_question_returns_or_is_a_query_error(shipped_index: Index, question
         result = search(shipped_index, question, SearchOptions())
     except QueryError:
         return
-    assert (result.answer is None) == (result.hits == ())
+    assert result.answer is None or result.hits  # an answer always comes with the passages it is from
+    assert result.answer is not None or result.reason  # no answer always says why

@@ -56,11 +56,22 @@ def test_conflicting_figures_are_each_shown_with_their_source(index: Index) -> N
     assert "002_ea14664ba9abae13.txt" in figure_sources and len(figure_sources) >= 2
 
 
-@pytest.mark.parametrize("question", ["What is the capital of Australia?", "Who won the 2022 World Cup?",
-                                      "the of and", "?!?"])
-def test_questions_the_corpus_does_not_answer(index: Index, question: str) -> None:
+@pytest.mark.parametrize("question", ["What is the capital of Australia?", "the of and", "?!?"])
+def test_questions_nothing_in_the_corpus_matches(index: Index, question: str) -> None:
     result = ask(index, question)
     assert result.answer is None and result.hits == () and result.reason
+
+
+@pytest.mark.parametrize(("question", "reason"), [
+    ("Who won the 2022 World Cup?", "holds only 1 of the question's 4 words"),
+    ("How many American soldiers have been killed?", "no passage gives a figure"),
+    ("How many rockets were fired at the U.S. Embassy in Baghdad in the Friday attack?", "no passage gives a figure"),
+])
+def test_an_unconfident_answer_is_withheld_but_the_passages_are_listed(index: Index, question: str,
+                                                                       reason: str) -> None:
+    result = ask(index, question)
+    assert result.answer is None and reason in result.reason
+    assert result.hits and 0 <= result.confidence <= 1
 
 
 def test_paraphrases_find_the_article_words(index: Index) -> None:

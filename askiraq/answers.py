@@ -1,0 +1,164 @@
+"""Answer heuristics on plain text: what kind of answer a question wants, and whether a sentence has it.
+
+Kept apart from search.py so that each rule can be read, and tested, on a made-up sentence:
+"How many X" wants a figure that counts X ("2,000 U.S. troops" counts troops; "Oct. 7" and
+"three Iraqi soldiers" do not count American soldiers), "when" wants a date, "who" a name.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Set as AbstractSet
+from typing import NamedTuple
+
+from askiraq.analysis import analyze, tokenize
+
+FIGURE_NOUN_WORDS = 3  # a figure counts what its next three (non-stop) words name: "2,000 U.S. troops"
+_FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,])"  # not a year
+           r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+           r"fifty|hundred|thousand|dozens?|hundreds|thousands|million|billion)\b")
+_DATE = (r"(?i)\b(1[89]|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d|"
+         r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_NAME = r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-)?[A-Z][a-z]+)+"
+_SENTENCE_ENDS = (".", "!", "?", '"', "”", "’", ")")
+
+_WANTS_AFTER = {  # second word after "how"/"what"/"which" that says what kind of answer is wanted
+    "how": {"many": "number", "much": "number", "long": "number", "often": "number", "far": "number",
+            "old": "number"},
+    "what": {"number": "number", "percentage": "number", "amount": "number", "year": "date", "date": "date",
+             "day": "date", "month": "date"},
+    "which": {"group": "name", "person": "name", "official": "name", "leader": "name", "camp": "name",
+              "party": "name", "organization": "name", "organisation": "name"},
+}
+_WANTS_WORD = {"when": "date", "who": "name", "whom": "name", "whose": "name", "where": "place"}
+
+
+# Common irregular past tenses: "how many visitors came" counts visitors, not "came" ("-ed" verbs are seen by shape).
+_IRREGULAR_PAST = frozenset((
+    "became", "began", "bought", "brought", "built", "came", "caught", "chose", "drew", "drove", "fell", "fled",
+    "flew", "fought", "found", "gave", "got", "grew", "held", "hid", "hit", "kept", "knew", "led", "left", "lost",
+    "made", "met", "paid", "put", "ran", "rang", "rode", "rose", "said", "sang", "sank", "sat", "saw", "sent",
+    "shot", "sold", "spent", "spoke", "stood", "stole", "struck", "swam", "swore", "took", "taught", "thought",
+    "threw", "told", "tore", "went", "won", "wore", "wrote",
+))
+
+
+class Wanted(NamedTuple):
+    """The kind of answer a question asks for, and for "how many X" the analysed terms of X."""
+
+    kind: str  # "number", "date", "name", "place" or ""
+    counted: tuple[str, ...]  # X of "how many X" (head noun last); () for any other question
+    named: frozenset[str] = frozenset()  # X's capitalised words (American, Kataib): the figure must name them
+
+
+def wanted(question: str) -> Wanted:
+    words = "".join(c if c.isalnum() else " " for c in question.lower()).split()
+    for word, following in zip(words, [*words[1:], ""][:len(words)], strict=True):
+        kind = _WANTS_AFTER.get(word, {}).get(following) or _WANTS_WORD.get(word)
+        if kind:
+            if (word, following) == ("how", "many"):
+                return Wanted(kind, *_counted(question))
+            return Wanted(kind, ())
+    return Wanted("", ())
+
+
+def _counted(question: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """X in "how many X …": the words after "many" up to a stop word or a verb; and X's capitalised words."""
+    tokens = tokenize(question)
+    after = next((i + 1 for i, t in enumerate(tokens) if t.term == "many"), len(tokens))
+    counted: list[str] = []
+    named: set[str] = set()
+    for token in tokens[after:]:
+        word = question[token.start:token.end]
+        if token.stop or word.lower() in _IRREGULAR_PAST or (len(word) > 4 and word.lower().endswith("ed")):
+            break
+        counted.append(token.term)
+        if word[:1].isupper():
+            named.add(token.term)
+    return tuple(counted), frozenset(named)
+
+
+@functools.lru_cache(maxsize=65536)
+def figures(sentence: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each figure in a sentence (years excepted) with the terms of the words that follow it."""
+    return tuple((match.group().replace(",", "").lower(),
+                  tuple(analyze(sentence[match.end():match.end() + 60])[:FIGURE_NOUN_WORDS]))
+                 for match in re.finditer(_FIGURE, sentence))
+
+
+def question_figures(text: str) -> frozenset[str]:
+    """Figures the question itself mentions (never an answer to it)."""
+    return frozenset(figure for figure, _ in figures(text))
+
+
+class Asked(NamedTuple):
+    """What a question asks, as the figure and type checks need it."""
+
+    wanted: Wanted
+    terms: frozenset[str]  # the question's terms and their expansions
+    synonyms: dict[str, frozenset[str]]  # each question term with its expansions
+    numbers: frozenset[str]  # figures in the question itself
+
+
+def counts(sentence: str, asked: Asked) -> str | None:
+    """The figure in `sentence` that counts what the question asks about, or None.
+
+    For "how many X" the figure's following words must name X's head noun (or a synonym), with
+    X's capitalised words among them: "2,000 U.S. troops" counts "American troops", "three Iraqi
+    army soldiers" does not. For other number questions, any question word after the figure will do.
+    """
+    counted = asked.wanted.counted
+    head = counted[-1] if counted else ""
+    modifiers = [term for term in counted[:-1] if term in asked.wanted.named]
+    for figure, following in figures(sentence):
+        if figure in asked.numbers:
+            continue
+        if not head:
+            if not asked.terms.isdisjoint(following):
+                return figure
+            continue
+        names = [i for i, term in enumerate(following) if term in asked.synonyms.get(head, {head})]
+        if names and all(not asked.synonyms.get(m, {m}).isdisjoint(following[:names[0]]) for m in modifiers):
+            return figure
+    return None
+
+
+def has_wanted(sentence: str, asked: Asked) -> bool:
+    """Whether a sentence holds the kind of thing the question asks for (a count, a date, a name)."""
+    kind = asked.wanted.kind
+    if kind == "number":
+        return counts(sentence, asked) is not None
+    if kind in ("date", "name"):
+        return _matches(_DATE if kind == "date" else _NAME, sentence)
+    return True
+
+
+@functools.lru_cache(maxsize=65536)
+def _matches(pattern: str, sentence: str) -> bool:
+    return re.search(pattern, sentence) is not None
+
+
+def is_fragment(sentence: str, min_words: int) -> bool:
+    """Too short, or not ending like a sentence: a cut piece rather than something to quote."""
+    return len(sentence.split()) < min_words or not sentence.endswith(_SENTENCE_ENDS)
+
+
+def clean(sentence: str) -> str:
+    """One line, without a quotation mark left open or closed by the sentence cut, so it reads alone."""
+    sentence = " ".join(sentence.split())
+    for opening, closing in (("“", "”"), ('"', '"')):
+        if sentence.startswith(opening) and sentence.count(opening) + sentence.count(closing) == 1:
+            sentence = sentence[1:]
+        if sentence.endswith(closing) and sentence.count(opening) + sentence.count(closing) == 1:
+            sentence = sentence[:-1]
+    return sentence.strip()
+
+
+def synonyms_of(terms: AbstractSet[str], expansions: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Each question term with the expansion terms it brought in ((term, trigger surface) pairs)."""
+    found: dict[str, set[str]] = {term: {term} for term in terms}
+    for term, trigger in expansions:
+        for trigger_term in analyze(trigger):
+            found.setdefault(trigger_term, {trigger_term}).add(term)
+    return {term: frozenset(group) for term, group in found.items()}
