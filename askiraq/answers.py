@@ -13,15 +13,14 @@ from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from askiraq.analysis import analyze, tokenize
+from askiraq.tuning import FIGURE_NOUN_WORDS
 
-FIGURE_NOUN_WORDS = 3  # a figure counts what its next three (non-stop) words name: "2,000 U.S. troops"
 _FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,])"  # not a year
            r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
            r"fifty|hundred|thousand|dozens?|hundreds|thousands|million|billion)\b")
 _DATE = (r"(?i)\b(1[89]|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d|"
          r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _NAME = r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-)?[A-Z][a-z]+)+"
-_SENTENCE_ENDS = (".", "!", "?", '"', "”", "’", ")")
 
 _WANTS_AFTER = {  # second word after "how"/"what"/"which" that says what kind of answer is wanted
     "how": {"many": "number", "much": "number", "long": "number", "often": "number", "far": "number",
@@ -137,11 +136,6 @@ def has_wanted(sentence: str, asked: Asked) -> bool:
 @functools.lru_cache(maxsize=65536)
 def _matches(pattern: str, sentence: str) -> bool:
     return re.search(pattern, sentence) is not None
-
-
-def is_fragment(sentence: str, min_words: int) -> bool:
-    """Too short, or not ending like a sentence: a cut piece rather than something to quote."""
-    return len(sentence.split()) < min_words or not sentence.endswith(_SENTENCE_ENDS)
 
 
 def clean(sentence: str) -> str:

@@ -23,17 +23,23 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING, NamedTuple
 
-from askiraq.tuning import MAX_PASSAGE_CHARS
+from askiraq.tuning import (
+    CAPTION_MAX_CHARS,
+    CREDIT_CAPITALS,
+    FURNITURE_MAX_CHARS,
+    HEADING_MAX_CHARS,
+    HEADING_MAX_WORDS,
+    MAX_PASSAGE_CHARS,
+    SHORT_TAIL_CHARS,
+    TITLE_MAX_CHARS,
+    TITLE_MIN_WORDS,
+    WRAPPED_LINE_MAX,
+)
 
 if TYPE_CHECKING:
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-PUNKT_CHUNK_CHARS = 20_000  # Punkt never sees more than this at once
-SHORT_TAIL_CHARS = 60  # a lone last sentence shorter than this joins the previous passage
-WRAPPED_LINE_MAX = 100  # hard-wrapped text keeps its lines at most this long (72-80 is usual)
-HEADING_MAX_CHARS = 120
-HEADING_MAX_WORDS = 12
-TITLE_MAX_CHARS = 200
+PUNKT_CHUNK_CHARS = 20_000  # Punkt never sees more than this at once (memory, not quality)
 
 _ABBREVIATION_LIST = """
 jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
@@ -73,7 +79,6 @@ _PHOTO_MARK = re.compile(r"\((?:[A-Z]{2,10}\s+)?(?:photo|picture|image)\b[^)]{0,
 # "BAGHDAD (AP) — ", "BEIRUT, Lebanon (Reuters) - ", "WASHINGTON -- ": a place in capitals, then a dash.
 _DATELINE = re.compile(r"[A-Z][A-Z.'\u2019 -]{2,40}(?:,\s*[A-Z][\w.' -]{1,30})?\s*(?:\([\w .&/-]{1,30}\)\s*)?"
                        r"(?:\u2014|\u2013|--?)\s+(?=[\"\u201c\u2018'A-Z0-9])")
-_FURNITURE_MAX_CHARS = 400
 
 
 class Sentence(NamedTuple):
@@ -114,7 +119,6 @@ class _Paragraph(NamedTuple):
 TEXT, LIST, HEADING, QUESTION, CAPTION, CREDIT, BYLINE, FURNITURE = (
     "text", "list", "heading", "question", "caption", "credit", "byline", "furniture")
 _CONTENT = (TEXT, LIST, CAPTION)
-CAPTION_MAX_CHARS = 400  # a photo caption is a sentence or two; a longer paragraph is the story
 
 
 # ---------------------------------------------------------------- spans
@@ -225,7 +229,7 @@ def _block_paragraphs(text: str, block: list[tuple[int, int]]) -> list[_Paragrap
 
 
 def _is_furniture(line: str) -> bool:
-    if len(line) > _FURNITURE_MAX_CHARS:
+    if len(line) > FURNITURE_MAX_CHARS:
         return False
     bare = line.strip(" .!:*|\u00b7\u2022\u2013\u2014>\u00bb-")
     return bool(_FURNITURE.fullmatch(bare) or _FURNITURE_ANYWHERE.search(line))
@@ -233,12 +237,12 @@ def _is_furniture(line: str) -> bool:
 
 def _credit_kind(line: str) -> str:
     """BYLINE for "By A and B", CREDIT for a photo or agency credit (mostly capitals), else ""."""
-    if len(line) > _FURNITURE_MAX_CHARS or _ends_sentence(line):
+    if len(line) > FURNITURE_MAX_CHARS or _ends_sentence(line):
         return ""
     if _BYLINE.fullmatch(line):
         return BYLINE
     letters = [c for c in line if c.isalpha()]
-    return CREDIT if len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters) else ""
+    return CREDIT if len(letters) >= 2 and sum(c.isupper() for c in letters) >= CREDIT_CAPITALS * len(letters) else ""
 
 
 def _is_caption(line: str, after_credit: bool) -> bool:
@@ -303,7 +307,7 @@ def _is_title(text: str, first: _Paragraph, kind: str) -> bool:
     if kind in (CREDIT, BYLINE, FURNITURE):
         return False
     line = _collapsed(text, first.start, first.end)
-    return len(line) < TITLE_MAX_CHARS and not _ends_sentence(line) and len(line.split()) >= 3
+    return len(line) < TITLE_MAX_CHARS and not _ends_sentence(line) and len(line.split()) >= TITLE_MIN_WORDS
 
 
 # ---------------------------------------------------------------- sentences

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 MAX_QUESTION_CHARS = 2000
 FIRST_BATCH = 512  # passages scored before filters are known to need more (only a speed setting)
 FOLD_DEPTH = 100  # near-duplicates are folded into the first 100 hits; deeper runs are left as ranked
+MAX_FIGURES = 3  # conflicting counts shown at most (a display bound: no set has more than two)
 
 
 class SearchOptions(NamedTuple):
@@ -189,7 +190,7 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
     weighted = [(t, 1.0) for t in terms] + [(e.term, e.weight) for e in expansions]
     excluded = {t for word in parsed.excluded_words for t in analyze(word)}
     ids = [(index.term_id(t), w) for t, w in weighted]
-    term_ids = [(tid, max(index.idf(tid), params.min_sentence_idf), w) for tid, w in ids if tid >= 0]
+    term_ids = [(tid, index.idf(tid), w) for tid, w in ids if tid >= 0]
     asked = answers.Asked(answers.wanted(question), frozenset(t for t, _ in weighted),
                           answers.synonyms_of(set(terms), [(e.term, e.trigger) for e in expansions]),
                           answers.question_figures(parsed.text))
@@ -416,8 +417,6 @@ def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> li
                 continue
             words = answers.clean(text[sentence.record.start:sentence.record.end])
             score = sentence.score * (1.0 - params.answer_rank_discount * rank)
-            if answers.is_fragment(words, params.fragment_words):
-                score *= params.fragment_penalty
             citation = _citation(index, doc, hit.record.number, sentence.record.line_start, sentence.record.line_end)
             scored.append(_Scored(score, rank, words, citation, sentence.terms))
     return sorted(scored, key=lambda s: (-s.score, s.rank))
@@ -452,10 +451,8 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
 
 
 def _figures(query: _Query, counting: list[_Scored]) -> list[_Scored]:
-    """Strong sentences that count the thing asked about, one per distinct figure (best first)."""
+    """Sentences that count the thing asked about, one per distinct figure (best first)."""
     seen: dict[str, _Scored] = {}
     for sentence in counting:
-        if sentence.score < query.params.figure_min_score * counting[0].score:
-            break
         seen.setdefault(answers.counts(sentence.text, query.asked) or "", sentence)
-    return list(seen.values())[:query.params.max_figures]
+    return list(seen.values())[:MAX_FIGURES]
