@@ -23,14 +23,11 @@ from askiraq import store
 from askiraq.analysis import analyze
 from askiraq.corpus import CorpusScan, Notice, SourceFile, content_key, folders_unchanged, read_document, scan_corpus
 from askiraq.errors import CorpusError, CorruptIndex, IndexError_, StaleIndex
-from askiraq.tuning import HEADING_WEIGHT, MAX_PASSAGE_CHARS, TITLE_WEIGHT
+from askiraq.tuning import EPSILON, HEADING_WEIGHT, K1, MAX_PASSAGE_CHARS, TITLE_WEIGHT, B
 
 if TYPE_CHECKING:
     import numpy as np
 
-K1 = 1.5
-B = 0.75
-EPSILON = 0.25
 ANALYSIS_VERSION = 4  # bump whenever splitting or analysis changes what is indexed
 # Columns of the passage_rows array: paragraph, start, end, line_start, line_end, heading start,
 # heading end, question start, question end.
@@ -132,8 +129,9 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
     text = document.text
     split = split_document(text, document.body_start, max_passage_chars=settings.max_passage_chars)
     title = document.metadata.get("title") or split.title
-    # Only a real headline is worth indexing; a stand-in repeats the first passage.
-    headline = analyze(document.metadata.get("title") or (split.title if split.title_line else ""))
+    # The body's headline is indexed (every word of the body is); else a title given as metadata.
+    # A stand-in title only repeats the first passage.
+    headline = analyze(split.title if split.title_line else document.metadata.get("title", ""))
     rows: list[tuple[int, ...]] = []
     sentences: list[list[tuple[int, ...]]] = []
     terms: list[Counter[str]] = []

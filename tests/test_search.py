@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED_CORPUS
+from conftest import SHIPPED_CORPUS, load_script
 
 from askiraq.expansions import load_thesaurus
 from askiraq.index import Index, open_index
@@ -101,3 +101,41 @@ def test_a_user_expansions_file_adds_groups(index: Index, tmp_path: Path) -> Non
 def test_who_questions_get_a_name(index: Index) -> None:
     result = ask(index, "Who is the Iraqi prime minister?")
     assert result.answer is not None and "Sudani" in result.answer.text
+
+
+@pytest.fixture(scope="module")
+def rewrapped_index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    corpus = load_script("evalsets").rewrapped_corpus(tmp_path_factory.mktemp("rewrapped"))
+    return open_index(corpus, tmp_path_factory.mktemp("rewrapped-index")).index
+
+
+@pytest.mark.parametrize("layout", ["original", "rewrapped"])
+@pytest.mark.parametrize("question", [
+    "Where did Blinken and al-Sudani meet on Nov. 5?",
+    "Blinken returns to Baghdad International Airport by helicopter",
+    "Where were Kataib Hezbollah members buried?",
+    "Who took the photo of Blinken at the airport?",
+])
+def test_captions_credits_and_datelines_are_found_but_never_quoted(
+        index: Index, rewrapped_index: Index, layout: str, question: str) -> None:
+    result = ask(rewrapped_index if layout == "rewrapped" else index, question, top=5)
+    assert result.hits  # they are searchable
+    if result.answer is not None:
+        for sentence in result.answer.sentences:
+            assert "by helicopter" not in sentence.text and "attend the funeral" not in sentence.text
+            assert "ASSOCIATED PRESS" not in sentence.text and not sentence.text.startswith("BAGHDAD (AP)")
+
+
+def test_a_long_question_ranks_and_is_answered() -> None:
+    question = " ".join([
+        "I am writing a report on the relationship between the government in Baghdad and the armed groups",
+        "that Iran supports, and I would like to understand how the prime minister has tried to balance the",
+        "demands of Washington, which wants the attacks on American troops and bases to stop, against the",
+        "influence of Tehran, which helped bring his coalition to power, and what the United States has done",
+        "in response, including any strikes, warnings from officials such as the defense secretary or the",
+        "director of the CIA, and the economic levers it holds over Iraq such as sanctions waivers for",
+        "electricity imports and control over the dollar reserves kept at the Federal Reserve.",
+    ] * 2)
+    assert 1000 < len(question) <= 2000
+    result = search(open_index(SHIPPED_CORPUS).index, question, SearchOptions(thesaurus=load_thesaurus(), top=5))
+    assert len(result.hits) == 5 and result.answer is not None and not result.warnings

@@ -1,0 +1,98 @@
+"""The answer heuristics of askiraq.answers, each on small made-up sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from askiraq.analysis import analyze
+from askiraq.answers import Asked, Wanted, clean, counts, figures, has_wanted, synonyms_of, wanted
+
+
+def asked(question: str, expansions: tuple[tuple[str, str], ...] = ()) -> Asked:
+    terms = analyze(question)
+    return Asked(wanted(question), frozenset([*terms, *(t for t, _ in expansions)]),
+                 synonyms_of(set(terms), list(expansions)), frozenset(f for f, _ in figures(question)))
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How many troops are in Iraq?", "number"),
+    ("how much did it cost", "number"),
+    ("How long did the talks last?", "number"),
+    ("In what year did the war begin?", "date"),
+    ("When did the lull begin?", "date"),
+    ("Who leads the militia?", "name"),
+    ("Which group claimed the attack?", "name"),
+    ("Where did they meet?", "place"),
+    ("Why does Iraq rely on waivers?", ""),
+    ("militia attacks on US bases", ""),
+    ("", ""),
+])
+def test_the_kind_of_answer_a_question_wants(question: str, kind: str) -> None:
+    assert wanted(question).kind == kind
+
+
+@pytest.mark.parametrize(("question", "counted", "named"), [
+    ("How many American troops are based in Iraq?", ("american", "troop"), {"american"}),
+    ("How many visitors came to the festival?", ("visitor",), set()),
+    ("How many militia attacks were reported?", ("militia", "attack"), set()),
+    ("For how many years has Hamas ruled Gaza?", ("year",), set()),
+    ("How many rockets landed near the embassy?", ("rocket",), set()),
+    ("How long did it last?", (), set()),
+])
+def test_what_a_how_many_question_counts(question: str, counted: tuple[str, ...], named: set[str]) -> None:
+    assert wanted(question) == Wanted("number", counted, frozenset(named))
+
+
+def test_figures_and_the_words_after_them() -> None:
+    sentence = "Some 2,000 U.S. troops and three army soldiers stayed until 2023, on Oct. 7."
+    assert figures(sentence) == (("2000", ("usa", "troop", "three")), ("three", ("armi", "soldier", "stay")),
+                                 ("7", ()))
+
+
+def test_a_count_must_name_what_is_counted_with_its_capitalised_words() -> None:
+    american = asked("How many American soldiers were killed?", (("usa", "American"),))
+    assert counts("The strike killed three Iraqi army soldiers and a civilian.", american) is None
+    assert counts("Four U.S. soldiers were killed in the strike.", american) == "four"
+    plain = asked("How many soldiers were killed?")
+    assert counts("The strike killed three Iraqi army soldiers and a civilian.", plain) == "three"
+
+
+def test_a_count_takes_synonyms_of_its_head_noun() -> None:
+    troops = asked("How many American troops are in Iraq?", (("usa", "American"), ("forc", "troops")))
+    assert counts("Approximately 2,000 U.S. forces are stationed in Iraq.", troops) == "2000"
+    assert counts("Attacks began on Oct. 7 near two bases.", troops) is None
+
+
+def test_figures_the_question_gives_are_not_answers() -> None:
+    question = asked("How many of the 5,000 troops are advisers?")
+    assert counts("Of the 5,000 troops, most are advisers.", question) is None
+
+
+def test_other_number_questions_need_a_question_word_after_the_figure() -> None:
+    question = asked("How long did the US extend the electricity exemption?")
+    assert counts("The exemption was extended for four months.", question) is None
+    assert counts("The United States extended for four months the exemption for electricity.", question) == "four"
+
+
+def test_dates_and_names() -> None:
+    when = asked("When did al-Sudani take office?")
+    assert has_wanted("He took office in October 2022.", when)
+    assert not has_wanted("He took office after long talks.", when)
+    who = asked("Who leads the government?")
+    assert has_wanted("The government is led by Mohammed Shia al-Sudani.", who)
+    assert not has_wanted("the government is led by a coalition.", who)
+
+
+@pytest.mark.parametrize(("raw", "cleaned"), [
+    ("“Around 5,000 US troops remain in Iraq.", "Around 5,000 US troops remain in Iraq."),
+    ("He said it ended.”", "He said it ended."),
+    ("“A quoted sentence.”", "“A quoted sentence.”"),
+    ("A sentence over\ntwo lines.", "A sentence over two lines."),
+])
+def test_clean_drops_a_quote_left_open_by_the_cut(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+def test_synonyms_follow_the_expansions_a_question_word_triggered() -> None:
+    assert synonyms_of({"troop", "iraq"}, [("forc", "troops"), ("soldier", "troops")]) == {
+        "troop": frozenset({"troop", "forc", "soldier"}), "iraq": frozenset({"iraq"})}
