@@ -15,7 +15,7 @@ of the question's answer terms and cites an evidence file, itself or as "also in
 (trec_eval definitions, depth 1000, a document ranked where its best passage is).
 
 `--set NAME=VALUE` overrides one parameter (a field of askiraq.tuning.RankingParams, or of the index's
-BuildSettings) for a sweep;
+BuildSettings); `--sweep NAME=V1,V2` prints every set's figures for each value;
 `--ablate` turns each stage off in turn and prints what that does to every set.
 """
 
@@ -263,19 +263,30 @@ def _cell(value: float | None) -> str:
 HEADLINE = {"qa": ("answer@1", "answer@3", "mrr", "answer_sentence"), "ir": ("map", "ndcg@10", "p@10")}
 
 
+def _pair(report: dict[str, Any], metric: str) -> str:
+    """askiraq's figure with the baseline's of the same run beside it."""
+    ours, base = report["askiraq"].get(metric), report.get("baseline", {}).get(metric)
+    return _cell(ours) + (f" (BM25 {_cell(base)})" if base is not None else "")
+
+
 def format_table(results: dict[str, Any]) -> str:
-    lines = ["| set | metric | askiraq | plain BM25 | Δ |", "|---|---|---|---|---|"]
+    """One row per set: askiraq's figures, each with plain BM25's of the same run in brackets."""
+    lines = ["| set | answer@1 | answer@3 | MRR | answer sentence | answered / refused |",
+             "|---|---|---|---|---|---|"]
     for name, report in results.items():
-        metrics = IR_METRICS if name == "cisi" else QA_METRICS
-        for metric in metrics:
-            ours = report["askiraq"].get(metric)
-            base = report.get("baseline", {}).get(metric)
-            if ours is None:
-                continue
-            delta = f"{ours - base:+.3f}" if base is not None else ""
-            lines.append(f"| {name} | {metric} | {_cell(ours)} | {_cell(base)} | {delta} |")
-        if "same_top" in report:
-            lines.append(f"| {name} | same top passage as original | {_cell(report['same_top'])} | | |")
+        if name in ("cisi", "ablation"):
+            continue
+        ours = report["askiraq"]
+        tail = f"; same top passage {_cell(report['same_top'])}" if "same_top" in report else ""
+        no_answer = f"{_cell(ours['answered'])} / {_cell(ours['refused'])}{tail}"
+        lines.append(f"| {name} | {_pair(report, 'answer@1')} | {_pair(report, 'answer@3')} | {_pair(report, 'mrr')} "
+                     f"| {_cell(ours['answer_sentence'])} | {no_answer} |")
+    if "cisi" in results:
+        report = results["cisi"]
+        empty = sum(r["empty"] for r in report["askiraq"]["rows"])
+        lines += ["", "| set | MAP | nDCG@10 | P@10 | queries with no results |", "|---|---|---|---|---|",
+                  f"| cisi | {_pair(report, 'map')} | {_pair(report, 'ndcg@10')} | {_pair(report, 'p@10')} "
+                  f"| {empty:.0f} of {len(report['askiraq']['rows'])} |"]
     return "\n".join(lines)
 
 
@@ -294,6 +305,11 @@ ABLATION_COLUMNS = (("dev", "answer@1"), ("dev", "answer@3"), ("dev", "answer_se
                     ("all", "answered"))
 
 
+def ablate(sets: list[str], overrides: dict[str, str], cache: Path) -> dict[str, dict[str, Any]]:
+    """askiraq with each stage turned off in turn (no baseline: it does not change)."""
+    return {stage: evaluate(sets, {**overrides, **off}, cache, with_baseline=False) for stage, off in STAGES.items()}
+
+
 def _figure(results: dict[str, Any], name: str, metric: str) -> float | None:
     if name == "all":  # answerable questions of every set that got an answer
         rows = [r for report in results.values() for r in report["askiraq"]["rows"] if "answered" in r]
@@ -302,12 +318,12 @@ def _figure(results: dict[str, Any], name: str, metric: str) -> float | None:
     return report.get(metric) if metric == "same_top" else report.get("askiraq", {}).get(metric)
 
 
-def ablation_table(full: dict[str, Any], ablated: dict[str, dict[str, Any]]) -> str:
-    """Each stage turned off in turn: every set's figures, and the change from the full system."""
+def ablation_table(full: dict[str, Any], ablated: dict[str, dict[str, Any]], label: str = "without") -> str:
+    """Each variant (a stage turned off, or a swept value): every set's figures, and the change from the full system."""
     columns = [(n, m) for n, m in ABLATION_COLUMNS if n == "all" or n in full]
-    header = "| without | " + " | ".join(f"{n} {m}" for n, m in columns) + " |"
+    header = f"| {label} | " + " | ".join(f"{n} {m}" for n, m in columns) + " |"
     lines = [header, "|---" * (len(columns) + 1) + "|"]
-    lines.append("| (nothing: full askiraq) | " + " | ".join(_cell(_figure(full, n, m)) for n, m in columns) + " |")
+    lines.append("| (defaults) | " + " | ".join(_cell(_figure(full, n, m)) for n, m in columns) + " |")
     for stage, results in ablated.items():
         cells = []
         for n, m in columns:
@@ -322,7 +338,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default=",".join(ALL_SETS))
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE")
-    parser.add_argument("--ablate", action="store_true")
+    parser.add_argument("--ablate", action="store_true", help="turn each stage off in turn")
+    parser.add_argument("--sweep", action="append", default=[], metavar="NAME=V1,V2,...",
+                        help="askiraq with each value of one parameter in turn (repeatable)")
     parser.add_argument("--misses", action="store_true", help="list the questions askiraq gets wrong")
     parser.add_argument("--cache", type=Path, default=ROOT / "eval-data")
     parser.add_argument("--output", type=Path, default=ROOT / "eval-results.json")
@@ -333,12 +351,18 @@ def main() -> None:
     results = evaluate(sets, overrides, args.cache)
     print(format_table(results))
     if args.ablate:
-        ablated = {stage: evaluate(sets, {**overrides, **off}, args.cache, with_baseline=False)
-                   for stage, off in STAGES.items()}
+        ablated = ablate(sets, overrides, args.cache)
         print()
         print(ablation_table(results, ablated))
         results["ablation"] = {stage: {f"{n} {m}": _figure(r, n, m) for n, m in ABLATION_COLUMNS}
                                for stage, r in ablated.items()}
+    for sweep in args.sweep:
+        name, _, values = sweep.partition("=")
+        check_overrides({name: ""})
+        swept = {f"{name}={v}": evaluate(sets, {**overrides, name: v}, args.cache, with_baseline=False)
+                 for v in values.split(",")}
+        print()
+        print(ablation_table(results, swept, label="with"))
     if args.misses:
         for name, report in results.items():
             for row in report.get("askiraq", {}).get("rows", []):

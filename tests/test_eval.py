@@ -77,7 +77,7 @@ def test_the_script_prints_both_tables_and_writes_its_figures(tmp_path: Path) ->
     done = subprocess.run([sys.executable, str(PROJECT / "scripts" / "evaluate.py"), "--sets", "dev", "--ablate",
                            "--set", "rerank_pool=10", "--output", str(output), "--cache", str(tmp_path)],
                           capture_output=True, text=True, check=True)
-    assert "| dev | answer@1 |" in done.stdout and "plain BM25" in done.stdout
+    assert "| dev | 0." in done.stdout and "(BM25 0." in done.stdout
     assert "| expansions |" in done.stdout and "| no-answer rule |" in done.stdout
     assert '"ablation"' in output.read_text()
 
