@@ -24,7 +24,6 @@ from askiraq.errors import (
     EXIT_ERROR,
     EXIT_NO_ANSWER,
     AskiraqError,
-    CorruptIndex,
     QueryError,
     StaleIndex,
 )
@@ -78,12 +77,6 @@ class AskiraqGroup(DefaultGroup):
             raise _usage_error(err) from err
         except AskiraqError as err:
             raise CliError(err) from err
-        except CorruptIndex as err:
-            raise CliError(AskiraqError(f"the index is damaged: {err}",
-                                        "rebuild it with askiraq index --force")) from err
-        except StaleIndex as err:
-            raise CliError(AskiraqError(f"the corpus changed while askiraq was reading it ({err})",
-                                        "run the command again")) from err
         except BrokenPipeError:
             # `askiraq ... | head -1`: the reader left. Silence the final flush, exit like SIGPIPE would.
             devnull = os.open(os.devnull, os.O_WRONLY)

@@ -34,13 +34,29 @@ class CitationError(AskiraqError):
     """`askiraq show` was given a citation that names no passage."""
 
 
-class IndexError_(AskiraqError):
-    """The index could not be written or read and could not be rebuilt."""
+class IndexStoreError(AskiraqError):
+    """The index folder could not be written (or vanished) and the index could not be kept."""
 
 
-class StaleIndex(Exception):
-    """An article changed after the index was checked (found when reading it); refresh and retry."""
+class StaleIndex(AskiraqError):
+    """An article changed after the index was checked (found when reading it): refresh the index and retry.
+
+    The CLI does that itself; the error reaches a user only if the corpus keeps changing under it.
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the corpus changed while askiraq was reading it ({detail})", "run the command again")
+        self.detail = detail
 
 
-class CorruptIndex(Exception):
-    """Raised inside the index layer when a stored index fails a check; triggers a rebuild."""
+class CorruptIndex(AskiraqError):
+    """A stored index failed a check. Inside the index layer it means "rebuild"; it reaches a user only
+    when an index is found damaged in the middle of a question."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"the index is damaged: {detail}", "rebuild it with askiraq index --force")
+        self.detail = detail
+
+
+class OutdatedIndex(CorruptIndex):
+    """A stored index in another format version (built by another askiraq): rebuilt, not reported as damage."""

@@ -11,6 +11,7 @@ with a few vectorised NumPy operations. NumPy and NLTK are imported only when bu
 
 import bisect
 import contextlib
+import errno
 import heapq
 import json
 import os
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from askiraq import store
 from askiraq.analysis import analyze
 from askiraq.corpus import CorpusScan, Notice, SourceFile, content_key, folders_unchanged, read_document, scan_corpus
-from askiraq.errors import CorpusError, CorruptIndex, IndexError_, StaleIndex
+from askiraq.errors import CorpusError, CorruptIndex, IndexStoreError, OutdatedIndex, StaleIndex
 from askiraq.tuning import EPSILON, HEADING_WEIGHT, K1, MAX_PASSAGE_CHARS, TITLE_WEIGHT, B
 
 if TYPE_CHECKING:
@@ -626,8 +627,11 @@ def _try_open(index_dir: str, corpus_root: str, notices: list[Notice]) -> Index 
     try:
         generation = store.read_current(index_dir)
         return Index(generation, corpus_root) if generation else None
+    except OutdatedIndex:
+        notices.append(Notice("", "index was built by another version of askiraq, rebuilding it"))
+        return None
     except CorruptIndex as err:
-        notices.append(Notice("", f"index is damaged, rebuilding it ({err})"))
+        notices.append(Notice("", f"index is damaged, rebuilding it ({err.detail})"))
         return None
 
 
@@ -666,14 +670,14 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
             store.write_generation(index_dir, meta, arrays)
             fresh = store.read_current(index_dir)
             if fresh is None:
-                raise IndexError_(f"index vanished while opening it: {index_dir}")
+                raise IndexStoreError(f"index vanished while opening it: {index_dir}")
             return OpenedIndex(Index(fresh, corpus_root), corpus_root, index_dir, True, notices)
     except PermissionError as err:
         notices.append(Notice("", f"cannot write the index ({err.strerror}: {index_dir}); "
                                   "answering from an in-memory index"))
     except OSError as err:
-        if err.errno not in (30, 13):  # EROFS, EACCES
-            raise IndexError_(f"cannot write the index in {index_dir}: {err.strerror}",
+        if err.errno not in (errno.EROFS, errno.EACCES):
+            raise IndexStoreError(f"cannot write the index in {index_dir}: {err.strerror}",
                               "set ASKIRAQ_INDEX_DIR to a writable folder") from err
         notices.append(Notice("", f"cannot write the index ({err.strerror}: {index_dir}); "
                                   "answering from an in-memory index"))
@@ -729,7 +733,7 @@ def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> d
     try:
         generation = store.read_current(index_dir)
     except CorruptIndex as err:
-        report["state"] = f"damaged ({err}); rebuilt on next use"
+        report["state"] = f"damaged ({err.detail}); rebuilt on next use"
         return report
     if generation is None:
         report["state"] = "missing; built on first use"

@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
-from askiraq.errors import CorruptIndex
+from askiraq.errors import CorruptIndex, OutdatedIndex
 
 FORMAT_VERSION = 2
 FORMAT_NAME = "askiraq-index"
@@ -199,7 +199,7 @@ def _check_meta(meta: Any, label: str) -> dict[str, Any]:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
         raise CorruptIndex(f"{label}: not an askiraq index")
     if meta.get("version") != FORMAT_VERSION:
-        raise CorruptIndex(f"{label}: index format version {meta.get('version')}, expected {FORMAT_VERSION}")
+        raise OutdatedIndex(f"{label}: index format version {meta.get('version')}, expected {FORMAT_VERSION}")
     if not isinstance(meta.get("arrays"), dict):
         raise CorruptIndex(f"{label}: index metadata lists no arrays")
     return meta
