@@ -18,6 +18,7 @@ import click
 from click_default_group import DefaultGroup
 
 from askiraq import __version__
+from askiraq.citations import cite, find_passage
 from askiraq.corpus import Notice, default_corpus
 from askiraq.errors import (
     EXIT_ANSWERED,
@@ -30,7 +31,7 @@ from askiraq.errors import (
 from askiraq.expansions import load_thesaurus
 from askiraq.index import OpenedIndex, describe_index, open_index
 from askiraq.render import FORMATS, Style, render, to_json
-from askiraq.search import SearchOptions, SearchResult, find_passage, passage_citation, search
+from askiraq.search import SearchOptions, SearchResult, search
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -297,7 +298,7 @@ def index(corpus: str | None, force: bool) -> None:
 def sources(corpus: str | None, as_json: bool) -> None:
     """List the indexed articles: file, title, passages (and publisher/date where known)."""
     idx = _open(corpus).index
-    docs = idx.documents()
+    docs = idx.records.documents()
     if as_json:
         click.echo(json.dumps([{"source": d.rel, "title": d.title, "passages": d.passage_count,
                                 **{k: d.metadata.get(k) for k in ("publisher", "date", "url", "author")}}
@@ -322,13 +323,13 @@ def show(citation: str, corpus: str | None, color: str) -> None:
     """
     idx = _open(corpus).index
     record = find_passage(idx, citation)
-    text = idx.text(record.doc_id)
+    text = idx.texts.text(record.doc_id)
     para_start = text.rfind("\n", 0, record.start) + 1
     para_end_at = text.find("\n", record.end)
     para_end = len(text) if para_end_at < 0 else para_end_at
-    cite = passage_citation(idx, record)
-    click.echo(f"{cite.location}  ({cite.passage_id})")
-    click.echo(cite.title)
+    where = cite(idx, record)
+    click.echo(f"{where.location}  ({where.passage_id})")
+    click.echo(where.title)
     click.echo("")
     body = text[record.start:record.end]
     colour = _use_color(color)

@@ -7,7 +7,8 @@ import io
 import json
 from typing import Any, NamedTuple
 
-from askiraq.search import Citation, Hit, SearchResult
+from askiraq.citations import Citation
+from askiraq.search import Hit, SearchResult
 
 SCHEMA_VERSION = 2
 FORMATS = ("text", "json", "jsonl", "markdown", "csv")

@@ -9,21 +9,21 @@ always listed; an unconfident answer is withheld, never the passages.
 Every tuning number is a field of `askiraq.tuning.RankingParams`, with the figure that chose it.
 """
 
-import bisect
 import fnmatch
 import os
-import re
 from collections.abc import Hashable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
 from askiraq import answers
 from askiraq.analysis import analyze, tokenize
+from askiraq.citations import Citation, cite
 from askiraq.corpus import parse_date
-from askiraq.errors import CitationError, QueryError
+from askiraq.errors import QueryError
 from askiraq.expansions import Expansion, Thesaurus
-from askiraq.index import DocRecord, Index, PassageRecord, SentenceRecord
+from askiraq.index import Index
 from askiraq.query import ParsedQuery, parse_query
+from askiraq.records import PassageRecord, SentenceRecord
 from askiraq.tuning import DEFAULT_PARAMS, RankingParams
 
 if TYPE_CHECKING:
@@ -44,20 +44,6 @@ class SearchOptions(NamedTuple):
     thesaurus: Thesaurus = Thesaurus(())
     highlight: bool = False  # find the spans of matched words in each passage (for colour output)
     params: RankingParams = DEFAULT_PARAMS
-
-
-class Citation(NamedTuple):
-    """Where a passage or sentence is: `path:line` text plus the pieces scripts need."""
-
-    source: str  # file path relative to the corpus folder
-    location: str  # path relative to the corpus folder's parent, with :line or :start-end
-    path: str  # absolute path of the file
-    line_start: int
-    line_end: int
-    passage_id: str
-    title: str
-    publisher: str = ""
-    date: str = ""
 
 
 class TermMatch(NamedTuple):
@@ -131,7 +117,7 @@ class _Candidate:
         self.record, self.bm25, self.terms = record, bm25, terms
         self.sentences: list[_Sentence] = []
         self.score = bm25
-        self.duplicates: list[PassageRecord] = []
+        self.duplicates: list[_Candidate] = []
 
 
 class _Scored(NamedTuple):
@@ -158,6 +144,8 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
                           warnings=tuple(warnings))
     if not query.terms and not query.parsed.phrases:
         return result._replace(reason="the question has no searchable words")
+    if allowed_docs is not None and not allowed_docs:
+        return result._replace(reason=f"no article matches {_filters(options)}")
     params = options.params
     depth = max(options.top, params.answer_from, params.rerank_pool)
     candidates = _candidates(index, query, _best_first(index, query.weighted), allowed_docs, depth)
@@ -189,8 +177,8 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
         expansions += _word_families(index, terms, {*terms, *(e.term for e in expansions)}, params)
     weighted = [(t, 1.0) for t in terms] + [(e.term, e.weight) for e in expansions]
     excluded = {t for word in parsed.excluded_words for t in analyze(word)}
-    ids = [(index.term_id(t), w) for t, w in weighted]
-    term_ids = [(tid, index.idf(tid), w) for tid, w in ids if tid >= 0]
+    ids = [(index.postings.term_id(t), w) for t, w in weighted]
+    term_ids = [(tid, index.postings.idf(tid), w) for tid, w in ids if tid >= 0]
     asked = answers.Asked(answers.wanted(question), frozenset(t for t, _ in weighted),
                           answers.synonyms_of(set(terms), [(e.term, e.trigger) for e in expansions]),
                           answers.question_figures(parsed.text))
@@ -203,7 +191,7 @@ def _word_families(index: Index, terms: list[str], have: set[str], params: Ranki
     for term in dict.fromkeys(terms):
         if len(term) < params.family_prefix:
             continue
-        for other in index.terms_with_prefix(term[:params.family_prefix]):
+        for other in index.postings.terms_with_prefix(term[:params.family_prefix]):
             if other not in have:
                 have.add(other)
                 found.append(Expansion(other, params.family_weight, term, other))
@@ -216,7 +204,7 @@ def _allowed_documents(index: Index, options: SearchOptions) -> tuple[set[int] |
         return None, 0
     allowed: set[int] = set()
     undated = 0
-    for doc in index.documents():
+    for doc in index.records.documents():
         name = doc.rel
         base = os.path.basename(name)
         if options.sources and not any(fnmatch.fnmatchcase(base, p) or fnmatch.fnmatchcase(name, p)
@@ -235,6 +223,14 @@ def _allowed_documents(index: Index, options: SearchOptions) -> tuple[set[int] |
     return allowed, undated
 
 
+def _filters(options: SearchOptions) -> str:
+    """The article filters as the user gave them, e.g. `--source '003*' --since 2023-11-01`."""
+    given = [f"--source {p!r}" for p in options.sources] + [f"--exclude-source {p!r}" for p in options.exclude_sources]
+    given += [f"--since {options.since}"] if options.since else []
+    given += [f"--until {options.until}"] if options.until else []
+    return " ".join(given)
+
+
 def _phrase_terms(phrase: str) -> list[str]:
     return [t.term for t in tokenize(phrase)]
 
@@ -247,10 +243,10 @@ def _contains_phrase(text: str, phrase_terms: list[str]) -> bool:
 
 def _best_first(index: Index, weighted: list[tuple[str, float]]) -> Iterator[tuple[int, float]]:
     """Passages by descending score, lazily: the first FIRST_BATCH, and all of them only if filters need it."""
-    first = index.ranked(weighted, FIRST_BATCH)
+    first = index.postings.ranked(weighted, FIRST_BATCH)
     yield from first
     if len(first) == FIRST_BATCH:
-        yield from index.ranked(weighted, None)[FIRST_BATCH:]
+        yield from index.postings.ranked(weighted, None)[FIRST_BATCH:]
 
 
 def _candidates(index: Index, query: _Query, ranked: Iterator[tuple[int, float]],
@@ -258,19 +254,19 @@ def _candidates(index: Index, query: _Query, ranked: Iterator[tuple[int, float]]
     """The best passages by BM25 that pass the filters, phrases and exclusions (best-first, lazily)."""
     phrases = [_phrase_terms(p) for p in query.parsed.phrases]
     excluded_phrases = [_phrase_terms(p) for p in query.parsed.excluded_phrases]
-    excluded_ids = {tid for t in query.excluded if (tid := index.term_id(t)) >= 0}
+    excluded_ids = {tid for t in query.excluded if (tid := index.postings.term_id(t)) >= 0}
     found: list[_Candidate] = []
     for pid, score in ranked:
         if score <= 0 or len(found) == wanted:
             break
-        record = index.passage(pid)
+        record = index.records.passage(pid)
         if allowed_docs is not None and record.doc_id not in allowed_docs:
             continue
-        terms = index.passage_term_set(pid)
+        terms = index.records.passage_terms(pid)
         if excluded_ids & terms:
             continue
         if phrases or excluded_phrases:
-            text = index.passage_text(record)
+            text = index.texts.passage_text(record)
             if not all(_contains_phrase(text, p) for p in phrases):
                 continue
             if any(_contains_phrase(text, p) for p in excluded_phrases):
@@ -280,21 +276,26 @@ def _candidates(index: Index, query: _Query, ranked: Iterator[tuple[int, float]]
 
 
 def _rerank(index: Index, query: _Query, candidates: list[_Candidate]) -> list[_Candidate]:
-    """BM25 plus the strength of the passage's best sentence, for the first `rerank_pool` passages.
-
-    Sentences are scored for the first `answer_from` passages at least, since the answer comes from them.
-    """
+    """For typed questions: BM25 plus the strength of the passage's best sentence, for the first
+    `rerank_pool` passages (answers sit in one sentence). Other questions keep BM25's order."""
     params = query.params
     pool = params.rerank_pool if query.asked.wanted.kind and params.sentence_weight else 0
-    for candidate in candidates[:max(pool, params.answer_from)]:
-        text = index.text(candidate.record.doc_id) if query.asked.wanted.kind and params.answer_types else ""
-        candidate.sentences = [_Sentence(s, index.sentence_terms(s.sentence_id)) for s in candidate.record.sentences]
-        for sentence in candidate.sentences:
-            sentence.score = _sentence_score(query, sentence.terms, text[sentence.record.start:sentence.record.end])
     for candidate in candidates[:pool]:
-        best = max((s.score for s in candidate.sentences if s.record.quotable), default=0.0)
+        best = max((s.score for s in _scored_sentences(index, query, candidate) if s.record.quotable), default=0.0)
         candidate.score = candidate.bm25 + params.sentence_weight * best
     return sorted(candidates[:pool], key=lambda c: (-c.score, c.record.passage_id)) + candidates[pool:]
+
+
+def _scored_sentences(index: Index, query: _Query, candidate: _Candidate) -> list[_Sentence]:
+    """The passage's sentences with their scores (computed once per candidate)."""
+    if not candidate.sentences:
+        typed = query.asked.wanted.kind and query.params.answer_types
+        text = index.texts.text(candidate.record.doc_id) if typed else ""  # read only to check answer types
+        candidate.sentences = [_Sentence(s, index.records.sentence_terms(s.sentence_id))
+                               for s in candidate.record.sentences]
+        for sentence in candidate.sentences:
+            sentence.score = _sentence_score(query, sentence.terms, text[sentence.record.start:sentence.record.end])
+    return candidate.sentences
 
 
 def _sentence_score(query: _Query, terms: frozenset[int], text: str) -> float:
@@ -313,7 +314,7 @@ def _fold_duplicates(candidates: list[_Candidate], params: RankingParams) -> lis
         if len(kept) < FOLD_DEPTH:
             twin = next((k for k in kept if _jaccard(candidate.terms, k.terms) >= params.duplicate_jaccard), None)
         if twin is not None:
-            twin.duplicates.append(candidate.record)
+            twin.duplicates.append(candidate)
         else:
             kept.append(candidate)
     return kept
@@ -333,92 +334,53 @@ def _coverage(index: Index, query: _Query, present: AbstractSet[int]) -> tuple[f
     total = found = 0.0
     matched = 0
     for term in set(query.terms):
-        tid = index.term_id(term)
-        weight = max(index.idf(tid) if tid >= 0 else index.max_idf, query.params.min_coverage_idf)
+        tid = index.postings.term_id(term)
+        weight = max(index.postings.idf(tid) if tid >= 0 else index.postings.max_idf, query.params.min_coverage_idf)
         total += weight
-        synonyms = {index.term_id(t) for t in query.asked.synonyms.get(term, {term})}
+        synonyms = {index.postings.term_id(t) for t in query.asked.synonyms.get(term, {term})}
         if not synonyms.isdisjoint(present):
             found += weight
             matched += 1
     return (found / total if total else 0.0), matched
 
 
-def _citation(index: Index, doc: DocRecord, number: int, line_start: int, line_end: int) -> Citation:
-    """`path:line` relative to the corpus folder's parent (its name, then the file), plus the parts."""
-    path = index.source_path(doc.doc_id)
-    shown = f"{index.corpus_name}/{doc.rel}" if index.corpus_name else doc.rel
-    lines = f"{line_start}" if line_start == line_end else f"{line_start}-{line_end}"
-    return Citation(doc.rel, f"{shown}:{lines}", path, line_start, line_end, f"{doc.rel}#{number}",
-                    doc.title, doc.metadata.get("publisher", ""), doc.metadata.get("date", ""))
-
-
-def passage_citation(index: Index, record: PassageRecord) -> Citation:
-    return _citation(index, index.document(record.doc_id), record.number, record.line_start, record.line_end)
-
-
-def find_passage(index: Index, citation: str) -> PassageRecord:
-    """The passage a citation names: a passage id `file#n`, or `path:line` / `path:start-end`."""
-    spec = citation.strip()
-    id_match = re.fullmatch(r"(.+)#(\d+)", spec)
-    line_match = re.fullmatch(r"(.+?):(\d+)(?:-(\d+))?", spec)
-    matched = id_match or line_match
-    name = matched.group(1) if matched else spec
-    root = os.path.realpath(index.corpus_root)
-    for doc in index.documents():
-        full = os.path.join(root, doc.rel)
-        aliases = {doc.rel, f"{os.path.basename(root)}/{doc.rel}", full}
-        if name not in aliases and os.path.abspath(name) != full:
-            continue
-        if id_match and 1 <= int(id_match.group(2)) <= doc.passage_count:
-            return index.passage(doc.first_passage + int(id_match.group(2)) - 1)
-        if line_match:
-            line = int(line_match.group(2))
-            for pid in range(doc.first_passage, doc.first_passage + doc.passage_count):
-                record = index.passage(pid)
-                if record.line_start <= line <= record.line_end:
-                    return record
-        raise CitationError(f"no passage at {citation!r} in {doc.rel}",
-                            "use a citation printed by askiraq ask, e.g. file.txt:7 or file.txt#2")
-    raise CitationError(f"no indexed article matches {name!r}",
-                        "list the articles with askiraq sources")
-
-
 def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highlight: bool) -> Hit:
     record = candidate.record
-    text = " ".join(index.passage_text(record).split())
-    doc_text = index.text(record.doc_id)
+    text = " ".join(index.texts.passage_text(record).split())
+    doc_text = index.texts.text(record.doc_id)
     above = record.question if record.question[1] else record.heading
     heading = " ".join(doc_text[above[0]:above[1]].split())
     wanted = {t for t, _ in query.weighted}
     highlights = tuple((t.start, t.end) for t in tokenize(text) if not t.stop and t.term in wanted) if highlight else ()
     matches = []
     for term, weight in query.weighted:
-        tid = index.term_id(term)
-        if tid < 0:
-            continue
-        ids, contributions = index.postings(tid)
-        at = bisect.bisect_left(ids, record.passage_id)
-        if at < len(ids) and ids[at] == record.passage_id:
-            matches.append(TermMatch(term, weight, weight * contributions[at]))
-    also = tuple(passage_citation(index, d) for d in candidate.duplicates)
-    return Hit(rank, candidate.score, candidate.bm25, passage_citation(index, record), text, heading,
-               highlights, tuple(matches), also)
+        tid = index.postings.term_id(term)
+        contribution = index.postings.contribution(tid, record.passage_id) if tid >= 0 else 0.0
+        if contribution:
+            matches.append(TermMatch(term, weight, weight * contribution))
+    also = tuple(cite(index, d.record) for d in candidate.duplicates)
+    return Hit(rank, candidate.score, candidate.bm25, cite(index, record), text, heading, highlights,
+               tuple(matches), also)
 
 
 def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> list[_Scored]:
-    """Quotable sentences of the first `answer_from` hits, best first."""
+    """Quotable sentences of the first `answer_from` hits and their near-duplicates, best first.
+
+    A near-duplicate's sentences count too: two rewrites of one story that give different figures
+    are exactly where "the sources disagree".
+    """
     params = query.params
     scored = []
     for rank, hit in enumerate(hits[:params.answer_from]):
-        text = index.text(hit.record.doc_id)
-        doc = index.document(hit.record.doc_id)
-        for sentence in hit.sentences:
-            if not sentence.record.quotable or sentence.score <= 0:
-                continue
-            words = answers.clean(text[sentence.record.start:sentence.record.end])
-            score = sentence.score * (1.0 - params.answer_rank_discount * rank)
-            citation = _citation(index, doc, hit.record.number, sentence.record.line_start, sentence.record.line_end)
-            scored.append(_Scored(score, rank, words, citation, sentence.terms))
+        for passage in (hit, *hit.duplicates):
+            text = index.texts.text(passage.record.doc_id)
+            for sentence in _scored_sentences(index, query, passage):
+                s = sentence.record
+                if not s.quotable or sentence.score <= 0:
+                    continue
+                score = sentence.score * (1.0 - params.answer_rank_discount * rank)
+                citation = cite(index, passage.record, (s.start, s.end, s.line_start, s.line_end))
+                scored.append(_Scored(score, rank, answers.clean(text[s.start:s.end]), citation, sentence.terms))
     return sorted(scored, key=lambda s: (-s.score, s.rank))
 
 

@@ -15,7 +15,9 @@ from typing import NamedTuple
 # rank-bm25's BM25Okapi defaults. b 0.5 or k1 1.2 won one dev2 question and lost 0.004-0.011 CISI MAP.
 K1 = 1.5
 B = 0.75
-EPSILON = 0.25  # idf floor (x the average idf) for a word in more than half the passages, as rank-bm25
+# idf floor (x the average idf) for a word in more than half the passages, as rank-bm25; EPSILON itself
+# when the average idf is not positive (a corpus of a few passages, where rank-bm25 would match nothing).
+EPSILON = 0.25
 
 # ----------------------------------------------------------------------- paragraphs and passages (build time)
 # A paragraph longer than this is cut into runs of whole sentences. 800 lost a question on dev and on
@@ -40,6 +42,14 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # ----------------------------------------------------------------------- answer types
 # A figure counts what its next three words (stop words aside) name: "2,000 U.S. troops", "91 attacks on".
 FIGURE_NOUN_WORDS = 3
+
+
+class BuildSettings(NamedTuple):
+    """What the index is built with (a change rebuilds it). scripts/evaluate.py can override each field."""
+
+    max_passage_chars: int = MAX_PASSAGE_CHARS
+    heading_weight: int = HEADING_WEIGHT
+    title_weight: int = TITLE_WEIGHT
 
 
 class RankingParams(NamedTuple):

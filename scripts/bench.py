@@ -117,7 +117,7 @@ def synthetic_corpus(articles: int, data_dir: Path, repeat: int, env: dict[str, 
     terms_cycle = iter(query_terms * 10)
 
     def ours_topk() -> None:
-        index.ranked([(term, 1.0) for term in next(terms_cycle)], 3)
+        index.postings.ranked([(term, 1.0) for term in next(terms_cycle)], 3)
 
     ours = median_seconds(ours_topk, 50)
     rows = [
@@ -135,17 +135,10 @@ def synthetic_corpus(articles: int, data_dir: Path, repeat: int, env: dict[str, 
 
 def _analysed_passages(index: Any) -> tuple[list[list[int]], list[str]]:
     """Every passage as the list of term ids BM25 saw (with repeats): the baselines' input."""
-    import numpy as np
-
-    g = index.generation
-    ptr = np.frombuffer(g.array("fwd_ptr"), dtype="<u8").astype(np.int64)
-    terms = np.frombuffer(g.array("fwd_term"), dtype="<u4")
-    tfs = np.frombuffer(g.array("fwd_tf"), dtype="<u4")
-    expanded = np.repeat(terms, tfs)
-    ends = np.cumsum(np.add.reduceat(tfs, ptr[:-1]) if len(ptr) > 1 else [])
-    docs = [a.tolist() for a in np.split(expanded, ends[:-1])]
-    vocab = [index.term(i) for i in range(len(g.array("idf")))]
-    return docs, vocab
+    docs = [[term for term, count in index.records.term_counts(p) for _ in range(count)]
+            for p in range(index.passage_count)]
+    vocabulary = index.postings.vocabulary()
+    return docs, vocabulary
 
 
 def _baselines(index: Any, label: str, query_terms: list[list[str]], ours: float) -> list[Row]:

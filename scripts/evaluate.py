@@ -34,9 +34,9 @@ from evalsets import JudgedSet, QuestionSet, cisi_set, question_sets
 
 from askiraq.analysis import analyze, normalize
 from askiraq.expansions import load_thesaurus
-from askiraq.index import BuildSettings, Index, open_index
-from askiraq.search import MAX_QUESTION_CHARS, SearchOptions, passage_citation, search
-from askiraq.tuning import DEFAULT_PARAMS, RankingParams
+from askiraq.index import Index, open_index
+from askiraq.search import MAX_QUESTION_CHARS, SearchOptions, search
+from askiraq.tuning import DEFAULT_PARAMS, BuildSettings, RankingParams
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_SETS = ("dev", "dev2", "cisi", "rewrapped")
@@ -104,9 +104,9 @@ def baseline_system(index: Index) -> System:
     """rank-bm25 over the passages askiraq indexed, each analysed on its own."""
     from rank_bm25 import BM25Okapi
 
-    passages = [index.passage(pid) for pid in range(index.passage_count)]
-    texts = [index.passage_text(p) for p in passages]
-    sources = [passage_citation(index, p).source for p in passages]
+    passages = [index.records.passage(pid) for pid in range(index.passage_count)]
+    texts = [index.texts.passage_text(p) for p in passages]
+    sources = [index.records.document(p.doc_id).rel for p in passages]
     bm25 = BM25Okapi([analyze(t) for t in texts])
 
     def ask(question: str, depth: int) -> Run:

@@ -1,5 +1,6 @@
 """Scores equal rank-bm25's BM25Okapi (k1=1.5, b=0.75, epsilon=0.25) on the same analysed passages."""
 
+import math
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -11,23 +12,34 @@ from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
 from askiraq.analysis import analyze
+from askiraq.build import idf_floor
 from askiraq.index import Index, open_index
 
 
 def analysed_passages(index: Index) -> list[list[str]]:
     """Each passage's terms with their counts, as the index stores them (its forward index)."""
-    ptr, tfs = index.generation.array("fwd_ptr"), index.generation.array("fwd_tf")
-    return [[index.term(t) for t, n in zip(index.passage_terms(p), tfs[ptr[p]:ptr[p + 1]], strict=True)
-             for _ in range(n)]
+    return [[index.postings.term(t) for t, n in index.records.term_counts(p) for _ in range(n)]
             for p in range(index.passage_count)]
 
 
+class Oracle(BM25Okapi):  # type: ignore[misc]
+    """rank-bm25's BM25Okapi, with askiraq's one documented change: in a corpus whose average idf is not
+    positive, words in more than half the passages get EPSILON instead of a negative floor."""
+
+    def _calc_idf(self, nd: dict[str, int]) -> None:
+        super()._calc_idf(nd)
+        if self.average_idf <= 0:
+            for word, freq in nd.items():
+                if math.log(self.corpus_size - freq + 0.5) - math.log(freq + 0.5) < 0:
+                    self.idf[word] = idf_floor(self.average_idf)
+
+
 def assert_same_scores(index: Index, questions: list[str]) -> None:
-    oracle = BM25Okapi(analysed_passages(index), k1=1.5, b=0.75, epsilon=0.25)
+    oracle = Oracle(analysed_passages(index), k1=1.5, b=0.75, epsilon=0.25)
     for question in questions:
         terms = analyze(question)
         expected = oracle.get_scores(terms)
-        got = index.bm25(terms)
+        got = index.postings.bm25(terms)
         for pid, score in enumerate(expected):
             assert got.get(pid, 0.0) == pytest.approx(score, abs=1e-6), (question, pid)
 
@@ -49,16 +61,17 @@ def test_forward_index_is_the_analysis_of_the_passage_text(shipped_index: Index)
     """The analysed passages BM25 sees are the passage text's terms, plus its section heading's and FAQ
     question's, plus the headline's in the article's lead (its first quotable passage)."""
     leads = set()
-    for doc in shipped_index.documents():
-        passages = [shipped_index.passage(p) for p in range(doc.first_passage, doc.first_passage + doc.passage_count)]
+    records = shipped_index.records
+    for doc in records.documents():
+        passages = [records.passage(p) for p in range(doc.first_passage, doc.first_passage + doc.passage_count)]
         leads.add(next(p.passage_id for p in passages if any(s.quotable for s in p.sentences)))
     for pid, terms in enumerate(analysed_passages(shipped_index)):
-        record = shipped_index.passage(pid)
-        text = shipped_index.text(record.doc_id)
-        expected = Counter(analyze(shipped_index.passage_text(record)))
+        record = records.passage(pid)
+        text = shipped_index.texts.text(record.doc_id)
+        expected = Counter(analyze(shipped_index.texts.passage_text(record)))
         for span in (record.heading, record.question):
             expected += Counter(analyze(text[span[0]:span[1]]))
-        doc = shipped_index.document(record.doc_id)
+        doc = records.document(record.doc_id)
         if pid in leads and doc.title_line:
             expected += Counter(analyze(doc.title))
         assert Counter(terms) == expected
@@ -85,12 +98,12 @@ def test_scores_equal_rank_bm25_on_random_corpora(articles: list[str], query: li
 
 def test_the_vectorised_path_ranks_exactly_like_the_plain_one(shipped_index: Index,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    import askiraq.index
+    import askiraq.postings
 
     weighted = [("iraq", 1.0), ("attack", 1.0), ("usa", 0.5), ("militia", 1.0)]
-    plain = shipped_index.ranked(weighted, None)
-    monkeypatch.setattr(askiraq.index, "NUMPY_FROM_POSTINGS", 0)
-    vectorised = shipped_index.ranked(weighted, None)
+    plain = shipped_index.postings.ranked(weighted, None)
+    monkeypatch.setattr(askiraq.postings, "NUMPY_FROM_POSTINGS", 0)
+    vectorised = shipped_index.postings.ranked(weighted, None)
     assert [pid for pid, _ in vectorised] == [pid for pid, _ in plain]
     assert [s for _, s in vectorised] == pytest.approx([s for _, s in plain], abs=1e-9)
-    assert shipped_index.ranked(weighted, 3) == vectorised[:3]
+    assert shipped_index.postings.ranked(weighted, 3) == vectorised[:3]

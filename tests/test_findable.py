@@ -55,18 +55,18 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def indexed_terms(index: Index, doc_id: int) -> set[str]:
-    doc = index.document(doc_id)
+    doc = index.records.document(doc_id)
     terms: set[str] = set()
     for pid in range(doc.first_passage, doc.first_passage + doc.passage_count):
-        terms |= {index.term(t) for t in index.passage_term_set(pid)}
+        terms |= {index.postings.term(t) for t in index.records.passage_terms(pid)}
     return terms
 
 
 def test_every_content_word_of_every_file_is_in_its_passages(corpus: Path, tmp_path: Path) -> None:
     index = open_index(corpus, tmp_path).index
     files = {p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.suffix in (".txt", ".md")}
-    assert {d.rel for d in index.documents()} == files
-    for doc in index.documents():
+    assert {d.rel for d in index.records.documents()} == files
+    for doc in index.records.documents():
         text = (corpus / doc.rel).read_text(encoding="utf-8")
         _, body_start = parse_front_matter(text)
         missing = set(analyze(text[body_start:])) - indexed_terms(index, doc.doc_id)

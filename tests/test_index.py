@@ -27,9 +27,14 @@ def test_index_lives_in_the_folder_named_by_the_environment(isolated_index_dir: 
 
 def test_default_index_folder_is_the_user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("ASKIRAQ_INDEX_DIR")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    if sys.platform.startswith("linux"):
-        assert Path(default_index_root()) == tmp_path / "askiraq"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    expected = {"linux": tmp_path / "xdg" / "askiraq", "darwin": tmp_path / "home" / "Library" / "Caches" / "askiraq",
+                "win32": tmp_path / "local" / "askiraq"}
+    for platform, folder in expected.items():
+        monkeypatch.setattr(sys, "platform", platform)
+        assert Path(default_index_root()) == folder, platform
 
 
 def test_second_open_reuses_the_index() -> None:

@@ -22,7 +22,12 @@ def askiraq(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_answers_from_any_folder_with_the_shipped_corpus(tmp_path: Path) -> None:
     done = askiraq("why does Iraq rely on US waivers?", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert re.search(r"\[corpus/00\d_[0-9a-f]+\.txt:\d+", done.stdout) and "electric" in done.stdout
+    assert "electric" in done.stdout
+    # The shipped articles live inside the installed package: citations are paths an editor opens from here.
+    cited = re.search(r"\[(\S+/00\d_[0-9a-f]+\.txt):(\d+)\]", done.stdout)
+    assert cited, done.stdout
+    lines = (tmp_path / cited.group(1)).read_text(encoding="utf-8").splitlines()
+    assert "sanctions waivers" in lines[int(cited.group(2)) - 1]
 
 
 def test_python_dash_m_is_the_same_command(tmp_path: Path) -> None:

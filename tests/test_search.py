@@ -8,6 +8,7 @@ from conftest import SHIPPED_CORPUS, load_script
 from askiraq.expansions import load_thesaurus
 from askiraq.index import Index, open_index
 from askiraq.search import SearchOptions, SearchResult, search
+from askiraq.tuning import DEFAULT_PARAMS
 
 
 @pytest.fixture(scope="module")
@@ -78,15 +79,20 @@ def test_paraphrases_find_the_article_words(index: Index) -> None:
     result = ask(index, "How many American troops are based in Iraq?")
     assert any(e.term == "usa" for e in result.expansions)
     assert any("2,000" in h.text or "5,000" in h.text for h in result.hits)
-    plain = search(index, "How many American troops are based in Iraq?", SearchOptions())
+    plain = search(index, "How many American troops are based in Iraq?",
+                   SearchOptions(params=DEFAULT_PARAMS._replace(expand=False, family_weight=0)))
     assert plain.expansions == ()
 
 
 def test_expansions_weigh_less_than_the_question_words(index: Index) -> None:
-    result = ask(index, "troops in Iraq", top=5)
+    result = ask(index, "militia troops in Iraq", top=5)
+    expansion_weights = {e.term: e.weight for e in result.expansions}
+    assert {DEFAULT_PARAMS.expansion_weight, DEFAULT_PARAMS.family_weight} == set(expansion_weights.values())
+    assert max(expansion_weights.values()) < 1
     for hit in result.hits:
         for match in hit.matches:
-            assert match.weight == (1.0 if match.term in ("troop", "iraq") else 0.5)
+            own = match.term in ("militia", "troop", "iraq")
+            assert match.weight == (1.0 if own else expansion_weights[match.term])
 
 
 def test_a_user_expansions_file_adds_groups(index: Index, tmp_path: Path) -> None:

@@ -1,0 +1,312 @@
+"""Building an index generation: articles → passages → analysed terms → BM25 postings, as arrays.
+
+Building is incremental: the forward index (each passage's terms) is kept, so after an edit only the
+changed articles are read, split and analysed again (in worker processes when there are many); the
+inverted index is then re-derived with a few vectorised NumPy operations. NumPy and NLTK are
+imported only here, and only when something is built.
+"""
+
+import contextlib
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from askiraq.analysis import analyze
+from askiraq.corpus import CorpusScan, Notice, SourceFile, read_document
+from askiraq.errors import CorpusError, CorruptIndex
+from askiraq.records import PASSAGE_ROW, SENTENCE_ROW, DocRecord
+from askiraq.tuning import EPSILON, K1, B, BuildSettings
+
+if TYPE_CHECKING:
+    from askiraq.index import Index
+
+ANALYSIS_VERSION = 4  # bump whenever splitting or analysis changes what is indexed
+PARALLEL_MIN_FILES = 64  # fewer articles are analysed in this process: starting workers costs more
+PARALLEL_WINDOW = 2048  # articles handed to the workers at a time, so results cannot pile up in memory
+
+Progress = Callable[[int, int], None]
+_PARTS = ("rows", "sent_count", "sentence_rows", "fwd_count", "fwd_term", "fwd_tf", "sterm_count", "sterm")
+
+
+def settings_record(settings: BuildSettings) -> dict[str, int]:
+    """The settings as stored in an index (with the analysis version): a different record means rebuild."""
+    return {"analysis": ANALYSIS_VERSION, **settings._asdict()}
+
+
+class _Analysed(NamedTuple):
+    """One article after splitting and analysis (what a worker process sends back)."""
+
+    source: SourceFile
+    title: str
+    title_line: int | None
+    metadata: dict[str, str]
+    rows: list[tuple[int, ...]]  # PASSAGE_ROW columns per passage
+    sentences: list[list[tuple[int, ...]]]  # SENTENCE_ROW columns per sentence
+    terms: list[Counter[str]]
+    sentence_terms: list[list[str]]  # distinct terms of every sentence, in order
+
+
+def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed | None, list[Notice]]:
+    from askiraq.passages import split_document  # imports NLTK: only ever needed to build
+
+    root, source, settings = job
+    notices: list[Notice] = []
+    document = read_document(root, source, notices)
+    if document is None:
+        return None, notices
+    text = document.text
+    split = split_document(text, document.body_start, max_passage_chars=settings.max_passage_chars)
+    # The body's headline is indexed (every word of the body is); else a title given as metadata.
+    # A stand-in title only repeats the first passage.
+    headline = analyze(split.title if split.title_line else document.metadata.get("title", ""))
+    lead = next((i for i, p in enumerate(split.passages) if any(s.quotable for s in p.sentences)), 0)
+    analysed = _Analysed(source, document.metadata.get("title") or split.title, split.title_line,
+                         dict(document.metadata), [], [], [], [])
+    fields: dict[tuple[int, int], list[str]] = {}
+    for number, passage in enumerate(split.passages):
+        counts: Counter[str] = Counter()
+        for sentence in passage.sentences:  # the sentences cover the passage: analyse each once
+            terms = analyze(text[sentence.start:sentence.end])
+            counts.update(terms)
+            analysed.sentence_terms.append(list(dict.fromkeys(terms)))
+        for span in (passage.heading, passage.question):
+            if span[1]:
+                fields.setdefault(span, analyze(text[span[0]:span[1]]))
+                counts.update(fields[span] * settings.heading_weight)
+        # The headline is a field of every passage, or (weight 0) of the lead only: every word is findable.
+        counts.update(headline * (settings.title_weight or (number == lead)))
+        analysed.rows.append((passage.paragraph, passage.start, passage.end, passage.line_start, passage.line_end,
+                              *passage.heading, *passage.question))
+        analysed.sentences.append([(s.start, s.end, s.line_start, s.line_end, int(s.quotable))
+                                   for s in passage.sentences])
+        analysed.terms.append(counts)
+    if not analysed.rows:
+        notices.append(Notice(source.rel, "skipped: no text to index"))
+        return None, notices
+    return analysed, notices
+
+
+def _analyse_all(root: str, sources: Sequence[SourceFile], settings: BuildSettings,
+                 progress: Progress | None) -> Iterator[tuple[_Analysed | None, list[Notice]]]:
+    jobs = [(root, source, settings) for source in sources]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+        results: Iterable[tuple[_Analysed | None, list[Notice]]] = map(_analyse_file, jobs)
+        pool = None
+    else:
+        import multiprocessing
+
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        pool = multiprocessing.get_context(method).Pool(workers)
+        results = (result for start in range(0, len(jobs), PARALLEL_WINDOW)
+                   for result in pool.imap(_analyse_file, jobs[start:start + PARALLEL_WINDOW], chunksize=16))
+    try:
+        for done, result in enumerate(results, 1):
+            if progress:
+                progress(done, len(jobs))
+            yield result
+    finally:
+        if pool is not None:
+            pool.terminate()
+
+
+class _Builder:
+    """Collects per-passage arrays in passage order, from old generations and fresh analysis."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.np = np
+        self.vocab: list[str] = []
+        self.term_ids: dict[str, int] = {}
+        self.docs: list[dict[str, Any]] = []
+        self.parts: dict[str, list[Any]] = {k: [] for k in _PARTS}
+
+    def add_reused(self, old: "Index", record: DocRecord) -> None:
+        """An unchanged article: its rows copied from the previous generation (whose vocabulary the
+        building ids start with, so its term ids stand as they are)."""
+        np = self.np
+        gen = old.generation
+
+        def view(name: str, dtype: str) -> Any:
+            return np.frombuffer(gen.array(name), dtype=dtype)
+
+        p0, p1 = record.first_passage, record.first_passage + record.passage_count
+        sent_ptr, fwd_ptr, sterm_ptr = view("sent_ptr", "<u8"), view("fwd_ptr", "<u8"), view("sterm_ptr", "<u8")
+        s0, s1 = int(sent_ptr[p0]), int(sent_ptr[p1])
+        f0, f1 = int(fwd_ptr[p0]), int(fwd_ptr[p1])
+        t0, t1 = int(sterm_ptr[s0]), int(sterm_ptr[s1])
+        self.parts["rows"].append(view("passage_rows", "<u8").reshape(-1, PASSAGE_ROW)[p0:p1])
+        self.parts["sent_count"].append(np.diff(sent_ptr[p0:p1 + 1]))
+        self.parts["sentence_rows"].append(view("sentence_rows", "<u8")[SENTENCE_ROW * s0:SENTENCE_ROW * s1])
+        self.parts["fwd_count"].append(np.diff(fwd_ptr[p0:p1 + 1]))
+        self.parts["fwd_term"].append(view("fwd_term", "<u4")[f0:f1])
+        self.parts["fwd_tf"].append(view("fwd_tf", "<u4")[f0:f1])
+        self.parts["sterm_count"].append(np.diff(sterm_ptr[s0:s1 + 1]))
+        self.parts["sterm"].append(view("sterm", "<u4")[t0:t1])
+        self._add_doc(record.rel, record.title, record.title_line, record.metadata, record.passage_count,
+                      (record.size, record.mtime_ns, record.sidecar_mtime_ns))
+
+    def add_fresh(self, doc: _Analysed) -> None:
+        np = self.np
+        ids, tfs, counts = [], [], []
+        for counter in doc.terms:
+            for term, tf in counter.items():
+                ids.append(self._term_id(term))
+                tfs.append(tf)
+            counts.append(len(counter))
+        self.parts["sterm_count"].append(np.array([len(s) for s in doc.sentence_terms], dtype="<u8"))
+        self.parts["sterm"].append(np.array([self.term_ids[t] for s in doc.sentence_terms for t in s], dtype="<u4"))
+        self.parts["rows"].append(np.array(doc.rows, dtype="<u8").reshape(-1, PASSAGE_ROW))
+        self.parts["sent_count"].append(np.array([len(s) for s in doc.sentences], dtype="<u8"))
+        self.parts["sentence_rows"].append(np.array([x for s in doc.sentences for row in s for x in row], dtype="<u8"))
+        self.parts["fwd_count"].append(np.array(counts, dtype="<u8"))
+        self.parts["fwd_term"].append(np.array(ids, dtype="<u4"))
+        self.parts["fwd_tf"].append(np.array(tfs, dtype="<u4"))
+        s = doc.source
+        self._add_doc(s.rel, doc.title, doc.title_line, doc.metadata, len(doc.rows),
+                      (s.size, s.mtime_ns, s.sidecar_mtime_ns))
+
+    def _term_id(self, term: str) -> int:
+        tid = self.term_ids.get(term)
+        if tid is None:
+            tid = self.term_ids[term] = len(self.vocab)
+            self.vocab.append(term)
+        return tid
+
+    def _add_doc(self, rel: str, title: str, title_line: int | None, metadata: dict[str, str],
+                 count: int, stat: tuple[int, int, int]) -> None:
+        first = self.docs[-1]["p0"] + self.docs[-1]["n"] if self.docs else 0
+        size, mtime_ns, sidecar_mtime_ns = stat
+        self.docs.append({"rel": rel, "title": title, "title_line": title_line, "meta": metadata,
+                          "p0": first, "n": count, "size": size, "mtime_ns": mtime_ns,
+                          "sidecar_mtime_ns": sidecar_mtime_ns})
+
+    def _joined(self, name: str, dtype: str) -> Any:
+        parts = self.parts.pop(name)  # each part is freed once it is merged
+        return self.np.concatenate(parts).astype(dtype, copy=False) if parts else self.np.zeros(0, dtype=dtype)
+
+    def finish(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Derive the inverted index and BM25 weights; return (meta, encoded arrays)."""
+        np = self.np
+        rows = self._joined("rows", "<u8").reshape(-1, PASSAGE_ROW)
+        fwd_count, fwd_tf = self._joined("fwd_count", "<u8"), self._joined("fwd_tf", "<u4")
+        building_ids = self._joined("fwd_term", "<u4")
+        vocab, remap, df = self._sorted_vocabulary(building_ids)
+        fwd_term = remap[building_ids]
+        del building_ids
+        arrays, avgdl = _bm25_postings(np, fwd_count, fwd_term, fwd_tf, df, rows.shape[0])
+        arrays.update({
+            "passage_rows": rows.ravel(),
+            "sent_ptr": _pointers(np, self._joined("sent_count", "<u8")),
+            "sentence_rows": self._joined("sentence_rows", "<u8"),
+            "fwd_ptr": _pointers(np, fwd_count),
+            "sterm_ptr": _pointers(np, self._joined("sterm_count", "<u8")),
+            "sterm": remap[self._joined("sterm", "<u4")].astype("<u4"),
+            "fwd_term": fwd_term.astype("<u4"),
+            "fwd_tf": fwd_tf,
+        })
+        encoded = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
+        encoded.update(_string_table(np, "vocab", vocab))
+        encoded.update(_string_table(np, "docs", [json.dumps(d, ensure_ascii=False) for d in self.docs]))
+        encoded["doc_first"] = np.array([d["p0"] for d in self.docs], dtype="<u8")
+        meta = {"passages": rows.shape[0], "documents": len(self.docs), "terms": len(vocab), "avgdl": avgdl}
+        return meta, encoded
+
+    def _sorted_vocabulary(self, fwd_term: Any) -> tuple[list[str], Any, Any]:
+        """The terms still in use in sorted order (binary search at query time), the map from building
+        ids to their positions, and each one's document frequency."""
+        np = self.np
+        df = np.bincount(fwd_term, minlength=len(self.vocab)) if len(self.vocab) else np.zeros(0, "<i8")
+        order = sorted(np.flatnonzero(df > 0).tolist(), key=self.vocab.__getitem__)
+        remap = np.zeros(len(self.vocab), dtype="<u4")
+        remap[order] = np.arange(len(order), dtype="<u4")
+        return [self.vocab[i] for i in order], remap, df[order]
+
+
+def idf_floor(average_idf: float) -> float:
+    """rank-bm25's idf for a word in more than half the passages: EPSILON x the average idf. In a corpus
+    so small that the average is not positive, rank-bm25 would score every passage below zero (nothing
+    would ever match); EPSILON itself keeps such words worth a little."""
+    return EPSILON * average_idf if average_idf > 0 else EPSILON
+
+
+def _pointers(np: Any, counts: Any) -> Any:
+    """Start offsets (n + 1 of them) of n consecutive runs of the given lengths."""
+    return np.concatenate([[0], np.cumsum(counts)]).astype("<u8")
+
+
+def _bm25_postings(np: Any, fwd_count: Any, fwd_term: Any, fwd_tf: Any, df: Any,
+                   n_passages: int) -> tuple[dict[str, Any], float]:
+    """Postings grouped by term, each with rank-bm25's BM25Okapi contribution, in place to save memory."""
+    passage_of = np.repeat(np.arange(n_passages, dtype="<u4"), fwd_count.astype("<i8"))
+    doc_len = np.bincount(passage_of, weights=fwd_tf, minlength=n_passages).astype("<f8")
+    avgdl = float(doc_len.sum()) / n_passages if n_passages else 0.0
+    idf = np.log(n_passages - df + 0.5) - np.log(df + 0.5)
+    average_idf = float(idf.sum()) / len(idf) if len(idf) else 0.0
+    idf[idf < 0] = idf_floor(average_idf)
+    by_term = np.argsort(fwd_term, kind="stable")  # each term's passages stay in ascending order
+    post_passage = passage_of[by_term]
+    del passage_of
+    weight = fwd_tf[by_term].astype("<f8")  # tf, turned into the BM25 contribution in place
+    post_term = fwd_term[by_term]
+    del by_term
+    norm = doc_len[post_passage]  # K1 * (1 - B + B * dl / avgdl) + tf, computed in place
+    norm *= B / avgdl if avgdl else 0.0
+    norm += 1 - B
+    norm *= K1
+    norm += weight
+    weight *= K1 + 1
+    weight /= norm
+    del norm
+    weight *= idf[post_term]
+    arrays = {"doc_len": doc_len, "idf": idf.astype("<f8"), "post_ptr": _pointers(np, df),
+              "post_passage": post_passage.astype("<u4"), "post_weight": weight.astype("<f8")}
+    return arrays, avgdl
+
+
+def _string_table(np: Any, name: str, values: list[str]) -> dict[str, Any]:
+    encoded = [v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype="<u8")
+    offsets[1:] = np.cumsum([len(e) for e in encoded]) if encoded else []
+    blob = np.frombuffer(b"".join(encoded), dtype="<u1")
+    return {f"{name}.offsets": offsets, f"{name}.blob": blob}
+
+
+def build(scan: CorpusScan, settings: BuildSettings, previous: "Index | None",
+          notices: list[Notice], progress: Progress | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Build index arrays for `scan`, reusing `previous` for articles whose file did not change.
+
+    CorpusError when nothing in the folder can be indexed.
+    """
+    builder = _Builder()
+    reusable: dict[str, DocRecord] = {}
+    if previous is not None and previous.generation.meta.get("settings") == settings_record(settings):
+        with contextlib.suppress(CorruptIndex):
+            reusable = {d.rel: d for d in previous.records.documents()}
+            builder.vocab = list(previous.postings.vocabulary())
+            builder.term_ids = {t: i for i, t in enumerate(builder.vocab)}
+    plan: list[SourceFile | DocRecord] = []
+    for source in scan.files:
+        old = reusable.get(source.rel)
+        unchanged = old is not None and (old.size, old.mtime_ns, old.sidecar_mtime_ns) == source[1:]
+        plan.append(old if unchanged and old is not None else source)
+    analysed = _analyse_all(scan.root, [p for p in plan if isinstance(p, SourceFile)], settings, progress)
+    for item in plan:
+        if isinstance(item, DocRecord) and previous is not None:
+            builder.add_reused(previous, item)
+            continue
+        result, file_notices = next(analysed)
+        notices.extend(file_notices)
+        if result is not None:
+            builder.add_fresh(result)
+    if not builder.docs:
+        raise CorpusError(f"nothing to index in {scan.root}: no readable .txt or .md articles",
+                          "add UTF-8 .txt or .md files, or pass --corpus DIR")
+    meta, arrays = builder.finish()
+    meta.update(fingerprint=scan.fingerprint, settings=settings_record(settings), files=len(scan.files),
+                folders=scan.folders, corpus=os.path.realpath(scan.root), k1=K1, b=B, epsilon=EPSILON)
+    return meta, arrays

@@ -1,0 +1,128 @@
+"""Citations: where a passage or sentence is, as a location an editor opens and `askiraq show` resolves.
+
+A location is `path:line` or `path:start-end`. The path is relative to the current folder when the
+article lies under it, else absolute (the shipped corpus lives inside the installed package), so a
+terminal or editor can open it from where askiraq was run. When another passage of the article starts
+or ends on the same line (a long paragraph on one line, cut into runs), the location is
+`path:line:column` instead (1-based column, in characters), which names exactly one passage.
+"""
+
+import os
+import re
+from typing import NamedTuple
+
+from askiraq.errors import CitationError
+from askiraq.index import Index
+from askiraq.records import DocRecord, PassageRecord
+
+_LOCATION = re.compile(r"(?P<name>.+?):(?P<line>\d+)(?::(?P<column>\d+)|-(?P<end>\d+))?")
+_PASSAGE_ID = re.compile(r"(?P<name>.+)#(?P<number>\d+)")
+
+
+class Citation(NamedTuple):
+    """Where a passage or sentence is: its location text plus the pieces scripts need."""
+
+    source: str  # file path relative to the corpus folder
+    location: str  # path:line, path:start-end or path:line:column (see the module docstring)
+    path: str  # absolute path of the file
+    line_start: int
+    line_end: int
+    passage_id: str  # source#n: the passage's number in its article
+    title: str
+    publisher: str = ""
+    date: str = ""
+
+
+def display_path(path: str) -> str:
+    """`path` relative to the current folder when it lies under it, else absolute."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if relative.startswith(os.pardir) else relative.replace(os.sep, "/")
+
+
+def cite(index: Index, record: PassageRecord, span: tuple[int, int, int, int] | None = None) -> Citation:
+    """The citation of a passage, or of a span (start, end, line start, line end) inside it."""
+    doc = index.records.document(record.doc_id)
+    start, _end, line_start, line_end = span or (record.start, record.end, record.line_start, record.line_end)
+    path = index.texts.path(doc.doc_id)
+    lines = f"{line_start}" if line_start == line_end else f"{line_start}-{line_end}"
+    if _line_shared(index, record, line_start):
+        text = index.texts.text(doc.doc_id)
+        lines = f"{line_start}:{start - (text.rfind(chr(10), 0, start) + 1) + 1}"
+    return Citation(doc.rel, f"{display_path(path)}:{lines}", path, line_start, line_end, f"{doc.rel}#{record.number}",
+                    doc.title, doc.metadata.get("publisher", ""), doc.metadata.get("date", ""))
+
+
+def _line_shared(index: Index, record: PassageRecord, line: int) -> bool:
+    """Whether another passage of the same article starts or ends on `line` (only neighbours can)."""
+    doc = index.records.document(record.doc_id)
+    pid = record.passage_id
+    before = index.records.passage(pid - 1) if pid > doc.first_passage else None
+    after = index.records.passage(pid + 1) if pid + 1 < doc.first_passage + doc.passage_count else None
+    return bool((before and before.line_end >= line) or (after and after.line_start <= line))
+
+
+def find_passage(index: Index, citation: str) -> PassageRecord:
+    """The passage a citation names: `file#n`, `path:line`, `path:start-end` or `path:line:column`.
+
+    The path may be the article's path in the corpus, the corpus folder's name and that path, the
+    path as askiraq prints it, or an absolute path. CitationError when nothing (or more than one
+    passage) matches.
+    """
+    spec = citation.strip()
+    match = _PASSAGE_ID.fullmatch(spec) or _LOCATION.fullmatch(spec)
+    doc = _article(index, match.group("name") if match else spec)
+    if match is None:
+        raise CitationError(f"{citation!r} names an article, not a passage",
+                            f"add a line or passage number, e.g. {doc.rel}:1 or {doc.rel}#1")
+    passages = [index.records.passage(p) for p in range(doc.first_passage, doc.first_passage + doc.passage_count)]
+    if "number" in match.groupdict():
+        number = int(match.group("number"))
+        if 1 <= number <= len(passages):
+            return passages[number - 1]
+        raise CitationError(f"{doc.rel} has passages #1 to #{len(passages)}, not #{number}",
+                            "use a citation printed by askiraq ask")
+    return _at_location(index, doc, passages, match, citation)
+
+
+def _article(index: Index, name: str) -> DocRecord:
+    root = os.path.realpath(index.corpus_root)
+    wanted = os.path.realpath(name) if os.path.exists(name) else None
+    for doc in index.records.documents():
+        full = os.path.join(root, doc.rel)
+        if name in (doc.rel, f"{os.path.basename(root)}/{doc.rel}", full) or wanted == full:
+            return doc
+    raise CitationError(f"no indexed article matches {name!r}", "list the articles with askiraq sources")
+
+
+def _at_location(index: Index, doc: DocRecord, passages: list[PassageRecord], match: re.Match[str],
+                 citation: str) -> PassageRecord:
+    line = int(match.group("line"))
+    if match.group("column"):
+        text = index.texts.text(doc.doc_id)
+        line_start = 0 if line == 1 else _nth_newline(text, line - 1) + 1
+        offset = line_start + int(match.group("column")) - 1
+        found = [p for p in passages if p.start <= offset < p.end or (p.start == offset)]
+    else:
+        end = int(match.group("end") or line)
+        found = [p for p in passages if (p.line_start, p.line_end) == (line, end)] or [
+            p for p in passages if p.line_start <= line <= p.line_end]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise CitationError(f"no passage at {citation!r} in {doc.rel}",
+                            "use a citation printed by askiraq ask, e.g. file.txt:7 or file.txt#2")
+    choices = ", ".join(cite(index, p).location for p in found[:3])
+    raise CitationError(f"line {line} of {doc.rel} holds {len(found)} passages", f"name one: {choices}")
+
+
+def _nth_newline(text: str, n: int) -> int:
+    """Offset of the n-th newline (1-based), or len(text) when there are fewer."""
+    at = -1
+    for _ in range(n):
+        at = text.find("\n", at + 1)
+        if at < 0:
+            return len(text)
+    return at

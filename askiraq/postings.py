@@ -1,0 +1,145 @@
+"""The inverted index: the vocabulary, and for each term the passages that hold it with their BM25 score.
+
+Scores are exactly rank-bm25's BM25Okapi. A term's contribution to a passage does not depend on the
+rest of the query, so it is computed once at index time (askiraq.build) and stored beside the
+passage id; a question only adds up the postings of its own terms. Each term's passage ids are in
+ascending order, which `contribution` relies on (askiraq.build writes them so with a stable sort).
+"""
+
+import bisect
+import heapq
+import math
+import sys
+from collections.abc import Sequence
+
+from askiraq import store
+from askiraq.errors import CorruptIndex
+from askiraq.memo import Memo
+
+NUMPY_FROM_POSTINGS = 50_000  # below this many postings in a query, plain Python is faster than importing NumPy
+NUMPY_WARM_FROM_POSTINGS = 2_000  # ...and than NumPy itself once it is imported (batches, large corpora)
+TERM_IDS_MEMO = 100_000  # distinct words a batch looks up, kept
+PREFIX_MATCHES = 50  # at most this many words of one family (askiraq.search word families)
+
+_PostingsList = tuple[memoryview, memoryview, float]  # passage ids, BM25 contributions, the term's weight
+
+
+def _score_order(item: tuple[int, float]) -> tuple[float, int]:
+    """Best score first; ties go to the lower passage id, so every ranking is deterministic."""
+    return -item[1], item[0]
+
+
+class Postings:
+    """Terms, their idf, and their postings in one generation. CorruptIndex on inconsistent data."""
+
+    def __init__(self, generation: store.Generation, passage_count: int) -> None:
+        self.passage_count = passage_count
+        self._vocab = generation.strings("vocab")
+        self._ptr = generation.array("post_ptr")
+        self._passages = generation.array("post_passage")
+        self._weights = generation.array("post_weight")
+        self._idf = generation.array("idf")
+        if len(self._ptr) != len(self._vocab) + 1 or (
+                self._ptr[-1] != len(self._passages) or len(self._weights) != len(self._passages)):
+            raise CorruptIndex(f"{generation.label}: postings sizes disagree")
+        self.term_id = Memo(self._vocab.find, TERM_IDS_MEMO)  # a term's id, or -1 when no passage has it
+
+    def term(self, term_id: int) -> str:
+        return self._vocab[term_id]
+
+    def vocabulary(self) -> list[str]:
+        """Every term, in id order (what an incremental build starts from)."""
+        return list(self._vocab)
+
+    def terms_with_prefix(self, prefix: str) -> list[str]:
+        """Terms of the corpus that start with `prefix` (at most PREFIX_MATCHES, in sorted order)."""
+        first = self._vocab.lower_bound(prefix)
+        found = []
+        for i in range(first, min(first + PREFIX_MATCHES, len(self._vocab))):
+            term = self._vocab[i]
+            if not term.startswith(prefix):
+                break
+            found.append(term)
+        return found
+
+    def idf(self, term_id: int) -> float:
+        return float(self._idf[term_id])
+
+    @property
+    def max_idf(self) -> float:
+        """The idf a term would have if one passage held it (for words the corpus lacks)."""
+        return math.log(self.passage_count + 0.5) - math.log(1.5)
+
+    def postings(self, term_id: int) -> tuple[memoryview, memoryview]:
+        """Passage ids (ascending) and BM25 contributions of one term."""
+        start, end = self._ptr[term_id], self._ptr[term_id + 1]
+        if not start <= end <= len(self._passages):
+            raise CorruptIndex("postings pointers out of range")
+        return self._passages[start:end], self._weights[start:end]
+
+    def contribution(self, term_id: int, passage_id: int) -> float:
+        """The term's BM25 contribution to the passage (0.0 when the passage does not hold it)."""
+        ids, contributions = self.postings(term_id)
+        at = bisect.bisect_left(ids, passage_id)
+        return float(contributions[at]) if at < len(ids) and ids[at] == passage_id else 0.0
+
+    def bm25(self, query_terms: Sequence[str]) -> dict[int, float]:
+        """BM25Okapi scores of every passage sharing a term with the query (others score 0).
+
+        Like rank-bm25, a term repeated in the query counts once per occurrence.
+        """
+        return self.scores([(term, 1.0) for term in query_terms])
+
+    def scores(self, weighted_terms: Sequence[tuple[str, float]]) -> dict[int, float]:
+        """Sum of `weight * BM25 contribution` over the given terms, per passage."""
+        return self._accumulate(self._lists(weighted_terms))
+
+    def ranked(self, weighted_terms: Sequence[tuple[str, float]], limit: int | None) -> list[tuple[int, float]]:
+        """The `limit` best (passage, score) pairs by `scores`, best first (ties: lower id first)."""
+        lists = self._lists(weighted_terms)
+        postings = sum(len(ids) for ids, _, _ in lists)
+        if postings > NUMPY_FROM_POSTINGS or (postings > NUMPY_WARM_FROM_POSTINGS and "numpy" in sys.modules):
+            return _ranked_numpy(lists, self.passage_count, limit)
+        scores = self._accumulate(lists).items()
+        return sorted(scores, key=_score_order) if limit is None else heapq.nsmallest(limit, scores, key=_score_order)
+
+    def _lists(self, weighted_terms: Sequence[tuple[str, float]]) -> list[_PostingsList]:
+        lists = []
+        for term, weight in weighted_terms:
+            tid = self.term_id(term)
+            if tid >= 0:
+                ids, contributions = self.postings(tid)
+                lists.append((ids, contributions, weight))
+        return lists
+
+    def _accumulate(self, lists: list[_PostingsList]) -> dict[int, float]:
+        scores: dict[int, float] = {}
+        get = scores.get
+        for ids, contributions, weight in lists:
+            if weight == 1.0:
+                for pid, value in zip(ids, contributions, strict=True):
+                    scores[pid] = get(pid, 0.0) + value
+            else:
+                for pid, value in zip(ids, contributions, strict=True):
+                    scores[pid] = get(pid, 0.0) + weight * value
+        if any(pid >= self.passage_count for pid in scores):
+            raise CorruptIndex("a posting names a passage that does not exist")
+        return scores
+
+
+def _ranked_numpy(lists: list[_PostingsList], size: int, limit: int | None) -> list[tuple[int, float]]:
+    """`Postings.ranked` vectorised for long postings lists (large corpora): same sums, same order."""
+    import numpy as np
+
+    ids = np.concatenate([np.frombuffer(i, dtype="<u4") for i, _, _ in lists])
+    values = np.concatenate([np.frombuffer(c, dtype="<f8") if w == 1.0 else np.frombuffer(c, dtype="<f8") * w
+                             for _, c, w in lists])
+    totals = np.bincount(ids, weights=values, minlength=size)
+    if totals.size != size:
+        raise CorruptIndex("a posting names a passage that does not exist")
+    hit = np.flatnonzero(totals > 0)  # (a boolean mask is ~10x faster to scan than the floats)
+    if limit is not None and limit < hit.size:
+        kth = np.partition(totals[hit], hit.size - limit)[hit.size - limit]
+        hit = hit[totals[hit] >= kth]  # every passage tied at the cut stays, so ties break by id below
+    order = np.lexsort((hit, -totals[hit]))[:limit]
+    return list(zip(hit[order].tolist(), totals[hit[order]].tolist(), strict=True))

@@ -1,0 +1,138 @@
+"""The index's records: articles, passages and sentences, decoded from one generation's arrays on demand.
+
+A passage is a row of PASSAGE_ROW numbers, a sentence a row of SENTENCE_ROW, an article one JSON
+record; each passage's and sentence's distinct term ids are kept too (for near-duplicate checks and
+answer picking, so no text is analysed at query time). Everything raises CorruptIndex when the
+stored numbers do not hold together.
+"""
+
+import bisect
+import json
+from typing import NamedTuple
+
+from askiraq import store
+from askiraq.errors import CorruptIndex
+from askiraq.memo import Memo
+
+# passage_rows columns: paragraph, start, end, line_start, line_end, heading start, heading end,
+# question start, question end.
+PASSAGE_ROW = 9
+# sentence_rows columns: start, end, line_start, line_end, quotable (1) or not (0).
+SENTENCE_ROW = 5
+# Memo bounds: a batch of thousands of questions touches tens of thousands of passages and sentences;
+# these keep the hot ones (a decoded passage is ~1 KB, a term set ~0.5 KB).
+PASSAGES_MEMO = 100_000
+TERM_SETS_MEMO = 200_000
+
+
+class DocRecord(NamedTuple):
+    """An indexed article as stored in the index."""
+
+    doc_id: int
+    rel: str  # POSIX path relative to the corpus folder
+    title: str
+    title_line: int | None
+    metadata: dict[str, str]
+    first_passage: int
+    passage_count: int
+    size: int = 0
+    mtime_ns: int = 0
+    sidecar_mtime_ns: int = 0
+
+
+class SentenceRecord(NamedTuple):
+    """One sentence of a passage: its id in the index, span, lines, and whether it may be an answer."""
+
+    sentence_id: int
+    start: int
+    end: int
+    line_start: int
+    line_end: int
+    quotable: bool
+
+
+class PassageRecord(NamedTuple):
+    """Where a passage is: its article, character span, lines, sentences and the headings above it."""
+
+    passage_id: int
+    doc_id: int
+    number: int  # 1-based position within its article
+    paragraph: int
+    start: int
+    end: int
+    line_start: int
+    line_end: int
+    heading: tuple[int, int]  # character span of the section heading, (0, 0) when none
+    question: tuple[int, int]  # character span of the FAQ question above it, (0, 0) when none
+    sentences: tuple[SentenceRecord, ...]
+
+
+class Records:
+    """Articles, passages and sentences of one generation (memoised; CorruptIndex on bad data)."""
+
+    def __init__(self, generation: store.Generation) -> None:
+        self._generation = generation
+        self.passage_count = int(generation.meta["passages"])
+        self.document_count = int(generation.meta["documents"])
+        self._rows = generation.array("passage_rows")
+        self._docs = generation.strings("docs")
+        if len(self._rows) != PASSAGE_ROW * self.passage_count or len(self._docs) != self.document_count:
+            raise CorruptIndex(f"{generation.label}: table sizes disagree with meta.json")
+        self.passage = Memo(self._read_passage, PASSAGES_MEMO)
+        self.document = Memo(self._read_document, PASSAGES_MEMO)
+        self.passage_terms = Memo(self._read_passage_terms, TERM_SETS_MEMO)
+        self.sentence_terms = Memo(self._read_sentence_terms, TERM_SETS_MEMO)
+
+    def documents(self) -> list[DocRecord]:
+        return [self.document(i) for i in range(self.document_count)]
+
+    def doc_of_passage(self, passage_id: int) -> int:
+        """The article holding a passage: binary search over articles' first passages."""
+        return max(bisect.bisect_right(self._generation.array("doc_first"), passage_id) - 1, 0)
+
+    def _read_passage(self, passage_id: int) -> PassageRecord:
+        if not 0 <= passage_id < self.passage_count:
+            raise CorruptIndex(f"no passage {passage_id}")
+        at = PASSAGE_ROW * passage_id
+        paragraph, start, end, line_start, line_end, hs, he, qs, qe = self._rows[at:at + PASSAGE_ROW]
+        doc_id = self.doc_of_passage(passage_id)
+        pointers = self._generation.array("sent_ptr")
+        rows = self._generation.array("sentence_rows")
+        first, last = pointers[passage_id], pointers[passage_id + 1]
+        if not first <= last <= len(rows) // SENTENCE_ROW:
+            raise CorruptIndex(f"passage {passage_id} points at sentences that do not exist")
+        sentences = tuple(_sentence(i, rows[SENTENCE_ROW * i:SENTENCE_ROW * (i + 1)]) for i in range(first, last))
+        number = passage_id - self.document(doc_id).first_passage + 1
+        return PassageRecord(passage_id, doc_id, number, paragraph, start, end, line_start, line_end,
+                             (hs, he), (qs, qe), sentences)
+
+    def _read_document(self, doc_id: int) -> DocRecord:
+        try:
+            raw = json.loads(self._docs[doc_id])
+            return DocRecord(doc_id, str(raw["rel"]), str(raw["title"]), raw["title_line"],
+                             {str(k): str(v) for k, v in raw["meta"].items()}, int(raw["p0"]), int(raw["n"]),
+                             int(raw["size"]), int(raw["mtime_ns"]), int(raw["sidecar_mtime_ns"]))
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
+            raise CorruptIndex(f"document record {doc_id} is damaged: {err}") from err
+
+    def term_counts(self, passage_id: int) -> list[tuple[int, int]]:
+        """Each term id of a passage with how often BM25 counts it there (text, headings, headline)."""
+        pointers = self._generation.array("fwd_ptr")
+        start, end = pointers[passage_id], pointers[passage_id + 1]
+        return list(zip(self._generation.array("fwd_term")[start:end], self._generation.array("fwd_tf")[start:end],
+                        strict=True))
+
+    def _read_passage_terms(self, passage_id: int) -> frozenset[int]:
+        """The distinct term ids of a passage (its forward-index row)."""
+        pointers = self._generation.array("fwd_ptr")
+        return frozenset(self._generation.array("fwd_term")[pointers[passage_id]:pointers[passage_id + 1]])
+
+    def _read_sentence_terms(self, sentence_id: int) -> frozenset[int]:
+        """The distinct term ids of a sentence (stored at index time: no analysis per query)."""
+        pointers = self._generation.array("sterm_ptr")
+        return frozenset(self._generation.array("sterm")[pointers[sentence_id]:pointers[sentence_id + 1]])
+
+
+def _sentence(sentence_id: int, row: memoryview) -> SentenceRecord:
+    start, end, line_start, line_end, quotable = row
+    return SentenceRecord(sentence_id, start, end, line_start, line_end, bool(quotable))

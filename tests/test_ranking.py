@@ -1,0 +1,124 @@
+"""Each ranking and answering stage of askiraq.search, on small made-up corpora."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from askiraq.expansions import Thesaurus, load_thesaurus, parse_rules
+from askiraq.index import Index, open_index
+from askiraq.search import SearchOptions, SearchResult, search
+from askiraq.tuning import DEFAULT_PARAMS, RankingParams
+
+REPORT = ("The harbour authority in Basra said the new quay would open to container ships in the spring, "
+          "after two years of dredging and repairs to the breakwater.")
+
+
+def corpus(tmp_path: Path, files: dict[str, str]) -> Index:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return open_index(folder, tmp_path / "index").index
+
+
+NO_THESAURUS = Thesaurus(())
+
+
+def ask(index: Index, question: str, params: RankingParams = DEFAULT_PARAMS, thesaurus: Thesaurus = NO_THESAURUS,
+        top: int = 3) -> SearchResult:
+    return search(index, question, SearchOptions(top=top, thesaurus=thesaurus, params=params))
+
+
+def test_a_near_duplicate_is_folded_into_the_passage_it_repeats(tmp_path: Path) -> None:
+    rewrite = REPORT.replace("said", "announced").replace("two years", "twenty-four months")
+    index = corpus(tmp_path, {"a.txt": REPORT, "b.txt": rewrite,
+                              "c.txt": "A fish market opens at dawn every day in Basra, traders say."})
+    result = ask(index, "when will the Basra quay open to container ships?")
+    assert [h.citation.source for h in result.hits][:2] == ["a.txt", "c.txt"]
+    assert [c.source for c in result.hits[0].also_in] == ["b.txt"]
+    unfolded = ask(index, "when will the Basra quay open to container ships?",
+                   DEFAULT_PARAMS._replace(fold_duplicates=False))
+    assert [h.citation.source for h in unfolded.hits][:2] == ["a.txt", "b.txt"]
+
+
+def test_one_shared_word_is_not_an_answer_two_are(tmp_path: Path) -> None:
+    index = corpus(tmp_path, {"a.txt": REPORT})
+    one = ask(index, "Which football team won in Basra last night?")
+    assert one.answer is None and one.hits and "holds only 1 of the question's" in one.reason
+    two = ask(index, "Which harbour in Basra is being dredged?")
+    assert two.answer is not None and "dredging" in two.answer.text
+    assert 0 < one.confidence < two.confidence <= 1
+    assert ask(index, "Which football team won in Basra last night?",
+               DEFAULT_PARAMS._replace(no_answer=False)).answer is not None
+
+
+def test_typed_questions_prefer_the_passage_with_the_kind_of_answer(tmp_path: Path) -> None:
+    index = corpus(tmp_path, {
+        "vague.txt": "The Basra quay will open to container ships. The Basra quay is long and the quay is busy.",
+        "dated.txt": "Officials said the container quay in Basra opens on 12 March 2024.",
+    })
+    result = ask(index, "When does the Basra container quay open?")
+    assert result.hits[0].citation.source == "dated.txt" and "2024" in result.answer.text  # type: ignore[union-attr]
+    plain = ask(index, "When does the Basra container quay open?", DEFAULT_PARAMS._replace(sentence_weight=0))
+    assert plain.hits[0].citation.source == "vague.txt"
+
+
+def test_how_many_needs_a_figure_that_counts_the_thing_asked(tmp_path: Path) -> None:
+    index = corpus(tmp_path, {"a.txt": "Two cranes were installed at the Basra quay on Monday, officials said.",
+                              "b.txt": "Three Basra dock workers were hurt when a crane fell at the quay."})
+    cranes = ask(index, "How many cranes were installed at the Basra quay?")
+    assert cranes.answer is not None and cranes.answer.text.startswith("Two cranes")
+    ships = ask(index, "How many ships docked at the Basra quay?")
+    assert ships.answer is None and "no passage gives a figure" in ships.reason and ships.hits
+
+
+def test_sources_that_disagree_on_the_same_count_are_shown_together(tmp_path: Path) -> None:
+    index = corpus(tmp_path, {"a.txt": "Some 2,000 workers built the Basra quay, the ministry said.",
+                              "b.txt": "Around 3,500 workers built the Basra quay over two years, unions say.",
+                              "c.txt": "Five ships visited the Basra quay, and 40 trucks left it."})
+    result = ask(index, "How many workers built the Basra quay?")
+    assert result.answer is not None and result.answer.conflicting
+    assert {s.citation.source for s in result.answer.sentences} == {"a.txt", "b.txt"}
+    single = ask(index, "How many ships visited the Basra quay?")
+    assert single.answer is not None and not single.answer.conflicting
+
+
+def test_word_families_find_other_forms_of_a_word(tmp_path: Path) -> None:
+    index = corpus(tmp_path, {"a.txt": "The founder of the Basra shipping line was Ahmed Karim, a trader.",
+                              "b.txt": "Basra traders said the shipping line was busy this year."})
+    result = ask(index, "Who founded the Basra shipping line?")
+    assert result.hits[0].citation.source == "a.txt"
+    assert any(e.term == "founder" and e.weight == DEFAULT_PARAMS.family_weight for e in result.expansions)
+    assert not ask(index, "Who founded the Basra shipping line?",
+                   DEFAULT_PARAMS._replace(family_weight=0)).expansions
+
+
+def test_thesaurus_expansions_are_searched_at_their_weight(tmp_path: Path) -> None:
+    index = corpus(tmp_path, {"a.txt": "The port of Umm Qasr handles most of the country's grain imports."})
+    thesaurus = Thesaurus(parse_rules("harbour, port", "test"))
+    result = ask(index, "Which harbour handles grain imports?", thesaurus=thesaurus)
+    assert result.hits and {(e.term, e.weight) for e in result.expansions} >= {("port", 0.5)}
+    assert ask(index, "Which harbour handles grain imports?", DEFAULT_PARAMS._replace(expand=False),
+               thesaurus=thesaurus).expansions == ()
+    assert load_thesaurus(enabled=False) == Thesaurus(())
+
+
+def test_captions_are_found_but_the_answer_comes_from_the_story(tmp_path: Path) -> None:
+    caption = "A crane lifts containers at the Basra quay on Monday."
+    story = "Dock workers at the Basra quay unloaded 40,000 tonnes of grain on Monday, the port said."
+    index = corpus(tmp_path, {"a.txt": f"Grain arrives in Basra\n\nEXAMPLE PRESS\n\n{caption}\n\n{story}\n"})
+    result = ask(index, "What did dock workers unload at the Basra quay on Monday?", top=2)
+    assert {h.text for h in result.hits} == {caption, story}
+    assert result.answer is not None and result.answer.text == story
+
+
+@pytest.mark.parametrize(("options", "reason"), [
+    (SearchOptions(sources=("zzz*",)), "no article matches --source 'zzz*'"),
+    (SearchOptions(exclude_sources=("*.txt",)), "no article matches --exclude-source '*.txt'"),
+])
+def test_a_filter_that_matches_no_article_says_so(tmp_path: Path, options: SearchOptions, reason: str) -> None:
+    index = corpus(tmp_path, {"a.txt": REPORT})
+    result = search(index, "Basra harbour", options)
+    assert result.answer is None and result.hits == () and result.reason == reason
