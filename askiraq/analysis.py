@@ -1,4 +1,4 @@
-"""Text analysis: the words of a text as index/query terms, with spans into the original text.
+"""Stage 3: text analysis: the words of a text as index/query terms, with spans into the original text.
 
 A text is folded typographically (curly quotes and apostrophes, dashes, NBSP; one character
 for one character, so offsets stay valid), split into words, lowercased, checked against the

@@ -1,4 +1,4 @@
-"""Answer heuristics on plain text: what kind of answer a question wants, and whether a sentence has it.
+"""Stage 5 (search), answer heuristics on plain text: what a question wants, whether a sentence has it.
 
 Kept apart from search.py so that each rule can be read, and tested, on a made-up sentence:
 "How many X" wants a figure that counts X ("2,000 U.S. troops" counts troops; "Oct. 7" and

@@ -1,4 +1,4 @@
-"""Building an index generation: articles → passages → analysed terms → BM25 postings, as arrays.
+"""Stage 4 (index), building a generation: articles → passages → analysed terms → BM25 postings, as arrays.
 
 Building is incremental: the forward index (each passage's terms) is kept, so after an edit only the
 changed articles are read, split and analysed again (in worker processes when there are many); the

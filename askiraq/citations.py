@@ -1,4 +1,4 @@
-"""Citations: where a passage or sentence is, as a location an editor opens and `askiraq show` resolves.
+"""Stage 5 (search), citations: where a passage or sentence is, a location an editor opens and `show` resolves.
 
 A location is `path:line` or `path:start-end`. The path is relative to the current folder when the
 article lies under it, else absolute (the shipped corpus lives inside the installed package), so a

@@ -1,4 +1,4 @@
-"""Query-side expansion: aliases and domain synonyms, so questions need not use the article's words.
+"""Stage 5 (search), query-side expansion: aliases and domain synonyms, so questions need not use the article's words.
 
 Groups live in a plain text file shipped with the package (`data/expansions.txt`); users add
 their own file in the same format. Expansions are matched and emitted as analysed terms, so

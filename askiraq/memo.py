@@ -1,4 +1,4 @@
-"""One bounded memo for the index's read side: batches ask about the same terms and passages again.
+"""Stage 4 (index), one bounded memo for the read side: batches ask about the same terms and passages again.
 
 A memo that reaches its bound is simply emptied: cheaper than LRU bookkeeping on every lookup, and
 a long batch keeps flat memory. Each user says why its bound is what it is.

@@ -1,4 +1,4 @@
-"""The inverted index: the vocabulary, and for each term the passages that hold it with their BM25 score.
+"""Stage 4 (index), the inverted index: the vocabulary; each term's passages with their BM25 score.
 
 Scores are exactly rank-bm25's BM25Okapi. A term's contribution to a passage does not depend on the
 rest of the query, so it is computed once at index time (askiraq.build) and stored beside the

@@ -1,4 +1,4 @@
-"""Query syntax: "exact phrases", -exclusions and -"excluded phrases"; the rest is plain text.
+"""Stage 5 (search), query syntax: "exact phrases", -exclusions and -"excluded phrases"; the rest is plain text.
 
 Parsed before analysis so that the question's own words, its phrases and its exclusions can be
 treated differently. An unclosed quote is taken literally; a hyphen inside a word (Iran-backed,

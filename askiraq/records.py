@@ -1,4 +1,4 @@
-"""The index's records: articles, passages and sentences, decoded from one generation's arrays on demand.
+"""Stage 4 (index), its records: articles, passages and sentences, decoded from one generation's arrays on demand.
 
 A passage is a row of PASSAGE_ROW numbers, a sentence a row of SENTENCE_ROW, an article one JSON
 record; each passage's and sentence's distinct term ids are kept too (for near-duplicate checks and

@@ -1,4 +1,4 @@
-"""The on-disk index format: `.npy` arrays and one `meta.json`, in atomically swapped generations.
+"""Stage 4 (index), the on-disk format: `.npy` arrays and one `meta.json`, in atomically swapped generations.
 
 Layout of an index folder (one per corpus):
 
@@ -10,8 +10,9 @@ Layout of an index folder (one per corpus):
 Readers open CURRENT, then the generation it names; a writer builds a new generation in a
 temporary folder, fsyncs it, renames it into place and only then replaces CURRENT. A reader
 therefore sees the old index or the new one, never a mix, and a writer killed at any moment
-leaves the previous index untouched. Nothing here unpickles: headers are parsed by a regular
-expression and data is only ever viewed as numbers.
+leaves the previous index untouched. Nothing here unpickles: a header is accepted only in the one
+shape `npy_bytes` writes (checked by plain string comparison, never evaluated) and data is only
+ever viewed as numbers.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
 from askiraq.errors import CorruptIndex, OutdatedIndex
+from askiraq.memo import Memo
 
 FORMAT_VERSION = 2
 FORMAT_NAME = "askiraq-index"
 VERIFY_ALL_BELOW_BYTES = 64 * 1024 * 1024
+ARRAYS_MEMO = 64  # more than a generation has arrays: each is mapped and viewed once
 
 _NPY_MAGIC = b"\x93NUMPY"
 _MEMORYVIEW_FORMAT: dict[tuple[str, int], Any] = {("u", 1): "B", ("u", 4): "I", ("u", 8): "Q",
@@ -110,17 +113,14 @@ class Generation:
         self.meta = meta
         self.label = label
         self._buffers = buffers
-        self._views: dict[str, memoryview] = {}
+        self.array = Memo(self._view, ARRAYS_MEMO)  # a typed view of one named array, mapped once
 
-    def array(self, name: str) -> memoryview:
-        view = self._views.get(name)
-        if view is None:
-            try:
-                buffer = self._buffers[name]
-            except (KeyError, OSError) as err:
-                raise CorruptIndex(f"{self.label}: array {name} missing ({err})") from err
-            view = self._views[name] = npy_view(name, buffer)
-        return view
+    def _view(self, name: str) -> memoryview:
+        try:
+            buffer = self._buffers[name]
+        except (KeyError, OSError) as err:
+            raise CorruptIndex(f"{self.label}: array {name} missing ({err})") from err
+        return npy_view(name, buffer)
 
     def strings(self, name: str) -> StringTable:
         return StringTable(self.array(name + ".offsets"), self.array(name + ".blob"))

@@ -1,4 +1,4 @@
-"""The articles' text, read back from the corpus folder when a passage is shown or an answer quoted.
+"""Stage 4 (index), the articles' text read back from the corpus folder when a passage is shown or an answer quoted.
 
 The index keeps spans, not text: the text is read again from the article, which must be the very file
 that was indexed (same size and time, else StaleIndex, so the caller refreshes the index and asks
