@@ -353,9 +353,6 @@ def info(corpus: str | None, as_json: bool) -> None:
         click.echo(f"{key.replace('_', ' ') + ':':<18}{value}")
 
 
-cli.add_command(info, "config")
-
-
 def main() -> NoReturn:
     """Entry point for the `askiraq` command."""
     cli.main(prog_name="askiraq")

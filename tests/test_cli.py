@@ -249,8 +249,8 @@ def test_index_and_info(corpus_copy: Path) -> None:
     assert re.search(r"^state:\s+fresh$", run("info", "--corpus", str(corpus_copy)).stdout, re.M)
     article = corpus_copy / "000_76e013e02a5755fe.txt"
     article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    config = json.loads(run("config", "--corpus", str(corpus_copy), "--json").stdout)
-    assert config["state"].startswith("stale")
+    stale = json.loads(run("info", "--corpus", str(corpus_copy), "--json").stdout)
+    assert stale["state"].startswith("stale")
     assert "already up to date" not in run("index", "--corpus", str(corpus_copy)).stdout
 
 
@@ -277,6 +277,15 @@ def test_the_index_follows_the_corpus_without_running_index(corpus_copy: Path) -
     gone = ask(question)
     assert gone.exit_code == 1
     assert all(r["source"] != "005_zorblat.txt" for r in json.loads(gone.stdout)["results"])
+
+
+def test_info_is_listed_once_and_config_is_gone() -> None:
+    assert "config" not in cli.commands
+    listed = [line.split()[0] for line in run("--help").stdout.split("Commands:")[1].splitlines()
+              if line.startswith("  ") and line.split()]
+    assert listed.count("info") == 1 and "config" not in listed
+    helps = [command.help for command in cli.commands.values()]
+    assert len(helps) == len(set(helps)), "two commands share one help text"
 
 
 def test_version_and_help_for_every_command() -> None:
