@@ -150,7 +150,7 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
-@click.group(cls=AskiraqGroup, default="ask", default_if_no_args=False, context_settings=CONTEXT_SETTINGS,
+@click.group("askiraq", cls=AskiraqGroup, default="ask", default_if_no_args=False, context_settings=CONTEXT_SETTINGS,
              epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, "--version", prog_name="askiraq")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")

@@ -153,6 +153,17 @@ def test_usage_and_input_errors_exit_2_with_one_line(args: list[str]) -> None:
     assert "Traceback" not in result.output and "hint:" in result.stderr
 
 
+def test_usage_lines_and_hints_name_askiraq() -> None:
+    assert cli.name == "askiraq"
+    assert run("--help").stdout.startswith("Usage: askiraq [OPTIONS] COMMAND")
+    for name in cli.commands:
+        assert run(name, "--help").stdout.startswith(f"Usage: askiraq {name} [OPTIONS]"), name
+    assert run("ask", "--no-such-option", "x").stderr.rstrip().endswith("(hint: see askiraq ask --help)")
+    assert "(hint: see askiraq --help)" in run("--debug").stderr  # a group without a command
+    assert "Usage: askiraq [OPTIONS]" in run().stderr
+    assert "cli" not in run("--version").stdout + run("ask", "--format", "xml", "x").stderr
+
+
 def test_no_arguments_at_all_shows_the_help() -> None:
     result = run()
     assert result.exit_code == 2
