@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
+from click.core import ParameterSource
 from click_default_group import DefaultGroup
 
 from askiraq import __version__
@@ -337,14 +338,24 @@ def show(citation: str, corpus: str | None, color: str) -> None:
     click.echo(text[para_start:record.start] + body + text[record.end:para_end], color=colour)
 
 
+def _origin(param: str, envvar: str, default: str) -> str:
+    """Where the current command's `param` came from: its option, its environment variable, or the default."""
+    source = click.get_current_context().get_parameter_source(param)
+    if source is ParameterSource.COMMANDLINE:
+        return "--" + param.replace("_", "-")
+    if source is ParameterSource.ENVIRONMENT:
+        return envvar
+    return default
+
+
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @corpus_option
 @json_option
 def info(corpus: str | None, as_json: bool) -> None:
     """Show the corpus, where its index is kept, whether it is fresh, and counts."""
     report = describe_index(corpus or default_corpus())
-    report["corpus_from"] = ("--corpus" if corpus and "ASKIRAQ_CORPUS" not in os.environ
-                             else "ASKIRAQ_CORPUS" if corpus else "default (shipped articles)")
+    report["corpus_from"] = _origin("corpus", "ASKIRAQ_CORPUS", "default (shipped articles)")
+    # No option sets the index folder: it comes from the environment (as index.default_index_root reads it).
     report["index_root_from"] = "ASKIRAQ_INDEX_DIR" if os.environ.get("ASKIRAQ_INDEX_DIR") else "default (user cache)"
     if as_json:
         click.echo(json.dumps(report, indent=2))

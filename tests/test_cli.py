@@ -3,7 +3,9 @@
 import csv
 import io
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import click
@@ -263,6 +265,24 @@ def test_index_and_info(corpus_copy: Path) -> None:
     stale = json.loads(run("info", "--corpus", str(corpus_copy), "--json").stdout)
     assert stale["state"].startswith("stale")
     assert "already up to date" not in run("index", "--corpus", str(corpus_copy)).stdout
+
+
+def test_info_says_where_the_corpus_and_index_folder_came_from(corpus_copy: Path, tmp_path: Path) -> None:
+    def origin(*args: str, env: dict[str, str] | None = None) -> tuple[str, str, str]:
+        report = json.loads(run("info", "--json", *args, env=env).stdout)
+        return os.path.basename(report["corpus"]), report["corpus_from"], report["index_root_from"]
+
+    other = tmp_path / "other"
+    shutil.copytree(corpus_copy, other)
+    from_env = {"ASKIRAQ_CORPUS": str(other)}
+    assert origin("--corpus", str(corpus_copy), env=from_env)[:2] == ("corpus", "--corpus")
+    assert origin(env=from_env)[:2] == ("other", "ASKIRAQ_CORPUS")
+    assert origin("--corpus", str(corpus_copy))[1] == "--corpus"
+    assert origin()[1].startswith("default")
+    assert origin()[2] == "ASKIRAQ_INDEX_DIR"  # conftest sets it for every test
+    assert origin(env={"ASKIRAQ_INDEX_DIR": ""})[2].startswith("default")
+    text = run("info", "--corpus", str(corpus_copy), env=from_env).stdout
+    assert re.search(r"^corpus from:\s+--corpus$", text, re.M), text
 
 
 def test_the_index_follows_the_corpus_without_running_index(corpus_copy: Path) -> None:
