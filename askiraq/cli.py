@@ -77,6 +77,7 @@ class AskiraqGroup(DefaultGroup):
         except click.UsageError as err:
             raise _usage_error(err) from err
         except AskiraqError as err:
+            _traceback_if_debugging(ctx)
             raise CliError(err) from err
         except BrokenPipeError:
             # `askiraq ... | head -1`: the reader left. Silence the final flush, exit like SIGPIPE would.
@@ -86,10 +87,21 @@ class AskiraqGroup(DefaultGroup):
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as err:
-            if ctx.find_root().params.get("debug"):
-                raise
+            _traceback_if_debugging(ctx)
             raise CliError(AskiraqError(f"internal error: {type(err).__name__}: {err}",
                                         "run again with --debug for the traceback and report it")) from err
+
+
+def _traceback_if_debugging(ctx: click.Context) -> None:
+    """With --debug, the traceback of the error being handled goes to stderr before its one line.
+
+    The exit status stays the documented one (2), not Python's 1 for an uncaught exception, which
+    would read as "no answer". Usage errors stay one line: their traceback is Click's parser.
+    """
+    if ctx.find_root().params.get("debug"):
+        import traceback  # only on this path: it is not needed for a cold question
+
+        click.echo(traceback.format_exc(), err=True, nl=False)
 
 
 def warn(message: str | Notice) -> None:
@@ -154,7 +166,7 @@ def _use_color(choice: str) -> bool:
 @click.group("askiraq", cls=AskiraqGroup, default="ask", default_if_no_args=False, context_settings=CONTEXT_SETTINGS,
              epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, "--version", prog_name="askiraq")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error (before its one line).")
 def cli(debug: bool) -> None:
     """Ask questions of a folder of news articles; get a short answer with the exact source to cite.
 

@@ -166,6 +166,27 @@ def test_usage_lines_and_hints_name_askiraq() -> None:
     assert "cli" not in run("--version").stdout + run("ask", "--format", "xml", "x").stderr
 
 
+def test_debug_shows_the_traceback_and_keeps_the_exit_status(monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = run("--corpus", "/no/such/folder", "q")
+    debug = run("--debug", "--corpus", "/no/such/folder", "q")
+    assert plain.exit_code == debug.exit_code == 2
+    assert "Traceback" not in plain.stderr and len(plain.stderr.splitlines()) == 1
+    assert debug.stderr.startswith("Traceback (most recent call last):")
+    assert "CorpusError: corpus folder not found: /no/such/folder" in debug.stderr
+    assert "in scan_corpus" in debug.stderr  # where it was raised, inside the engine
+    assert debug.stderr.splitlines()[-1] == plain.stderr.strip()  # and the usual line last
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr("askiraq.cli.search", broken)
+    bug, bug_debug = run(WAIVERS), run("--debug", WAIVERS)
+    assert bug.exit_code == bug_debug.exit_code == 2
+    assert bug.stderr == "askiraq: error: internal error: ZeroDivisionError: a bug " \
+                         "(hint: run again with --debug for the traceback and report it)\n"
+    assert bug_debug.stderr.startswith("Traceback") and "in broken" in bug_debug.stderr
+
+
 def test_no_arguments_at_all_shows_the_help() -> None:
     result = run()
     assert result.exit_code == 2
