@@ -52,10 +52,18 @@ class CliError(click.ClickException):
 _NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())  # Click 8.2+
 
 
+class UsageHint(click.UsageError):
+    """A usage error askiraq finds itself (options that contradict each other), with its own fix-it hint."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 def _usage_error(err: click.UsageError) -> CliError:
     """Click's usage error (usage line, "Try --help", message) as our one line with a hint."""
     path = err.ctx.command_path if err.ctx else "askiraq"
-    return CliError(AskiraqError(err.format_message(), f"see {path} --help"))
+    return CliError(AskiraqError(err.format_message(), getattr(err, "hint", "") or f"see {path} --help"))
 
 
 class AskiraqGroup(DefaultGroup):
@@ -216,6 +224,9 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
     """
     if (question is None) == (batch is None):
         raise click.UsageError("give a QUESTION or --batch FILE (not both)")
+    if as_json and fmt not in (None, "json"):
+        raise UsageHint(f"--json and --format {fmt} ask for two formats",
+                        f"use --format {fmt} alone, or --json alone")
     fmt = "json" if as_json else fmt
     options = SearchOptions(top=top, sources=sources, exclude_sources=exclude_sources,
                             since=_date(since), until=_date(until),

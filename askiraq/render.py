@@ -11,8 +11,10 @@ from askiraq.search import Citation, Hit, SearchResult
 
 SCHEMA_VERSION = 2
 FORMATS = ("text", "json", "jsonl", "markdown", "csv")
+# One row per result; answer and confidence (the question's) repeat on each. New columns go last, so
+# scripts reading columns by position keep working.
 CSV_COLUMNS = ("id", "question", "rank", "score", "source", "citation", "line_start", "line_end",
-               "title", "text")
+               "title", "text", "answer", "confidence")
 
 _BOLD, _DIM, _MATCH, _CITE, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;31m", "\x1b[35m", "\x1b[0m"
 
@@ -168,8 +170,12 @@ def _csv(result: SearchResult, style: Style) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     if style.csv_header:
         writer.writerow(CSV_COLUMNS)
+    question = (style.query_id or "", result.question)
+    answer = (result.answer.text if result.answer else "", f"{result.confidence:.3f}")
     for hit in result.hits:
         c = hit.citation
-        writer.writerow((style.query_id or "", result.question, hit.rank, f"{hit.score:.6f}", c.source,
-                         c.location, c.line_start, c.line_end, c.title, hit.text))
+        writer.writerow((*question, hit.rank, f"{hit.score:.6f}", c.source, c.location, c.line_start,
+                         c.line_end, c.title, hit.text, *answer))
+    if not result.hits:  # the question still has its row (in a batch, every question is in the table)
+        writer.writerow((*question, *[""] * (len(CSV_COLUMNS) - 4), *answer))
     return buffer.getvalue()

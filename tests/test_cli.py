@@ -121,6 +121,30 @@ def test_csv_has_a_header_and_keeps_commas_and_quotes_in_the_text() -> None:
     assert any('"Islamic Resistance in Iraq."' in r["text"] and "," in r["text"] for r in records)
 
 
+def test_csv_carries_the_answer_and_confidence_of_its_question() -> None:
+    rows = list(csv.DictReader(io.StringIO(run("ask", "--format", "csv", WAIVERS).stdout)))
+    payload = ask_json(WAIVERS)
+    assert len(rows) == len(payload["results"]) == 3
+    assert {row["answer"] for row in rows} == {payload["answer"]["text"]}
+    assert {row["confidence"] for row in rows} == {f"{payload['confidence']:.3f}"}
+    assert re.fullmatch(r"\d\.\d{3}", rows[0]["confidence"])
+    unsure = list(csv.DictReader(io.StringIO(run("ask", "--format", "csv", "Who won the 2022 World Cup?").stdout)))
+    assert unsure and {row["answer"] for row in unsure} == {""} and float(unsure[0]["confidence"]) > 0
+    nothing = list(csv.DictReader(io.StringIO(run("ask", "--format", "csv", NO_ANSWER).stdout)))
+    assert [(row["question"], row["rank"], row["answer"], row["confidence"]) for row in nothing] == [
+        (NO_ANSWER, "", "", "0.000")]  # a question with no passage still has its row
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "markdown", "text"])
+def test_json_with_another_format_is_refused(fmt: str) -> None:
+    result = run("ask", "--json", "--format", fmt, WAIVERS)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (f"askiraq: error: --json and --format {fmt} ask for two formats "
+                             f"(hint: use --format {fmt} alone, or --json alone)\n")
+    agreeing = run("ask", "--json", "--format", "json", WAIVERS)
+    assert agreeing.exit_code == 0 and json.loads(agreeing.stdout) == ask_json(WAIVERS)
+
+
 def test_markdown_is_ready_for_a_report() -> None:
     out = run("ask", "--format", "markdown", WAIVERS).stdout
     assert out.startswith(f"## {WAIVERS}\n")
@@ -138,6 +162,8 @@ def test_markdown_is_ready_for_a_report() -> None:
     ["ask", "--no-such-option", "x"],
     ["--no-such-option", "x"],
     ["ask", "--format", "xml", "x"],
+    ["ask", "--json", "--format", "csv", "x"],
+    ["--batch", "-", "--json", "--format", "csv"],
     ["ask", "--since", "yesterday", "x"],
     ["ask", "   "],
     ["ask", "--", "-Hezbollah"],
