@@ -187,8 +187,8 @@ def cli(debug: bool) -> None:
 
 @cli.command(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @click.argument("question", required=False)
-@click.option("-k", "--top", type=click.IntRange(1, 100), default=3, envvar="ASKIRAQ_TOP", show_envvar=True,
-              show_default=True, help="How many passages to show.")
+@click.option("-k", "--top", type=click.IntRange(min=1), default=3, envvar="ASKIRAQ_TOP", show_envvar=True,
+              show_default=True, help="How many passages to show (more than match: all that match).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: text; jsonl with --batch).")
 @json_option

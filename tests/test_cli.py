@@ -12,9 +12,10 @@ import click
 import jsonschema
 import pytest
 from click.testing import CliRunner, Result
-from conftest import PROJECT
+from conftest import PROJECT, SHIPPED_CORPUS
 
 from askiraq.cli import cli
+from askiraq.index import open_index
 
 SCHEMA_FILE = PROJECT / "askiraq" / "data" / "answer.schema.json"
 SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
@@ -58,6 +59,30 @@ def test_top_sets_the_number_of_results_and_reads_the_environment() -> None:
     assert count("militia attacks") == 3  # the default
     assert count("militia attacks", env={"ASKIRAQ_TOP": "2"}) == 2
     assert count("-k", "4", "militia attacks", env={"ASKIRAQ_TOP": "2"}) == 4  # the option wins
+
+
+def test_top_has_no_upper_bound_and_a_deep_run_lists_every_matching_passage() -> None:
+    payload = ask_json("--no-expand", "-k", "100000", "Iraq")
+    assert [r["rank"] for r in payload["results"]] == list(range(1, len(payload["results"]) + 1))
+    listed = len(payload["results"]) + sum(len(r["also_in"]) for r in payload["results"])  # duplicates fold
+    index = open_index(SHIPPED_CORPUS).index
+    assert listed == len(index.postings(index.term_id("iraq"))[0]) > 30
+    bad = run("ask", "-k", "0", "Iraq")
+    assert bad.exit_code == 2 and "0 is not in the range x>=1" in bad.stderr
+
+
+def test_a_run_deeper_than_a_hundred(tmp_path: Path) -> None:
+    """A TREC-style run: 150 different passages hold the word, -k 1000 returns every one."""
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    letters = "bcdfghjklmnpqrstvwxz"
+    for i in range(150):
+        words = " ".join(f"{letters[i // 20]}{letters[i % 20]}{letters[j]}o" for j in range(6))
+        (corpus / f"{i:03}.txt").write_text(f"The zorblat {words} report.\n", encoding="utf-8")
+    result = run("ask", "--corpus", str(corpus), "--json", "-k", "1000", "zorblat")
+    assert len(json.loads(result.stdout)["results"]) == 150
+    assert len(json.loads(run("ask", "--corpus", str(corpus), "--json", "-k", "101", "zorblat").stdout)[
+        "results"]) == 101
 
 
 def test_json_output_validates_and_cites_an_evidence_file() -> None:
