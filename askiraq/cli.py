@@ -29,8 +29,8 @@ from askiraq.errors import (
     StaleIndex,
 )
 from askiraq.expansions import load_thesaurus
-from askiraq.index import OpenedIndex, describe_index, open_index
-from askiraq.render import FORMATS, Style, render, to_json
+from askiraq.index import Index, OpenedIndex, PassageRecord, describe_index, open_index
+from askiraq.render import FORMATS, BatchWriter, Style, render, render_passage
 from askiraq.search import SearchOptions, SearchResult, find_passage, passage_citation, search
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -228,28 +228,34 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
         raise UsageHint(f"--json and --format {fmt} ask for two formats",
                         f"use --format {fmt} alone, or --json alone")
     fmt = "json" if as_json else fmt
+    style = Style(color=_use_color(color), explain=explain)
     options = SearchOptions(top=top, sources=sources, exclude_sources=exclude_sources,
                             since=_date(since), until=_date(until),
                             thesaurus=load_thesaurus(expansions, enabled=not no_expand),
-                            highlight=_use_color(color))
+                            highlight=style.color)
     session = _Session(corpus)
-    style = Style(color=_use_color(color), explain=explain)
     if batch is not None:
-        raise SystemExit(_run_batch(session, batch, options, fmt or "jsonl", style))
-    assert question is not None
+        status = _run_batch(session, batch, options, fmt or "jsonl", style)
+    else:
+        status = _answer_one(session, question or "", options, fmt or "text", style)
+    click.get_current_context().exit(status)
+
+
+def _answer_one(session: _Session, question: str, options: SearchOptions, fmt: str, style: Style) -> int:
     result = session.search(question, options)
     for message in result.warnings:
         warn(message)
-    click.echo(render(result, fmt or "text", style), nl=False, color=style.color)
-    raise SystemExit(EXIT_ANSWERED if result.answer is not None else EXIT_NO_ANSWER)
+    click.echo(render(result, fmt, style), nl=False, color=style.color)
+    return EXIT_ANSWERED if result.answer is not None else EXIT_NO_ANSWER
 
 
 def _date(value: Any) -> date | None:
     return value.date() if value is not None else None
 
 
-def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str | None, str | None, str]]:
-    """(line number, id, question, error) for each non-blank input line."""
+def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str]]:
+    """(line number, id, question, error) for each non-blank input line (the id is the line number
+    unless a JSON line gives one)."""
     for number, line in enumerate(stream, 1):
         line = line.strip()
         if not line:
@@ -260,11 +266,11 @@ def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str | None, str | No
         try:
             record = json.loads(line)
         except ValueError as err:
-            yield number, None, None, f"not valid JSON ({err})"
+            yield number, str(number), None, f"not valid JSON ({err})"
             continue
         question = record.get("question") if isinstance(record, dict) else None
         if not isinstance(question, str):
-            yield number, None, None, "no \"question\" string"
+            yield number, str(number), None, "no \"question\" string"
             continue
         raw_id = record.get("id", number)
         yield number, str(raw_id) if raw_id is not None else str(number), question, ""
@@ -272,7 +278,7 @@ def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str | None, str | No
 
 def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: str, style: Style) -> int:
     failed = answered = done = 0
-    collected: list[Any] = []
+    writer = BatchWriter(fmt, style)
     show_progress = sys.stderr.isatty()
     for number, query_id, question, error in _batch_questions(stream):
         try:
@@ -285,15 +291,10 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
             continue
         done += 1
         answered += result.answer is not None
-        if fmt == "json":
-            collected.append(to_json(result, query_id))
-        else:
-            line_style = Style(style.color, style.explain, query_id, csv_header=done == 1)
-            click.echo(render(result, fmt, line_style), nl=False, color=style.color)
+        click.echo(writer.add(result, query_id), nl=False, color=style.color)
         if show_progress and done % 100 == 0:
             click.echo(f"\raskiraq: {done} questions", err=True, nl=False)
-    if fmt == "json":
-        click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
+    click.echo(writer.close(), nl=False, color=style.color)
     if show_progress and done >= 100:
         click.echo("", err=True)
     if failed:
@@ -346,19 +347,18 @@ def show(citation: str, corpus: str | None, color: str) -> None:
     """
     idx = _open(corpus).index
     record = find_passage(idx, citation)
-    text = idx.text(record.doc_id)
-    para_start = text.rfind("\n", 0, record.start) + 1
-    para_end_at = text.find("\n", record.end)
-    para_end = len(text) if para_end_at < 0 else para_end_at
-    cite = passage_citation(idx, record)
-    click.echo(f"{cite.location}  ({cite.passage_id})")
-    click.echo(cite.title)
-    click.echo("")
-    body = text[record.start:record.end]
-    colour = _use_color(color)
-    if colour:
-        body = click.style(body, bold=True)
-    click.echo(text[para_start:record.start] + body + text[record.end:para_end], color=colour)
+    style = Style(color=_use_color(color))
+    click.echo(render_passage(passage_citation(idx, record), idx.text(record.doc_id), (record.start, record.end),
+                              _paragraph_span(idx, record), style), nl=False, color=style.color)
+
+
+def _paragraph_span(idx: Index, record: PassageRecord) -> tuple[int, int]:
+    """The paragraph a passage is in: it and its article's other passages of the same paragraph
+    (a paragraph longer than a passage is cut into several)."""
+    doc = idx.document(record.doc_id)
+    same = [p for p in map(idx.passage, range(doc.first_passage, doc.first_passage + doc.passage_count))
+            if p.paragraph == record.paragraph]
+    return min(p.start for p in same), max(p.end for p in same)
 
 
 def _origin(param: str, envvar: str, default: str) -> str:

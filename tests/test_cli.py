@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import textwrap
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from conftest import PROJECT, SHIPPED_CORPUS
 
 from askiraq.cli import cli
 from askiraq.index import open_index
+from askiraq.render import CSV_COLUMNS
 
 SCHEMA_FILE = PROJECT / "askiraq" / "data" / "answer.schema.json"
 SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
@@ -311,6 +313,72 @@ def test_show_prints_a_cited_passage_in_its_paragraph() -> None:
         assert first["text"] in result.stdout
         assert result.stdout.startswith(first["citation"])
         assert first["title"] in result.stdout
+
+
+def test_show_bolds_the_passage_only_with_colour() -> None:
+    first = ask_json(WAIVERS)["results"][0]
+    plain = run("show", first["passage_id"])
+    coloured = run("show", "--color", "always", first["passage_id"])
+    assert "\x1b[" not in plain.stdout
+    assert "\x1b[" not in run("show", first["passage_id"], env={"NO_COLOR": "1"}).stdout
+    assert coloured.stdout.count("\x1b[1m") == 1 and f"\x1b[1m{first['text']}\x1b[0m" in coloured.stdout
+    assert coloured.stdout.replace("\x1b[1m", "").replace("\x1b[0m", "") == plain.stdout
+    header, title, blank, paragraph = plain.stdout.splitlines()
+    assert (header, title, blank) == (f"{first['citation']}  ({first['passage_id']})", first["title"], "")
+    assert first["text"] in paragraph
+
+
+def test_show_prints_the_whole_paragraph_when_a_long_one_is_cut_into_passages(tmp_path: Path) -> None:
+    corpus = tmp_path / "wrapped"
+    corpus.mkdir()
+    sentences = [f"Sentence {n} says the zorblat harbour moved item {n} across the bay with many more words "
+                 "to make it long." for n in range(1, 31)]
+    paragraph = textwrap.fill(" ".join(sentences), 72)
+    (corpus / "a.txt").write_text(f"Harbour report for the year\n\n{paragraph}\n\nA short last paragraph.\n",
+                                  encoding="utf-8")
+    listed = json.loads(run("sources", "--corpus", str(corpus), "--json").stdout)
+    assert listed[0]["passages"] >= 3  # the paragraph was cut
+    result = run("show", "--corpus", str(corpus), "--color", "always", "a.txt#2")
+    assert result.exit_code == 0, result.output
+    body = result.stdout.split("\n\n", 1)[1]
+    assert body.replace("\x1b[1m", "").replace("\x1b[0m", "") == paragraph + "\n"
+    bold = body.split("\x1b[1m")[1].split("\x1b[0m")[0]
+    assert bold.startswith("Sentence ") and not bold.startswith("Sentence 1 ") and bold in paragraph
+    assert "A short last paragraph" not in result.stdout
+
+
+def test_batch_in_every_format_carries_the_ids() -> None:
+    stdin = json.dumps({"id": "w", "question": WAIVERS}) + "\nWho is Iyad al-Anbar?\n"
+
+    def batch(*args: str) -> str:
+        result = run("ask", "--batch", "-", "-k", "2", *args, stdin=stdin)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    singles = [json.loads(run("ask", "--json", "-k", "2", q).stdout) for q in (WAIVERS, "Who is Iyad al-Anbar?")]
+    expected = [{"schema_version": 2, "id": "w", **singles[0]}, {"schema_version": 2, "id": "2", **singles[1]}]
+    array = batch("--format", "json")
+    assert json.loads(array) == expected
+    assert array == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
+    assert [json.loads(line) for line in batch().splitlines()] == expected  # jsonl, the default
+    markdown = batch("--format", "markdown")
+    assert markdown.count("\n## ") == 1 and markdown.startswith(f"## {WAIVERS}\n")
+    assert "\n\n## Who is Iyad al-Anbar?\n" in markdown
+    assert "[^w-1]: `corpus/" in markdown and "[^2-1]: `corpus/" in markdown and "[^1]" not in markdown
+    text = batch("--format", "text")
+    assert text.startswith(f"[w] {WAIVERS}\nAnswer:\n") and "\n\n[2] Who is Iyad al-Anbar?\nAnswer:\n" in text
+    assert text.split("\n\n[2] ")[0] + "\n" == f"[w] {WAIVERS}\n" + run("ask", "-k", "2", WAIVERS).stdout
+
+
+def test_a_batch_of_only_bad_lines_is_still_well_formed() -> None:
+    bad = "{not json\n" + json.dumps({"id": 1}) + "\n"
+    array = run("ask", "--batch", "-", "--json", stdin=bad)
+    assert array.exit_code == 2 and json.loads(array.stdout) == []
+    first, second = array.stderr.splitlines()
+    assert first.startswith("askiraq: error: batch line 1: not valid JSON (")
+    assert second == "askiraq: error: batch line 2: no \"question\" string"
+    table = run("ask", "--batch", "-", "--format", "csv", stdin=bad)
+    assert table.exit_code == 2 and table.stdout.splitlines() == [",".join(CSV_COLUMNS)]
 
 
 def test_sources_lists_the_articles() -> None:
