@@ -63,11 +63,78 @@ class UsageHint(click.UsageError):
 def _usage_error(err: click.UsageError) -> CliError:
     """Click's usage error (usage line, "Try --help", message) as our one line with a hint."""
     path = err.ctx.command_path if err.ctx else "askiraq"
-    return CliError(AskiraqError(err.format_message(), getattr(err, "hint", "") or f"see {path} --help"))
+    hint = getattr(err, "hint", "") or f"see {path} --help"
+    if isinstance(err, click.NoSuchOption) and not err.option_name.startswith("--"):
+        hint += "; a question that starts with -word goes after --, or needs another word"
+    return CliError(AskiraqError(err.format_message(), hint))
+
+
+def _option_arity(params: list[click.Parameter]) -> dict[str, int]:
+    """Every option name of a command, and how many of the following words are its value."""
+    return {name: 0 if param.is_flag or param.count else param.nargs
+            for param in params if isinstance(param, click.Option)
+            for name in (*param.opts, *param.secondary_opts)}
+
+
+def _is_question(word: str) -> bool:
+    return word.startswith("-") and not word.startswith("--") and any(c.isspace() for c in word)
+
+
+def _questions_last(args: list[str], arity: dict[str, int]) -> list[str]:
+    """The arguments with every question that starts with - moved after `--`, where Click reads it as
+    QUESTION and not as options (`-Hezbollah attacks` would be -H, -e, -z ... and -h, the help).
+
+    A question here is a word that starts with a single - and has a space in it: no option has a space,
+    so `askiraq '-Hezbollah attacks'` and `askiraq -k 2 '-Hezbollah attacks' --json` search for attacks.
+    Known options work anywhere, and the word after an option that takes a value is that value
+    (`--source '-x y'`). Everything else is left to Click: a lone `-word` with no space is ambiguous
+    (an option, a cluster like -k3, or a one-word question), so it is read as an option and an unknown
+    one is a usage error (`askiraq --nope`, `askiraq -Hezbollah`); `askiraq -- -word` makes it the question.
+    """
+    kept: list[str] = []
+    moved: list[str] = []
+    at = 0
+    while at < len(args) and args[at] != "--":
+        word = args[at]
+        name, equals, _ = word.partition("=")
+        if word in arity or (word.startswith("--") and equals and name in arity):
+            taken = 1 + arity.get(word, 0)  # (0 more with --name=value)
+            kept += args[at:at + taken]
+            at += taken
+            continue
+        (moved if _is_question(word) else kept).append(word)
+        at += 1
+    if not moved:
+        return args
+    return [*kept, "--", *moved, *args[at + 1:]]
+
+
+class QuestionCommand(click.Command):
+    """A command whose QUESTION may start with an exclusion: see `_questions_last`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = _questions_last(args, _option_arity(self.get_params(ctx)))
+        rest: list[str] = super().parse_args(ctx, args)
+        return rest
 
 
 class AskiraqGroup(DefaultGroup):
-    """The one place where engine errors become CLI errors (and stray exceptions one clean line)."""
+    """The one place where engine errors become CLI errors (and stray exceptions one clean line).
+
+    Words that are not the group's own options or a command's name are the default command's
+    (`askiraq -k 2 "…"` is `askiraq ask -k 2 "…"`): its name is put in front of them before parsing,
+    so the group never reads the question's words as its own options.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        arity = _option_arity(self.get_params(ctx))
+        at = 0
+        while at < len(args) and args[at] in arity:
+            at += 1 + arity[args[at]]
+        if at < len(args) and args[at] not in self.commands:
+            args = [*args[:at], self.default_cmd_name, *args[at:]]
+        rest: list[str] = super().parse_args(ctx, args)
+        return rest
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
@@ -185,7 +252,7 @@ def cli(debug: bool) -> None:
     """
 
 
-@cli.command(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@cli.command(cls=QuestionCommand, context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @click.argument("question", required=False)
 @click.option("-k", "--top", type=click.IntRange(min=1), default=3, envvar="ASKIRAQ_TOP", show_envvar=True,
               show_default=True, help="How many passages to show (more than match: all that match).")
@@ -221,6 +288,8 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
       -word            drop passages containing word (its stem)
       -"some phrase"   drop passages containing the phrase
     Hyphenated words (Iran-backed) and negative numbers are not exclusions.
+    A question may start with an exclusion ('-Hezbollah attacks'); a lone
+    -word is read as an option (ask it as: askiraq -- -word).
     """
     if (question is None) == (batch is None):
         raise click.UsageError("give a QUESTION or --batch FILE (not both)")

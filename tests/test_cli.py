@@ -240,6 +240,41 @@ def test_debug_shows_the_traceback_and_keeps_the_exit_status(monkeypatch: pytest
     assert bug_debug.stderr.startswith("Traceback") and "in broken" in bug_debug.stderr
 
 
+@pytest.mark.parametrize("args", [
+    ["-Hezbollah attacks"],
+    ["ask", "-Hezbollah attacks"],
+    ["-k", "2", "-Hezbollah attacks"],
+    ["ask", "-Hezbollah attacks", "-k", "2"],
+    ["--debug", "-Hezbollah attacks", "--top=2"],
+    ["--", "-Hezbollah attacks"],
+])
+def test_a_question_may_start_with_an_exclusion(args: list[str]) -> None:
+    result = run(*args, "--json") if "--" not in args else run("--json", *args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["question"] == "-Hezbollah attacks"
+    assert len(payload["results"]) == (2 if "2" in str(args) else 3)
+    assert all("hezbollah" not in r["text"].lower() and r["matched_terms"] for r in payload["results"])
+    assert "attack" in payload["results"][0]["text"]
+    unfiltered = [r["text"].lower() for r in ask_json("-k", "20", "--no-expand", "attacks")["results"]]
+    assert any("hezbollah" in text for text in unfiltered)  # so the exclusion did something
+
+
+def test_a_lone_dash_word_is_an_option_and_the_rest_stays_as_it_was() -> None:
+    lone = run("-Hezbollah")  # ambiguous: read as options -H -e -z ..., never as the help its h would show
+    assert lone.exit_code == 2 and lone.stdout == ""
+    assert lone.stderr.startswith("askiraq: error: No such option '-H'.") and "goes after --" in lone.stderr
+    assert "No such option '--nope'" in run("--nope").stderr and run("--nope").exit_code == 2
+    forced = run("--", "-Hezbollah")
+    assert forced.exit_code == 2 and "only exclusions" in forced.stderr
+    assert not run("-help me").stdout.startswith("Usage:")  # a question, not -h
+    for value in (["--source", "-x y*"], ["--source=-x y*"]):  # an option's value stays its value
+        payload = json.loads(run("--json", *value, "attacks").stdout)
+        assert payload["question"] == "attacks" and payload["results"] == []
+    two = run("ask", "troops", "-Hezbollah attacks")
+    assert two.exit_code == 2 and "unexpected extra argument" in two.stderr
+
+
 def test_no_arguments_at_all_shows_the_help() -> None:
     result = run()
     assert result.exit_code == 2
