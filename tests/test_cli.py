@@ -5,6 +5,7 @@ import io
 import json
 import os
 import re
+import shlex
 import shutil
 import textwrap
 from pathlib import Path
@@ -492,6 +493,21 @@ def test_info_is_listed_once_and_config_is_gone() -> None:
     assert listed.count("info") == 1 and "config" not in listed
     helps = [command.help for command in cli.commands.values()]
     assert len(helps) == len(set(helps)), "two commands share one help text"
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("askiraq s", {"show", "sources"}),
+    ("askiraq ask --for", {"--format"}),
+    ("askiraq -k 2 --col", {"--color"}),  # the default command's options, without naming it
+    ("askiraq --color al", {"always"}),
+    ("askiraq '-Hezbollah attacks' --ex", {"--explain", "--exclude-source", "--expansions"}),
+    ("askiraq info --js", {"--json"}),
+])
+def test_shell_completion(words: str, expected: set[str]) -> None:
+    env = {"_ASKIRAQ_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(shlex.split(words)) - 1)}
+    result = run(env=env)
+    assert result.exit_code == 0, result.output
+    assert {line.split(",", 1)[1] for line in result.stdout.splitlines()} == expected
 
 
 def test_version_and_help_for_every_command() -> None:
