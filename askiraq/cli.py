@@ -30,7 +30,7 @@ from askiraq.errors import (
 )
 from askiraq.expansions import load_thesaurus
 from askiraq.index import Index, OpenedIndex, PassageRecord, describe_index, open_index
-from askiraq.render import FORMATS, BatchWriter, Style, render, render_passage
+from askiraq.render import FORMATS, BatchWriter, Style, render, render_passage, render_report, render_sources
 from askiraq.search import SearchOptions, SearchResult, find_passage, passage_citation, search
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -390,17 +390,7 @@ def index(corpus: str | None, force: bool) -> None:
 @json_option
 def sources(corpus: str | None, as_json: bool) -> None:
     """List the indexed articles: file, title, passages (and publisher/date where known)."""
-    idx = _open(corpus).index
-    docs = idx.documents()
-    if as_json:
-        click.echo(json.dumps([{"source": d.rel, "title": d.title, "passages": d.passage_count,
-                                **{k: d.metadata.get(k) for k in ("publisher", "date", "url", "author")}}
-                               for d in docs], ensure_ascii=False, indent=2))
-        return
-    width = max(len(d.rel) for d in docs)
-    for d in docs:
-        extra = ", ".join(x for x in (d.metadata.get("publisher", ""), d.metadata.get("date", "")) if x)
-        click.echo(f"{d.rel:<{width}}  {d.passage_count:>4} passages  {d.title}" + (f" ({extra})" if extra else ""))
+    click.echo(render_sources(_open(corpus).index.documents(), as_json), nl=False)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -449,11 +439,7 @@ def info(corpus: str | None, as_json: bool) -> None:
     report["corpus_from"] = _origin("corpus", "ASKIRAQ_CORPUS", "default (shipped articles)")
     # No option sets the index folder: it comes from the environment (as index.default_index_root reads it).
     report["index_root_from"] = "ASKIRAQ_INDEX_DIR" if os.environ.get("ASKIRAQ_INDEX_DIR") else "default (user cache)"
-    if as_json:
-        click.echo(json.dumps(report, indent=2))
-        return
-    for key, value in report.items():
-        click.echo(f"{key.replace('_', ' ') + ':':<18}{value}")
+    click.echo(render_report(report, as_json), nl=False)
 
 
 def main() -> NoReturn:

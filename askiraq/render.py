@@ -1,13 +1,16 @@
 """Stage 6: every output format. A SearchResult as text for people or JSON/JSONL/Markdown/CSV for
-scripts (`render`), a batch of them (`BatchWriter`), and a cited passage in its paragraph (`render_passage`).
+scripts (`render`), a batch of them (`BatchWriter`), a cited passage in its paragraph (`render_passage`),
+the article list (`render_sources`) and the index report (`render_report`).
 
 Pure string building: no Click, no terminal detection (the CLI decides `color`).
 """
 
 import io
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from askiraq.index import DocRecord
 from askiraq.search import Citation, Hit, SearchResult
 
 SCHEMA_VERSION = 2
@@ -92,6 +95,27 @@ def render_passage(citation: Citation, text: str, passage: tuple[int, int], para
     around_start, around_end = min(paragraph[0], start), max(paragraph[1], end)
     body = text[around_start:start] + _paint(text[start:end], _BOLD, style) + text[end:around_end]
     return f"{citation.location}  ({citation.passage_id})\n{citation.title}\n\n{body}\n"
+
+
+def render_sources(docs: Sequence[DocRecord], as_json: bool = False) -> str:
+    """`askiraq sources`: one line per article (file, passages, title, publisher and date), or a JSON array."""
+    if as_json:
+        return json.dumps([{"source": d.rel, "title": d.title, "passages": d.passage_count,
+                            **{k: d.metadata.get(k) for k in ("publisher", "date", "url", "author")}}
+                           for d in docs], ensure_ascii=False, indent=2) + "\n"
+    width = max((len(d.rel) for d in docs), default=0)
+    lines = []
+    for d in docs:
+        extra = ", ".join(x for x in (d.metadata.get("publisher", ""), d.metadata.get("date", "")) if x)
+        lines.append(f"{d.rel:<{width}}  {d.passage_count:>4} passages  {d.title}" + (f" ({extra})" if extra else ""))
+    return "".join(line + "\n" for line in lines)
+
+
+def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
+    """`askiraq info`: one `key: value` line per entry, or the JSON object."""
+    if as_json:
+        return json.dumps(report, indent=2) + "\n"
+    return "".join(f"{key.replace('_', ' ') + ':':<18}{value}\n" for key, value in report.items())
 
 
 def _citation_json(c: Citation) -> dict[str, Any]:
