@@ -32,6 +32,7 @@ from askiraq.expansions import load_thesaurus
 from askiraq.index import Index, OpenedIndex, PassageRecord, describe_index, open_index
 from askiraq.render import FORMATS, BatchWriter, Style, render, render_passage, render_report, render_sources
 from askiraq.search import SearchOptions, SearchResult, find_passage, passage_citation, search
+from askiraq.tuning import DEFAULT_PARAMS
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -274,7 +275,8 @@ def cli(debug: bool) -> None:
               help="Only articles dated on or before DATE (YYYY-MM-DD); undated ones are left out.")
 @click.option("--expansions", type=click.Path(dir_okay=False), envvar="ASKIRAQ_EXPANSIONS",
               show_envvar=True, default=None, help="Extra expansion groups file (see README).")
-@click.option("--no-expand", is_flag=True, help="Search only the question's own words.")
+@click.option("--no-expand", is_flag=True,
+              help="Search only the question's own words (no thesaurus, no word families).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour and bold in text output (auto: only on a terminal, never with NO_COLOR).")
 def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: str | None,
@@ -301,7 +303,8 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
     options = SearchOptions(top=top, sources=sources, exclude_sources=exclude_sources,
                             since=_date(since), until=_date(until),
                             thesaurus=load_thesaurus(expansions, enabled=not no_expand),
-                            highlight=style.color)
+                            highlight=style.color,
+                            params=DEFAULT_PARAMS._replace(family_weight=0.0) if no_expand else DEFAULT_PARAMS)
     session = _Session(corpus)
     if batch is not None:
         status = _run_batch(session, batch, options, fmt or "jsonl", style)

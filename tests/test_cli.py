@@ -297,6 +297,15 @@ def test_explain_shows_contributions_and_expansions() -> None:
     assert "matched:" not in run("How many American troops are based in Iraq?").stdout
 
 
+def test_no_expand_searches_only_the_question_s_own_words() -> None:
+    question = "who founded Kataib Hezbollah?"
+    expanded = ask_json(question)["expansions"]
+    assert {e["form"] for e in expanded} >= {"founder"}  # a word family ("found*")
+    plain = ask_json("--no-expand", question)
+    assert plain["expansions"] == []
+    assert {m["weight"] for r in plain["results"] for m in r["matched_terms"]} == {1}
+
+
 def test_batch_keeps_order_and_ids_and_reports_bad_lines(tmp_path: Path) -> None:
     batch = tmp_path / "questions.jsonl"
     batch.write_text("\n".join([
