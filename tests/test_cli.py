@@ -465,7 +465,8 @@ def test_info_says_where_the_corpus_and_index_folder_came_from(corpus_copy: Path
     assert origin("--corpus", str(corpus_copy))[1] == "--corpus"
     assert origin()[1].startswith("default")
     assert origin()[2] == "ASKIRAQ_INDEX_DIR"  # conftest sets it for every test
-    assert origin(env={"ASKIRAQ_INDEX_DIR": ""})[2].startswith("default")
+    cache = {"ASKIRAQ_INDEX_DIR": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}  # (never the user's cache)
+    assert origin(env=cache)[2].startswith("default")
     text = run("info", "--corpus", str(corpus_copy), env=from_env).stdout
     assert re.search(r"^corpus from:\s+--corpus$", text, re.M), text
 
