@@ -1,7 +1,7 @@
 """Stage 7: the command line. Parses options, calls the engine, prints, and maps errors to exit codes.
 
 Exit codes: 0 an answer was found (or the command did its job), 1 the corpus has no answer,
-2 a usage, input or corpus error. Every error is one line on stderr; `--debug` shows tracebacks.
+2 a usage, input or corpus error. Every error is one line on stderr; `--debug` prints its traceback first.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
+from click.core import ParameterSource
 from click_default_group import DefaultGroup
 
 from askiraq import __version__
@@ -30,8 +31,9 @@ from askiraq.errors import (
 )
 from askiraq.expansions import load_thesaurus
 from askiraq.index import OpenedIndex, describe_index, open_index
-from askiraq.render import FORMATS, Style, render, to_json
+from askiraq.render import FORMATS, BatchWriter, Style, render, render_passage, render_report, render_sources
 from askiraq.search import SearchOptions, SearchResult, search
+from askiraq.tuning import DEFAULT_PARAMS
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -52,14 +54,89 @@ class CliError(click.ClickException):
 _NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())  # Click 8.2+
 
 
+class UsageHint(click.UsageError):
+    """A usage error askiraq finds itself (options that contradict each other), with its own fix-it hint."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 def _usage_error(err: click.UsageError) -> CliError:
     """Click's usage error (usage line, "Try --help", message) as our one line with a hint."""
     path = err.ctx.command_path if err.ctx else "askiraq"
-    return CliError(AskiraqError(err.format_message(), f"see {path} --help"))
+    hint = getattr(err, "hint", "") or f"see {path} --help"
+    if isinstance(err, click.NoSuchOption) and not err.option_name.startswith("--"):
+        hint += "; a question that starts with -word goes after --, or needs another word"
+    return CliError(AskiraqError(err.format_message(), hint))
+
+
+def _option_arity(params: list[click.Parameter]) -> dict[str, int]:
+    """Every option name of a command, and how many of the following words are its value."""
+    return {name: 0 if param.is_flag or param.count else param.nargs
+            for param in params if isinstance(param, click.Option)
+            for name in (*param.opts, *param.secondary_opts)}
+
+
+def _is_question(word: str) -> bool:
+    return word.startswith("-") and not word.startswith("--") and any(c.isspace() for c in word)
+
+
+def _questions_last(args: list[str], arity: dict[str, int]) -> list[str]:
+    """The arguments with every question that starts with - moved after `--`, where Click reads it as
+    QUESTION and not as options (`-Hezbollah attacks` would be -H, -e, -z ... and -h, the help).
+
+    A question here is a word that starts with a single - and has a space in it: no option has a space,
+    so `askiraq '-Hezbollah attacks'` and `askiraq -k 2 '-Hezbollah attacks' --json` search for attacks.
+    Known options work anywhere, and the word after an option that takes a value is that value
+    (`--source '-x y'`). Everything else is left to Click: a lone `-word` with no space is ambiguous
+    (an option, a cluster like -k3, or a one-word question), so it is read as an option and an unknown
+    one is a usage error (`askiraq --nope`, `askiraq -Hezbollah`); `askiraq -- -word` makes it the question.
+    """
+    kept: list[str] = []
+    moved: list[str] = []
+    at = 0
+    while at < len(args) and args[at] != "--":
+        word = args[at]
+        name, equals, _ = word.partition("=")
+        if word in arity or (word.startswith("--") and equals and name in arity):
+            taken = 1 + arity.get(word, 0)  # (0 more with --name=value)
+            kept += args[at:at + taken]
+            at += taken
+            continue
+        (moved if _is_question(word) else kept).append(word)
+        at += 1
+    if not moved:
+        return args
+    return [*kept, "--", *moved, *args[at + 1:]]
+
+
+class QuestionCommand(click.Command):
+    """A command whose QUESTION may start with an exclusion: see `_questions_last`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = _questions_last(args, _option_arity(self.get_params(ctx)))
+        rest: list[str] = super().parse_args(ctx, args)
+        return rest
 
 
 class AskiraqGroup(DefaultGroup):
-    """The one place where engine errors become CLI errors (and stray exceptions one clean line)."""
+    """The one place where engine errors become CLI errors (and stray exceptions one clean line).
+
+    Words that are not the group's own options or a command's name are the default command's
+    (`askiraq -k 2 "…"` is `askiraq ask -k 2 "…"`): its name is put in front of them before parsing,
+    so the group never reads the question's words as its own options.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        arity = _option_arity(self.get_params(ctx))
+        at = 0
+        while at < len(args) and args[at] in arity:
+            at += 1 + arity[args[at]]
+        if at < len(args) and args[at] not in self.commands:
+            args = [*args[:at], self.default_cmd_name, *args[at:]]
+        rest: list[str] = super().parse_args(ctx, args)
+        return rest
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
@@ -77,6 +154,7 @@ class AskiraqGroup(DefaultGroup):
         except click.UsageError as err:
             raise _usage_error(err) from err
         except AskiraqError as err:
+            _traceback_if_debugging(ctx)
             raise CliError(err) from err
         except BrokenPipeError:
             # `askiraq ... | head -1`: the reader left. Silence the final flush, exit like SIGPIPE would.
@@ -86,10 +164,21 @@ class AskiraqGroup(DefaultGroup):
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as err:
-            if ctx.find_root().params.get("debug"):
-                raise
+            _traceback_if_debugging(ctx)
             raise CliError(AskiraqError(f"internal error: {type(err).__name__}: {err}",
                                         "run again with --debug for the traceback and report it")) from err
+
+
+def _traceback_if_debugging(ctx: click.Context) -> None:
+    """With --debug, the traceback of the error being handled goes to stderr before its one line.
+
+    The exit status stays the documented one (2), not Python's 1 for an uncaught exception, which
+    would read as "no answer". Usage errors stay one line: their traceback is Click's parser.
+    """
+    if ctx.find_root().params.get("debug"):
+        import traceback  # only on this path: it is not needed for a cold question
+
+        click.echo(traceback.format_exc(), err=True, nl=False)
 
 
 def warn(message: str | Notice) -> None:
@@ -151,10 +240,10 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty()
 
 
-@click.group(cls=AskiraqGroup, default="ask", default_if_no_args=False, context_settings=CONTEXT_SETTINGS,
+@click.group("askiraq", cls=AskiraqGroup, default="ask", default_if_no_args=False, context_settings=CONTEXT_SETTINGS,
              epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, "--version", prog_name="askiraq")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error (before its one line).")
 def cli(debug: bool) -> None:
     """Ask questions of a folder of news articles; get a short answer with the exact source to cite.
 
@@ -165,10 +254,10 @@ def cli(debug: bool) -> None:
     """
 
 
-@cli.command(context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
+@cli.command(cls=QuestionCommand, context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @click.argument("question", required=False)
-@click.option("-k", "--top", type=click.IntRange(1, 100), default=3, envvar="ASKIRAQ_TOP", show_envvar=True,
-              show_default=True, help="How many passages to show.")
+@click.option("-k", "--top", type=click.IntRange(min=1), default=3, envvar="ASKIRAQ_TOP", show_envvar=True,
+              show_default=True, help="How many passages to show (more than match: all that match).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: text; jsonl with --batch).")
 @json_option
@@ -187,7 +276,8 @@ def cli(debug: bool) -> None:
               help="Only articles dated on or before DATE (YYYY-MM-DD); undated ones are left out.")
 @click.option("--expansions", type=click.Path(dir_okay=False), envvar="ASKIRAQ_EXPANSIONS",
               show_envvar=True, default=None, help="Extra expansion groups file (see README).")
-@click.option("--no-expand", is_flag=True, help="Search only the question's own words.")
+@click.option("--no-expand", is_flag=True,
+              help="Search only the question's own words (no thesaurus, no word families).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour and bold in text output (auto: only on a terminal, never with NO_COLOR).")
 def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: str | None,
@@ -201,32 +291,44 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
       -word            drop passages containing word (its stem)
       -"some phrase"   drop passages containing the phrase
     Hyphenated words (Iran-backed) and negative numbers are not exclusions.
+    A question may start with an exclusion ('-Hezbollah attacks'); a lone
+    -word is read as an option (ask it as: askiraq -- -word).
     """
     if (question is None) == (batch is None):
         raise click.UsageError("give a QUESTION or --batch FILE (not both)")
+    if as_json and fmt not in (None, "json"):
+        raise UsageHint(f"--json and --format {fmt} ask for two formats",
+                        f"use --format {fmt} alone, or --json alone")
     fmt = "json" if as_json else fmt
+    style = Style(color=_use_color(color), explain=explain)
     options = SearchOptions(top=top, sources=sources, exclude_sources=exclude_sources,
                             since=_date(since), until=_date(until),
                             thesaurus=load_thesaurus(expansions, enabled=not no_expand),
-                            highlight=_use_color(color))
+                            highlight=style.color,
+                            params=DEFAULT_PARAMS._replace(family_weight=0.0) if no_expand else DEFAULT_PARAMS)
     session = _Session(corpus)
-    style = Style(color=_use_color(color), explain=explain)
     if batch is not None:
-        raise SystemExit(_run_batch(session, batch, options, fmt or "jsonl", style))
-    assert question is not None
+        status = _run_batch(session, batch, options, fmt or "jsonl", style)
+    else:
+        status = _answer_one(session, question or "", options, fmt or "text", style)
+    click.get_current_context().exit(status)
+
+
+def _answer_one(session: _Session, question: str, options: SearchOptions, fmt: str, style: Style) -> int:
     result = session.search(question, options)
     for message in result.warnings:
         warn(message)
-    click.echo(render(result, fmt or "text", style), nl=False, color=style.color)
-    raise SystemExit(EXIT_ANSWERED if result.answer is not None else EXIT_NO_ANSWER)
+    click.echo(render(result, fmt, style), nl=False, color=style.color)
+    return EXIT_ANSWERED if result.answer is not None else EXIT_NO_ANSWER
 
 
 def _date(value: Any) -> date | None:
     return value.date() if value is not None else None
 
 
-def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str | None, str | None, str]]:
-    """(line number, id, question, error) for each non-blank input line."""
+def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str]]:
+    """(line number, id, question, error) for each non-blank input line (the id is the line number
+    unless a JSON line gives one)."""
     for number, line in enumerate(stream, 1):
         line = line.strip()
         if not line:
@@ -237,11 +339,11 @@ def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str | None, str | No
         try:
             record = json.loads(line)
         except ValueError as err:
-            yield number, None, None, f"not valid JSON ({err})"
+            yield number, str(number), None, f"not valid JSON ({err})"
             continue
         question = record.get("question") if isinstance(record, dict) else None
         if not isinstance(question, str):
-            yield number, None, None, "no \"question\" string"
+            yield number, str(number), None, "no \"question\" string"
             continue
         raw_id = record.get("id", number)
         yield number, str(raw_id) if raw_id is not None else str(number), question, ""
@@ -249,7 +351,7 @@ def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str | None, str | No
 
 def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: str, style: Style) -> int:
     failed = answered = done = 0
-    collected: list[Any] = []
+    writer = BatchWriter(fmt, style)
     show_progress = sys.stderr.isatty()
     for number, query_id, question, error in _batch_questions(stream):
         try:
@@ -262,15 +364,10 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
             continue
         done += 1
         answered += result.answer is not None
-        if fmt == "json":
-            collected.append(to_json(result, query_id))
-        else:
-            line_style = Style(style.color, style.explain, query_id, csv_header=done == 1)
-            click.echo(render(result, fmt, line_style), nl=False, color=style.color)
+        click.echo(writer.add(result, query_id), nl=False, color=style.color)
         if show_progress and done % 100 == 0:
             click.echo(f"\raskiraq: {done} questions", err=True, nl=False)
-    if fmt == "json":
-        click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
+    click.echo(writer.close(), nl=False, color=style.color)
     if show_progress and done >= 100:
         click.echo("", err=True)
     if failed:
@@ -297,17 +394,7 @@ def index(corpus: str | None, force: bool) -> None:
 @json_option
 def sources(corpus: str | None, as_json: bool) -> None:
     """List the indexed articles: file, title, passages (and publisher/date where known)."""
-    idx = _open(corpus).index
-    docs = idx.records.documents()
-    if as_json:
-        click.echo(json.dumps([{"source": d.rel, "title": d.title, "passages": d.passage_count,
-                                **{k: d.metadata.get(k) for k in ("publisher", "date", "url", "author")}}
-                               for d in docs], ensure_ascii=False, indent=2))
-        return
-    width = max(len(d.rel) for d in docs)
-    for d in docs:
-        extra = ", ".join(x for x in (d.metadata.get("publisher", ""), d.metadata.get("date", "")) if x)
-        click.echo(f"{d.rel:<{width}}  {d.passage_count:>4} passages  {d.title}" + (f" ({extra})" if extra else ""))
+    click.echo(render_sources(_open(corpus).index.records.documents(), as_json), nl=False)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -323,19 +410,19 @@ def show(citation: str, corpus: str | None, color: str) -> None:
     """
     idx = _open(corpus).index
     record = find_passage(idx, citation)
-    text = idx.texts.text(record.doc_id)
-    para_start = text.rfind("\n", 0, record.start) + 1
-    para_end_at = text.find("\n", record.end)
-    para_end = len(text) if para_end_at < 0 else para_end_at
-    where = cite(idx, record)
-    click.echo(f"{where.location}  ({where.passage_id})")
-    click.echo(where.title)
-    click.echo("")
-    body = text[record.start:record.end]
-    colour = _use_color(color)
-    if colour:
-        body = click.style(body, bold=True)
-    click.echo(text[para_start:record.start] + body + text[record.end:para_end], color=colour)
+    style = Style(color=_use_color(color))
+    click.echo(render_passage(cite(idx, record), idx.texts.text(record.doc_id), (record.start, record.end),
+                              idx.records.paragraph_span(record), style), nl=False, color=style.color)
+
+
+def _origin(param: str, envvar: str, default: str) -> str:
+    """Where the current command's `param` came from: its option, its environment variable, or the default."""
+    source = click.get_current_context().get_parameter_source(param)
+    if source is ParameterSource.COMMANDLINE:
+        return "--" + param.replace("_", "-")
+    if source is ParameterSource.ENVIRONMENT:
+        return envvar
+    return default
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -344,17 +431,10 @@ def show(citation: str, corpus: str | None, color: str) -> None:
 def info(corpus: str | None, as_json: bool) -> None:
     """Show the corpus, where its index is kept, whether it is fresh, and counts."""
     report = describe_index(corpus or default_corpus())
-    report["corpus_from"] = ("--corpus" if corpus and "ASKIRAQ_CORPUS" not in os.environ
-                             else "ASKIRAQ_CORPUS" if corpus else "default (shipped articles)")
+    report["corpus_from"] = _origin("corpus", "ASKIRAQ_CORPUS", "default (shipped articles)")
+    # No option sets the index folder: it comes from the environment (as index.default_index_root reads it).
     report["index_root_from"] = "ASKIRAQ_INDEX_DIR" if os.environ.get("ASKIRAQ_INDEX_DIR") else "default (user cache)"
-    if as_json:
-        click.echo(json.dumps(report, indent=2))
-        return
-    for key, value in report.items():
-        click.echo(f"{key.replace('_', ' ') + ':':<18}{value}")
-
-
-cli.add_command(info, "config")
+    click.echo(render_report(report, as_json), nl=False)
 
 
 def main() -> NoReturn:

@@ -86,6 +86,13 @@ class Records:
     def documents(self) -> list[DocRecord]:
         return [self.document(i) for i in range(self.document_count)]
 
+    def paragraph_span(self, record: PassageRecord) -> tuple[int, int]:
+        """The whole paragraph a passage is in (a paragraph longer than a passage is cut into several)."""
+        doc = self.document(record.doc_id)
+        same = [p for p in map(self.passage, range(doc.first_passage, doc.first_passage + doc.passage_count))
+                if p.paragraph == record.paragraph]
+        return min(p.start for p in same), max(p.end for p in same)
+
     def doc_of_passage(self, passage_id: int) -> int:
         """The article holding a passage: binary search over articles' first passages."""
         return max(bisect.bisect_right(self._generation.array("doc_first"), passage_id) - 1, 0)

@@ -1,43 +1,122 @@
-"""Stage 6: turn a SearchResult into text for people or JSON/JSONL/Markdown/CSV for scripts.
+"""Stage 6: every output format. A SearchResult as text for people or JSON/JSONL/Markdown/CSV for
+scripts (`render`), a batch of them (`BatchWriter`), a cited passage in its paragraph (`render_passage`),
+the article list (`render_sources`) and the index report (`render_report`).
 
 Pure string building: no Click, no terminal detection (the CLI decides `color`).
 """
 
 import io
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from askiraq.citations import Citation
+from askiraq.records import DocRecord
 from askiraq.search import Hit, SearchResult
 
 SCHEMA_VERSION = 2
 FORMATS = ("text", "json", "jsonl", "markdown", "csv")
+# One row per result; answer and confidence (the question's) repeat on each. New columns go last, so
+# scripts reading columns by position keep working.
 CSV_COLUMNS = ("id", "question", "rank", "score", "source", "citation", "line_start", "line_end",
-               "title", "text")
+               "title", "text", "answer", "confidence")
 
 _BOLD, _DIM, _MATCH, _CITE, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;31m", "\x1b[35m", "\x1b[0m"
 
 
 class Style(NamedTuple):
+    """How text output looks (the CLI decides from the terminal and the options)."""
+
     color: bool = False
     explain: bool = False
-    query_id: str | None = None  # batch input id, carried into every format
-    csv_header: bool = True
 
 
-def render(result: SearchResult, fmt: str, style: Style = Style()) -> str:
-    """The result in one of FORMATS; text ends with a newline, jsonl is exactly one line."""
+def render(result: SearchResult, fmt: str, style: Style = Style(), query_id: str | None = None) -> str:
+    """The result in one of FORMATS; text ends with a newline, jsonl is exactly one line.
+
+    `query_id` (a batch input's id) goes into the JSON object, the CSV id column and the Markdown
+    footnote labels. A whole batch is written with `BatchWriter`.
+    """
     if fmt == "text":
         return _text(result, style)
     if fmt == "json":
-        return json.dumps(to_json(result, style.query_id), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(to_json(result, query_id), ensure_ascii=False, indent=2) + "\n"
     if fmt == "jsonl":
-        return json.dumps(to_json(result, style.query_id), ensure_ascii=False) + "\n"
+        return json.dumps(to_json(result, query_id), ensure_ascii=False) + "\n"
     if fmt == "markdown":
-        return _markdown(result, style)
+        return _markdown(result, query_id)
     if fmt == "csv":
-        return _csv(result, style)
+        return _csv(result, query_id, header=True)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+class BatchWriter:
+    """A batch's output, one question at a time, in input order; print what `add` and `close` return.
+
+    json is one array (streamed: nothing is held back), jsonl one line per question, csv one table
+    with its header once, markdown one section per question, text each answer under its id and question.
+    """
+
+    def __init__(self, fmt: str, style: Style = Style()) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}")
+        self.fmt, self.style = fmt, style
+        self.written = 0
+
+    def add(self, result: SearchResult, query_id: str) -> str:
+        first = self.written == 0
+        self.written += 1
+        if self.fmt == "json":  # exactly json.dumps(whole_list, indent=2), an item at a time
+            item = json.dumps(to_json(result, query_id), ensure_ascii=False, indent=2)
+            return ("[\n  " if first else ",\n  ") + item.replace("\n", "\n  ")
+        if self.fmt == "csv":
+            return _csv(result, query_id, header=first)
+        gap = "" if first else "\n"
+        if self.fmt == "text":
+            heading = _paint(f"[{query_id}] {result.question}", _BOLD, self.style)
+            return f"{gap}{heading}\n{_text(result, self.style)}"
+        if self.fmt == "markdown":
+            return gap + _markdown(result, query_id)
+        return render(result, self.fmt, self.style, query_id)
+
+    def close(self) -> str:
+        """What ends the output: the array's closing bracket, or a CSV header when nothing was written."""
+        if self.fmt == "json":
+            return "\n]\n" if self.written else "[]\n"
+        if self.fmt == "csv" and not self.written:
+            return _csv_rows([CSV_COLUMNS])
+        return ""
+
+
+def render_passage(citation: Citation, text: str, passage: tuple[int, int], paragraph: tuple[int, int],
+                   style: Style = Style()) -> str:
+    """`askiraq show`: the citation and passage id, the title, a blank line, then the paragraph
+    (`text[paragraph[0]:paragraph[1]]`) with the passage inside it bold when colour is on."""
+    start, end = passage
+    around_start, around_end = min(paragraph[0], start), max(paragraph[1], end)
+    body = text[around_start:start] + _paint(text[start:end], _BOLD, style) + text[end:around_end]
+    return f"{citation.location}  ({citation.passage_id})\n{citation.title}\n\n{body}\n"
+
+
+def render_sources(docs: Sequence[DocRecord], as_json: bool = False) -> str:
+    """`askiraq sources`: one line per article (file, passages, title, publisher and date), or a JSON array."""
+    if as_json:
+        return json.dumps([{"source": d.rel, "title": d.title, "passages": d.passage_count,
+                            **{k: d.metadata.get(k) for k in ("publisher", "date", "url", "author")}}
+                           for d in docs], ensure_ascii=False, indent=2) + "\n"
+    width = max((len(d.rel) for d in docs), default=0)
+    lines = []
+    for d in docs:
+        extra = ", ".join(x for x in (d.metadata.get("publisher", ""), d.metadata.get("date", "")) if x)
+        lines.append(f"{d.rel:<{width}}  {d.passage_count:>4} passages  {d.title}" + (f" ({extra})" if extra else ""))
+    return "".join(line + "\n" for line in lines)
+
+
+def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
+    """`askiraq info`: one `key: value` line per entry, or the JSON object."""
+    if as_json:
+        return json.dumps(report, indent=2) + "\n"
+    return "".join(f"{key.replace('_', ' ') + ':':<18}{value}\n" for key, value in report.items())
 
 
 def _citation_json(c: Citation) -> dict[str, Any]:
@@ -135,8 +214,8 @@ def _text(result: SearchResult, style: Style) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _markdown(result: SearchResult, style: Style) -> str:
-    prefix = f"{style.query_id}-" if style.query_id else ""
+def _markdown(result: SearchResult, query_id: str | None) -> str:
+    prefix = f"{query_id}-" if query_id else ""
     lines = [f"## {result.question}", ""]
     notes: list[Citation] = []
 
@@ -162,15 +241,22 @@ def _markdown(result: SearchResult, style: Style) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _csv(result: SearchResult, style: Style) -> str:
+def _csv_rows(rows: list[tuple[object, ...]]) -> str:
     import csv
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if style.csv_header:
-        writer.writerow(CSV_COLUMNS)
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _csv(result: SearchResult, query_id: str | None, header: bool) -> str:
+    rows: list[tuple[object, ...]] = [CSV_COLUMNS] if header else []
+    question = (query_id or "", result.question)
+    answer = (result.answer.text if result.answer else "", f"{result.confidence:.3f}")
     for hit in result.hits:
         c = hit.citation
-        writer.writerow((style.query_id or "", result.question, hit.rank, f"{hit.score:.6f}", c.source,
-                         c.location, c.line_start, c.line_end, c.title, hit.text))
-    return buffer.getvalue()
+        rows.append((*question, hit.rank, f"{hit.score:.6f}", c.source, c.location, c.line_start,
+                     c.line_end, c.title, hit.text, *answer))
+    if not result.hits:  # the question still has its row (in a batch, every question is in the table)
+        rows.append((*question, *[""] * (len(CSV_COLUMNS) - 4), *answer))
+    return _csv_rows(rows)

@@ -3,16 +3,22 @@
 import csv
 import io
 import json
+import os
 import re
+import shlex
+import shutil
+import textwrap
 from pathlib import Path
 
 import click
 import jsonschema
 import pytest
 from click.testing import CliRunner, Result
-from conftest import PROJECT
+from conftest import PROJECT, SHIPPED_CORPUS
 
 from askiraq.cli import cli
+from askiraq.index import open_index
+from askiraq.render import CSV_COLUMNS
 
 SCHEMA_FILE = PROJECT / "askiraq" / "data" / "answer.schema.json"
 SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
@@ -56,6 +62,30 @@ def test_top_sets_the_number_of_results_and_reads_the_environment() -> None:
     assert count("militia attacks") == 3  # the default
     assert count("militia attacks", env={"ASKIRAQ_TOP": "2"}) == 2
     assert count("-k", "4", "militia attacks", env={"ASKIRAQ_TOP": "2"}) == 4  # the option wins
+
+
+def test_top_has_no_upper_bound_and_a_deep_run_lists_every_matching_passage() -> None:
+    payload = ask_json("--no-expand", "-k", "100000", "Iraq")
+    assert [r["rank"] for r in payload["results"]] == list(range(1, len(payload["results"]) + 1))
+    listed = len(payload["results"]) + sum(len(r["also_in"]) for r in payload["results"])  # duplicates fold
+    index = open_index(SHIPPED_CORPUS).index
+    assert listed == len(index.postings.postings(index.postings.term_id("iraq"))[0]) > 30
+    bad = run("ask", "-k", "0", "Iraq")
+    assert bad.exit_code == 2 and "0 is not in the range x>=1" in bad.stderr
+
+
+def test_a_run_deeper_than_a_hundred(tmp_path: Path) -> None:
+    """A TREC-style run: 150 different passages hold the word, -k 1000 returns every one."""
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    letters = "bcdfghjklmnpqrstvwxz"
+    for i in range(150):
+        words = " ".join(f"{letters[i // 20]}{letters[i % 20]}{letters[j]}o" for j in range(6))
+        (corpus / f"{i:03}.txt").write_text(f"The zorblat {words} report.\n", encoding="utf-8")
+    result = run("ask", "--corpus", str(corpus), "--json", "-k", "1000", "zorblat")
+    assert len(json.loads(result.stdout)["results"]) == 150
+    assert len(json.loads(run("ask", "--corpus", str(corpus), "--json", "-k", "101", "zorblat").stdout)[
+        "results"]) == 101
 
 
 def test_json_output_validates_and_cites_an_evidence_file() -> None:
@@ -119,6 +149,30 @@ def test_csv_has_a_header_and_keeps_commas_and_quotes_in_the_text() -> None:
     assert any('"Islamic Resistance in Iraq."' in r["text"] and "," in r["text"] for r in records)
 
 
+def test_csv_carries_the_answer_and_confidence_of_its_question() -> None:
+    rows = list(csv.DictReader(io.StringIO(run("ask", "--format", "csv", WAIVERS).stdout)))
+    payload = ask_json(WAIVERS)
+    assert len(rows) == len(payload["results"]) == 3
+    assert {row["answer"] for row in rows} == {payload["answer"]["text"]}
+    assert {row["confidence"] for row in rows} == {f"{payload['confidence']:.3f}"}
+    assert re.fullmatch(r"\d\.\d{3}", rows[0]["confidence"])
+    unsure = list(csv.DictReader(io.StringIO(run("ask", "--format", "csv", "Who won the 2022 World Cup?").stdout)))
+    assert unsure and {row["answer"] for row in unsure} == {""} and float(unsure[0]["confidence"]) > 0
+    nothing = list(csv.DictReader(io.StringIO(run("ask", "--format", "csv", NO_ANSWER).stdout)))
+    assert [(row["question"], row["rank"], row["answer"], row["confidence"]) for row in nothing] == [
+        (NO_ANSWER, "", "", "0.000")]  # a question with no passage still has its row
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "markdown", "text"])
+def test_json_with_another_format_is_refused(fmt: str) -> None:
+    result = run("ask", "--json", "--format", fmt, WAIVERS)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (f"askiraq: error: --json and --format {fmt} ask for two formats "
+                             f"(hint: use --format {fmt} alone, or --json alone)\n")
+    agreeing = run("ask", "--json", "--format", "json", WAIVERS)
+    assert agreeing.exit_code == 0 and json.loads(agreeing.stdout) == ask_json(WAIVERS)
+
+
 def test_markdown_is_ready_for_a_report() -> None:
     out = run("ask", "--format", "markdown", WAIVERS).stdout
     assert out.startswith(f"## {WAIVERS}\n")
@@ -136,6 +190,8 @@ def test_markdown_is_ready_for_a_report() -> None:
     ["ask", "--no-such-option", "x"],
     ["--no-such-option", "x"],
     ["ask", "--format", "xml", "x"],
+    ["ask", "--json", "--format", "csv", "x"],
+    ["--batch", "-", "--json", "--format", "csv"],
     ["ask", "--since", "yesterday", "x"],
     ["ask", "   "],
     ["ask", "--", "-Hezbollah"],
@@ -151,6 +207,73 @@ def test_usage_and_input_errors_exit_2_with_one_line(args: list[str]) -> None:
     assert result.stderr.startswith("askiraq: error:"), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.output and "hint:" in result.stderr
+
+
+def test_usage_lines_and_hints_name_askiraq() -> None:
+    assert cli.name == "askiraq"
+    assert run("--help").stdout.startswith("Usage: askiraq [OPTIONS] COMMAND")
+    for name in cli.commands:
+        assert run(name, "--help").stdout.startswith(f"Usage: askiraq {name} [OPTIONS]"), name
+    assert run("ask", "--no-such-option", "x").stderr.rstrip().endswith("(hint: see askiraq ask --help)")
+    assert "(hint: see askiraq --help)" in run("--debug").stderr  # a group without a command
+    assert "Usage: askiraq [OPTIONS]" in run().stderr
+    assert "cli" not in run("--version").stdout + run("ask", "--format", "xml", "x").stderr
+
+
+def test_debug_shows_the_traceback_and_keeps_the_exit_status(monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = run("--corpus", "/no/such/folder", "q")
+    debug = run("--debug", "--corpus", "/no/such/folder", "q")
+    assert plain.exit_code == debug.exit_code == 2
+    assert "Traceback" not in plain.stderr and len(plain.stderr.splitlines()) == 1
+    assert debug.stderr.startswith("Traceback (most recent call last):")
+    assert "CorpusError: corpus folder not found: /no/such/folder" in debug.stderr
+    assert "in scan_corpus" in debug.stderr  # where it was raised, inside the engine
+    assert debug.stderr.splitlines()[-1] == plain.stderr.strip()  # and the usual line last
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr("askiraq.cli.search", broken)
+    bug, bug_debug = run(WAIVERS), run("--debug", WAIVERS)
+    assert bug.exit_code == bug_debug.exit_code == 2
+    assert bug.stderr == "askiraq: error: internal error: ZeroDivisionError: a bug " \
+                         "(hint: run again with --debug for the traceback and report it)\n"
+    assert bug_debug.stderr.startswith("Traceback") and "in broken" in bug_debug.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["-Hezbollah attacks"],
+    ["ask", "-Hezbollah attacks"],
+    ["-k", "2", "-Hezbollah attacks"],
+    ["ask", "-Hezbollah attacks", "-k", "2"],
+    ["--debug", "-Hezbollah attacks", "--top=2"],
+    ["--", "-Hezbollah attacks"],
+])
+def test_a_question_may_start_with_an_exclusion(args: list[str]) -> None:
+    result = run(*args, "--json") if "--" not in args else run("--json", *args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["question"] == "-Hezbollah attacks"
+    assert len(payload["results"]) == (2 if "2" in str(args) else 3)
+    assert all("hezbollah" not in r["text"].lower() and r["matched_terms"] for r in payload["results"])
+    assert "attack" in payload["results"][0]["text"]
+    unfiltered = [r["text"].lower() for r in ask_json("-k", "20", "--no-expand", "attacks")["results"]]
+    assert any("hezbollah" in text for text in unfiltered)  # so the exclusion did something
+
+
+def test_a_lone_dash_word_is_an_option_and_the_rest_stays_as_it_was() -> None:
+    lone = run("-Hezbollah")  # ambiguous: read as options -H -e -z ..., never as the help its h would show
+    assert lone.exit_code == 2 and lone.stdout == ""
+    assert lone.stderr.startswith("askiraq: error: No such option '-H'.") and "goes after --" in lone.stderr
+    assert "No such option '--nope'" in run("--nope").stderr and run("--nope").exit_code == 2
+    forced = run("--", "-Hezbollah")
+    assert forced.exit_code == 2 and "only exclusions" in forced.stderr
+    assert not run("-help me").stdout.startswith("Usage:")  # a question, not -h
+    for value in (["--source", "-x y*"], ["--source=-x y*"]):  # an option's value stays its value
+        payload = json.loads(run("--json", *value, "attacks").stdout)
+        assert payload["question"] == "attacks" and payload["results"] == []
+    two = run("ask", "troops", "-Hezbollah attacks")
+    assert two.exit_code == 2 and "unexpected extra argument" in two.stderr
 
 
 def test_no_arguments_at_all_shows_the_help() -> None:
@@ -172,6 +295,15 @@ def test_explain_shows_contributions_and_expansions() -> None:
     assert "Expansions:" in out and "American -> United States" in out
     assert "matched:" in out and "(expansion x0.5)" in out
     assert "matched:" not in run("How many American troops are based in Iraq?").stdout
+
+
+def test_no_expand_searches_only_the_question_s_own_words() -> None:
+    question = "who founded Kataib Hezbollah?"
+    expanded = ask_json(question)["expansions"]
+    assert {e["form"] for e in expanded} >= {"founder"}  # a word family ("found*")
+    plain = ask_json("--no-expand", question)
+    assert plain["expansions"] == []
+    assert {m["weight"] for r in plain["results"] for m in r["matched_terms"]} == {1}
 
 
 def test_batch_keeps_order_and_ids_and_reports_bad_lines(tmp_path: Path) -> None:
@@ -228,6 +360,72 @@ def test_show_prints_a_cited_passage_in_its_paragraph() -> None:
         assert first["title"] in result.stdout
 
 
+def test_show_bolds_the_passage_only_with_colour() -> None:
+    first = ask_json(WAIVERS)["results"][0]
+    plain = run("show", first["passage_id"])
+    coloured = run("show", "--color", "always", first["passage_id"])
+    assert "\x1b[" not in plain.stdout
+    assert "\x1b[" not in run("show", first["passage_id"], env={"NO_COLOR": "1"}).stdout
+    assert coloured.stdout.count("\x1b[1m") == 1 and f"\x1b[1m{first['text']}\x1b[0m" in coloured.stdout
+    assert coloured.stdout.replace("\x1b[1m", "").replace("\x1b[0m", "") == plain.stdout
+    header, title, blank, paragraph = plain.stdout.splitlines()
+    assert (header, title, blank) == (f"{first['citation']}  ({first['passage_id']})", first["title"], "")
+    assert first["text"] in paragraph
+
+
+def test_show_prints_the_whole_paragraph_when_a_long_one_is_cut_into_passages(tmp_path: Path) -> None:
+    corpus = tmp_path / "wrapped"
+    corpus.mkdir()
+    sentences = [f"Sentence {n} says the zorblat harbour moved item {n} across the bay with many more words "
+                 "to make it long." for n in range(1, 31)]
+    paragraph = textwrap.fill(" ".join(sentences), 72)
+    (corpus / "a.txt").write_text(f"Harbour report for the year\n\n{paragraph}\n\nA short last paragraph.\n",
+                                  encoding="utf-8")
+    listed = json.loads(run("sources", "--corpus", str(corpus), "--json").stdout)
+    assert listed[0]["passages"] >= 3  # the paragraph was cut
+    result = run("show", "--corpus", str(corpus), "--color", "always", "a.txt#2")
+    assert result.exit_code == 0, result.output
+    body = result.stdout.split("\n\n", 1)[1]
+    assert body.replace("\x1b[1m", "").replace("\x1b[0m", "") == paragraph + "\n"
+    bold = body.split("\x1b[1m")[1].split("\x1b[0m")[0]
+    assert bold.startswith("Sentence ") and not bold.startswith("Sentence 1 ") and bold in paragraph
+    assert "A short last paragraph" not in result.stdout
+
+
+def test_batch_in_every_format_carries_the_ids() -> None:
+    stdin = json.dumps({"id": "w", "question": WAIVERS}) + "\nWho is Iyad al-Anbar?\n"
+
+    def batch(*args: str) -> str:
+        result = run("ask", "--batch", "-", "-k", "2", *args, stdin=stdin)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    singles = [json.loads(run("ask", "--json", "-k", "2", q).stdout) for q in (WAIVERS, "Who is Iyad al-Anbar?")]
+    expected = [{"schema_version": 2, "id": "w", **singles[0]}, {"schema_version": 2, "id": "2", **singles[1]}]
+    array = batch("--format", "json")
+    assert json.loads(array) == expected
+    assert array == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
+    assert [json.loads(line) for line in batch().splitlines()] == expected  # jsonl, the default
+    markdown = batch("--format", "markdown")
+    assert markdown.count("\n## ") == 1 and markdown.startswith(f"## {WAIVERS}\n")
+    assert "\n\n## Who is Iyad al-Anbar?\n" in markdown
+    assert "[^w-1]: `corpus/" in markdown and "[^2-1]: `corpus/" in markdown and "[^1]" not in markdown
+    text = batch("--format", "text")
+    assert text.startswith(f"[w] {WAIVERS}\nAnswer:\n") and "\n\n[2] Who is Iyad al-Anbar?\nAnswer:\n" in text
+    assert text.split("\n\n[2] ")[0] + "\n" == f"[w] {WAIVERS}\n" + run("ask", "-k", "2", WAIVERS).stdout
+
+
+def test_a_batch_of_only_bad_lines_is_still_well_formed() -> None:
+    bad = "{not json\n" + json.dumps({"id": 1}) + "\n"
+    array = run("ask", "--batch", "-", "--json", stdin=bad)
+    assert array.exit_code == 2 and json.loads(array.stdout) == []
+    first, second = array.stderr.splitlines()
+    assert first.startswith("askiraq: error: batch line 1: not valid JSON (")
+    assert second == "askiraq: error: batch line 2: no \"question\" string"
+    table = run("ask", "--batch", "-", "--format", "csv", stdin=bad)
+    assert table.exit_code == 2 and table.stdout.splitlines() == [",".join(CSV_COLUMNS)]
+
+
 def test_sources_lists_the_articles() -> None:
     text = run("sources")
     assert text.exit_code == 0
@@ -249,9 +447,28 @@ def test_index_and_info(corpus_copy: Path) -> None:
     assert re.search(r"^state:\s+fresh$", run("info", "--corpus", str(corpus_copy)).stdout, re.M)
     article = corpus_copy / "000_76e013e02a5755fe.txt"
     article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    config = json.loads(run("config", "--corpus", str(corpus_copy), "--json").stdout)
-    assert config["state"].startswith("stale")
+    stale = json.loads(run("info", "--corpus", str(corpus_copy), "--json").stdout)
+    assert stale["state"].startswith("stale")
     assert "already up to date" not in run("index", "--corpus", str(corpus_copy)).stdout
+
+
+def test_info_says_where_the_corpus_and_index_folder_came_from(corpus_copy: Path, tmp_path: Path) -> None:
+    def origin(*args: str, env: dict[str, str] | None = None) -> tuple[str, str, str]:
+        report = json.loads(run("info", "--json", *args, env=env).stdout)
+        return os.path.basename(report["corpus"]), report["corpus_from"], report["index_root_from"]
+
+    other = tmp_path / "other"
+    shutil.copytree(corpus_copy, other)
+    from_env = {"ASKIRAQ_CORPUS": str(other)}
+    assert origin("--corpus", str(corpus_copy), env=from_env)[:2] == ("corpus", "--corpus")
+    assert origin(env=from_env)[:2] == ("other", "ASKIRAQ_CORPUS")
+    assert origin("--corpus", str(corpus_copy))[1] == "--corpus"
+    assert origin()[1].startswith("default")
+    assert origin()[2] == "ASKIRAQ_INDEX_DIR"  # conftest sets it for every test
+    cache = {"ASKIRAQ_INDEX_DIR": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}  # (never the user's cache)
+    assert origin(env=cache)[2].startswith("default")
+    text = run("info", "--corpus", str(corpus_copy), env=from_env).stdout
+    assert re.search(r"^corpus from:\s+--corpus$", text, re.M), text
 
 
 def test_the_index_follows_the_corpus_without_running_index(corpus_copy: Path) -> None:
@@ -277,6 +494,30 @@ def test_the_index_follows_the_corpus_without_running_index(corpus_copy: Path) -
     gone = ask(question)
     assert gone.exit_code == 1
     assert all(r["source"] != "005_zorblat.txt" for r in json.loads(gone.stdout)["results"])
+
+
+def test_info_is_listed_once_and_config_is_gone() -> None:
+    assert "config" not in cli.commands
+    listed = [line.split()[0] for line in run("--help").stdout.split("Commands:")[1].splitlines()
+              if line.startswith("  ") and line.split()]
+    assert listed.count("info") == 1 and "config" not in listed
+    helps = [command.help for command in cli.commands.values()]
+    assert len(helps) == len(set(helps)), "two commands share one help text"
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("askiraq s", {"show", "sources"}),
+    ("askiraq ask --for", {"--format"}),
+    ("askiraq -k 2 --col", {"--color"}),  # the default command's options, without naming it
+    ("askiraq --color al", {"always"}),
+    ("askiraq '-Hezbollah attacks' --ex", {"--explain", "--exclude-source", "--expansions"}),
+    ("askiraq info --js", {"--json"}),
+])
+def test_shell_completion(words: str, expected: set[str]) -> None:
+    env = {"_ASKIRAQ_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(shlex.split(words)) - 1)}
+    result = run(env=env)
+    assert result.exit_code == 0, result.output
+    assert {line.split(",", 1)[1] for line in result.stdout.splitlines()} == expected
 
 
 def test_version_and_help_for_every_command() -> None:

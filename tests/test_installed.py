@@ -63,3 +63,22 @@ def test_head_of_a_long_answer_has_no_broken_pipe_noise(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout == "Answer:\n"
     assert "BrokenPipe" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_shell_completion_of_the_installed_command(tmp_path: Path) -> None:
+    assert COMMAND
+    env = {**os.environ, "_ASKIRAQ_COMPLETE": "bash_complete", "COMP_WORDS": "askiraq ask --for", "COMP_CWORD": "2"}
+    done = subprocess.run([COMMAND], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == "plain,--format\n", done.stderr
+    script = subprocess.run([COMMAND], cwd=tmp_path, env={**os.environ, "_ASKIRAQ_COMPLETE": "bash_source"},
+                            capture_output=True, text=True, timeout=60)
+    assert "_askiraq_completion" in script.stdout and "complete " in script.stdout
+
+
+def test_a_question_that_starts_with_an_exclusion_and_debug_tracebacks(tmp_path: Path) -> None:
+    done = askiraq("-k", "1", "-Hezbollah attacks", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("Answer:"), done.stderr
+    assert "Hezbollah" not in done.stdout
+    debug = askiraq("--debug", "--corpus", str(tmp_path / "missing"), "q", cwd=tmp_path)
+    assert debug.returncode == 2 and debug.stderr.startswith("Traceback (most recent call last):")
+    assert debug.stderr.splitlines()[-1].startswith("askiraq: error: corpus folder not found")

@@ -1,0 +1,77 @@
+"""render.py on its own: every format comes from here, batches included, with the id passed explicitly."""
+
+import csv
+import io
+import json
+
+import pytest
+from conftest import SHIPPED_CORPUS
+
+from askiraq.citations import cite
+from askiraq.expansions import load_thesaurus
+from askiraq.index import Index, open_index
+from askiraq.render import CSV_COLUMNS, FORMATS, BatchWriter, Style, render, render_passage
+from askiraq.search import SearchOptions, SearchResult, search
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    return open_index(SHIPPED_CORPUS, tmp_path_factory.mktemp("render")).index
+
+
+@pytest.fixture(scope="module")
+def results(index: Index) -> list[SearchResult]:
+    options = SearchOptions(top=2, thesaurus=load_thesaurus())
+    questions = ("why does Iraq rely on US waivers?", "What is the capital of Australia?")
+    return [search(index, q, options) for q in questions]
+
+
+def test_style_is_presentation_only() -> None:
+    assert Style._fields == ("color", "explain")
+
+
+def test_a_batch_in_json_is_exactly_the_array_of_its_answers(results: list[SearchResult]) -> None:
+    for count in range(len(results) + 1):
+        writer = BatchWriter("json")
+        out = "".join(writer.add(r, f"q{n}") for n, r in enumerate(results[:count])) + writer.close()
+        objects = [json.loads(render(r, "json", query_id=f"q{n}")) for n, r in enumerate(results[:count])]
+        assert out == json.dumps(objects, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_every_batch_format_puts_the_id_where_the_format_keeps_it(results: list[SearchResult]) -> None:
+    for fmt in FORMATS:
+        writer = BatchWriter(fmt)
+        out = writer.add(results[0], "first") + writer.add(results[1], "second") + writer.close()
+        if fmt == "jsonl":
+            assert [json.loads(line)["id"] for line in out.splitlines()] == ["first", "second"]
+        elif fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(out)))
+            assert [row["id"] for row in rows] == ["first", "first", "second"]  # no passage: one row
+            assert out.count(",".join(CSV_COLUMNS)) == 1
+        elif fmt == "markdown":
+            assert "[^first-1]" in out and "[^second-" not in out  # the second has no passage to cite
+        elif fmt == "text":
+            assert out.startswith("[first] why does") and "\n\n[second] What is the capital" in out
+        else:
+            assert [item["id"] for item in json.loads(out)] == ["first", "second"]
+    with pytest.raises(ValueError, match="unknown format"):
+        BatchWriter("xml")
+
+
+def test_a_single_answer_has_no_id_unless_given(results: list[SearchResult]) -> None:
+    assert "id" not in json.loads(render(results[0], "json"))
+    assert json.loads(render(results[0], "jsonl", query_id="7"))["id"] == "7"
+    assert [row["id"] for row in csv.DictReader(io.StringIO(render(results[0], "csv")))] == ["", ""]
+    assert "[^1]" in render(results[0], "markdown") and "[^7-1]" in render(results[0], "markdown", query_id="7")
+
+
+def test_the_passage_is_bold_inside_its_paragraph_only_with_colour(index: Index) -> None:
+    record = index.records.passage(3)
+    text = index.texts.text(record.doc_id)
+    citation = cite(index, record)
+    paragraph = (record.start - 5, record.end + 3)  # any span around the passage
+    plain = render_passage(citation, text, (record.start, record.end), paragraph)
+    assert plain == (f"{citation.location}  ({citation.passage_id})\n{citation.title}\n\n"
+                     f"{text[paragraph[0]:paragraph[1]]}\n")
+    bold = render_passage(citation, text, (record.start, record.end), paragraph, Style(color=True))
+    assert bold == plain.replace(text[record.start:record.end], f"\x1b[1m{text[record.start:record.end]}\x1b[0m")
