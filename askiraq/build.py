@@ -28,7 +28,8 @@ PARALLEL_MIN_FILES = 64  # fewer articles are analysed in this process: starting
 PARALLEL_WINDOW = 2048  # articles handed to the workers at a time, so results cannot pile up in memory
 
 Progress = Callable[[int, int], None]
-_PARTS = ("rows", "sent_count", "sentence_rows", "fwd_count", "fwd_term", "fwd_tf", "sterm_count", "sterm")
+_PARTS = ("rows", "sent_count", "sentence_rows", "fwd_count", "fwd_term", "fwd_tf", "sterm_count", "sterm",
+          "vectors")
 
 
 def settings_record(settings: BuildSettings) -> dict[str, int]:
@@ -47,6 +48,7 @@ class _Analysed(NamedTuple):
     sentences: list[list[tuple[int, ...]]]  # SENTENCE_ROW columns per sentence
     terms: list[Counter[str]]
     sentence_terms: list[list[str]]  # distinct terms of every sentence, in order
+    vectors: bytes  # float16 vector of every passage (semantic mode), else b""
 
 
 def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed | None, list[Notice]]:
@@ -64,7 +66,7 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
     headline = analyze(split.title if split.title_line else document.metadata.get("title", ""))
     lead = next((i for i, p in enumerate(split.passages) if any(s.quotable for s in p.sentences)), 0)
     analysed = _Analysed(source, document.metadata.get("title") or split.title, split.title_line,
-                         dict(document.metadata), [], [], [], [])
+                         dict(document.metadata), [], [], [], [], b"")
     fields: dict[tuple[int, int], list[str]] = {}
     for number, passage in enumerate(split.passages):
         counts: Counter[str] = Counter()
@@ -86,7 +88,21 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
     if not analysed.rows:
         notices.append(Notice(source.rel, "skipped: no text to index"))
         return None, notices
+    if settings.semantic:
+        analysed = analysed._replace(vectors=_passage_vectors(text, split.passages))
     return analysed, notices
+
+
+def _passage_vectors(text: str, passages: Sequence[Any]) -> bytes:
+    """Each passage's vector (its text under its heading), as the float16 bytes the index keeps."""
+    from askiraq import semantic
+
+    texts = []
+    for passage in passages:
+        above = passage.question if passage.question[1] else passage.heading
+        heading = text[above[0]:above[1]] + "\n" if above[1] else ""
+        texts.append(heading + text[passage.start:passage.end])
+    return semantic.vector_bytes(semantic.encoder().encode(texts))
 
 
 def _analyse_all(root: str, sources: Sequence[SourceFile], settings: BuildSettings,
@@ -147,6 +163,9 @@ class _Builder:
         self.parts["fwd_tf"].append(view("fwd_tf", "<u4")[f0:f1])
         self.parts["sterm_count"].append(np.diff(sterm_ptr[s0:s1 + 1]))
         self.parts["sterm"].append(view("sterm", "<u4")[t0:t1])
+        if old.vectors is not None:
+            dims = old.vectors.dims
+            self.parts["vectors"].append(view("vectors", "<f2")[dims * p0:dims * p1])
         self._add_doc(record.rel, record.title, record.title_line, record.metadata, record.passage_count,
                       (record.size, record.mtime_ns, record.sidecar_mtime_ns))
 
@@ -166,6 +185,8 @@ class _Builder:
         self.parts["fwd_count"].append(np.array(counts, dtype="<u8"))
         self.parts["fwd_term"].append(np.array(ids, dtype="<u4"))
         self.parts["fwd_tf"].append(np.array(tfs, dtype="<u4"))
+        if doc.vectors:
+            self.parts["vectors"].append(np.frombuffer(doc.vectors, dtype="<f2"))
         s = doc.source
         self._add_doc(s.rel, doc.title, doc.title_line, doc.metadata, len(doc.rows),
                       (s.size, s.mtime_ns, s.sidecar_mtime_ns))
@@ -209,11 +230,19 @@ class _Builder:
             "fwd_term": fwd_term.astype("<u4"),
             "fwd_tf": fwd_tf,
         })
+        vectors = self._joined("vectors", "<f2")
+        if vectors.size:
+            arrays["vectors"] = vectors
         encoded = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
         encoded.update(_string_table(np, "vocab", vocab))
         encoded.update(_string_table(np, "docs", [json.dumps(d, ensure_ascii=False) for d in self.docs]))
         encoded["doc_first"] = np.array([d["p0"] for d in self.docs], dtype="<u8")
-        meta = {"passages": rows.shape[0], "documents": len(self.docs), "terms": len(vocab), "avgdl": avgdl}
+        meta: dict[str, Any] = {"passages": rows.shape[0], "documents": len(self.docs), "terms": len(vocab),
+                                "avgdl": avgdl}
+        if vectors.size:
+            from askiraq import semantic
+
+            meta["vectors"] = {"model": semantic.encoder().name, "dims": vectors.size // max(rows.shape[0], 1)}
         return meta, encoded
 
     def _sorted_vocabulary(self, fwd_term: Any) -> tuple[list[str], Any, Any]:
@@ -228,9 +257,11 @@ class _Builder:
 
 
 def idf_floor(average_idf: float) -> float:
-    """rank-bm25's idf for a word in more than half the passages: EPSILON x the average idf. In a corpus
-    so small that the average is not positive, rank-bm25 would score every passage below zero (nothing
-    would ever match); EPSILON itself keeps such words worth a little."""
+    """rank-bm25's idf for a word in more than half the passages: EPSILON x the average idf.
+
+    Two departures, both for tiny corpora: a word in exactly half the passages gets the floor too
+    (rank-bm25 gives it 0, so in a folder of two articles nothing would match), and when the average idf
+    is not positive (rank-bm25 would score every passage below zero) the floor is EPSILON itself."""
     return EPSILON * average_idf if average_idf > 0 else EPSILON
 
 
@@ -247,7 +278,7 @@ def _bm25_postings(np: Any, fwd_count: Any, fwd_term: Any, fwd_tf: Any, df: Any,
     avgdl = float(doc_len.sum()) / n_passages if n_passages else 0.0
     idf = np.log(n_passages - df + 0.5) - np.log(df + 0.5)
     average_idf = float(idf.sum()) / len(idf) if len(idf) else 0.0
-    idf[idf < 0] = idf_floor(average_idf)
+    idf[idf <= 0] = idf_floor(average_idf)
     by_term = np.argsort(fwd_term, kind="stable")  # each term's passages stay in ascending order
     post_passage = passage_of[by_term]
     del passage_of
@@ -282,6 +313,10 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: "Index | None",
 
     CorpusError when nothing in the folder can be indexed.
     """
+    if settings.semantic:
+        from askiraq import semantic
+
+        semantic.encoder()  # distilled here, once, before any worker needs it
     builder = _Builder()
     reusable: dict[str, DocRecord] = {}
     if previous is not None and previous.generation.meta.get("settings") == settings_record(settings):

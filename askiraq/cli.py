@@ -33,11 +33,11 @@ from askiraq.expansions import load_thesaurus
 from askiraq.index import OpenedIndex, describe_index, open_index
 from askiraq.render import FORMATS, BatchWriter, Style, render, render_passage, render_report, render_sources
 from askiraq.search import SearchOptions, SearchResult, search
-from askiraq.tuning import DEFAULT_PARAMS
+from askiraq.tuning import DEFAULT_PARAMS, BuildSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-EXIT_CODES_HELP = "Exit status: 0 answered, 1 no answer in the corpus, 2 usage or input error."
+EXIT_CODES_HELP = "Exit status: 0 answered, 1 no confident answer in the corpus, 2 usage or input error."
 
 
 class CliError(click.ClickException):
@@ -192,14 +192,23 @@ def corpus_option(func: F) -> F:
         help="Folder of .txt/.md articles. Default: the five articles shipped with askiraq.")(func)
 
 
+def semantic_option(func: F) -> F:
+    return click.option(
+        "--semantic/--no-semantic", default=None, envvar="ASKIRAQ_SEMANTIC", show_envvar=True,
+        help="Rank by BM25 and passage vectors together (needs askiraq[semantic]; builds the vectors once). "
+             "Default: as the index was built.")(func)
+
+
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 
 
-def _open(corpus: str | None, force: bool = False, full_check: bool = False) -> OpenedIndex:
+def _open(corpus: str | None, force: bool = False, full_check: bool = False,
+          semantic: bool | None = None) -> OpenedIndex:
     progress = _progress("indexing") if sys.stderr.isatty() else None
     started = time.perf_counter()
-    opened = open_index(corpus or default_corpus(), force=force, full_check=full_check, progress=progress)
+    opened = open_index(corpus or default_corpus(), settings=BuildSettings(semantic=semantic), force=force,
+                        full_check=full_check, progress=progress)
     if opened.rebuilt:
         for notice in opened.notices:
             warn(notice)
@@ -213,15 +222,16 @@ def _open(corpus: str | None, force: bool = False, full_check: bool = False) -> 
 class _Session:
     """The open index for a run of questions, refreshed once if an article turns out to have changed."""
 
-    def __init__(self, corpus: str | None) -> None:
+    def __init__(self, corpus: str | None, semantic: bool | None) -> None:
         self.corpus = corpus
-        self.opened = _open(corpus)
+        self.semantic = semantic
+        self.opened = _open(corpus, semantic=semantic)
 
     def search(self, question: str, options: SearchOptions) -> SearchResult:
         try:
             return search(self.opened.index, question, options)
         except StaleIndex:
-            self.opened = _open(self.corpus, full_check=True)
+            self.opened = _open(self.corpus, full_check=True, semantic=self.semantic)
             return search(self.opened.index, question, options)
 
 
@@ -278,11 +288,12 @@ def cli(debug: bool) -> None:
               show_envvar=True, default=None, help="Extra expansion groups file (see README).")
 @click.option("--no-expand", is_flag=True,
               help="Search only the question's own words (no thesaurus, no word families).")
+@semantic_option
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour and bold in text output (auto: only on a terminal, never with NO_COLOR).")
 def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: str | None,
         batch: TextIO | None, explain: bool, sources: tuple[str, ...], exclude_sources: tuple[str, ...],
-        since: Any, until: Any, expansions: str | None, no_expand: bool, color: str) -> None:
+        since: Any, until: Any, expansions: str | None, no_expand: bool, semantic: bool | None, color: str) -> None:
     """Answer QUESTION from the corpus (the default command: `askiraq "..."` means `askiraq ask "..."`).
 
     \b
@@ -306,7 +317,7 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
                             thesaurus=load_thesaurus(expansions, enabled=not no_expand),
                             highlight=style.color,
                             params=DEFAULT_PARAMS._replace(family_weight=0.0) if no_expand else DEFAULT_PARAMS)
-    session = _Session(corpus)
+    session = _Session(corpus, semantic)
     if batch is not None:
         status = _run_batch(session, batch, options, fmt or "jsonl", style)
     else:
@@ -378,10 +389,11 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @corpus_option
 @click.option("--force", is_flag=True, help="Rebuild from scratch even if the index is up to date.")
-def index(corpus: str | None, force: bool) -> None:
+@semantic_option
+def index(corpus: str | None, force: bool, semantic: bool | None) -> None:
     """Build (or refresh) the index now; it is otherwise built on first use."""
     started = time.perf_counter()
-    opened = _open(corpus, force=force, full_check=True)
+    opened = _open(corpus, force=force, full_check=True, semantic=semantic)
     idx = opened.index
     state = "built" if opened.rebuilt else "already up to date"
     click.echo(f"Index {state}: {idx.document_count} documents, {idx.passage_count} passages "

@@ -60,3 +60,10 @@ class CorruptIndex(AskiraqError):
 
 class OutdatedIndex(CorruptIndex):
     """A stored index in another format version (built by another askiraq): rebuilt, not reported as damage."""
+
+
+class SemanticUnavailable(AskiraqError):
+    """--semantic was asked for, but the optional model (askiraq[semantic]) is not installed or readable."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "pip install torch==2.13.0 'askiraq[semantic]' (see README, Semantic search)")

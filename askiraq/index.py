@@ -38,6 +38,8 @@ class Index:
         self.records = Records(generation)
         self.postings = Postings(generation, self.records.passage_count)
         self.texts = SourceTexts(self.corpus_root, self.records)
+        vectors = generation.meta.get("vectors")
+        self.vectors = VectorsInfo(str(vectors["model"]), int(vectors["dims"])) if isinstance(vectors, dict) else None
 
     @property
     def passage_count(self) -> int:
@@ -46,6 +48,13 @@ class Index:
     @property
     def document_count(self) -> int:
         return self.records.document_count
+
+
+class VectorsInfo(NamedTuple):
+    """The passage vectors an index holds (the semantic mode): which model made them, their size."""
+
+    model: str
+    dims: int
 
 
 class OpenedIndex(NamedTuple):
@@ -118,6 +127,8 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
     index_dir = index_dir_for(corpus_root, index_root or default_index_root())
     notices: list[Notice] = []
     current = None if force else _try_open(index_dir, corpus_root, notices)
+    if settings.semantic is None:  # keep what the index was built with
+        settings = settings._replace(semantic=bool(current is not None and current.vectors is not None))
     if current is not None and not full_check and _unchanged_folders(current, corpus_root, settings):
         return OpenedIndex(current, corpus_root, index_dir, False, notices)
     scan = scan_corpus(corpus_root)
@@ -173,8 +184,13 @@ def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> d
     if generation is None:
         report["state"] = "missing; built on first use"
         return report
-    report["state"] = "fresh" if _is_fresh(generation, scan, BuildSettings()) else "stale; rebuilt on next use"
+    vectors = generation.meta.get("vectors")
+    settings = BuildSettings(semantic=isinstance(vectors, dict))
+    report["state"] = "fresh" if _is_fresh(generation, scan, settings) else "stale; rebuilt on next use"
     for key in ("documents", "passages", "terms"):
         report[key] = generation.meta.get(key)
+    size = int(generation.meta["arrays"].get("vectors", {}).get("bytes", 0))
+    report["vectors"] = (f"{vectors['model']}, {vectors['dims']} dimensions, {size / 1024:,.0f} KiB"
+                         if isinstance(vectors, dict) else "none (BM25 only; askiraq index --semantic adds them)")
     report["format_version"] = generation.meta.get("version")
     return report

@@ -144,7 +144,8 @@ def to_json(result: SearchResult, query_id: str | None = None) -> dict[str, Any]
         "confidence": round(result.confidence, 3),
         "no_answer_reason": result.reason or None if result.answer is None else None,
         "results": [{
-            "rank": h.rank, "score": round(h.score, 6), "bm25": round(h.bm25, 6), **_citation_json(h.citation),
+            "rank": h.rank, "score": round(h.score, 6), "bm25": round(h.bm25, 6),
+            "cosine": None if h.cosine is None else round(h.cosine, 6), **_citation_json(h.citation),
             "heading": h.heading or None, "text": h.text,
             "also_in": [_citation_json(c) for c in h.also_in],
             "matched_terms": [{"term": m.term, "weight": m.weight, "contribution": round(m.contribution, 6)}
@@ -211,6 +212,8 @@ def _text(result: SearchResult, style: Style) -> str:
             parts = [f"{m.term} {m.contribution:.3f}" + ("" if m.weight == 1 else f" (expansion x{m.weight:g})")
                      for m in hit.matches]
             lines.append("   matched: " + (", ".join(parts) if parts else "(phrase only)"))
+            if hit.cosine is not None:
+                lines.append(f"   hybrid: BM25 {hit.bm25:.3f}, cosine {hit.cosine:.3f}")
     return "\n".join(lines) + "\n"
 
 

@@ -54,8 +54,9 @@ class TermMatch(NamedTuple):
 
 class Hit(NamedTuple):
     rank: int
-    score: float  # BM25 plus the best-sentence bonus: what the hits are ranked by
+    score: float  # what the hits are ranked by: BM25 (or the semantic hybrid), plus the best-sentence bonus
     bm25: float
+    cosine: float | None  # the passage's cosine with the question (semantic mode), else None
     citation: Citation
     text: str
     heading: str
@@ -111,12 +112,13 @@ class _Sentence:
 class _Candidate:
     """A passage being ranked: filled in by rerank, collects the near-duplicates folded into it."""
 
-    __slots__ = ("bm25", "duplicates", "record", "score", "sentences", "terms")
+    __slots__ = ("bm25", "cosine", "duplicates", "record", "score", "sentences", "terms")
 
-    def __init__(self, record: PassageRecord, bm25: float, terms: frozenset[int]) -> None:
-        self.record, self.bm25, self.terms = record, bm25, terms
+    def __init__(self, record: PassageRecord, ranking: tuple[int, float, float, float | None],
+                 terms: frozenset[int]) -> None:
+        self.record, self.terms = record, terms
+        _, self.score, self.bm25, self.cosine = ranking
         self.sentences: list[_Sentence] = []
-        self.score = bm25
         self.duplicates: list[_Candidate] = []
 
 
@@ -139,6 +141,8 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
         warnings.append(f"question cut to its first {MAX_QUESTION_CHARS} characters")
         question = question[:MAX_QUESTION_CHARS]
     query = _prepare(index, question, options)
+    if index.vectors is not None and options.params.semantic_weight > 0 and not _semantic_ready(warnings):
+        query = query._replace(params=query.params._replace(semantic_weight=0.0))
     allowed_docs, undated = _allowed_documents(index, options)
     result = SearchResult(question, None, (), tuple(query.expansions), undated_left_out=undated,
                           warnings=tuple(warnings))
@@ -148,11 +152,11 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
         return result._replace(reason=f"no article matches {_filters(options)}")
     params = options.params
     depth = max(options.top, params.answer_from, params.rerank_pool)
-    candidates = _candidates(index, query, _best_first(index, query.weighted), allowed_docs, depth)
+    candidates = _candidates(index, query, _ranking(index, query), allowed_docs, depth)
     if not candidates and query.parsed.phrases:  # say so, and show what comes closest
         phrases = ", ".join(f'"{p}"' for p in query.parsed.phrases)
         query = query._replace(parsed=query.parsed._replace(phrases=()))
-        candidates = _candidates(index, query, _best_first(index, query.weighted), allowed_docs, depth)
+        candidates = _candidates(index, query, _ranking(index, query), allowed_docs, depth)
         result = result._replace(warnings=(*result.warnings, f"no passage holds {phrases}; "
                                            "showing passages without that requirement"))
     ranked = _rerank(index, query, candidates)
@@ -241,6 +245,29 @@ def _contains_phrase(text: str, phrase_terms: list[str]) -> bool:
     return n > 0 and any(terms[i:i + n] == phrase_terms for i in range(len(terms) - n + 1))
 
 
+_Ranking = Iterator[tuple[int, float, float, float | None]]  # passage, score, BM25, cosine (semantic mode)
+
+
+def _semantic_ready(warnings: list[str]) -> bool:
+    """Whether the semantic model loads; if not, say so (the index's vectors wait, BM25 answers)."""
+    from askiraq import semantic
+    from askiraq.errors import SemanticUnavailable
+
+    try:
+        semantic.encoder(build=False)
+    except SemanticUnavailable as err:
+        warnings.append(f"{err.message}: answering with BM25 only ({err.hint})")
+        return False
+    return True
+
+
+def _ranking(index: Index, query: _Query) -> _Ranking:
+    """Passages best first: by BM25, or in the semantic mode by the hybrid of BM25 and cosine."""
+    if index.vectors is not None and query.params.semantic_weight > 0:
+        return _hybrid_first(index, query)
+    return ((pid, score, score, None) for pid, score in _best_first(index, query.weighted))
+
+
 def _best_first(index: Index, weighted: list[tuple[str, float]]) -> Iterator[tuple[int, float]]:
     """Passages by descending score, lazily: the first FIRST_BATCH, and all of them only if filters need it."""
     first = index.postings.ranked(weighted, FIRST_BATCH)
@@ -249,14 +276,31 @@ def _best_first(index: Index, weighted: list[tuple[str, float]]) -> Iterator[tup
         yield from index.postings.ranked(weighted, None)[FIRST_BATCH:]
 
 
-def _candidates(index: Index, query: _Query, ranked: Iterator[tuple[int, float]],
+def _hybrid_first(index: Index, query: _Query) -> _Ranking:
+    """(1 - w) x BM25 / its best + w x cosine with the question, over every passage (exact, brute force)."""
+    import numpy as np
+
+    from askiraq import semantic
+
+    weight = query.params.semantic_weight
+    cosine = semantic.similarities(index, query.parsed.text)
+    lexical = np.zeros(index.passage_count)
+    scores = index.postings.scores(query.weighted)
+    lexical[list(scores)] = list(scores.values())
+    hybrid = (1 - weight) * lexical / (lexical.max() or 1.0) + weight * cosine
+    for pid in np.argsort(-hybrid, kind="stable").tolist():
+        yield pid, float(hybrid[pid]), float(lexical[pid]), float(cosine[pid])
+
+
+def _candidates(index: Index, query: _Query, ranked: _Ranking,
                 allowed_docs: set[int] | None, wanted: int) -> list[_Candidate]:
     """The best passages by BM25 that pass the filters, phrases and exclusions (best-first, lazily)."""
     phrases = [_phrase_terms(p) for p in query.parsed.phrases]
     excluded_phrases = [_phrase_terms(p) for p in query.parsed.excluded_phrases]
     excluded_ids = {tid for t in query.excluded if (tid := index.postings.term_id(t)) >= 0}
     found: list[_Candidate] = []
-    for pid, score in ranked:
+    for ranking in ranked:
+        pid, score = ranking[0], ranking[1]
         if score <= 0 or len(found) == wanted:
             break
         record = index.records.passage(pid)
@@ -271,7 +315,7 @@ def _candidates(index: Index, query: _Query, ranked: Iterator[tuple[int, float]]
                 continue
             if any(_contains_phrase(text, p) for p in excluded_phrases):
                 continue
-        found.append(_Candidate(record, score, terms))
+        found.append(_Candidate(record, ranking, terms))
     return found
 
 
@@ -279,10 +323,13 @@ def _rerank(index: Index, query: _Query, candidates: list[_Candidate]) -> list[_
     """For typed questions: BM25 plus the strength of the passage's best sentence, for the first
     `rerank_pool` passages (answers sit in one sentence). Other questions keep BM25's order."""
     params = query.params
-    pool = params.rerank_pool if query.asked.wanted.kind and params.sentence_weight else 0
+    hybrid = bool(candidates) and candidates[0].cosine is not None
+    weight = params.semantic_sentence_weight if hybrid else params.sentence_weight
+    pool = params.rerank_pool if query.asked.wanted.kind and weight else 0
+    mass = sum(idf * w for _, idf, w in query.term_ids) or 1.0  # a sentence holding every question word
     for candidate in candidates[:pool]:
         best = max((s.score for s in _scored_sentences(index, query, candidate) if s.record.quotable), default=0.0)
-        candidate.score = candidate.bm25 + params.sentence_weight * best
+        candidate.score += weight * (best / mass if hybrid else best)
     return sorted(candidates[:pool], key=lambda c: (-c.score, c.record.passage_id)) + candidates[pool:]
 
 
@@ -359,8 +406,8 @@ def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highligh
         if contribution:
             matches.append(TermMatch(term, weight, weight * contribution))
     also = tuple(cite(index, d.record) for d in candidate.duplicates)
-    return Hit(rank, candidate.score, candidate.bm25, cite(index, record), text, heading, highlights,
-               tuple(matches), also)
+    return Hit(rank, candidate.score, candidate.bm25, candidate.cosine, cite(index, record), text, heading,
+               highlights, tuple(matches), also)
 
 
 def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> list[_Scored]:
@@ -390,6 +437,8 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
     needed = min(params.min_matched_words, len(set(query.terms)))
     if params.no_answer and matched < needed:
         return None, f"the best passage holds only {matched} of the question's {len(set(query.terms))} words"
+    if params.min_cosine and hits[0].cosine is not None and max(h.cosine or 0.0 for h in hits) < params.min_cosine:
+        return None, "no passage is close in meaning to the question"
     scored = _answer_sentences(index, query, hits)
     if not scored:
         return None, "no sentence of the best passages can be quoted as an answer"

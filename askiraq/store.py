@@ -36,16 +36,18 @@ VERIFY_ALL_BELOW_BYTES = 64 * 1024 * 1024
 ARRAYS_MEMO = 64  # more than a generation has arrays: each is mapped and viewed once
 
 _NPY_MAGIC = b"\x93NUMPY"
-_MEMORYVIEW_FORMAT: dict[tuple[str, int], Any] = {("u", 1): "B", ("u", 4): "I", ("u", 8): "Q",
-                                                  ("i", 4): "i", ("i", 8): "q",
-                      ("f", 4): "f", ("f", 8): "d"}
+_MEMORYVIEW_FORMAT: dict[tuple[str, int], Any] = {("u", 1): "B", ("u", 4): "I", ("u", 8): "Q", ("i", 4): "i",
+                                                  ("i", 8): "q", ("f", 2): "e", ("f", 4): "f", ("f", 8): "d"}
 
 
 class ArrayLike(Protocol):
     """What the writer needs from a NumPy array (kept abstract so this module never imports NumPy)."""
 
-    dtype: Any
-    shape: tuple[int, ...]
+    @property
+    def dtype(self) -> Any: ...
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
 
     def tobytes(self) -> bytes: ...
 
@@ -87,6 +89,8 @@ def npy_view(name: str, buffer: Any) -> memoryview:
     start = 10 + header_len
     if len(raw) != start + count * size:
         raise CorruptIndex(f"{name}: {len(raw) - start} data bytes for {count} items of {size}")
+    if (kind, size) == ("f", 2):  # memoryview cannot cast to float16: its bytes, for NumPy to read
+        return raw[start:]
     return raw[start:].cast(_MEMORYVIEW_FORMAT[(kind, size)])
 
 

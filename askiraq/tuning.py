@@ -50,6 +50,9 @@ class BuildSettings(NamedTuple):
     max_passage_chars: int = MAX_PASSAGE_CHARS
     heading_weight: int = HEADING_WEIGHT
     title_weight: int = TITLE_WEIGHT
+    # Passage vectors for the semantic mode: True builds them, False leaves them out, None keeps what the
+    # stored index has (so a question uses what the index was built with).
+    semantic: bool | None = None
 
 
 class RankingParams(NamedTuple):
@@ -93,6 +96,17 @@ class RankingParams(NamedTuple):
     # A second sentence, from another article, when it scores this share of the best. 0.5 ties; 0.9 and
     # never (1.01) lose a dev and a dev2 answer sentence.
     second_sentence: float = 0.75
+    # Semantic mode (an index built with --semantic): score = (1 - w) x BM25 / the best BM25 + w x cosine.
+    # 0.5 against BM25 alone (evaluate --semantic): dev2 @1 +0.051, CISI MAP +0.010 / nDCG +0.008,
+    # re-wrapped @1 +0.017, dev @3 +0.05 but @1 -0.05 (one question moves from rank 1 to 2).
+    # 0.2-0.4 lose the dev2 gain (0.641), 0.7 loses it too and the re-wrapped layout's top passages.
+    semantic_weight: float = 0.5
+    # There, typed questions re-rank by the share of the question's idf in the best sentence times this.
+    # 0: dev2 @1 -0.103; 0.25: -0.026; 1: re-wrapped same top -0.015; 2: dev @1 -0.05.
+    semantic_sentence_weight: float = 0.5
+    # No answer when no passage's cosine reaches this (0: off). 0.3 and 0.4 change nothing on any set
+    # (the off-topic questions already fail the two-word rule); 0.5 loses answers. So it stays off.
+    min_cosine: float = 0.0
     # The confidence figure: a word the corpus lacks weighs what a word of one passage would; no word
     # weighs less than this (the figure is reported, not used for the decision, so nothing to sweep).
     min_coverage_idf: float = 0.05

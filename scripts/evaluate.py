@@ -68,7 +68,7 @@ def _converted(defaults: Any, overrides: dict[str, str]) -> Any:
     """`defaults` (a NamedTuple) with the overrides that name its fields, each converted to the field's type."""
     fields = type(defaults).__annotations__
     convert: dict[Any, Callable[[str], Any]] = {bool: lambda v: v.lower() in ("1", "true", "yes", "on"),
-                                                int: int, float: float}
+                                                int: int, float: float, bool | None: lambda v: convert[bool](v)}
     return defaults._replace(**{k: convert[fields[k]](v) for k, v in overrides.items() if k in fields})
 
 
@@ -274,7 +274,7 @@ def format_table(results: dict[str, Any]) -> str:
     lines = ["| set | answer@1 | answer@3 | MRR | answer sentence | answered / refused |",
              "|---|---|---|---|---|---|"]
     for name, report in results.items():
-        if name in ("cisi", "ablation"):
+        if name in ("cisi", "ablation", "semantic"):
             continue
         ours = report["askiraq"]
         tail = f"; same top passage {_cell(report['same_top'])}" if "same_top" in report else ""
@@ -334,11 +334,25 @@ def ablation_table(full: dict[str, Any], ablated: dict[str, dict[str, Any]], lab
     return "\n".join(lines)
 
 
+def semantic_table(bm25: dict[str, Any], hybrid: dict[str, Any]) -> str:
+    """Every set's figures with askiraq's BM25 ranking and with the semantic hybrid, side by side."""
+    lines = ["| set | metric | BM25 (askiraq) | hybrid | change |", "|---|---|---|---|---|"]
+    for name in hybrid:
+        for metric in (("map", "ndcg@10", "p@10") if name == "cisi" else HEADLINE["qa"] + ("answered", "refused")):
+            before, after = _figure(bm25, name, metric), _figure(hybrid, name, metric)
+            if before is None or after is None:
+                continue
+            lines.append(f"| {name} | {metric} | {_cell(before)} | {_cell(after)} | {after - before:+.3f} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default=",".join(ALL_SETS))
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--ablate", action="store_true", help="turn each stage off in turn")
+    parser.add_argument("--semantic", action="store_true",
+                        help="also build passage vectors and print every set with and without the hybrid")
     parser.add_argument("--sweep", action="append", default=[], metavar="NAME=V1,V2,...",
                         help="askiraq with each value of one parameter in turn (repeatable)")
     parser.add_argument("--misses", action="store_true", help="list the questions askiraq gets wrong")
@@ -356,6 +370,13 @@ def main() -> None:
         print(ablation_table(results, ablated))
         results["ablation"] = {stage: {f"{n} {m}": _figure(r, n, m) for n, m in ABLATION_COLUMNS}
                                for stage, r in ablated.items()}
+    if args.semantic:
+        with_vectors = {**overrides, "semantic": "true"}
+        hybrid = evaluate(sets, with_vectors, args.cache, with_baseline=False)
+        print()
+        print(semantic_table(results, hybrid))
+        results["semantic"] = {name: {m: _figure(hybrid, name, m) for m in (*QA_METRICS, *IR_METRICS)}
+                               for name in hybrid}
     for sweep in args.sweep:
         name, _, values = sweep.partition("=")
         check_overrides({name: ""})

@@ -21,7 +21,10 @@ DEV_QUESTIONS = PROJECT / "tests" / "data" / "questions-dev.jsonl"
 def isolated_index_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     index_root = tmp_path_factory.mktemp("index")
     monkeypatch.setenv("ASKIRAQ_INDEX_DIR", str(index_root))
-    for name in ("ASKIRAQ_CORPUS", "ASKIRAQ_TOP", "ASKIRAQ_EXPANSIONS", "NO_COLOR"):
+    # The semantic model is distilled once per test session, into the session's own folder.
+    monkeypatch.setenv("ASKIRAQ_MODEL_DIR", str(tmp_path_factory.getbasetemp() / "models"))
+    for name in ("ASKIRAQ_CORPUS", "ASKIRAQ_TOP", "ASKIRAQ_EXPANSIONS", "ASKIRAQ_SEMANTIC", "ASKIRAQ_SEMANTIC_MODEL",
+                 "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     yield index_root
 

@@ -23,15 +23,14 @@ def analysed_passages(index: Index) -> list[list[str]]:
 
 
 class Oracle(BM25Okapi):  # type: ignore[misc]
-    """rank-bm25's BM25Okapi, with askiraq's one documented change: in a corpus whose average idf is not
-    positive, words in more than half the passages get EPSILON instead of a negative floor."""
+    """rank-bm25's BM25Okapi, with askiraq's documented change for tiny corpora (askiraq.build.idf_floor):
+    a word in half the passages or more gets the floor, which is EPSILON when the average idf is not positive."""
 
     def _calc_idf(self, nd: dict[str, int]) -> None:
         super()._calc_idf(nd)
-        if self.average_idf <= 0:
-            for word, freq in nd.items():
-                if math.log(self.corpus_size - freq + 0.5) - math.log(freq + 0.5) < 0:
-                    self.idf[word] = idf_floor(self.average_idf)
+        for word, freq in nd.items():
+            if math.log(self.corpus_size - freq + 0.5) - math.log(freq + 0.5) <= 0:
+                self.idf[word] = idf_floor(self.average_idf)
 
 
 def assert_same_scores(index: Index, questions: list[str]) -> None:

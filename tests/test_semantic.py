@@ -1,0 +1,130 @@
+"""The opt-in semantic mode, with the real model (askiraq[semantic]: all-MiniLM-L6-v2 distilled once)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SHIPPED_CORPUS
+
+from askiraq import semantic
+from askiraq.cli import cli
+from askiraq.index import open_index
+from askiraq.search import SearchOptions, search
+from askiraq.tuning import BuildSettings
+
+ARTICLES = {
+    "clinic.txt": "Field hospital opens\n\nThe physician prescribed antibiotics for the infection after the "
+                  "examination, and the nurse changed the dressing.\n",
+    "garage.txt": "Workshop notes\n\nThe mechanic replaced the worn brake pads and checked the engine oil "
+                  "before the long drive.\n",
+}
+PARAPHRASE = "What did the doctor give the patient?"  # shares no word with the clinic article
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_tokenizer_gives_the_model_s_own_token_ids() -> None:
+    from tokenizers import Tokenizer
+
+    from askiraq.semantic import WordPiece, _source_model
+
+    reference = Tokenizer.from_file(os.path.join(_source_model(), "tokenizer.json"))
+    reference.no_padding()
+    reference.no_truncation()
+    folder = Path(semantic.model_folder()) / semantic.MODEL_FOLDER
+    semantic.encoder()  # distilled here the first time
+    tokens = (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    ours = WordPiece(tokens, "[UNK]")
+    for text in ["Iraq’s Prime Minister al-Sudani, on Oct. 7, said: “No!”", "Café naïve Ångström 中文 test",
+                 "U.S.-led forces\tand\nKata'ib Hezbollah 2,000 troops", "x" * 120 + " word"]:
+        expected = [i for i in reference.encode(text, add_special_tokens=False).ids
+                    if i != reference.token_to_id("[UNK]")]
+        assert [tokens[i] for i in ours.ids(text)] == [reference.id_to_token(i) for i in expected], text
+
+
+def test_vectors_are_unit_length_and_closer_for_paraphrases() -> None:
+    vectors = semantic.encoder().encode(["the doctor treated the patient", "a physician cared for a sick man",
+                                         "the mechanic fixed the brakes", ""])
+    norms = (vectors ** 2).sum(axis=1)
+    assert norms[:3] == pytest.approx(1.0, abs=1e-5) and norms[3] == 0.0
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2]) + 0.1
+
+
+def test_a_paraphrase_is_found_only_in_the_semantic_mode(corpus: Path, tmp_path: Path) -> None:
+    plain = open_index(corpus, tmp_path / "plain").index
+    assert plain.vectors is None
+    assert search(plain, PARAPHRASE, SearchOptions()).hits == ()
+    hybrid = open_index(corpus, tmp_path / "hybrid", settings=BuildSettings(semantic=True)).index
+    assert hybrid.vectors is not None and hybrid.vectors.dims == semantic.PCA_DIMS
+    result = search(hybrid, PARAPHRASE, SearchOptions(top=2))
+    assert result.hits[0].citation.source == "clinic.txt"
+    assert result.hits[0].cosine is not None and result.hits[0].cosine > result.hits[1].cosine  # type: ignore[operator]
+
+
+def test_the_index_remembers_the_mode_and_the_cli_explains_the_hybrid(corpus: Path) -> None:
+    code, out, _ = run("index", "--corpus", str(corpus), "--semantic")
+    assert code == 0
+    code, out, _ = run("ask", "--corpus", str(corpus), "--json", PARAPHRASE)  # no flag: as the index was built
+    payload = json.loads(out)
+    assert payload["results"][0]["source"] == "clinic.txt" and payload["results"][0]["cosine"] > 0
+    code, out, _ = run("ask", "--corpus", str(corpus), "--explain", PARAPHRASE)
+    assert "hybrid: BM25 0.000, cosine 0." in out
+    code, out, _ = run("info", "--corpus", str(corpus))
+    assert "vectors:" in out and semantic.MODEL_NAME in out and "256 dimensions" in out
+    code, out, _ = run("ask", "--corpus", str(corpus), "--no-semantic", "--json", PARAPHRASE)
+    assert json.loads(out)["results"] == []
+    code, out, _ = run("info", "--corpus", str(corpus))
+    assert "none (BM25 only" in out
+
+
+def test_an_edited_article_gets_new_vectors_and_the_others_keep_theirs(corpus: Path, tmp_path: Path) -> None:
+    settings = BuildSettings(semantic=True)
+    first = open_index(corpus, tmp_path / "index", settings=settings).index
+    garage_before = search(first, "car repair", SearchOptions(top=1)).hits[0]
+    (corpus / "clinic.txt").write_text("Field hospital opens\n\nThe surgeon operated on the wounded soldier "
+                                       "through the night.\n", encoding="utf-8")
+    refreshed = open_index(corpus, tmp_path / "index")  # the mode is kept without asking again
+    assert refreshed.rebuilt and refreshed.index.vectors is not None
+    assert search(refreshed.index, "car repair", SearchOptions(top=1)).hits[0].cosine == garage_before.cosine
+    top = search(refreshed.index, "Who treated the injured?", SearchOptions(top=1)).hits[0]
+    assert top.citation.source == "clinic.txt"
+
+
+def test_without_the_model_the_index_answers_with_bm25_and_says_so(corpus: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    index = open_index(corpus, tmp_path / "index", settings=BuildSettings(semantic=True)).index
+    monkeypatch.setenv("ASKIRAQ_MODEL_DIR", str(tmp_path / "no-model-here"))
+    result = search(index, "brake pads", SearchOptions())
+    assert result.hits[0].citation.source == "garage.txt" and result.hits[0].cosine is None
+    assert any("answering with BM25 only" in w for w in result.warnings)
+
+
+def test_a_cold_semantic_question_never_loads_pytorch(tmp_path: Path) -> None:
+    env = {**os.environ, "ASKIRAQ_INDEX_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "askiraq", "index", "--semantic", "--corpus", str(SHIPPED_CORPUS)],
+                   env=env, check=True, capture_output=True)
+    code = ("import sys\nfrom askiraq.cli import main\n"
+            "sys.argv = ['askiraq', '--corpus', sys.argv[1], 'who leads Iraq?']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "heavy = ('torch', 'transformers', 'model2vec', 'tokenizers')\n"
+            "print('LOADED', sorted(m for m in heavy if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(SHIPPED_CORPUS)], env=env, capture_output=True, text=True)
+    assert "LOADED []" in done.stdout, done.stdout + done.stderr
