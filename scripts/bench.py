@@ -3,6 +3,7 @@
     python scripts/bench.py                      # shipped corpus + synthetic 10k and 100k articles
     python scripts/bench.py --sizes 10000        # a quicker run
     python scripts/bench.py --sizes ""           # shipped corpus only
+    python scripts/bench.py --semantic 10000     # plus the semantic mode beside BM25 only (askiraq[semantic])
 
 The machine is shared and noisy, so each figure is a median and is set against a baseline taken
 in the same run: the `python -c "import click"` floor for cold starts, rank-bm25 and bm25s for
@@ -95,6 +96,53 @@ def build_with_peak_memory(corpus: Path, env: dict[str, str]) -> tuple[float, fl
     out = subprocess.run([sys.executable, "-c", probe, *askiraq_command(), "index", "--force", "--corpus",
                           str(corpus)], env=env, capture_output=True, text=True, check=True).stdout.split()
     return float(out[0]), float(out[1]) / 1024
+
+
+def semantic_rows(repeat: int, env: dict[str, str], data_dir: Path, sizes: list[int]) -> list[Row]:
+    """The semantic mode beside BM25 only, in the same run: cold and warm questions, build time and size."""
+    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    with tempfile.TemporaryDirectory() as semantic_root:
+        semantic_env = {**env, "ASKIRAQ_INDEX_DIR": semantic_root}
+        run_cli(["index", "--semantic"], semantic_env)  # (distils the model first if this machine has none)
+        run_cli(["index"], env)
+        cycle = iter(questions * 4 * repeat)
+        bm25 = median_seconds(lambda: run_cli([next(cycle)], env), repeat)
+        hybrid = median_seconds(lambda: run_cli([next(cycle)], semantic_env), repeat)
+        rows = [row("cold question, shipped corpus, semantic", hybrid * 1000, "ms", "BM25 only", bm25 * 1000,
+                    target="<= 500 ms")]
+        for articles in sizes:
+            rows += _semantic_at_scale(articles, data_dir, env, semantic_env)
+    return rows
+
+
+def _semantic_at_scale(articles: int, data_dir: Path, env: dict[str, str], semantic_env: dict[str, str]) -> list[Row]:
+    from askiraq.expansions import load_thesaurus
+    from askiraq.index import open_index
+    from askiraq.search import SearchOptions, search
+
+    corpus, questions_file = make_corpus(data_dir, articles)
+    questions = [json.loads(line)["question"] for line in questions_file.read_text().splitlines()]
+    label = f"{articles:,} articles"
+    built: dict[str, tuple[float, float]] = {}
+    for mode, mode_env, extra in (("bm25", env, []), ("semantic", semantic_env, ["--semantic"])):
+        started = time.perf_counter()
+        run_cli(["index", "--force", "--corpus", str(corpus), *extra], mode_env)
+        opened = open_index(corpus, Path(mode_env["ASKIRAQ_INDEX_DIR"]))
+        size = sum(f.stat().st_size for f in Path(opened.index_dir).rglob("*") if f.is_file()) / 2**20
+        built[mode] = (time.perf_counter() - started, size)
+    options = SearchOptions(top=3, thesaurus=load_thesaurus())
+    warm = {}
+    for mode, mode_env in (("bm25", env), ("semantic", semantic_env)):
+        index = open_index(corpus, Path(mode_env["ASKIRAQ_INDEX_DIR"])).index
+        search(index, questions[0], options)  # the vectors are converted once per open index
+        cycle = iter(questions * 2)
+        warm[mode] = median_seconds(lambda i=index, c=cycle: search(i, next(c), options),  # type: ignore[misc]
+                                    min(len(questions), 100))
+    return [
+        row(f"index build, {label}, semantic", built["semantic"][0], "s", "BM25 only", built["bm25"][0]),
+        row(f"index size, {label}, semantic", built["semantic"][1], "MiB", "BM25 only", built["bm25"][1]),
+        row(f"warm question, {label}, semantic", warm["semantic"] * 1000, "ms", "BM25 only", warm["bm25"] * 1000),
+    ]
 
 
 def synthetic_corpus(articles: int, data_dir: Path, repeat: int, env: dict[str, str]) -> list[Row]:
@@ -205,6 +253,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=ROOT / "bench-data")
     parser.add_argument("--repeat", type=int, default=21, help="runs per cold-start median")
     parser.add_argument("--output", type=Path, default=ROOT / "bench-results.json")
+    parser.add_argument("--semantic", nargs="?", const="", default=None, metavar="SIZES",
+                        help="also measure the semantic mode (needs askiraq[semantic]) on the shipped corpus and "
+                             "these synthetic sizes, e.g. --semantic 10000")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     rows: list[Row] = []
@@ -214,6 +265,10 @@ def main() -> None:
         print(format_table(rows), flush=True)
         for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
             rows += synthetic_corpus(size, args.data_dir, max(7, args.repeat // 3), env)
+            print(format_table(rows), flush=True)
+        if args.semantic is not None:
+            sizes = [int(s) for s in args.semantic.split(",") if s.strip()]
+            rows += semantic_rows(args.repeat, env, args.data_dir, sizes)
             print(format_table(rows), flush=True)
     machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": sys.platform,
                "max_rss_self_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
