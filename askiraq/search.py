@@ -19,7 +19,7 @@ from askiraq import answers
 from askiraq.analysis import analyze, tokenize
 from askiraq.citations import Citation, cite
 from askiraq.corpus import parse_date
-from askiraq.errors import QueryError
+from askiraq.errors import QueryError, SemanticUnavailable
 from askiraq.expansions import Expansion, Thesaurus
 from askiraq.index import Index
 from askiraq.query import ParsedQuery, parse_query
@@ -251,7 +251,6 @@ _Ranking = Iterator[tuple[int, float, float, float | None]]  # passage, score, B
 def _semantic_ready(warnings: list[str]) -> bool:
     """Whether the semantic model loads; if not, say so (the index's vectors wait, BM25 answers)."""
     from askiraq import semantic
-    from askiraq.errors import SemanticUnavailable
 
     try:
         semantic.encoder(build=False)
