@@ -1,6 +1,7 @@
 """Stage 7: the command line. Parses options, calls the engine, prints, and maps errors to exit codes.
 
-Exit codes: 0 an answer was found (or the command did its job), 1 the corpus has no answer,
+Exit codes: 0 an answer was found (or the command did its job), 1 no confident answer (the closest
+passages are still listed),
 2 a usage, input or corpus error. Every error is one line on stderr; `--debug` prints its traceback first.
 """
 
@@ -417,8 +418,9 @@ def sources(corpus: str | None, as_json: bool) -> None:
 def show(citation: str, corpus: str | None, color: str) -> None:
     """Print the passage a CITATION names, in its paragraph.
 
-    CITATION is a passage id (`003_6c8c47967f33c65d.txt#4`) or a location `path:line` /
-    `path:start-end` as printed by `askiraq ask`.
+    CITATION is a passage id (`003_6c8c47967f33c65d.txt#4`) or a location as printed by
+    `askiraq ask`: `path:line`, `path:start-end`, or `path:line:column` where a line holds
+    several passages.
     """
     idx = _open(corpus).index
     record = find_passage(idx, citation)
