@@ -1,8 +1,8 @@
 """Stage 7: the command line. Parses options, calls the engine, prints, and maps errors to exit codes.
 
 Exit codes: 0 an answer was found (or the command did its job), 1 no confident answer (the closest
-passages are still listed),
-2 a usage, input or corpus error. Every error is one line on stderr; `--debug` prints its traceback first.
+passages are still listed), 2 a usage, input or corpus error. Every error is one line on stderr;
+`--debug` prints its traceback first.
 """
 
 from __future__ import annotations
