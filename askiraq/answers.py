@@ -138,9 +138,17 @@ def _matches(pattern: str, sentence: str) -> bool:
     return re.search(pattern, sentence) is not None
 
 
+_BROKEN_AFTER_HYPHEN = re.compile(r"(?<=\w-)[ \t]*\r?\n\s*(?=\w)")
+
+
+def one_line(text: str) -> str:
+    """Text of hard-wrapped lines as one line: "sea-\nlevel" is "sea-level", other breaks one space."""
+    return " ".join(_BROKEN_AFTER_HYPHEN.sub("", text).split())
+
+
 def clean(sentence: str) -> str:
     """One line, without a quotation mark left open or closed by the sentence cut, so it reads alone."""
-    sentence = " ".join(sentence.split())
+    sentence = one_line(sentence)
     for opening, closing in (("“", "”"), ('"', '"')):
         if sentence.startswith(opening) and sentence.count(opening) + sentence.count(closing) == 1:
             sentence = sentence[1:]

@@ -114,7 +114,7 @@ def _at_location(index: Index, doc: DocRecord, passages: list[PassageRecord], ma
     if not found:
         raise CitationError(f"no passage at {citation!r} in {doc.rel}",
                             "use a citation printed by askiraq ask, e.g. file.txt:7 or file.txt#2")
-    choices = ", ".join(cite(index, p).location for p in found[:3])
+    choices = ", ".join(cite(index, p).location for p in found)
     raise CitationError(f"line {line} of {doc.rel} holds {len(found)} passages", f"name one: {choices}")
 
 

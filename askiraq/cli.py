@@ -196,8 +196,9 @@ def corpus_option(func: F) -> F:
 def semantic_option(func: F) -> F:
     return click.option(
         "--semantic/--no-semantic", default=None, envvar="ASKIRAQ_SEMANTIC", show_envvar=True,
-        help="Rank by BM25 and passage vectors together (needs askiraq[semantic]; builds the vectors once). "
-             "Default: as the index was built.")(func)
+        help="Rank by BM25 and meaning together: passage vectors are built once (needs askiraq[semantic]). "
+             "--no-semantic ranks without them (index --no-semantic drops them). Default: as the index was "
+             "built.")(func)
 
 
 def json_option(func: F) -> F:
@@ -208,6 +209,11 @@ def _open(corpus: str | None, force: bool = False, full_check: bool = False,
           semantic: bool | None = None) -> OpenedIndex:
     progress = _progress("indexing") if sys.stderr.isatty() else None
     started = time.perf_counter()
+    if semantic:
+        from askiraq import semantic as vectors
+
+        if not vectors.model_ready():
+            warn("preparing the semantic model, once per machine (a minute or two)")
     opened = open_index(corpus or default_corpus(), settings=BuildSettings(semantic=semantic), force=force,
                         full_check=full_check, progress=progress)
     if opened.rebuilt:
@@ -318,7 +324,9 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
                             thesaurus=load_thesaurus(expansions, enabled=not no_expand),
                             highlight=style.color,
                             params=DEFAULT_PARAMS._replace(family_weight=0.0) if no_expand else DEFAULT_PARAMS)
-    session = _Session(corpus, semantic)
+    if semantic is False:  # this question without the vectors; the index keeps them
+        options = options._replace(params=options.params._replace(semantic_weight=0.0))
+    session = _Session(corpus, semantic or None)
     if batch is not None:
         status = _run_batch(session, batch, options, fmt or "jsonl", style)
     else:

@@ -60,6 +60,7 @@ _ATX_HEADING = re.compile(r"(#{1,6})(?:[ \t]+|$)")
 _SETEXT_UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*")
 _LIST_ITEM = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+\S")
 _TABLE_ROW = re.compile(r"\|")
+_TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?\s*")  # |---|:---:| under a table's header
 _FURNITURE = re.compile(
     r"(?:leave|post|add)\s+a\s+(?:reply|comment)|\d*\s*comments?|faq|related(?:\s+\w+)?"
     r"|advertisement|sponsored(?:\s+content)?|share(?:\s+this\b.*|\s+on\b.*)?|back\s+to\s+top"
@@ -210,7 +211,9 @@ def _block_paragraphs(text: str, block: list[tuple[int, int]]) -> list[_Paragrap
     run: list[tuple[int, int]] = []
     for s, e in block:
         atx = _ATX_HEADING.match(text, s)
-        if atx or _TABLE_ROW.match(text, s):
+        if _TABLE_RULE.fullmatch(text, s, e) and paragraphs and paragraphs[-1].kind == LIST:
+            paragraphs[-1] = paragraphs[-1]._replace(kind=FURNITURE)  # a table's header: found, never quoted
+        elif atx or _TABLE_ROW.match(text, s):
             paragraphs += _run_paragraphs(text, run) if run else []
             run = []
             start, end = _strip(text, atx.end(), e) if atx else (s, e)
@@ -303,9 +306,11 @@ def _settle_headings(kinds: list[str]) -> list[str]:
 
 
 def _is_title(text: str, first: _Paragraph, kind: str) -> bool:
-    """The headline: a first paragraph of a few words, short, without closing punctuation."""
+    """The headline: a first paragraph that is a heading, or of a few words, short, without closing punctuation."""
     if kind in (CREDIT, BYLINE, FURNITURE):
         return False
+    if kind == HEADING:
+        return True
     line = _collapsed(text, first.start, first.end)
     return len(line) < TITLE_MAX_CHARS and not _ends_sentence(line) and len(line.split()) >= TITLE_MIN_WORDS
 

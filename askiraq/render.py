@@ -211,7 +211,8 @@ def _text(result: SearchResult, style: Style) -> str:
         if style.explain:
             parts = [f"{m.term} {m.contribution:.3f}" + ("" if m.weight == 1 else f" (expansion x{m.weight:g})")
                      for m in hit.matches]
-            lines.append("   matched: " + (", ".join(parts) if parts else "(phrase only)"))
+            found_by = "(by its meaning: no question word)" if hit.cosine is not None else "(phrase only)"
+            lines.append("   matched: " + (", ".join(parts) if parts else found_by))
             if hit.cosine is not None:
                 lines.append(f"   hybrid: BM25 {hit.bm25:.3f}, cosine {hit.cosine:.3f}")
     return "\n".join(lines) + "\n"

@@ -392,7 +392,7 @@ def _coverage(index: Index, query: _Query, present: AbstractSet[int]) -> tuple[f
 
 def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highlight: bool) -> Hit:
     record = candidate.record
-    text = " ".join(index.texts.passage_text(record).split())
+    text = answers.one_line(index.texts.passage_text(record))
     doc_text = index.texts.text(record.doc_id)
     above = record.question if record.question[1] else record.heading
     heading = " ".join(doc_text[above[0]:above[1]].split())
@@ -461,8 +461,11 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
 
 
 def _figures(query: _Query, counting: list[_Scored]) -> list[_Scored]:
-    """Sentences that count the thing asked about, one per distinct figure (best first)."""
+    """Sentences that count the thing asked about, one per distinct figure (best first); none when all
+    the figures come from one article (two counts in one story are two things, not sources disagreeing)."""
     seen: dict[str, _Scored] = {}
     for sentence in counting:
         seen.setdefault(answers.counts(sentence.text, query.asked) or "", sentence)
+    if len({s.citation.source for s in seen.values()}) < 2:
+        return []
     return list(seen.values())[:MAX_FIGURES]

@@ -127,10 +127,15 @@ class Encoder:
         return out / np.where(norms > 0, norms, 1.0)
 
 
+def model_ready() -> bool:
+    """Whether the distilled model is already in the cache folder (else the first use distils it)."""
+    return os.path.exists(os.path.join(model_folder(), MODEL_FOLDER, "model.json"))
+
+
 def encoder(build: bool = True) -> Encoder:
     """The distilled model, distilling it first when it is missing and `build` allows (once per machine)."""
     folder = os.path.join(model_folder(), MODEL_FOLDER)
-    if not os.path.exists(os.path.join(folder, "model.json")):
+    if not model_ready():
         if not build:
             raise SemanticUnavailable(f"no semantic model in {folder}")
         distil(folder)

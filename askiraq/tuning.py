@@ -28,9 +28,10 @@ HEADING_WEIGHT = 1  # times a heading's (or FAQ question's) words count in its p
 # 1 lost a question on dev (@1 0.90 -> 0.85) and on dev2 (@3), for CISI nDCG +0.003.
 TITLE_WEIGHT = 0
 SHORT_TAIL_CHARS = 60  # a lone last sentence shorter than this joins the run before it
-# Hard-wrapped text keeps its lines at most this long: CISI's longest is 84, e-mail and Gutenberg
-# wrap at 70-80, while a line-per-paragraph archive (the shipped corpus) has paragraph lines of 150+.
-WRAPPED_LINE_MAX = 100
+# Hard-wrapped text keeps its lines at most this long: CISI's longest is 84, e-mail and Gutenberg wrap at
+# 70-80, Markdown and code editors at up to 120. (Most of a block's lines must also end mid-sentence; a
+# line-per-paragraph archive's lines end like sentences, and its headings are short lines among long ones.)
+WRAPPED_LINE_MAX = 160
 HEADING_MAX_CHARS = 120  # a heading: one short line without closing punctuation...
 HEADING_MAX_WORDS = 12  # ...of at most twelve words
 TITLE_MAX_CHARS = 200  # a headline: the first paragraph, shorter than this, of three words or more

@@ -87,6 +87,26 @@ def test_hard_wrapped_paragraphs_are_joined_with_their_true_lines() -> None:
     assert [(p.line_start, p.line_end) for p in doc.passages] == [(1, lines), (lines + 2, 2 * lines + 1)]
 
 
+@pytest.mark.parametrize("width", [60, 72, 80, 100, 120])
+def test_paragraphs_wrapped_at_any_editor_width_are_joined(width: int) -> None:
+    paragraph = " ".join([STORY] * 3)
+    text = f"Harbour report\n\n{textwrap.fill(paragraph, width)}\n\n{textwrap.fill(STORY, width)}\n"
+    assert _texts(text) == [paragraph, STORY]
+
+
+def test_a_first_heading_of_any_length_is_the_title() -> None:
+    for text in ("Harbour report\n\n" + STORY, "# Paging\n\n" + STORY, "Bridges\n=======\n\n" + STORY):
+        doc = split_document(text)
+        assert doc.title in ("Harbour report", "Paging", "Bridges") and doc.title_line == 1, text
+        assert _texts(text) == [STORY]
+
+
+def test_a_word_broken_after_its_hyphen_is_joined_in_answers() -> None:
+    from askiraq.answers import clean
+
+    assert clean("Dredging to the sea-\nlevel cut began in\n  May.") == "Dredging to the sea-level cut began in May."
+
+
 def test_a_short_wrapped_line_is_never_a_heading() -> None:
     text = ("The minister said the committee would meet\nagain next week in\nBaghdad to review the plan.\n\n"
             "Nothing else was agreed.\n")
@@ -148,6 +168,8 @@ def test_markdown_headings_lists_and_tables() -> None:
     ]
     headings = [_heading(text, p.heading) for p in doc.passages]
     assert headings == ["Background"] * 5 + ["Setext heading here"]
+    assert _quotable(text)["| Month | Attacks |"] is False  # a table's header is found, never quoted
+    assert _quotable(text)["| October | 40 |"] is True
 
 
 def test_headings_of_a_line_per_paragraph_file() -> None:

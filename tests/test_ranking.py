@@ -85,6 +85,14 @@ def test_sources_that_disagree_on_the_same_count_are_shown_together(tmp_path: Pa
     assert single.answer is not None and not single.answer.conflicting
 
 
+def test_two_counts_in_one_article_are_not_sources_disagreeing(tmp_path: Path) -> None:
+    index = corpus(tmp_path, {"a.txt": "Some 2,000 workers built the Basra quay. Later 300 workers repaired "
+                                       "the Basra quay after the storm."})
+    result = ask(index, "How many workers built the Basra quay?")
+    assert result.answer is not None and not result.answer.conflicting
+    assert result.answer.text.startswith("Some 2,000 workers")
+
+
 def test_word_families_find_other_forms_of_a_word(tmp_path: Path) -> None:
     index = corpus(tmp_path, {"a.txt": "The founder of the Basra shipping line was Ahmed Karim, a trader.",
                               "b.txt": "Basra traders said the shipping line was busy this year."})

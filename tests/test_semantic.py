@@ -89,8 +89,11 @@ def test_the_index_remembers_the_mode_and_the_cli_explains_the_hybrid(corpus: Pa
     assert "hybrid: BM25 0.000, cosine 0." in out
     code, out, _ = run("info", "--corpus", str(corpus))
     assert "vectors:" in out and semantic.MODEL_NAME in out and "256 dimensions" in out
-    code, out, _ = run("ask", "--corpus", str(corpus), "--no-semantic", "--json", PARAPHRASE)
+    code, out, _ = run("ask", "--corpus", str(corpus), "--no-semantic", "--json", PARAPHRASE)  # this question only
     assert json.loads(out)["results"] == []
+    code, out, _ = run("info", "--corpus", str(corpus))
+    assert "256 dimensions" in out  # the index kept its vectors
+    code, out, _ = run("index", "--corpus", str(corpus), "--no-semantic")
     code, out, _ = run("info", "--corpus", str(corpus))
     assert "none (BM25 only" in out
 
