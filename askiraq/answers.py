@@ -143,7 +143,9 @@ _BROKEN_AFTER_HYPHEN = re.compile(r"(?<=\w-)[ \t]*\r?\n\s*(?=\w)")
 
 def one_line(text: str) -> str:
     """Text of hard-wrapped lines as one line: "sea-\nlevel" is "sea-level", other breaks one space."""
-    return " ".join(_BROKEN_AFTER_HYPHEN.sub("", text).split())
+    if "-\n" in text or "-\r\n" in text or "- \n" in text:
+        text = _BROKEN_AFTER_HYPHEN.sub("", text)
+    return " ".join(text.split())
 
 
 def clean(sentence: str) -> str:

@@ -7,6 +7,7 @@ or ends on the same line (a long paragraph on one line, cut into runs), the loca
 `path:line:column` instead (1-based column, in characters), which names exactly one passage.
 """
 
+import functools
 import os
 import re
 from typing import NamedTuple
@@ -35,8 +36,13 @@ class Citation(NamedTuple):
 
 def display_path(path: str) -> str:
     """`path` relative to the current folder when it lies under it, else absolute."""
+    return _display_path(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)  # a batch cites the same articles again and again
+def _display_path(path: str, cwd: str) -> str:
     try:
-        relative = os.path.relpath(path)
+        relative = os.path.relpath(path, cwd)
     except ValueError:  # another drive (Windows)
         return path
     return path if relative.startswith(os.pardir) else relative.replace(os.sep, "/")

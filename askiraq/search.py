@@ -29,6 +29,8 @@ from askiraq.tuning import DEFAULT_PARAMS, RankingParams
 if TYPE_CHECKING:
     from datetime import date
 
+    import numpy as np
+
 MAX_QUESTION_CHARS = 2000
 FIRST_BATCH = 512  # passages scored before filters are known to need more (only a speed setting)
 FOLD_DEPTH = 100  # near-duplicates are folded into the first 100 hits; deeper runs are left as ranked
@@ -128,8 +130,13 @@ class _Scored(NamedTuple):
     score: float
     rank: int  # of its passage among the hits
     text: str
-    citation: Citation
+    passage: PassageRecord
+    sentence: SentenceRecord
     terms: frozenset[int]
+
+    @property
+    def doc_id(self) -> int:
+        return self.passage.doc_id
 
 
 def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
@@ -287,8 +294,23 @@ def _hybrid_first(index: Index, query: _Query) -> _Ranking:
     scores = index.postings.scores(query.weighted)
     lexical[list(scores)] = list(scores.values())
     hybrid = (1 - weight) * lexical / (lexical.max() or 1.0) + weight * cosine
-    for pid in np.argsort(-hybrid, kind="stable").tolist():
+    for pid in _descending(hybrid):
         yield pid, float(hybrid[pid]), float(lexical[pid]), float(cosine[pid])
+
+
+def _descending(scores: "np.ndarray") -> Iterator[int]:
+    """Indexes by descending score (ties: lower index first), lazily: the first FIRST_BATCH without
+    sorting them all, and the rest only if the caller (filters, a deep -k) asks for more."""
+    import numpy as np
+
+    if len(scores) > FIRST_BATCH:
+        best = np.argpartition(-scores, FIRST_BATCH - 1)[:FIRST_BATCH]
+        first = best[np.lexsort((best, -scores[best]))].tolist()
+        yield from first
+        given = set(first)
+        yield from (i for i in np.lexsort((np.arange(len(scores)), -scores)).tolist() if i not in given)
+        return
+    yield from np.lexsort((np.arange(len(scores)), -scores)).tolist()
 
 
 def _candidates(index: Index, query: _Query, ranked: _Ranking,
@@ -401,9 +423,8 @@ def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highligh
     matches = []
     for term, weight in query.weighted:
         tid = index.postings.term_id(term)
-        contribution = index.postings.contribution(tid, record.passage_id) if tid >= 0 else 0.0
-        if contribution:
-            matches.append(TermMatch(term, weight, weight * contribution))
+        if tid in candidate.terms:  # (the passage's term set: no postings lookup for the words it lacks)
+            matches.append(TermMatch(term, weight, weight * index.postings.contribution(tid, record.passage_id)))
     also = tuple(cite(index, d.record) for d in candidate.duplicates)
     return Hit(rank, candidate.score, candidate.bm25, candidate.cosine, cite(index, record), text, heading,
                highlights, tuple(matches), also)
@@ -425,8 +446,8 @@ def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> li
                 if not s.quotable or sentence.score <= 0:
                     continue
                 score = sentence.score * (1.0 - params.answer_rank_discount * rank)
-                citation = cite(index, passage.record, (s.start, s.end, s.line_start, s.line_end))
-                scored.append(_Scored(score, rank, answers.clean(text[s.start:s.end]), citation, sentence.terms))
+                scored.append(_Scored(score, rank, answers.clean(text[s.start:s.end]), passage.record, s,
+                                      sentence.terms))
     return sorted(scored, key=lambda s: (-s.score, s.rank))
 
 
@@ -447,17 +468,22 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
             return None, "no passage gives a figure for what the question counts"
         figures = _figures(query, counting)
         if len(figures) > 1:
-            return Answer(tuple(AnswerSentence(s.text, s.citation) for s in figures), True), ""
+            return Answer(tuple(_quoted(index, s) for s in figures), True), ""
         scored = counting
     best = scored[0]
     chosen = [best]
     for candidate in scored[1:]:
         strong = candidate.score >= params.second_sentence * best.score
-        if strong and candidate.citation.source != best.citation.source \
+        if strong and candidate.doc_id != best.doc_id \
                 and _jaccard(candidate.terms, best.terms) < params.duplicate_jaccard:
             chosen.append(candidate)
             break
-    return Answer(tuple(AnswerSentence(s.text, s.citation) for s in chosen), False), ""
+    return Answer(tuple(_quoted(index, s) for s in chosen), False), ""
+
+
+def _quoted(index: Index, scored: _Scored) -> AnswerSentence:
+    s = scored.sentence
+    return AnswerSentence(scored.text, cite(index, scored.passage, (s.start, s.end, s.line_start, s.line_end)))
 
 
 def _figures(query: _Query, counting: list[_Scored]) -> list[_Scored]:
@@ -466,6 +492,6 @@ def _figures(query: _Query, counting: list[_Scored]) -> list[_Scored]:
     seen: dict[str, _Scored] = {}
     for sentence in counting:
         seen.setdefault(answers.counts(sentence.text, query.asked) or "", sentence)
-    if len({s.citation.source for s in seen.values()}) < 2:
+    if len({s.doc_id for s in seen.values()}) < 2:
         return []
     return list(seen.values())[:MAX_FIGURES]
