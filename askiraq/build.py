@@ -6,12 +6,14 @@ inverted index is then re-derived with a few vectorised NumPy operations. NumPy 
 imported only here, and only when something is built.
 """
 
+from __future__ import annotations
+
 import contextlib
 import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from askiraq.analysis import analyze
@@ -21,20 +23,13 @@ from askiraq.records import PASSAGE_ROW, SENTENCE_ROW, DocRecord
 from askiraq.tuning import EPSILON, K1, B, BuildSettings
 
 if TYPE_CHECKING:
-    from askiraq.index import Index
+    from askiraq.index import Index, Progress
 
-ANALYSIS_VERSION = 4  # bump whenever splitting or analysis changes what is indexed
 PARALLEL_MIN_FILES = 64  # fewer articles are analysed in this process: starting workers costs more
 PARALLEL_WINDOW = 2048  # articles handed to the workers at a time, so results cannot pile up in memory
 
-Progress = Callable[[int, int], None]
 _PARTS = ("rows", "sent_count", "sentence_rows", "fwd_count", "fwd_term", "fwd_tf", "sterm_count", "sterm",
           "vectors")
-
-
-def settings_record(settings: BuildSettings) -> dict[str, int]:
-    """The settings as stored in an index (with the analysis version): a different record means rebuild."""
-    return {"analysis": ANALYSIS_VERSION, **settings._asdict()}
 
 
 class _Analysed(NamedTuple):
@@ -141,7 +136,7 @@ class _Builder:
         self.docs: list[dict[str, Any]] = []
         self.parts: dict[str, list[Any]] = {k: [] for k in _PARTS}
 
-    def add_reused(self, old: "Index", record: DocRecord) -> None:
+    def add_reused(self, old: Index, record: DocRecord) -> None:
         """An unchanged article: its rows copied from the previous generation (whose vocabulary the
         building ids start with, so its term ids stand as they are)."""
         np = self.np
@@ -307,7 +302,7 @@ def _string_table(np: Any, name: str, values: list[str]) -> dict[str, Any]:
     return {f"{name}.offsets": offsets, f"{name}.blob": blob}
 
 
-def build(scan: CorpusScan, settings: BuildSettings, previous: "Index | None",
+def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
           notices: list[Notice], progress: Progress | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Build index arrays for `scan`, reusing `previous` for articles whose file did not change.
 
@@ -319,7 +314,7 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: "Index | None",
         semantic.encoder()  # distilled here, once, before any worker needs it
     builder = _Builder()
     reusable: dict[str, DocRecord] = {}
-    if previous is not None and previous.generation.meta.get("settings") == settings_record(settings):
+    if previous is not None and previous.generation.meta.get("settings") == settings.record():
         with contextlib.suppress(CorruptIndex):
             reusable = {d.rel: d for d in previous.records.documents()}
             builder.vocab = list(previous.postings.vocabulary())
@@ -342,6 +337,6 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: "Index | None",
         raise CorpusError(f"nothing to index in {scan.root}: no readable .txt or .md articles",
                           "add UTF-8 .txt or .md files, or pass --corpus DIR")
     meta, arrays = builder.finish()
-    meta.update(fingerprint=scan.fingerprint, settings=settings_record(settings), files=len(scan.files),
+    meta.update(fingerprint=scan.fingerprint, settings=settings.record(), files=len(scan.files),
                 folders=scan.folders, corpus=os.path.realpath(scan.root), k1=K1, b=B, epsilon=EPSILON)
     return meta, arrays

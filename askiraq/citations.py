@@ -7,14 +7,18 @@ or ends on the same line (a long paragraph on one line, cut into runs), the loca
 `path:line:column` instead (1-based column, in characters), which names exactly one passage.
 """
 
+from __future__ import annotations
+
 import functools
 import os
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from askiraq.errors import CitationError
-from askiraq.index import Index
 from askiraq.records import DocRecord, PassageRecord
+
+if TYPE_CHECKING:
+    from askiraq.index import Index
 
 _LOCATION = re.compile(r"(?P<name>.+?):(?P<line>\d+)(?::(?P<column>\d+)|-(?P<end>\d+))?")
 _PASSAGE_ID = re.compile(r"(?P<name>.+)#(?P<number>\d+)")

@@ -9,10 +9,10 @@ folder, checks the index is fresh, and builds or refreshes it (askiraq.build) wh
 import errno
 import os
 import sys
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from askiraq import store
-from askiraq.build import Progress, build, settings_record
 from askiraq.corpus import CorpusScan, Notice, content_key, folders_unchanged, scan_corpus
 from askiraq.errors import CorruptIndex, IndexStoreError, OutdatedIndex
 from askiraq.postings import Postings
@@ -23,6 +23,7 @@ from askiraq.tuning import BuildSettings
 QUICK_CHECK_FROM = 20_000  # articles; see open_index
 
 StrPath = str | os.PathLike[str]  # paths come in as str or pathlib.Path; askiraq keeps them as str
+Progress = Callable[[int, int], None]  # (articles done, articles to do) while building
 
 
 class Index:
@@ -89,7 +90,7 @@ def index_dir_for(corpus_root: StrPath, index_root: StrPath) -> str:
 
 def _is_fresh(generation: store.Generation, scan: CorpusScan, settings: BuildSettings) -> bool:
     return bool(generation.meta.get("fingerprint") == scan.fingerprint
-                and generation.meta.get("settings") == settings_record(settings))
+                and generation.meta.get("settings") == settings.record())
 
 
 def _try_open(index_dir: str, corpus_root: str, notices: list[Notice]) -> Index | None:
@@ -108,7 +109,7 @@ def _try_open(index_dir: str, corpus_root: str, notices: list[Notice]) -> Index 
 def _unchanged_folders(current: Index, corpus_root: str, settings: BuildSettings) -> bool:
     """Above QUICK_CHECK_FROM articles: whether no folder of the corpus changed since `current` was built."""
     meta = current.generation.meta
-    return (meta.get("settings") == settings_record(settings) and int(meta.get("files", 0)) >= QUICK_CHECK_FROM
+    return (meta.get("settings") == settings.record() and int(meta.get("files", 0)) >= QUICK_CHECK_FROM
             and isinstance(meta.get("folders"), dict) and folders_unchanged(corpus_root, meta["folders"]))
 
 
@@ -138,6 +139,8 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
     try:
         index = _rebuild(index_dir, scan, settings, force, notices, progress)
     except _ReadOnly:
+        from askiraq.build import build  # NumPy and NLTK come with it: only when something is built
+
         meta, arrays = build(scan, settings, None, notices, progress)
         index = Index(store.in_memory(meta, arrays), corpus_root)
     return OpenedIndex(index, corpus_root, index_dir, True, notices)
@@ -155,6 +158,8 @@ def _rebuild(index_dir: str, scan: CorpusScan, settings: BuildSettings, force: b
             current = _try_open(index_dir, scan.root, [])  # another process may have just built it
             if current is not None and not force and _is_fresh(current.generation, scan, settings):
                 return current
+            from askiraq.build import build
+
             meta, arrays = build(scan, settings, None if force else current, notices, progress)
             store.write_generation(index_dir, meta, arrays)
             fresh = store.read_current(index_dir)

@@ -45,6 +45,9 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 FIGURE_NOUN_WORDS = 3
 
 
+ANALYSIS_VERSION = 4  # bump whenever splitting or analysis changes what is indexed
+
+
 class BuildSettings(NamedTuple):
     """What the index is built with (a change rebuilds it). scripts/evaluate.py can override each field."""
 
@@ -54,6 +57,10 @@ class BuildSettings(NamedTuple):
     # Passage vectors for the semantic mode: True builds them, False leaves them out, None keeps what the
     # stored index has (so a question uses what the index was built with).
     semantic: bool | None = None
+
+    def record(self) -> dict[str, int | bool | None]:
+        """The settings as an index stores them (with the analysis version): a different record means rebuild."""
+        return {"analysis": ANALYSIS_VERSION, **self._asdict()}
 
 
 class RankingParams(NamedTuple):
