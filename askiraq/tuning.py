@@ -34,7 +34,8 @@ SHORT_TAIL_CHARS = 60  # a lone last sentence shorter than this joins the run be
 WRAPPED_LINE_MAX = 160
 HEADING_MAX_CHARS = 120  # a heading: one short line without closing punctuation...
 HEADING_MAX_WORDS = 12  # ...of at most twelve words
-TITLE_MAX_CHARS = 200  # a headline: the first paragraph, shorter than this, of three words or more
+# A headline: the first paragraph when it is a heading, or else shorter than this and of three words or more.
+TITLE_MAX_CHARS = 200
 TITLE_MIN_WORDS = 3
 CAPTION_MAX_CHARS = 400  # a photo caption under a credit is a sentence or two; a longer paragraph is the story
 FURNITURE_MAX_CHARS = 400  # page furniture and credits are short lines
@@ -43,7 +44,6 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # ----------------------------------------------------------------------- answer types
 # A figure counts what its next three words (stop words aside) name: "2,000 U.S. troops", "91 attacks on".
 FIGURE_NOUN_WORDS = 3
-
 
 ANALYSIS_VERSION = 4  # bump whenever splitting or analysis changes what is indexed
 
