@@ -156,22 +156,15 @@ def similarities(index: Index, question: str) -> np.ndarray:
     return np.asarray(vectors @ query, dtype=np.float64)
 
 
+@functools.lru_cache(maxsize=1)  # the open index's vectors (a batch, or a session, asks of one index)
 def _passage_vectors(index: Index) -> np.ndarray:
     """The index's passage vectors as float32 (converted once per open index: float16 has no fast product)."""
     import numpy as np
 
-    cached = _converted.get(id(index))
-    if cached is None or cached[0] is not index:
-        if index.vectors is None:
-            raise SemanticUnavailable("the index has no passage vectors")
-        raw = np.frombuffer(index.generation.array("vectors"), dtype="<f2")
-        cached = (index, raw.reshape(-1, index.vectors.dims).astype(np.float32))
-        _converted.clear()
-        _converted[id(index)] = cached
-    return cached[1]
-
-
-_converted: dict[int, tuple[Index, np.ndarray]] = {}
+    if index.vectors is None:
+        raise SemanticUnavailable("the index has no passage vectors")
+    raw = np.frombuffer(index.generation.array("vectors"), dtype="<f2")
+    return raw.reshape(-1, index.vectors.dims).astype(np.float32)
 
 
 def vector_bytes(vectors: Any) -> bytes:
