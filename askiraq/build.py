@@ -71,7 +71,8 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
             analysed.sentence_terms.append(list(dict.fromkeys(terms)))
         for span in (passage.heading, passage.question):
             if span[1]:
-                fields.setdefault(span, analyze(text[span[0]:span[1]]))
+                if span not in fields:  # a heading heads many passages: analysed once
+                    fields[span] = analyze(text[span[0]:span[1]])
                 counts.update(fields[span] * settings.heading_weight)
         # The headline is a field of every passage, or (weight 0) of the lead only: every word is findable.
         counts.update(headline * (settings.title_weight or (number == lead)))
