@@ -78,17 +78,47 @@ def _counted(question: str) -> tuple[tuple[str, ...], frozenset[str]]:
     return tuple(counted), frozenset(named)
 
 
+class Figure(NamedTuple):
+    """A figure in a sentence (years excepted) and what follows it."""
+
+    value: str  # "2000", "three", "dozens"
+    following: tuple[str, ...]  # the terms of the next FIGURE_NOUN_WORDS words (stop words aside)
+    counted: tuple[str, ...]  # the terms of the noun phrase it counts: "dozens of attacks on bases" -> attack
+
+
 @functools.lru_cache(maxsize=65536)
-def figures(sentence: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Each figure in a sentence (years excepted) with the terms of the words that follow it."""
-    return tuple((match.group().replace(",", "").lower(),
-                  tuple(analyze(sentence[match.end():match.end() + 60])[:FIGURE_NOUN_WORDS]))
-                 for match in re.finditer(_FIGURE, sentence))
+def figures(sentence: str) -> tuple[Figure, ...]:
+    """Each figure in a sentence (years excepted) with the words after it."""
+    found = []
+    for match in re.finditer(_FIGURE, sentence):
+        tail = sentence[match.end():match.end() + 60]
+        found.append(Figure(match.group().replace(",", "").lower(), tuple(analyze(tail)[:FIGURE_NOUN_WORDS]),
+                            _counted_after(tail)))
+    return tuple(found)
+
+
+_PHRASE_BREAK = frozenset(",;:()[].!?")
+
+
+def _counted_after(tail: str) -> tuple[str, ...]:
+    """The terms of the noun phrase a figure counts: a leading "of" skipped, then up to the next stop
+    word or punctuation ("dozens of attacks on U.S. bases" counts attacks; "2,000 U.S. troops in" troops)."""
+    terms: list[str] = []
+    end = 0
+    for token in tokenize(tail):
+        if (token.stop and terms) or not _PHRASE_BREAK.isdisjoint(tail[end:token.start]):
+            break
+        end = token.end
+        if not token.stop:
+            terms.append(token.term)
+            if len(terms) == FIGURE_NOUN_WORDS:
+                break
+    return tuple(terms)
 
 
 def question_figures(text: str) -> frozenset[str]:
     """Figures the question itself mentions (never an answer to it)."""
-    return frozenset(figure for figure, _ in figures(text))
+    return frozenset(figure.value for figure in figures(text))
 
 
 class Asked(NamedTuple):
@@ -103,23 +133,25 @@ class Asked(NamedTuple):
 def counts(sentence: str, asked: Asked) -> str | None:
     """The figure in `sentence` that counts what the question asks about, or None.
 
-    For "how many X" the figure's following words must name X's head noun (or a synonym), with
-    X's capitalised words among them: "2,000 U.S. troops" counts "American troops", "three Iraqi
-    army soldiers" does not. For other number questions, any question word after the figure will do.
+    For "how many X" the noun phrase the figure counts must name X's head noun (or a synonym), with
+    X's capitalised words before it: "2,000 U.S. troops" counts "American troops"; "three Iraqi
+    army soldiers" does not, nor does "dozens of attacks on U.S. military bases". For other number
+    questions, any question word among the three after the figure will do.
     """
     counted = asked.wanted.counted
     head = counted[-1] if counted else ""
     modifiers = [term for term in counted[:-1] if term in asked.wanted.named]
-    for figure, following in figures(sentence):
-        if figure in asked.numbers:
+    for figure in figures(sentence):
+        if figure.value in asked.numbers:
             continue
         if not head:
-            if not asked.terms.isdisjoint(following):
-                return figure
+            if not asked.terms.isdisjoint(figure.following):
+                return figure.value
             continue
-        names = [i for i, term in enumerate(following) if term in asked.synonyms.get(head, {head})]
-        if names and all(not asked.synonyms.get(m, {m}).isdisjoint(following[:names[0]]) for m in modifiers):
-            return figure
+        phrase = figure.counted
+        names = [i for i, term in enumerate(phrase) if term in asked.synonyms.get(head, {head})]
+        if names and all(not asked.synonyms.get(m, {m}).isdisjoint(phrase[:names[0]]) for m in modifiers):
+            return figure.value
     return None
 
 

@@ -11,7 +11,7 @@ from askiraq.answers import Asked, Wanted, clean, counts, figures, has_wanted, s
 def asked(question: str, expansions: tuple[tuple[str, str], ...] = ()) -> Asked:
     terms = analyze(question)
     return Asked(wanted(question), frozenset([*terms, *(t for t, _ in expansions)]),
-                 synonyms_of(set(terms), list(expansions)), frozenset(f for f, _ in figures(question)))
+                 synonyms_of(set(terms), list(expansions)), frozenset(f.value for f in figures(question)))
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -45,8 +45,26 @@ def test_what_a_how_many_question_counts(question: str, counted: tuple[str, ...]
 
 def test_figures_and_the_words_after_them() -> None:
     sentence = "Some 2,000 U.S. troops and three army soldiers stayed until 2023, on Oct. 7."
-    assert figures(sentence) == (("2000", ("usa", "troop", "three")), ("three", ("armi", "soldier", "stay")),
-                                 ("7", ()))
+    assert figures(sentence) == (("2000", ("usa", "troop", "three"), ("usa", "troop")),
+                                 ("three", ("armi", "soldier", "stay"), ("armi", "soldier", "stay")),
+                                 ("7", (), ()))
+
+
+@pytest.mark.parametrize(("sentence", "counted"), [
+    ("Dozens of attacks on U.S. military bases", ("attack",)),
+    ("hundreds of the militiamen fled", ("militiamen", "fled")),
+    ("killed three Iraqi army soldiers, two policemen and a worker", ("iraqi", "armi", "soldier")),
+    ("some 2,000 U.S. troops in Iraq", ("usa", "troop")),
+    ("the toll rose to 12. Soldiers then left", ()),
+])
+def test_a_figure_counts_the_noun_phrase_right_after_it(sentence: str, counted: tuple[str, ...]) -> None:
+    assert figures(sentence)[0].counted == counted
+
+
+def test_a_count_of_something_else_that_mentions_the_head_noun_later_is_not_a_count_of_it() -> None:
+    troops = asked("How many US troops are in Iraq?", (("militari", "troops"),))
+    assert counts("Dozens of attacks on U.S. military installations were reported.", troops) is None
+    assert counts("Around 5,000 US troops remain in Iraq.", troops) == "5000"
 
 
 def test_a_count_must_name_what_is_counted_with_its_capitalised_words() -> None:
