@@ -325,14 +325,32 @@ def remove_stale(index_dir: str, keep: str) -> None:
 
 @contextlib.contextmanager
 def writer_lock(index_dir: str) -> Iterator[None]:
-    """Hold an exclusive flock on `index_dir/lock` (waits for another writer to finish)."""
+    """Hold an exclusive flock on `index_dir/lock` (waits for another writer to finish).
+
+    A folder this call created is removed again when the build in it fails before writing anything,
+    so a corpus with nothing to index leaves no empty index folder behind.
+    """
+    created = not os.path.isdir(index_dir)
     os.makedirs(index_dir, exist_ok=True)
+    try:
+        with _flocked(os.path.join(index_dir, "lock")):
+            yield
+    except BaseException:
+        if created and set(os.listdir(index_dir)) <= {"lock"}:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(index_dir, "lock"))
+                os.rmdir(index_dir)
+        raise
+
+
+@contextlib.contextmanager
+def _flocked(path: str) -> Iterator[None]:
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; atomic renames still keep readers safe
         yield
         return
-    with open(os.path.join(index_dir, "lock"), "a+b") as handle:
+    with open(path, "a+b") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield

@@ -9,6 +9,7 @@ import pytest
 from conftest import SHIPPED_CORPUS
 
 import askiraq.index as index_module
+from askiraq.errors import CorpusError
 from askiraq.index import default_index_root, open_index
 from askiraq.search import SearchOptions, search
 
@@ -106,3 +107,15 @@ def test_a_cold_question_imports_neither_nltk_nor_numpy(isolated_index_dir: Path
                           capture_output=True, text=True, check=True).stdout.strip()
     if bare == "False":  # (an editable install's import hook loads pathlib at start-up)
         assert pathlib_line == "PATHLIB False"  # ~4 ms to import: the query path uses os.path
+
+
+def test_a_folder_with_nothing_to_index_leaves_no_index_folder(isolated_index_dir: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "notes"
+    empty.mkdir()
+    (empty / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    with pytest.raises(CorpusError, match="nothing to index"):
+        open_index(empty)
+    assert list(isolated_index_dir.iterdir()) == []
+    (empty / "note.txt").write_text("The harbour opened in 1901.\n", encoding="utf-8")
+    assert open_index(empty).index.passage_count == 1  # and an index folder once there is something to index
+    assert len(list(isolated_index_dir.iterdir())) == 1
