@@ -188,8 +188,8 @@ def _text(result: SearchResult, style: Style) -> str:
     if result.answer is None:
         lines.append(_paint(_no_answer(result), _BOLD, style))
     else:
-        label = "Answer (the sources disagree):" if result.answer.conflicting else "Answer:"
-        lines.append(_paint(label, _BOLD, style))
+        disagree = "the sources disagree; " if result.answer.conflicting else ""
+        lines.append(_paint(f"Answer ({disagree}confidence {result.confidence:.0%}):", _BOLD, style))
         for sentence in result.answer.sentences:
             lines.append(f"  {sentence.text} [{_paint(sentence.citation.location, _CITE, style)}]")
     if style.explain and result.expansions:

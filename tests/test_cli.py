@@ -50,7 +50,7 @@ def test_a_bare_question_means_ask() -> None:
     bare, explicit = run(WAIVERS), run("ask", WAIVERS)
     assert bare.exit_code == explicit.exit_code == 0
     assert bare.stdout == explicit.stdout == run("ask", "--format", "text", WAIVERS).stdout
-    assert bare.stdout.startswith("Answer:") and "[corpus/00" in bare.stdout
+    assert re.match(r"Answer \(confidence \d+%\):\n", bare.stdout) and "[corpus/00" in bare.stdout
 
 
 def test_top_sets_the_number_of_results_and_reads_the_environment() -> None:
@@ -411,7 +411,8 @@ def test_batch_in_every_format_carries_the_ids() -> None:
     assert "\n\n## Who is Iyad al-Anbar?\n" in markdown
     assert "[^w-1]: `corpus/" in markdown and "[^2-1]: `corpus/" in markdown and "[^1]" not in markdown
     text = batch("--format", "text")
-    assert text.startswith(f"[w] {WAIVERS}\nAnswer:\n") and "\n\n[2] Who is Iyad al-Anbar?\nAnswer:\n" in text
+    assert text.startswith(f"[w] {WAIVERS}\nAnswer (confidence ")
+    assert "\n\n[2] Who is Iyad al-Anbar?\nAnswer (confidence " in text
     assert text.split("\n\n[2] ")[0] + "\n" == f"[w] {WAIVERS}\n" + run("ask", "-k", "2", WAIVERS).stdout
 
 

@@ -61,7 +61,7 @@ def test_head_of_a_long_answer_has_no_broken_pipe_noise(tmp_path: Path) -> None:
     command = f"'{COMMAND}' 'why does Iraq rely on US waivers?' -k 20 --explain | head -1"
     done = subprocess.run(command, shell=True, cwd=tmp_path, env=os.environ.copy(),
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and done.stdout == "Answer:\n"
+    assert done.returncode == 0 and re.fullmatch(r"Answer \(confidence \d+%\):\n", done.stdout)
     assert "BrokenPipe" not in done.stderr and "Traceback" not in done.stderr
 
 
@@ -77,7 +77,7 @@ def test_shell_completion_of_the_installed_command(tmp_path: Path) -> None:
 
 def test_a_question_that_starts_with_an_exclusion_and_debug_tracebacks(tmp_path: Path) -> None:
     done = askiraq("-k", "1", "-Hezbollah attacks", cwd=tmp_path)
-    assert done.returncode == 0 and done.stdout.startswith("Answer:"), done.stderr
+    assert done.returncode == 0 and done.stdout.startswith("Answer ("), done.stderr
     assert "Hezbollah" not in done.stdout
     debug = askiraq("--debug", "--corpus", str(tmp_path / "missing"), "q", cwd=tmp_path)
     assert debug.returncode == 2 and debug.stderr.startswith("Traceback (most recent call last):")
