@@ -10,6 +10,7 @@ Every tuning number is a field of `askiraq.tuning.RankingParams`, with the figur
 """
 
 import fnmatch
+import itertools
 import os
 from collections.abc import Hashable, Iterator
 from collections.abc import Set as AbstractSet
@@ -283,7 +284,11 @@ def _best_first(index: Index, weighted: list[tuple[str, float]]) -> Iterator[tup
 
 
 def _hybrid_first(index: Index, query: _Query) -> _Ranking:
-    """(1 - w) x BM25 / its best + w x cosine with the question, over every passage (exact, brute force)."""
+    """(1 - w) x BM25 / its best + w x cosine with the question, over every passage (exact, brute force).
+
+    The first `sentence_cosine_pool` passages then take as their cosine the mean of the passage's and
+    of its best sentence's: one vector for a long passage blurs the sentence that answers.
+    """
     import numpy as np
 
     from askiraq import semantic
@@ -293,7 +298,13 @@ def _hybrid_first(index: Index, query: _Query) -> _Ranking:
     lexical = np.zeros(index.passage_count)
     scores = index.postings.scores(query.weighted)
     lexical[list(scores)] = list(scores.values())
-    hybrid = (1 - weight) * lexical / (lexical.max() or 1.0) + weight * cosine
+    relative = lexical / (lexical.max() or 1.0)
+    hybrid = (1 - weight) * relative + weight * cosine
+    pool = list(itertools.islice(_descending(hybrid), query.params.sentence_cosine_pool))
+    if pool:
+        best = semantic.best_sentence_similarities(index, query.parsed.text, pool)
+        cosine[pool] = (cosine[pool] + np.array(best)) / 2
+        hybrid[pool] = (1 - weight) * relative[pool] + weight * cosine[pool]
     for pid in _descending(hybrid):
         yield pid, float(hybrid[pid]), float(lexical[pid]), float(cosine[pid])
 

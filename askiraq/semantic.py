@@ -156,6 +156,24 @@ def similarities(index: Index, question: str) -> np.ndarray:
     return np.asarray(vectors @ query, dtype=np.float64)
 
 
+def best_sentence_similarities(index: Index, question: str, passage_ids: list[int]) -> list[float]:
+    """Each passage's best cosine between the question and one of its sentences. Sentences are encoded
+    now, not stored: the static model encodes one in microseconds, and only a few passages are asked."""
+    model = encoder(build=False)
+    texts: list[str] = []
+    owners: list[int] = []
+    for number, pid in enumerate(passage_ids):
+        record = index.records.passage(pid)
+        text = index.texts.text(record.doc_id)
+        texts += [text[s.start:s.end] for s in record.sentences]
+        owners += [number] * len(record.sentences)
+    best = [-1.0] * len(passage_ids)
+    if texts:
+        for number, cosine in zip(owners, (model.encode(texts) @ model.encode([question])[0]).tolist(), strict=True):
+            best[number] = max(best[number], cosine)
+    return best
+
+
 @functools.lru_cache(maxsize=1)  # the open index's vectors (a batch, or a session, asks of one index)
 def _passage_vectors(index: Index) -> np.ndarray:
     """The index's passage vectors as float32 (converted once per open index: float16 has no fast product)."""

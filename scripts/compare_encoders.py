@@ -29,7 +29,8 @@ One row per encoder, plus BM25 alone (askiraq with semantic_weight=0) as the bas
 - per passage at index time, warm: over --passages passages (all of the shipped corpus, then CISI's
   evenly spaced; heading + text, as askiraq's build encodes them), the median of one passage at a
   time, and the mean when they are encoded in one call (ONNX: batches of 32, sorted by length);
-- quality: askiraq's own hybrid ranking (`askiraq.search.search`, default RankingParams) with each
+- quality: askiraq's own hybrid ranking (`askiraq.search.search`, default RankingParams but with
+  `sentence_cosine_pool` 0, so that every cosine is the encoder's own passage cosine) with each
   encoder's vectors, judged by scripts/evaluate.py: answer@1 / answer@3 over the answerable questions
   of dev and dev2, MAP and nDCG@10 over CISI. Each set's index is built with
   `BuildSettings(semantic=True)`, i.e. (a)'s vectors. For (b) only the vectors change: every passage
@@ -259,7 +260,7 @@ def onnx_similarities(vectors: np.ndarray, encoder: OnnxEncoder) -> Similarities
 def ranking_systems(index: Index, onnx_vectors: dict[str, np.ndarray], encoders: dict[str, OnnxEncoder],
                     calls: Counter[str]) -> dict[str, System]:
     """BM25 alone, askiraq's hybrid with (a)'s vectors, and the same hybrid with each ONNX model's."""
-    hybrid = askiraq_system(index, {})
+    hybrid = askiraq_system(index, {"sentence_cosine_pool": "0"})  # the passage vectors alone are compared
     systems = {BM25: askiraq_system(index, {"semantic_weight": "0"}),
                STATIC: with_similarities(hybrid, semantic.similarities, STATIC, calls)}
     for name, encoder in encoders.items():

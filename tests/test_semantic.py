@@ -16,7 +16,7 @@ from askiraq import semantic
 from askiraq.cli import cli
 from askiraq.index import open_index
 from askiraq.search import SearchOptions, search
-from askiraq.tuning import BuildSettings
+from askiraq.tuning import DEFAULT_PARAMS, BuildSettings
 
 ARTICLES = {
     "clinic.txt": "Field hospital opens\n\nThe physician prescribed antibiotics for the infection after the "
@@ -77,6 +77,26 @@ def test_a_paraphrase_is_found_only_in_the_semantic_mode(corpus: Path, tmp_path:
     result = search(hybrid, PARAPHRASE, SearchOptions(top=2))
     assert result.hits[0].citation.source == "clinic.txt"
     assert result.hits[0].cosine is not None and result.hits[0].cosine > result.hits[1].cosine  # type: ignore[operator]
+
+
+def test_a_passage_s_best_sentence_counts_towards_its_cosine(tmp_path: Path) -> None:
+    folder = tmp_path / "almanac"
+    folder.mkdir()
+    sentences = ["The spring fair drew crowds to the green.", "Rain delayed the cricket match twice.",
+                 "The physician prescribed antibiotics for the infection.", "Swifts returned to the tower."]
+    (folder / "almanac.txt").write_text("Village almanac\n\n" + " ".join(sentences) + "\n", encoding="utf-8")
+    (folder / "garage.txt").write_text(ARTICLES["garage.txt"], encoding="utf-8")
+    index = open_index(folder, tmp_path / "index", settings=BuildSettings(semantic=True)).index
+    model = semantic.encoder()
+    question = model.encode([PARAPHRASE])[0]
+    best = max(float(vector @ question) for vector in model.encode(sentences))
+    almanac = next(p for p in range(index.passage_count) if index.records.passage(p).doc_id == 0)
+    assert semantic.best_sentence_similarities(index, PARAPHRASE, [almanac]) == [pytest.approx(best, abs=1e-5)]
+    alone = search(index, PARAPHRASE, SearchOptions(params=DEFAULT_PARAMS._replace(sentence_cosine_pool=0))).hits
+    mixed = search(index, PARAPHRASE, SearchOptions()).hits
+    assert alone[0].citation.source == mixed[0].citation.source == "almanac.txt"
+    assert mixed[0].cosine == pytest.approx((alone[0].cosine + best) / 2, abs=1e-5)  # type: ignore[operator]
+    assert mixed[0].score == pytest.approx(DEFAULT_PARAMS.semantic_weight * mixed[0].cosine)  # BM25 adds nothing
 
 
 def test_the_index_remembers_the_mode_and_the_cli_explains_the_hybrid(corpus: Path) -> None:
