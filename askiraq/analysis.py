@@ -2,7 +2,7 @@
 
 A text is folded typographically (curly quotes and apostrophes, dashes, NBSP; one character
 for one character, so offsets stay valid), split into words, lowercased, checked against the
-stop list and stemmed (Snowball English, Latin-script words only). Every spelling of the
+stop list, stripped of accents and stemmed (Latin-script words only: Snowball English). Every spelling of the
 United States ("U.S.", "U. S.", all-caps "US", "USA", "United States") becomes the single
 term COUNTRY_TERM; the pronoun "us" stays a stop word.
 
@@ -117,6 +117,7 @@ def _analyse_word(word: str) -> tuple[str, bool]:
         key = key.replace(",", "")
     if not key.isascii():
         key = _STRIP_MARKS_RE.sub("", key) or key
+        key = _without_accents(key)
     stops = stopwords()
     if lower in stops or key in stops:
         result = (key, True)
@@ -128,6 +129,15 @@ def _analyse_word(word: str) -> tuple[str, bool]:
         _WORDS.clear()
     _WORDS[word] = result
     return result
+
+
+def _without_accents(word: str) -> str:
+    """A Latin-script word without its accents ("cafés" is "cafes", "naïve" "naive"), as a user types it."""
+    if max(word) >= "\u0250":  # other scripts keep their letters
+        return word
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)) or word
 
 
 def tokenize(text: str) -> list[Token]:

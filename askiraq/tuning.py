@@ -45,7 +45,7 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # A figure counts what its next three words (stop words aside) name: "2,000 U.S. troops", "91 attacks on".
 FIGURE_NOUN_WORDS = 3
 
-ANALYSIS_VERSION = 4  # bump whenever splitting or analysis changes what is indexed
+ANALYSIS_VERSION = 5  # bump whenever splitting or analysis changes what is indexed
 
 
 class BuildSettings(NamedTuple):

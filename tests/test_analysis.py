@@ -140,6 +140,12 @@ def test_stemming() -> None:
 # --- other scripts, junk, totality ------------------------------------------------------------------
 
 
+def test_accents_are_folded_in_latin_script_words_only() -> None:
+    folded = ["cafe", "zurich", "naiv", "łodz"]
+    assert analyze("cafés Zürich naïve Łódź") == analyze("cafes Zurich naive Łodz") == folded
+    assert analyze("Straße") == ["straße"]
+
+
 def test_arabic_text_yields_unstemmed_lowercase_tokens() -> None:
     text = "رئيس الوزراء العراقي"
     assert analyze(text) == text.split()

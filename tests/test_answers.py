@@ -114,3 +114,8 @@ def test_clean_drops_a_quote_left_open_by_the_cut(raw: str, cleaned: str) -> Non
 def test_synonyms_follow_the_expansions_a_question_word_triggered() -> None:
     assert synonyms_of({"troop", "iraq"}, [("forc", "troops"), ("soldier", "troops")]) == {
         "troop": frozenset({"troop", "forc", "soldier"}), "iraq": frozenset({"iraq"})}
+
+
+def test_an_accent_does_not_hide_a_count() -> None:
+    assert counts("Kestrel supplies 18 cafés and 5 offices.", asked("How many cafes does Kestrel supply?")) == "18"
+    assert counts("Kestrel supplies 18 cafes and 5 offices.", asked("How many cafés does Kestrel supply?")) == "18"
