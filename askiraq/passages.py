@@ -78,6 +78,10 @@ _FURNITURE_ANYWHERE = re.compile(
 )
 _BYLINE = re.compile(r"by\s+[A-Z][^.!?]{0,140}", re.I)
 _PHOTO_MARK = re.compile(r"\((?:[A-Z]{2,10}\s+)?(?:photo|picture|image)\b[^)]{0,80}\)", re.I)
+# "… March 19, 2024. REUTERS/Toby Melville", "… AFP/Getty Images": an agency's photo credit ends a caption.
+# The credit follows the caption's last sentence and ends the paragraph, without closing punctuation.
+_PHOTO_CREDIT_END = re.compile(r"(?:^|[.!?]\s+)[A-Z]{2,}(?:\s+[Pp]hoto)?\s*/\s*[A-Z][a-z][\w.'\u2019 -]{0,60}"
+                               r"(?<![.!?])\s*$")
 # "BAGHDAD (AP) — ", "BEIRUT, Lebanon (Reuters) - ", "WASHINGTON -- ": a place in capitals, then a dash.
 _DATELINE = re.compile(r"[A-Z][A-Z.'\u2019 -]{2,40}(?:,\s*[A-Z][\w.' -]{1,30})?\s*(?:\([\w .&/-]{1,30}\)\s*)?"
                        r"(?:\u2014|\u2013|--?)\s+(?=[\"\u201c\u2018'A-Z0-9])")
@@ -250,8 +254,9 @@ def _credit_kind(line: str) -> str:
 
 
 def _is_caption(line: str, after_credit: bool) -> bool:
-    """A short paragraph under a photo credit, or one marked "(AP Photo/…)"; never a story's dateline lead."""
-    if _PHOTO_MARK.search(line):
+    """A short paragraph under a photo credit, or one marked "(AP Photo/…)" or ending "REUTERS/…"; never a
+    story's dateline lead."""
+    if _PHOTO_MARK.search(line) or (len(line) <= CAPTION_MAX_CHARS and _PHOTO_CREDIT_END.search(line)):
         return True
     return after_credit and len(line) <= CAPTION_MAX_CHARS and not _DATELINE.match(line)
 

@@ -247,6 +247,17 @@ def test_a_photo_mark_makes_a_caption() -> None:
     assert _quotable(f"{STORY}\n\n{caption}\n") == {STORY: True, caption: False}
 
 
+def test_an_agency_photo_credit_at_the_end_makes_a_caption_not_a_heading() -> None:
+    short = "A train pulls into London Bridge station, March 19, 2024. REUTERS/Toby Melville"
+    long = "Automated vehicles carry containers at the new terminal in Rotterdam, April 25, 2024. AFP/Getty Images"
+    text = f"Rail union suspends strikes\n{STORY}\n{short}\n{long}\nUnion leader Mick Whelan said the offer was fair.\n"
+    assert _quotable(text) == {STORY: True, short: False, long: False,
+                               "Union leader Mick Whelan said the offer was fair.": True}
+    assert all(p.heading == (0, 0) for p in split_document(text).passages)  # the short caption heads nothing
+    prose = f"{STORY} Officials from the WHO/Europe office agreed"  # a story's own words stay quotable
+    assert _quotable(f"{prose}\n") == {prose: True}
+
+
 def test_a_lead_with_a_dateline_after_a_credit_is_not_a_caption() -> None:
     lead = "BAGHDAD (AP) \u2014 " + STORY
     text = f"EXAMPLE PRESS\n\n{lead}\n"
