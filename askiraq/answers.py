@@ -180,9 +180,40 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def clean(sentence: str) -> str:
-    """One line, without a quotation mark left open or closed by the sentence cut, so it reads alone."""
-    sentence = one_line(sentence)
+_LIST_MARKER = re.compile(r"^(?:[-*+\u2022]|\d{1,3}[.)])\s+")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+_CODE = re.compile(r"`([^`]+)`")
+_LINK = re.compile(r"!?\[([^\]]+)\]\([^)\s]+\)")
+
+
+def readable(text: str, header: str = "") -> str:
+    """Text as askiraq shows it: one line, without Markdown markup (list marker, **bold**, `code`, links),
+    and a table row under `header` (its table's header row) with the column names: "Product: Night Owl;
+    1 kg: £29.00" reads alone where "| Night Owl | £29.00 |" does not."""
+    text = one_line(text)
+    if header and text.startswith("|"):
+        text = _labelled_row(text, one_line(header))
+    for pattern, kept in ((_LIST_MARKER, ""), (_STRONG, r"\2"), (_EMPHASIS, r"\1"), (_CODE, r"\1"), (_LINK, r"\1")):
+        text = pattern.sub(kept, text)
+    return text
+
+
+def _labelled_row(row: str, header: str) -> str:
+    """A table row's cells with their column names; the row as it is when the columns do not line up."""
+    cells, names = _cells(row), _cells(header)
+    if len(cells) != len(names):
+        return row
+    return "; ".join(f"{name}: {cell}" if name else cell for name, cell in zip(names, cells, strict=True) if cell)
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+
+
+def clean(sentence: str, header: str = "") -> str:
+    """Readable (see `readable`), without a quotation mark left open or closed by the sentence cut."""
+    sentence = readable(sentence, header)
     for opening, closing in (("“", "”"), ('"', '"')):
         if sentence.startswith(opening) and sentence.count(opening) + sentence.count(closing) == 1:
             sentence = sentence[1:]

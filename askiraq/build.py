@@ -69,7 +69,7 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
             terms = analyze(text[sentence.start:sentence.end])
             counts.update(terms)
             analysed.sentence_terms.append(list(dict.fromkeys(terms)))
-        for span in (passage.heading, passage.question):
+        for span in (passage.heading, passage.above):
             if span[1]:
                 if span not in fields:  # a heading heads many passages: analysed once
                     fields[span] = analyze(text[span[0]:span[1]])
@@ -77,7 +77,7 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
         # The headline is a field of every passage, or (weight 0) of the lead only: every word is findable.
         counts.update(headline * (settings.title_weight or (number == lead)))
         analysed.rows.append((passage.paragraph, passage.start, passage.end, passage.line_start, passage.line_end,
-                              *passage.heading, *passage.question))
+                              *passage.heading, *passage.above))
         analysed.sentences.append([(s.start, s.end, s.line_start, s.line_end, int(s.quotable))
                                    for s in passage.sentences])
         analysed.terms.append(counts)
@@ -95,7 +95,7 @@ def _passage_vectors(text: str, passages: Sequence[Any]) -> bytes:
 
     texts = []
     for passage in passages:
-        above = passage.question if passage.question[1] else passage.heading
+        above = passage.above if passage.above[1] else passage.heading
         heading = text[above[0]:above[1]] + "\n" if above[1] else ""
         texts.append(heading + text[passage.start:passage.end])
     return semantic.vector_bytes(semantic.encoder().encode(texts))

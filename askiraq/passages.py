@@ -103,7 +103,7 @@ class Passage(NamedTuple):
     line_end: int
     sentences: tuple[Sentence, ...]
     heading: tuple[int, int]  # span of the section heading it sits under; (0, 0) if none
-    question: tuple[int, int]  # span of the FAQ question right above it; (0, 0) if none
+    above: tuple[int, int]  # span of what frames it from right above: an FAQ question, its table's header row
 
 
 class SplitDocument(NamedTuple):
@@ -441,15 +441,21 @@ def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = M
     line_starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
     passages: list[Passage] = []
     seen: set[str] = set()
-    section = question = (0, 0)
+    section = question = header = (0, 0)
     number = 0
     for paragraph, kind in zip(found, kinds, strict=True):
         if kind == HEADING:
-            section, question = (paragraph.start, paragraph.end), (0, 0)
+            section, question, header = (paragraph.start, paragraph.end), (0, 0), (0, 0)
             continue
         if kind == QUESTION:
             question = (paragraph.start, paragraph.end)
             continue
+        row = text.startswith("|", paragraph.start)
+        if row and kind == FURNITURE:  # a table's header row: it frames the rows below it
+            header = (paragraph.start, paragraph.end)
+        elif not (row and kind == LIST):
+            header = (0, 0)
+        above = header if row and kind == LIST and header[1] else question
         key = _collapsed(text, paragraph.start, paragraph.end).casefold()
         if key in seen:
             continue  # a paragraph repeated in one article is indexed once
@@ -457,7 +463,7 @@ def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = M
         for group in _group(_paragraph_sentences(text, paragraph, kind, max_chars, line_starts), max_chars):
             first, last = group[0], group[-1]
             passages.append(Passage(number, first.start, last.end, first.line_start, last.line_end, tuple(group),
-                                    section, question))
+                                    section, above))
         number += 1
         question = (0, 0)
     if title_span:

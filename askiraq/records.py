@@ -15,7 +15,7 @@ from askiraq.errors import CorruptIndex
 from askiraq.memo import Memo
 
 # passage_rows columns: paragraph, start, end, line_start, line_end, heading start, heading end,
-# question start, question end.
+# above start, above end (an FAQ question or a table's header row).
 PASSAGE_ROW = 9
 # sentence_rows columns: start, end, line_start, line_end, quotable (1) or not (0).
 SENTENCE_ROW = 5
@@ -63,7 +63,7 @@ class PassageRecord(NamedTuple):
     line_start: int
     line_end: int
     heading: tuple[int, int]  # character span of the section heading, (0, 0) when none
-    question: tuple[int, int]  # character span of the FAQ question above it, (0, 0) when none
+    above: tuple[int, int]  # span of the FAQ question or table header row right above it, (0, 0) when none
     sentences: tuple[SentenceRecord, ...]
 
 

@@ -386,12 +386,14 @@ def _sentence_score(query: _Query, terms: frozenset[int], text: str) -> float:
 
 
 def _fold_duplicates(candidates: list[_Candidate], params: RankingParams) -> list[_Candidate]:
-    """A near-duplicate of a better passage (term-set Jaccard) is cited under it, not listed again."""
+    """A near-duplicate of a better passage from another article (term-set Jaccard) is cited under it, not
+    listed again. Two passages of one article are never one story told twice (rows of a table share words)."""
     kept: list[_Candidate] = []
     for candidate in candidates:
         twin = None
         if len(kept) < FOLD_DEPTH:
-            twin = next((k for k in kept if _jaccard(candidate.terms, k.terms) >= params.duplicate_jaccard), None)
+            twin = next((k for k in kept if k.record.doc_id != candidate.record.doc_id
+                         and _jaccard(candidate.terms, k.terms) >= params.duplicate_jaccard), None)
         if twin is not None:
             twin.duplicates.append(candidate)
         else:
@@ -425,9 +427,10 @@ def _coverage(index: Index, query: _Query, present: AbstractSet[int]) -> tuple[f
 
 def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highlight: bool) -> Hit:
     record = candidate.record
-    text = answers.one_line(index.texts.passage_text(record))
     doc_text = index.texts.text(record.doc_id)
-    above = record.question if record.question[1] else record.heading
+    header = _table_header(doc_text, record)
+    text = answers.readable(index.texts.passage_text(record), header)
+    above = record.above if record.above[1] and not header else record.heading  # (a row's header is in its text)
     heading = " ".join(doc_text[above[0]:above[1]].split())
     wanted = {t for t, _ in query.weighted}
     highlights = tuple((t.start, t.end) for t in tokenize(text) if not t.stop and t.term in wanted) if highlight else ()
@@ -439,6 +442,12 @@ def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highligh
     also = tuple(cite(index, d.record) for d in candidate.duplicates)
     return Hit(rank, candidate.score, candidate.bm25, candidate.cosine, cite(index, record), text, heading,
                highlights, tuple(matches), also)
+
+
+def _table_header(doc_text: str, record: PassageRecord) -> str:
+    """The header row of the Markdown table a row passage belongs to; "" for any other passage."""
+    start, end = record.above
+    return doc_text[start:end] if end and doc_text.startswith("|", start) else ""
 
 
 def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> list[_Scored]:
@@ -457,8 +466,8 @@ def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> li
                 if not s.quotable or sentence.score <= 0:
                     continue
                 score = sentence.score * (1.0 - params.answer_rank_discount * rank)
-                scored.append(_Scored(score, rank, answers.clean(text[s.start:s.end]), passage.record, s,
-                                      sentence.terms))
+                quoted = answers.clean(text[s.start:s.end], _table_header(text, passage.record))
+                scored.append(_Scored(score, rank, quoted, passage.record, s, sentence.terms))
     return sorted(scored, key=lambda s: (-s.score, s.rank))
 
 

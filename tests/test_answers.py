@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from askiraq.analysis import analyze
-from askiraq.answers import Asked, Wanted, clean, counts, figures, has_wanted, synonyms_of, wanted
+from askiraq.answers import Asked, Wanted, clean, counts, figures, has_wanted, readable, synonyms_of, wanted
 
 
 def asked(question: str, expansions: tuple[tuple[str, str], ...] = ()) -> Asked:
@@ -119,3 +119,21 @@ def test_synonyms_follow_the_expansions_a_question_word_triggered() -> None:
 def test_an_accent_does_not_hide_a_count() -> None:
     assert counts("Kestrel supplies 18 cafés and 5 offices.", asked("How many cafes does Kestrel supply?")) == "18"
     assert counts("Kestrel supplies 18 cafes and 5 offices.", asked("How many cafés does Kestrel supply?")) == "18"
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    ("- **Night Owl**: dark roast", "Night Owl: dark roast"),
+    ("3. Free grinder loan for *large* orders", "Free grinder loan for large orders"),
+    ("Run `askiraq index` as [the guide](https://example.org/guide) says.", "Run askiraq index as the guide says."),
+    ("A 2*3 grid and snake_case_names stay as they are.", "A 2*3 grid and snake_case_names stay as they are."),
+    ("2023 was a dry year.", "2023 was a dry year."),
+])
+def test_markdown_markup_is_not_shown(raw: str, shown: str) -> None:
+    assert readable(raw) == shown
+
+
+def test_a_table_row_is_shown_with_its_column_names() -> None:
+    header = "| Product | 250 g | 1 kg |"
+    assert readable("| Night Owl | £8.75 | £29.00 |", header) == "Product: Night Owl; 250 g: £8.75; 1 kg: £29.00"
+    assert readable("| Decaf |  | £31.00 |", header) == "Product: Decaf; 1 kg: £31.00"  # an empty cell left out
+    assert readable("| Night Owl | £8.75 |", header) == "| Night Owl | £8.75 |"  # columns that do not line up

@@ -170,6 +170,8 @@ def test_markdown_headings_lists_and_tables() -> None:
     assert headings == ["Background"] * 5 + ["Setext heading here"]
     assert _quotable(text)["| Month | Attacks |"] is False  # a table's header is found, never quoted
     assert _quotable(text)["| October | 40 |"] is True
+    framed = [_heading(text, p.above) for p in doc.passages]
+    assert framed == ["", "", "", "", "| Month | Attacks |", ""]  # a row is framed by its table's header
 
 
 def test_headings_of_a_line_per_paragraph_file() -> None:
@@ -195,11 +197,11 @@ def test_faq_questions_head_their_answers_under_the_section_heading() -> None:
     text = "Iraq and its neighbours\n\nKey questions\n\nWho leads Iraq?\n\nThe prime minister leads the government.\n"
     doc = split_document(text)
     (passage,) = doc.passages
-    assert _heading(text, passage.question) == "Who leads Iraq?"
+    assert _heading(text, passage.above) == "Who leads Iraq?"
     assert _heading(text, passage.heading) == "Key questions"
     text = _read("001")
     (answer,) = [p for p in split_document(text).passages if text[p.start : p.end].startswith("Approximately 2,000")]
-    assert _heading(text, answer.question) == "How many U.S. forces are stationed in Iraq?"
+    assert _heading(text, answer.above) == "How many U.S. forces are stationed in Iraq?"
 
 
 def test_titles() -> None:

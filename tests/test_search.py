@@ -145,3 +145,25 @@ def test_a_long_question_ranks_and_is_answered() -> None:
     assert 1000 < len(question) <= 2000
     result = search(open_index(SHIPPED_CORPUS).index, question, SearchOptions(thesaurus=load_thesaurus(), top=5))
     assert len(result.hits) == 5 and result.answer is not None and not result.warnings
+
+
+def test_a_table_row_answers_with_its_column_names_and_rows_are_not_folded(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    files = {
+        "pricing.md": "# Pricing 2024\n\nPrices include VAT.\n\n| Product | 250 g bag | 1 kg bag | Discount |\n"
+                      "|---|---|---|---|\n| Morning Kestrel | £8.50 | £28.00 | 10% |\n"
+                      "| Night Owl | £8.75 | £29.00 | 10% |\n| Hedgerow Decaf | £9.25 | £31.00 | 5% |\n",
+        "range.md": "# Range\n\n- **Night Owl**: dark roast from Sumatra.\n",
+        "team.md": "# Team\n\nPriya founded the roastery in 2019.\n\nTom runs the shop and the website.\n",
+        "meetings.md": "# Meetings\n\nWe switch courier to DPD in April.\n\nThe espresso blend launches in May.\n",
+    }
+    for name, text in files.items():
+        (notes / name).write_text(text, encoding="utf-8")
+    index = open_index(notes, tmp_path / "index").index
+    result = ask(index, "What does a 1 kg bag of Night Owl cost?", top=5)
+    assert result.hits[0].text == "Product: Night Owl; 250 g bag: £8.75; 1 kg bag: £29.00; Discount: 10%"
+    assert result.hits[0].heading == "" and result.hits[0].also_in == ()  # the other rows are hits of their own
+    assert {h.text.split(";")[0] for h in result.hits} >= {"Product: Morning Kestrel", "Product: Hedgerow Decaf"}
+    assert result.answer is not None and result.answer.sentences[0].text == result.hits[0].text
+    assert "Night Owl: dark roast from Sumatra." in result.answer.text  # a list item without its Markdown
