@@ -97,6 +97,14 @@ def find_passage(index: Index, citation: str) -> PassageRecord:
     return _at_location(index, doc, passages, match, citation)
 
 
+def cited_file(citation: str) -> str | None:
+    """The file a citation names, when it is a path to an existing file (else None)."""
+    spec = citation.strip()
+    match = _PASSAGE_ID.fullmatch(spec) or _LOCATION.fullmatch(spec)
+    name = match.group("name") if match else spec
+    return name if os.path.isfile(name) else None
+
+
 def _article(index: Index, name: str) -> DocRecord:
     root = os.path.realpath(index.corpus_root)
     wanted = os.path.realpath(name) if os.path.exists(name) else None

@@ -20,7 +20,7 @@ from click.core import ParameterSource
 from click_default_group import DefaultGroup
 
 from askiraq import __version__
-from askiraq.citations import cite, find_passage
+from askiraq.citations import cite, cited_file, find_passage
 from askiraq.corpus import Notice, default_corpus
 from askiraq.errors import (
     EXIT_ANSWERED,
@@ -31,7 +31,7 @@ from askiraq.errors import (
     StaleIndex,
 )
 from askiraq.expansions import load_thesaurus
-from askiraq.index import OpenedIndex, describe_index, open_index
+from askiraq.index import OpenedIndex, describe_index, indexed_folder_of, open_index
 from askiraq.render import FORMATS, BatchWriter, Style, render, render_passage, render_report, render_sources
 from askiraq.search import SearchOptions, SearchResult, search
 from askiraq.tuning import DEFAULT_PARAMS, BuildSettings
@@ -430,7 +430,8 @@ def show(citation: str, corpus: str | None, color: str) -> None:
     `askiraq ask`: `path:line`, `path:start-end`, or `path:line:column` where a line holds
     several passages.
     """
-    idx = _open(corpus).index
+    cited = cited_file(citation) if corpus is None else None
+    idx = _open(corpus or (indexed_folder_of(cited) if cited else None)).index  # the corpus the citation is from
     record = find_passage(idx, citation)
     style = Style(color=_use_color(color))
     click.echo(render_passage(cite(idx, record), idx.texts.text(record.doc_id), (record.start, record.end),

@@ -88,6 +88,19 @@ def index_dir_for(corpus_root: StrPath, index_root: StrPath) -> str:
     return os.path.join(index_root, f"{os.path.basename(resolved) or 'corpus'}-{digest}")
 
 
+def indexed_folder_of(path: StrPath, index_root: StrPath | None = None) -> str | None:
+    """The nearest folder above `path` that has an index: the corpus a printed citation came from."""
+    root = index_root if index_root is not None else default_index_root()
+    folder = os.path.dirname(os.path.realpath(path))
+    while True:
+        if store.has_generation(index_dir_for(folder, root)):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
 def _is_fresh(generation: store.Generation, scan: CorpusScan, settings: BuildSettings) -> bool:
     return bool(generation.meta.get("fingerprint") == scan.fingerprint
                 and generation.meta.get("settings") == settings.record())

@@ -252,11 +252,19 @@ def _read_text(path: str) -> str:
         return handle.read()
 
 
+_CURRENT = "CURRENT"  # the pointer file naming the live generation
+
+
+def has_generation(index_dir: str) -> bool:
+    """Whether an index was ever written in `index_dir` (without reading or checking it)."""
+    return os.path.exists(os.path.join(index_dir, _CURRENT))
+
+
 def read_current(index_dir: str) -> Generation | None:
     """The live generation, or None when there is none yet. CorruptIndex when it fails a check."""
     for _attempt in range(5):
         try:
-            name = _read_text(os.path.join(index_dir, "CURRENT")).strip()
+            name = _read_text(os.path.join(index_dir, _CURRENT)).strip()
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as err:
@@ -304,7 +312,7 @@ def write_generation(index_dir: str, meta: dict[str, Any], arrays: Mapping[str, 
         raise
     pointer = os.path.join(index_dir, f"CURRENT.{uuid.uuid4().hex}.tmp")
     _fsync_write(pointer, name.encode())
-    os.replace(pointer, os.path.join(index_dir, "CURRENT"))
+    os.replace(pointer, os.path.join(index_dir, _CURRENT))
     _fsync_dir(index_dir)
     remove_stale(index_dir, keep=name)
 

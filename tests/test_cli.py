@@ -360,6 +360,20 @@ def test_show_prints_a_cited_passage_in_its_paragraph() -> None:
         assert first["title"] in result.stdout
 
 
+def test_show_finds_the_corpus_a_printed_citation_comes_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "canal").mkdir()
+    (tmp_path / "canal" / "history.txt").write_text("Canal history\n\nThe canal opened in 1804 after "
+                                                    "eleven years of digging.\n", encoding="utf-8")
+    citation = ask_json("--corpus", "canal", "When did the canal open?")["results"][0]["citation"]
+    assert citation == "canal/history.txt:3"
+    shown = run("show", citation)  # no --corpus: the cited file's folder has an index
+    assert shown.exit_code == 0 and "opened in 1804" in shown.stdout, shown.output
+    (tmp_path / "loose.txt").write_text("Not indexed anywhere.\n", encoding="utf-8")
+    missing = run("show", "loose.txt:1")  # no folder above it has an index: the shipped corpus is asked
+    assert missing.exit_code == 2 and "no indexed article matches 'loose.txt'" in missing.stderr
+
+
 def test_show_bolds_the_passage_only_with_colour() -> None:
     first = ask_json(WAIVERS)["results"][0]
     plain = run("show", first["passage_id"])
