@@ -80,6 +80,9 @@ class RankingParams(NamedTuple):
     # every question it cost CISI 0.018 MAP / 0.07 nDCG; to typed questions only it costs CISI nothing.
     # Off: 0.80 / 0.513 (dev -0.10, dev2 -0.128); 0.5: dev2 -0.026; 2 and 3: dev -0.05, dev2 -0.026.
     # Pools of 5, 10, 20 and 40 tie; 10 does the least work.
+    # Also re-ranking short untyped questions (at most 6 words, keyword queries) at weight 0.25: dev @3 +0.05,
+    # dev2 @3 +0.026, re-wrapped @3 +0.034, CISI nDCG -0.002; but 0.15 gains nothing, 0.35 loses dev @1 and a
+    # dev2 sentence, 1.0 gains dev2 @3 +0.051 and loses dev @1: a knife edge on a few questions, so left out.
     sentence_weight: float = 1.0
     rerank_pool: int = 10
     # Answer-type checks: a sentence without the kind of thing asked for weighs wanted_missing of its
