@@ -353,6 +353,12 @@ def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str
         line = line.strip()
         if not line:
             continue
+        if "\x00" in line:  # a binary file: one error, not one per line of bytes
+            raise QueryError(f"batch line {number} holds a NUL byte: the batch file is not text",
+                             "give a text file of questions, one a line (or JSON lines)")
+        if "\ufffd" in line:  # read with errors="replace"
+            yield number, str(number), None, "not UTF-8 text"
+            continue
         if not line.startswith("{"):
             yield number, str(number), line, ""
             continue
@@ -390,6 +396,8 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
     click.echo(writer.close(), nl=False, color=style.color)
     if show_progress and done >= 100:
         click.echo("", err=True)
+    if not done and not failed:
+        raise QueryError("the batch file has no questions", "give one question a line (or JSON lines)")
     if failed:
         return EXIT_ERROR
     return EXIT_ANSWERED if answered else EXIT_NO_ANSWER

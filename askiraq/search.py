@@ -144,7 +144,7 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     """Answer one question from the index. QueryError for a question that cannot be searched."""
     warnings: list[str] = []
     if not question.strip():
-        raise QueryError("the question is empty", "ask something, e.g. askiraq \"who leads Iraq?\"")
+        raise QueryError("the question is empty", 'put your question in quotes: askiraq "QUESTION"')
     if len(question) > MAX_QUESTION_CHARS:
         warnings.append(f"question cut to its first {MAX_QUESTION_CHARS} characters")
         question = question[:MAX_QUESTION_CHARS]

@@ -441,6 +441,24 @@ def test_a_batch_of_only_bad_lines_is_still_well_formed() -> None:
     assert table.exit_code == 2 and table.stdout.splitlines() == [",".join(CSV_COLUMNS)]
 
 
+def test_a_binary_or_empty_batch_file_is_one_clear_error(tmp_path: Path) -> None:
+    binary = tmp_path / "ls"
+    binary.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00\n" * 50)
+    done = run("ask", "--batch", str(binary))
+    assert done.exit_code == 2 and done.stdout == ""
+    assert done.stderr == ("askiraq: error: batch line 1 holds a NUL byte: the batch file is not text "
+                           "(hint: give a text file of questions, one a line (or JSON lines))\n")
+    for empty in ("", "\n  \n"):
+        nothing = run("ask", "--batch", "-", stdin=empty)
+        assert nothing.exit_code == 2 and nothing.stdout == ""
+        assert nothing.stderr.startswith("askiraq: error: the batch file has no questions")
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes(f"{WAIVERS}\nQui a fond\xe9 le parti?\n".encode("latin-1"))
+    mixed = run("ask", "--batch", str(latin1))
+    assert mixed.exit_code == 2 and [json.loads(line)["id"] for line in mixed.stdout.splitlines()] == ["1"]
+    assert mixed.stderr == "askiraq: error: batch line 2: not UTF-8 text\n"
+
+
 def test_sources_lists_the_articles() -> None:
     text = run("sources")
     assert text.exit_code == 0
