@@ -240,6 +240,10 @@ def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Docum
         return None
     metadata, body_start = parse_front_matter(text)
     metadata.update(_read_sidecar(path, source.rel, notices))
+    if "date" not in metadata:  # a news archive's "2024-03-19_rail_deal.txt"
+        named = parse_date(os.path.basename(source.rel))
+        if named is not None:
+            metadata["date"] = named.isoformat()
     if not text[body_start:].strip():
         notices.append(Notice(source.rel, "skipped: only front matter, no text"))
         return None
@@ -250,7 +254,7 @@ def parse_date(value: str) -> "date | None":
     """An ISO date (`2023-11-22`, or the date part of a timestamp); None when it is not one."""
     from datetime import date
 
-    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})(?!\d)", value)
     if not match:
         return None
     try:

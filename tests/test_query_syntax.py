@@ -90,6 +90,24 @@ def test_date_filters_leave_out_undated_articles_and_say_so(corpus_copy: Path) -
     assert "002_ea14664ba9abae13.txt" in text and "003_" not in text and "3 article(s) without a date" in text
 
 
+def test_a_date_at_the_start_of_a_file_name_dates_the_article(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    story = "The rail union suspended its strikes after a better pay offer.\n"
+    (archive / "2024-03-19_rail_deal.txt").write_text(story, encoding="utf-8")
+    (archive / "2024-05-02-rail-vote.txt").write_text("---\ndate: 2024-05-03\n---\n" + story, encoding="utf-8")
+    (archive / "20240410_rail.txt").write_text(story, encoding="utf-8")  # not an ISO date: undated
+    listed = {s["source"]: s["date"] for s in json.loads(
+        CliRunner().invoke(cli, ["sources", "--corpus", str(archive), "--json"]).stdout)}
+    assert listed == {"2024-03-19_rail_deal.txt": "2024-03-19", "2024-05-02-rail-vote.txt": "2024-05-03",
+                      "20240410_rail.txt": None}  # front matter wins over the name
+    since = ["ask", "--corpus", str(archive), "--since", "2024-04-01", "--json", "rail strikes"]
+    result = CliRunner().invoke(cli, since)
+    payload = json.loads(result.stdout)
+    assert {r["source"] for r in payload["results"]} == {"2024-05-02-rail-vote.txt"}
+    assert payload["undated_left_out"] == 1
+
+
 def test_front_matter_is_metadata_not_text_and_lines_still_count(corpus_copy: Path) -> None:
     corpus = dated_copy(corpus_copy)
     (corpus / "002_ea14664ba9abae13.txt").write_text(
