@@ -338,6 +338,9 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
         raise CorpusError(f"nothing to index in {scan.root}: no readable .txt or .md articles",
                           "add UTF-8 .txt or .md files, or pass --corpus DIR")
     meta, arrays = builder.finish()
+    indexed = {d["rel"] for d in builder.docs}
+    left_out = {n.path: str(n) for n in notices if n.path and n.path not in indexed}  # (a file's last word)
     meta.update(fingerprint=scan.fingerprint, settings=settings.record(), files=len(scan.files),
-                folders=scan.folders, corpus=os.path.realpath(scan.root), k1=K1, b=B, epsilon=EPSILON)
+                folders=scan.folders, corpus=os.path.realpath(scan.root), k1=K1, b=B, epsilon=EPSILON,
+                skipped=sorted(left_out.values()))
     return meta, arrays

@@ -210,5 +210,6 @@ def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> d
     size = int(generation.meta["arrays"].get("vectors", {}).get("bytes", 0))
     report["vectors"] = (f"{vectors['model']}, {vectors['dims']} dimensions, {size / 1024:,.0f} KiB"
                          if isinstance(vectors, dict) else "none (BM25 only; askiraq index --semantic adds them)")
+    report["skipped"] = list(generation.meta.get("skipped", []))  # files found but not indexed, and why
     report["format_version"] = generation.meta.get("version")
     return report

@@ -116,7 +116,12 @@ def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
     """`askiraq info`: one `key: value` line per entry, or the JSON object."""
     if as_json:
         return json.dumps(report, indent=2) + "\n"
-    return "".join(f"{key.replace('_', ' ') + ':':<18}{value}\n" for key, value in report.items())
+    lines = []
+    for key, value in report.items():
+        if isinstance(value, list):  # the skipped files: how many, then one line each
+            value = "\n".join([f"{len(value)} file(s)", *(f"{'':<18}{item}" for item in value)])
+        lines.append(f"{key.replace('_', ' ') + ':':<18}{value}\n")
+    return "".join(lines)
 
 
 def _citation_json(c: Citation) -> dict[str, Any]:

@@ -485,6 +485,21 @@ def test_index_and_info(corpus_copy: Path) -> None:
     assert "already up to date" not in run("index", "--corpus", str(corpus_copy)).stdout
 
 
+def test_info_names_the_files_left_out_of_the_index(corpus_copy: Path) -> None:
+    (corpus_copy / "blank.txt").write_text("  \n", encoding="utf-8")
+    (corpus_copy / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    built = run("index", "--corpus", str(corpus_copy))
+    assert built.exit_code == 0 and "photo.txt: skipped: binary file, not text" in built.stderr
+    info = json.loads(run("info", "--corpus", str(corpus_copy), "--json").stdout)
+    assert info["skipped"] == ["blank.txt: skipped: empty file", "photo.txt: skipped: binary file, not text"]
+    text = run("info", "--corpus", str(corpus_copy)).stdout  # said again long after the build
+    assert "skipped:          2 file(s)\n" in text and "\n                  blank.txt: skipped: empty file\n" in text
+    (corpus_copy / "blank.txt").write_text("Now a real article about the harbour.\n", encoding="utf-8")
+    run("index", "--corpus", str(corpus_copy))
+    refreshed = json.loads(run("info", "--corpus", str(corpus_copy), "--json").stdout)
+    assert refreshed["skipped"] == ["photo.txt: skipped: binary file, not text"] and refreshed["documents"] == 6
+
+
 def test_info_says_where_the_corpus_and_index_folder_came_from(corpus_copy: Path, tmp_path: Path) -> None:
     def origin(*args: str, env: dict[str, str] | None = None) -> tuple[str, str, str]:
         report = json.loads(run("info", "--json", *args, env=env).stdout)
