@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -67,6 +68,7 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
         counts: Counter[str] = Counter()
         for sentence in passage.sentences:  # the sentences cover the passage: analyse each once
             terms = analyze(text[sentence.start:sentence.end])
+            terms += _rejoined(text[sentence.start:sentence.end])
             counts.update(terms)
             analysed.sentence_terms.append(list(dict.fromkeys(terms)))
         for span in (passage.heading, passage.above):
@@ -87,6 +89,17 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
     if settings.semantic:
         analysed = analysed._replace(vectors=_passage_vectors(text, split.passages))
     return analysed, notices
+
+
+_BROKEN_WORD = re.compile(r"([^\W\d_]+)-[ \t]*\r?\n[ \t]*([a-z]+)")
+
+
+def _rejoined(text: str) -> list[str]:
+    """Words hard wrapping broke after a hyphen ("navi-\ngable"), also as whole words: a reader searches for
+    "navigable". Both halves stay indexed, since "sea-\nlevel" may be a compound."""
+    if "-\n" not in text and "-\r\n" not in text and "- \n" not in text:
+        return []
+    return [term for match in _BROKEN_WORD.finditer(text) for term in analyze(match.group(1) + match.group(2))]
 
 
 def _passage_vectors(text: str, passages: Sequence[Any]) -> bytes:

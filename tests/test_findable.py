@@ -71,3 +71,17 @@ def test_every_content_word_of_every_file_is_in_its_passages(corpus: Path, tmp_p
         _, body_start = parse_front_matter(text)
         missing = set(analyze(text[body_start:])) - indexed_terms(index, doc.doc_id)
         assert not missing, (doc.rel, sorted(missing)[:10])
+
+
+def test_a_word_broken_after_a_hyphen_by_the_wrapping_is_found_whole(tmp_path: Path) -> None:
+    from askiraq.search import SearchOptions, search
+
+    notes = tmp_path / "canal"
+    notes.mkdir()
+    (notes / "a.txt").write_text("Canal notes\n\nToday fourteen miles of the old canal are navi-\ngable again,\n"
+                                 "and the sea-\nlevel lock works.\n", encoding="utf-8")
+    (notes / "b.txt").write_text("Railway notes\n\nThe railway opened in 1847.\n", encoding="utf-8")
+    index = open_index(notes, tmp_path / "index").index
+    for question in ("navigable", "navi gable", "sea level lock", "sealevel"):
+        hits = search(index, question, SearchOptions()).hits
+        assert [h.citation.source for h in hits] == ["a.txt"], question
