@@ -2,9 +2,9 @@
 
 A text is folded typographically (curly quotes and apostrophes, dashes, NBSP; one character
 for one character, so offsets stay valid), split into words, lowercased, checked against the
-stop list, stripped of accents and stemmed (Latin-script words only: Snowball English). Every spelling of the
-United States ("U.S.", "U. S.", all-caps "US", "USA", "United States") becomes the single
-term COUNTRY_TERM; the pronoun "us" stays a stop word.
+stop list, stripped of accents and stemmed (Latin-script words only: Snowball English). Every
+spelling of the United States ("U.S.", "U. S.", all-caps "US", "USA", "United States") becomes
+the single term COUNTRY_TERM; the pronoun "us" stays a stop word.
 
 This module is on the cold query path: it imports neither NLTK nor NumPy, and anything
 costly (the stop list, the stemmer) is loaded on first use.
