@@ -185,6 +185,8 @@ _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
 _CODE = re.compile(r"`([^`]+)`")
 _LINK = re.compile(r"!?\[([^\]]+)\]\([^)\s]+\)")
+_LIST_STARTS = frozenset("-*+\u20220123456789")
+_MARKUP = ("*", "_", "`", "[")
 
 
 def readable(text: str, header: str = "") -> str:
@@ -194,8 +196,11 @@ def readable(text: str, header: str = "") -> str:
     text = one_line(text)
     if header and text.startswith("|"):
         text = _labelled_row(text, one_line(header))
-    for pattern, kept in ((_LIST_MARKER, ""), (_STRONG, r"\2"), (_EMPHASIS, r"\1"), (_CODE, r"\1"), (_LINK, r"\1")):
-        text = pattern.sub(kept, text)
+    if text[:1] in _LIST_STARTS:
+        text = _LIST_MARKER.sub("", text)
+    if any(mark in text for mark in _MARKUP):  # (most text has none: no regex to run, on a hot path)
+        for pattern, kept in ((_STRONG, r"\2"), (_EMPHASIS, r"\1"), (_CODE, r"\1"), (_LINK, r"\1")):
+            text = pattern.sub(kept, text)
     return text
 
 
