@@ -152,14 +152,14 @@ def similarities(index: Index, question: str) -> np.ndarray:
     import numpy as np
 
     vectors = _passage_vectors(index)
-    return np.asarray(vectors @ _question_vector(question), dtype=np.float64)
+    return np.asarray(vectors @ _question_vector(encoder(build=False), question), dtype=np.float64)
 
 
 @functools.lru_cache(maxsize=1)  # asked for by both the passage and the sentence cosines of one question
-def _question_vector(question: str) -> np.ndarray:
+def _question_vector(model: Encoder, question: str) -> np.ndarray:
     import numpy as np
 
-    return np.asarray(encoder(build=False).encode([question])[0])
+    return np.asarray(model.encode([question])[0])
 
 
 def best_sentence_similarities(index: Index, question: str, passage_ids: list[int]) -> list[float]:
@@ -175,7 +175,8 @@ def best_sentence_similarities(index: Index, question: str, passage_ids: list[in
         owners += [number] * len(record.sentences)
     best = [-1.0] * len(passage_ids)
     if texts:
-        for number, cosine in zip(owners, (model.encode(texts) @ _question_vector(question)).tolist(), strict=True):
+        for number, cosine in zip(owners, (model.encode(texts) @ _question_vector(model, question)).tolist(),
+                                  strict=True):
             best[number] = max(best[number], cosine)
     return best
 
