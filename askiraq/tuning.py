@@ -83,6 +83,8 @@ class RankingParams(NamedTuple):
     # Also re-ranking short untyped questions (at most 6 words, keyword queries) at weight 0.25: dev @3 +0.05,
     # dev2 @3 +0.026, re-wrapped @3 +0.034, CISI nDCG -0.002; but 0.15 gains nothing, 0.35 loses dev @1 and a
     # dev2 sentence, 1.0 gains dev2 @3 +0.051 and loses dev @1: a knife edge on a few questions, so left out.
+    # A sentence's score times (1 + p x its matched words / the narrowest window holding them): p 0.1 changes
+    # no set, 0.25 and 0.5 lose dev @1 (-0.05) and 0.5 a dev answer sentence; left out.
     sentence_weight: float = 1.0
     rerank_pool: int = 10
     # Answer-type checks: a sentence without the kind of thing asked for weighs wanted_missing of its
