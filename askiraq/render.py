@@ -16,6 +16,7 @@ from askiraq.search import Hit, SearchResult
 
 SCHEMA_VERSION = 2
 FORMATS = ("text", "json", "jsonl", "markdown", "csv")
+SHOW_CONTEXT = 2000  # `show`: characters of a paragraph kept each side of the passage (a normal paragraph is whole)
 # One row per result; answer and confidence (the question's) repeat on each. New columns go last, so
 # scripts reading columns by position keep working.
 CSV_COLUMNS = ("id", "question", "rank", "score", "source", "citation", "line_start", "line_end",
@@ -91,10 +92,16 @@ class BatchWriter:
 def render_passage(citation: Citation, text: str, passage: tuple[int, int], paragraph: tuple[int, int],
                    style: Style = Style()) -> str:
     """`askiraq show`: the citation and passage id, the title, a blank line, then the paragraph
-    (`text[paragraph[0]:paragraph[1]]`) with the passage inside it bold when colour is on."""
+    (`text[paragraph[0]:paragraph[1]]`) with the passage inside it bold when colour is on. Of a very long
+    paragraph (a whole article on one line) only SHOW_CONTEXT characters each side are shown, cut at a space."""
     start, end = passage
     around_start, around_end = min(paragraph[0], start), max(paragraph[1], end)
-    body = text[around_start:start] + _paint(text[start:end], _BOLD, style) + text[end:around_end]
+    before, after = text[around_start:start], text[end:around_end]
+    if len(before) > SHOW_CONTEXT:
+        before = "…" + before[-SHOW_CONTEXT:].split(" ", 1)[-1]
+    if len(after) > SHOW_CONTEXT:
+        after = after[:SHOW_CONTEXT].rsplit(" ", 1)[0] + "…"
+    body = before + _paint(text[start:end], _BOLD, style) + after
     return f"{citation.location}  ({citation.passage_id})\n{citation.title}\n\n{body}\n"
 
 

@@ -406,6 +406,24 @@ def test_show_prints_the_whole_paragraph_when_a_long_one_is_cut_into_passages(tm
     assert "A short last paragraph" not in result.stdout
 
 
+def test_show_cuts_a_paragraph_of_a_whole_article_on_one_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "scraped"
+    corpus.mkdir()
+    sentences = [f"Sentence {n} tells how the zorblat harbour moved cargo {n} across the wide bay." for n in range(400)]
+    (corpus / "page.txt").write_text("Harbour history for the year\n" + " ".join(sentences) + "\n", encoding="utf-8")
+    listed = json.loads(run("sources", "--corpus", str(corpus), "--json").stdout)
+    middle = listed[0]["passages"] // 2
+    result = run("show", "--corpus", str(corpus), "--color", "always", f"page.txt#{middle}")
+    assert result.exit_code == 0, result.output
+    body = result.stdout.split("\n\n", 1)[1]
+    assert body.startswith("…") and body.endswith("…\n") and len(body) < 2 * 2000 + 1600
+    assert "Sentence 0 " not in body and "Sentence 399 " not in body
+    passage = body.split("\x1b[1m")[1].split("\x1b[0m")[0]
+    assert passage.startswith("Sentence ") and passage in " ".join(sentences)  # the whole passage, in bold
+    words = set(" ".join(sentences).split())
+    assert body[1:].split(" ", 1)[0] in words and body[:-2].rsplit(" ", 1)[-1] in words  # cut between words
+
+
 def test_batch_in_every_format_carries_the_ids() -> None:
     stdin = json.dumps({"id": "w", "question": WAIVERS}) + "\nWho is Iyad al-Anbar?\n"
 
