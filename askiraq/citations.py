@@ -81,9 +81,8 @@ def find_passage(index: Index, citation: str) -> PassageRecord:
     path as askiraq prints it, or an absolute path. CitationError when nothing (or more than one
     passage) matches.
     """
-    spec = citation.strip()
-    match = _PASSAGE_ID.fullmatch(spec) or _LOCATION.fullmatch(spec)
-    doc = _article(index, match.group("name") if match else spec)
+    name, match = _parsed(citation)
+    doc = _article(index, name)
     if match is None:
         raise CitationError(f"{citation!r} names an article, not a passage",
                             f"add a line or passage number, e.g. {doc.rel}:1 or {doc.rel}#1")
@@ -99,10 +98,15 @@ def find_passage(index: Index, citation: str) -> PassageRecord:
 
 def cited_file(citation: str) -> str | None:
     """The file a citation names, when it is a path to an existing file (else None)."""
+    name, _ = _parsed(citation)
+    return name if os.path.isfile(name) else None
+
+
+def _parsed(citation: str) -> tuple[str, re.Match[str] | None]:
+    """A citation's article part, and its match as a passage id or a location (None: an article alone)."""
     spec = citation.strip()
     match = _PASSAGE_ID.fullmatch(spec) or _LOCATION.fullmatch(spec)
-    name = match.group("name") if match else spec
-    return name if os.path.isfile(name) else None
+    return (match.group("name") if match else spec), match
 
 
 def _article(index: Index, name: str) -> DocRecord:
