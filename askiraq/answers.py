@@ -173,9 +173,14 @@ def _matches(pattern: str, sentence: str) -> bool:
 _BROKEN_AFTER_HYPHEN = re.compile(r"(?<=\w-)[ \t]*\r?\n\s*(?=\w)")
 
 
+def breaks_after_hyphen(text: str) -> bool:
+    """Whether a line of `text` ends with a hyphen (a quick test before any regular expression runs)."""
+    return "-\n" in text or "-\r\n" in text or "- \n" in text
+
+
 def one_line(text: str) -> str:
     """Text of hard-wrapped lines as one line: "sea-\nlevel" is "sea-level", other breaks one space."""
-    if "-\n" in text or "-\r\n" in text or "- \n" in text:
+    if breaks_after_hyphen(text):
         text = _BROKEN_AFTER_HYPHEN.sub("", text)
     return " ".join(text.split())
 

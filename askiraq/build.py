@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from askiraq.analysis import analyze
+from askiraq.answers import breaks_after_hyphen
 from askiraq.corpus import CorpusScan, Notice, SourceFile, read_document
 from askiraq.errors import CorpusError, CorruptIndex
 from askiraq.records import PASSAGE_ROW, SENTENCE_ROW, DocRecord
@@ -97,7 +98,7 @@ _BROKEN_WORD = re.compile(r"([^\W\d_]+)-[ \t]*\r?\n[ \t]*([a-z]+)")
 def _rejoined(text: str) -> list[str]:
     """Words hard wrapping broke after a hyphen ("navi-\ngable"), also as whole words: a reader searches for
     "navigable". Both halves stay indexed, since "sea-\nlevel" may be a compound."""
-    if "-\n" not in text and "-\r\n" not in text and "- \n" not in text:
+    if not breaks_after_hyphen(text):
         return []
     return [term for match in _BROKEN_WORD.finditer(text) for term in analyze(match.group(1) + match.group(2))]
 
