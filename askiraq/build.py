@@ -103,16 +103,19 @@ def _rejoined(text: str) -> list[str]:
     return [term for match in _BROKEN_WORD.finditer(text) for term in analyze(match.group(1) + match.group(2))]
 
 
+def encoded_text(text: str, passage: Any) -> str:
+    """What a passage's vector encodes: the FAQ question or table header above it (else its heading), then
+    its text. `passage` is a Passage or a PassageRecord of the article `text`."""
+    above = passage.above if passage.above[1] else passage.heading
+    heading = text[above[0]:above[1]] + "\n" if above[1] else ""
+    return heading + text[passage.start:passage.end]
+
+
 def _passage_vectors(text: str, passages: Sequence[Any]) -> bytes:
-    """Each passage's vector (its text under its heading), as the float16 bytes the index keeps."""
+    """Each passage's vector, as the float16 bytes the index keeps."""
     from askiraq import semantic
 
-    texts = []
-    for passage in passages:
-        above = passage.above if passage.above[1] else passage.heading
-        heading = text[above[0]:above[1]] + "\n" if above[1] else ""
-        texts.append(heading + text[passage.start:passage.end])
-    return semantic.vector_bytes(semantic.encoder().encode(texts))
+    return semantic.vector_bytes(semantic.encoder().encode([encoded_text(text, p) for p in passages]))
 
 
 def _analyse_all(root: str, sources: Sequence[SourceFile], settings: BuildSettings,

@@ -63,6 +63,7 @@ from evalsets import JudgedSet, QuestionSet, cisi_set, question_sets
 from evaluate import System, askiraq_system, run_judged, run_questions
 
 from askiraq import semantic
+from askiraq.build import encoded_text
 from askiraq.index import Index, open_index
 from askiraq.tuning import BuildSettings
 
@@ -214,15 +215,9 @@ def exported(folder: Path) -> dict[str, Path]:
 
 
 def passage_texts(index: Index) -> list[str]:
-    """Every passage as askiraq's build encodes it: the heading (or FAQ question) above it, then its text."""
-    texts = []
-    for pid in range(index.passage_count):
-        record = index.records.passage(pid)
-        article = index.texts.text(record.doc_id)
-        above = record.question if record.question[1] else record.heading
-        heading = article[above[0]:above[1]] + "\n" if above[1] else ""
-        texts.append(heading + article[record.start:record.end])
-    return texts
+    """Every passage as askiraq's build encodes it."""
+    records = (index.records.passage(pid) for pid in range(index.passage_count))
+    return [encoded_text(index.texts.text(record.doc_id), record) for record in records]
 
 
 def check_texts(index: Index, texts: list[str]) -> None:
