@@ -88,7 +88,7 @@ class SearchResult(NamedTuple):
     hits: tuple[Hit, ...]
     expansions: tuple[Expansion, ...]
     reason: str = ""  # why there is no (confident) answer
-    confidence: float = 0.0  # share of the question's weight found in the best passage, 0..1
+    confidence: float = 0.0  # share of the question's weight in the answer's sentences (no answer: the best passage)
     undated_left_out: int = 0
     warnings: tuple[str, ...] = ()
 
@@ -172,7 +172,10 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     if not hits:
         return result._replace(reason="nothing in the corpus matches the question")
     confidence, matched = _coverage(index, query, hits[0].terms)
-    answer, reason = _answer(index, query, hits, matched)
+    chosen, conflicting, reason = _answer(index, query, hits, matched)
+    answer = Answer(tuple(_quoted(index, s) for s in chosen), conflicting) if chosen else None
+    if chosen:  # how much of the question the quoted sentences hold, not just their passage
+        confidence, _ = _coverage(index, query, frozenset().union(*(s.terms for s in chosen)))
     shown = tuple(_hit(index, query, rank, c, options.highlight) for rank, c in enumerate(hits[:options.top], 1))
     return result._replace(answer=answer, hits=shown, reason=reason, confidence=confidence)
 
@@ -407,10 +410,11 @@ def _jaccard(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
 
 
 def _coverage(index: Index, query: _Query, present: AbstractSet[int]) -> tuple[float, int]:
-    """Share of the question's idf mass found in a passage, and how many of its distinct words are there.
+    """Share of the question's idf mass found in a set of terms (a passage's, or the answer sentences'),
+    and how many of its distinct words are there.
 
-    A word counts if it or one of its expansions is in the passage; a word the corpus lacks weighs
-    what a word of a single passage would.
+    A word counts if it or one of its expansions is present; a word the corpus lacks weighs what a
+    word of a single passage would.
     """
     total = found = 0.0
     matched = 0
@@ -471,24 +475,25 @@ def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> li
     return sorted(scored, key=lambda s: (-s.score, s.rank))
 
 
-def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -> tuple[Answer | None, str]:
-    """Best one or two sentences, every differing count when the sources disagree, or why there is none."""
+def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -> tuple[list[_Scored], bool, str]:
+    """The answer's sentences: the best one or two, or every differing count when the sources disagree
+    (then True); or none, and why."""
     params = query.params
     needed = min(params.min_matched_words, len(set(query.terms)))
     if params.no_answer and matched < needed:
-        return None, f"the best passage holds only {matched} of the question's {len(set(query.terms))} words"
+        return [], False, f"the best passage holds only {matched} of the question's {len(set(query.terms))} words"
     if params.min_cosine and hits[0].cosine is not None and max(h.cosine or 0.0 for h in hits) < params.min_cosine:
-        return None, "no passage is close in meaning to the question"
+        return [], False, "no passage is close in meaning to the question"
     scored = _answer_sentences(index, query, hits)
     if not scored:
-        return None, "no sentence of the best passages can be quoted as an answer"
+        return [], False, "no sentence of the best passages can be quoted as an answer"
     if params.answer_types and query.asked.wanted.counted:
         counting = [s for s in scored if answers.counts(s.text, query.asked) is not None]
         if not counting:
-            return None, "no passage gives a figure for what the question counts"
+            return [], False, "no passage gives a figure for what the question counts"
         figures = _figures(query, counting)
         if len(figures) > 1:
-            return Answer(tuple(_quoted(index, s) for s in figures), True), ""
+            return figures, True, ""
         scored = counting
     best = scored[0]
     chosen = [best]
@@ -498,7 +503,7 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
                 and _jaccard(candidate.terms, best.terms) < params.duplicate_jaccard:
             chosen.append(candidate)
             break
-    return Answer(tuple(_quoted(index, s) for s in chosen), False), ""
+    return chosen, False, ""
 
 
 def _quoted(index: Index, scored: _Scored) -> AnswerSentence:

@@ -11,7 +11,8 @@ The baseline is rank-bm25's BM25Okapi over the very same passages askiraq indexe
 alone (Snowball stems, the stop list): no expansions, no headings or titles, no re-ranking, never
 "no answer". Question sets are scored with answer@1, answer@3 and MRR (a correct passage holds one
 of the question's answer terms and cites an evidence file, itself or as "also in"), answer sentence
-(an answer term in askiraq's answer), and the no-answer decision; CISI with MAP, nDCG@10 and P@10
+(an answer term in askiraq's answer), confidence AUC (does askiraq's confidence figure put its right
+answers above its wrong ones?), and the no-answer decision; CISI with MAP, nDCG@10 and P@10
 (trec_eval definitions, depth 1000, a document ranked where its best passage is).
 
 `--set NAME=VALUE` overrides one parameter (a field of askiraq.tuning.RankingParams, or of the index's
@@ -172,6 +173,19 @@ def judge_ranking(documents: list[str], relevant: set[str]) -> dict[str, float]:
             "p@10": sum(d in relevant for d in documents[:10]) / 10, "empty": float(not documents)}
 
 
+def confidence_auc(rows: list[dict[str, Any]]) -> float | None:
+    """How well the confidence figure ranks right answers above wrong ones, over the answered questions: the
+    chance that a right answer (its sentence holds an answer term) has the higher figure than a wrong one (a
+    wrong sentence, or any answer to an unanswerable question); ties count half. None without both kinds."""
+    answered = [r for r in rows if r["answer"] is not None]
+    right = [r["confidence"] for r in answered if r.get("answer_sentence")]
+    wrong = [r["confidence"] for r in answered if not r.get("answer_sentence")]
+    if not right or not wrong:
+        return None
+    wins = sum((a > b) + 0.5 * (a == b) for a in right for b in wrong)
+    return wins / (len(right) * len(wrong))
+
+
 def _mean(rows: Iterable[dict[str, float]], metric: str) -> float | None:
     values = [r[metric] for r in rows if metric in r]
     return sum(values) / len(values) if values else None
@@ -190,6 +204,7 @@ def run_questions(qset: QuestionSet, systems: dict[str, System]) -> dict[str, An
                          "top": _folded(run.ranking[0].text) if run.ranking else None, "answer": run.answer,
                          "confidence": round(run.confidence, 3), "reason": run.reason})
         report[name] = {"rows": rows, **{m: _mean(rows, m) for m in QA_METRICS}}
+    report["askiraq"]["confidence_auc"] = confidence_auc(report["askiraq"]["rows"])
     return report
 
 
@@ -271,8 +286,8 @@ def _pair(report: dict[str, Any], metric: str) -> str:
 
 def format_table(results: dict[str, Any]) -> str:
     """One row per set: askiraq's figures, each with plain BM25's of the same run in brackets."""
-    lines = ["| set | answer@1 | answer@3 | MRR | answer sentence | answered / refused |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| set | answer@1 | answer@3 | MRR | answer sentence | confidence AUC | answered / refused |",
+             "|---|---|---|---|---|---|---|"]
     for name, report in results.items():
         if name in ("cisi", "ablation", "semantic"):
             continue
@@ -280,7 +295,7 @@ def format_table(results: dict[str, Any]) -> str:
         tail = f"; same top passage {_cell(report['same_top'])}" if "same_top" in report else ""
         no_answer = f"{_cell(ours['answered'])} / {_cell(ours['refused'])}{tail}"
         lines.append(f"| {name} | {_pair(report, 'answer@1')} | {_pair(report, 'answer@3')} | {_pair(report, 'mrr')} "
-                     f"| {_cell(ours['answer_sentence'])} | {no_answer} |")
+                     f"| {_cell(ours['answer_sentence'])} | {_cell(ours['confidence_auc'])} | {no_answer} |")
     if "cisi" in results:
         report = results["cisi"]
         empty = sum(r["empty"] for r in report["askiraq"]["rows"])

@@ -54,6 +54,17 @@ def test_one_shared_word_is_not_an_answer_two_are(tmp_path: Path) -> None:
                DEFAULT_PARAMS._replace(no_answer=False)).answer is not None
 
 
+def test_confidence_is_what_the_quoted_sentence_holds_of_the_question(tmp_path: Path) -> None:
+    port = ("The port chief said automation was needed to compete with Antwerp and Hamburg. "
+            "Rotterdam handled 13.4 million containers in 2023, down 7% from a year earlier.")
+    index = corpus(tmp_path, {"port.txt": port})
+    wrong_port = ask(index, "How many containers did Antwerp handle?")
+    assert wrong_port.answer is not None and wrong_port.answer.text.startswith("Rotterdam handled")
+    assert 0.2 < wrong_port.confidence < 0.7  # the passage names Antwerp, the answer does not
+    right_port = ask(index, "How many containers did Rotterdam handle?")
+    assert right_port.answer is not None and right_port.confidence == 1.0
+
+
 def test_typed_questions_prefer_the_passage_with_the_kind_of_answer(tmp_path: Path) -> None:
     index = corpus(tmp_path, {
         "vague.txt": "The Basra quay will open to container ships. The Basra quay is long and the quay is busy.",
