@@ -13,6 +13,9 @@ from typing import NamedTuple
 
 # ----------------------------------------------------------------------- BM25 (build time)
 # rank-bm25's BM25Okapi defaults. b 0.5 or k1 1.2 won one dev2 question and lost 0.004-0.011 CISI MAP.
+# BM25+ (every matched word adds delta x idf, so long paragraphs are not over-penalised): delta 0.25 gains
+# dev @3 +0.05 and re-wrapped @3 +0.017 but loses CISI nDCG -0.011; 0.05-0.15 gain nothing and lose CISI
+# nDCG up to -0.007. Left out.
 K1 = 1.5
 B = 0.75
 # idf floor (x the average idf) for a word in more than half the passages, as rank-bm25; EPSILON itself
@@ -96,6 +99,12 @@ class RankingParams(NamedTuple):
     # 0.2: CISI -0.003 MAP / -0.010 nDCG and a dev answer sentence; 0.4 and 0.5: dev -0.10.
     fold_duplicates: bool = True
     duplicate_jaccard: float = 0.3
+    # Tried and left out, each for every question:
+    # - the article as context (the first 20 passages + w x their article's best contribution of each
+    #   question word, relative to the best article): w 0.1 loses dev2 @1 -0.026 and sentence -0.051,
+    #   0.3 and 0.5 lose more (dev2 @1 -0.051, re-wrapped @1 -0.034); summing instead of the best is worse;
+    # - captions and credits ranked lower (score x f): 0.8 gains dev2 @1 +0.026 but loses dev @1 -0.05
+    #   (a caption holds that answer); 0.6 and 0.4 lose on dev, dev2 @3 and re-wrapped.
     # No-answer rule: no answer when the best passage holds fewer than two of the question's words
     # (or their expansions). 1: dev's off-topic "Who won the 2022 World Cup?" is answered; 3: one more
     # dev2 unanswerable refused, but 2.1% of answerable questions lose their answer (target: <= 2%).
