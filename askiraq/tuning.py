@@ -103,6 +103,8 @@ class RankingParams(NamedTuple):
     # - the article as context (the first 20 passages + w x their article's best contribution of each
     #   question word, relative to the best article): w 0.1 loses dev2 @1 -0.026 and sentence -0.051,
     #   0.3 and 0.5 lose more (dev2 @1 -0.051, re-wrapped @1 -0.034); summing instead of the best is worse;
+    # - a word and its expansions as one term (the best of them counts, not their sum): dev @1 -0.10,
+    #   dev2 @1 -0.051, re-wrapped @1 -0.068, for CISI nDCG +0.007;
     # - captions and credits ranked lower (score x f): 0.8 gains dev2 @1 +0.026 but loses dev @1 -0.05
     #   (a caption holds that answer); 0.6 and 0.4 lose on dev, dev2 @3 and re-wrapped.
     # No-answer rule: no answer when the best passage holds fewer than two of the question's words
