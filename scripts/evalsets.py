@@ -1,13 +1,16 @@
 """The evaluation sets, as folders of articles plus questions: what scripts/evaluate.py scores.
 
-Four sets, all inside the project (a user's clone has nothing else):
+Five sets, all inside the project (a user's clone has nothing else):
 
 - dev: tests/data/questions-dev.jsonl over the shipped corpus;
 - dev2: tests/data/questions-dev2.jsonl over the shipped corpus (keyword queries, paraphrases,
   conflicts, on-topic questions the corpus cannot answer);
 - cisi: the CISI test collection (tests/data/cisi/), one file per abstract, judged at document level;
 - rewrapped: the shipped corpus with every paragraph hard-wrapped at 72 columns and blank lines
-  between paragraphs, asked the dev and dev2 questions: the layout must not change the answers.
+  between paragraphs, asked the dev and dev2 questions: the layout must not change the answers;
+- gk: tests/data/questions-gk.jsonl over tests/data/gk/, twelve general-knowledge articles (a river, an
+  engineer, a spacecraft, ...) in three layouts (a paragraph a line, hard-wrapped, Markdown): askiraq
+  must not be tuned to news about Iraq.
 
 Generated corpora are written once into a cache folder and reused while their source is unchanged.
 """
@@ -28,6 +31,8 @@ SHIPPED_CORPUS = ROOT / "corpus"
 DEV_QUESTIONS = DATA / "questions-dev.jsonl"
 DEV2_QUESTIONS = DATA / "questions-dev2.jsonl"
 CISI_DIR = DATA / "cisi"
+GK_CORPUS = DATA / "gk"
+GK_QUESTIONS = DATA / "questions-gk.jsonl"
 WRAP_COLUMNS = 72
 
 
@@ -131,4 +136,5 @@ def question_sets(cache: Path) -> dict[str, QuestionSet]:
         "dev": QuestionSet("dev", SHIPPED_CORPUS, dev),
         "dev2": QuestionSet("dev2", SHIPPED_CORPUS, dev2),
         "rewrapped": QuestionSet("rewrapped", rewrapped_corpus(cache), dev + dev2),
+        "gk": QuestionSet("gk", GK_CORPUS, read_questions(GK_QUESTIONS)),
     }

@@ -1,11 +1,12 @@
 """Score askiraq and a plain-BM25 baseline, side by side in one run, on every evaluation set.
 
-    python scripts/evaluate.py [--sets dev,dev2,cisi,rewrapped] [--ablate] [--set NAME=VALUE ...]
+    python scripts/evaluate.py [--sets dev,dev2,cisi,rewrapped,gk] [--ablate] [--set NAME=VALUE ...]
                                [--misses] [--output eval-results.json]
 
 Sets (see scripts/evalsets.py): dev and dev2 (gold questions over the shipped corpus), cisi
 (1,460 hard-wrapped abstracts, 76 judged queries, scored per document), rewrapped (the shipped
-corpus re-wrapped at 72 columns, asked the dev and dev2 questions).
+corpus re-wrapped at 72 columns, asked the dev and dev2 questions), gk (general-knowledge articles in
+three layouts, with their own questions).
 
 The baseline is rank-bm25's BM25Okapi over the very same passages askiraq indexed, each analysed
 alone (Snowball stems, the stop list): no expansions, no headings or titles, no re-ranking, never
@@ -40,7 +41,7 @@ from askiraq.search import MAX_QUESTION_CHARS, SearchOptions, search
 from askiraq.tuning import DEFAULT_PARAMS, BuildSettings, RankingParams
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL_SETS = ("dev", "dev2", "cisi", "rewrapped")
+ALL_SETS = ("dev", "dev2", "cisi", "rewrapped", "gk")
 QA_DEPTH = 10
 CISI_DEPTH = 1000
 
@@ -317,6 +318,7 @@ STAGES = {
 ABLATION_COLUMNS = (("dev", "answer@1"), ("dev", "answer@3"), ("dev", "answer_sentence"), ("dev", "refused"),
                     ("dev2", "answer@1"), ("dev2", "answer@3"), ("dev2", "answer_sentence"), ("dev2", "refused"),
                     ("cisi", "map"), ("cisi", "ndcg@10"), ("rewrapped", "answer@1"), ("rewrapped", "same_top"),
+                    ("gk", "answer@1"), ("gk", "answer@3"), ("gk", "answer_sentence"), ("gk", "refused"),
                     ("all", "answered"))
 
 

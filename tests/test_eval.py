@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import PROJECT, load_script
 
-QA_SETS = ("dev", "dev2", "rewrapped")
+QA_SETS = ("dev", "dev2", "rewrapped", "gk")
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_the_layout_does_not_change_the_answers(results: dict[str, Any]) -> None
 def test_no_answer_is_honest_and_rare(results: dict[str, Any]) -> None:
     """At most 2% of answerable questions (every set) get no answer; at least half of the unanswerable do."""
     answerable = [r for report in results.values() for r in report["askiraq"]["rows"] if "answered" in r]
-    unanswerable = [r for name in ("dev", "dev2") for r in results[name]["askiraq"]["rows"] if "refused" in r]
+    unanswerable = [r for name in ("dev", "dev2", "gk") for r in results[name]["askiraq"]["rows"] if "refused" in r]
     assert sum(r["answered"] for r in answerable) >= 0.98 * len(answerable)
     assert sum(r["refused"] for r in unanswerable) >= 0.5 * len(unanswerable)
 

@@ -39,10 +39,12 @@ FURNITURE = "Quarterly bulletin\n\nPHOTO: JANE DOE/EXAMPLE WIRE\n\nA caption abo
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every layout the tests know: line per paragraph, hard-wrapped, Markdown, furniture, CISI abstracts."""
+    """Every layout the tests know: line per paragraph, hard-wrapped, Markdown, furniture, CISI abstracts,
+    the general-knowledge articles."""
     root = tmp_path_factory.mktemp("findable")
     shutil.copytree(SHIPPED_CORPUS, root / "shipped")
     evalsets = load_script("evalsets")
+    shutil.copytree(evalsets.GK_CORPUS, root / "gk")
     cache = tmp_path_factory.mktemp("generated")
     shutil.copytree(evalsets.rewrapped_corpus(cache), root / "rewrapped")
     cisi = evalsets.cisi_set(cache).corpus
