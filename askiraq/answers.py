@@ -75,7 +75,14 @@ def _counted(question: str) -> tuple[tuple[str, ...], frozenset[str]]:
         counted.append(token.term)
         if word[:1].isupper():
             named.add(token.term)
+        if _is_plural(word):  # the thing counted: "how many wooden piles hold up ..." counts piles
+            break
     return tuple(counted), frozenset(named)
+
+
+def _is_plural(word: str) -> bool:
+    """A regular plural noun by its shape ("piles", "troops"; not "bus", "glass", "U.S.")."""
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word.isalpha()
 
 
 class Figure(NamedTuple):

@@ -38,6 +38,10 @@ def test_the_kind_of_answer_a_question_wants(question: str, kind: str) -> None:
     ("For how many years has Hamas ruled Gaza?", ("year",), set()),
     ("How many rockets landed near the embassy?", ("rocket",), set()),
     ("How long did it last?", (), set()),
+    # X ends at its plural noun when a verb of the present tense follows (no stop word or "-ed" to end it)
+    ("How many wooden piles hold up the palace?", ("wooden", "pile"), set()),
+    ("How many times may a team touch the ball?", ("time",), set()),
+    ("How many glass bus shelters stand in Leeds?", ("glass", "bus", "shelter"), set()),
 ])
 def test_what_a_how_many_question_counts(question: str, counted: tuple[str, ...], named: set[str]) -> None:
     assert wanted(question) == Wanted("number", counted, frozenset(named))
