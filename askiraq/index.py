@@ -13,14 +13,17 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from askiraq import store
+from askiraq.analysis import analyze
 from askiraq.corpus import CorpusScan, Notice, content_key, folders_unchanged, scan_corpus
 from askiraq.errors import CorruptIndex, IndexStoreError, OutdatedIndex
+from askiraq.memo import Memo
 from askiraq.postings import Postings
 from askiraq.records import Records
 from askiraq.texts import SourceTexts
 from askiraq.tuning import BuildSettings
 
 QUICK_CHECK_FROM = 20_000  # articles; see open_index
+TITLE_TERMS_MEMO = 100_000  # articles whose headline terms a batch looked up (a few hundred bytes each)
 
 StrPath = str | os.PathLike[str]  # paths come in as str or pathlib.Path; askiraq keeps them as str
 Progress = Callable[[int, int], None]  # (articles done, articles to do) while building
@@ -41,6 +44,14 @@ class Index:
         self.texts = SourceTexts(self.corpus_root, self.records)
         vectors = generation.meta.get("vectors")
         self.vectors = VectorsInfo(str(vectors["model"]), int(vectors["dims"])) if isinstance(vectors, dict) else None
+        self.headline_terms = Memo(self._headline_terms, TITLE_TERMS_MEMO)
+
+    def _headline_terms(self, doc_id: int) -> frozenset[int]:
+        """The term ids of an article's headline; none when its title is only an excerpt of its first line."""
+        doc = self.records.document(doc_id)
+        if doc.title_line is None:
+            return frozenset()
+        return frozenset(tid for tid in map(self.postings.term_id, analyze(doc.title)) if tid >= 0)
 
     @property
     def passage_count(self) -> int:

@@ -373,11 +373,22 @@ def _scored_sentences(index: Index, query: _Query, candidate: _Candidate) -> lis
     if not candidate.sentences:
         typed = query.asked.wanted.kind and query.params.answer_types
         text = index.texts.text(candidate.record.doc_id) if typed else ""  # read only to check answer types
-        candidate.sentences = [_Sentence(s, index.records.sentence_terms(s.sentence_id))
+        subject = _subject_terms(index, candidate.record.doc_id, query.params)
+        candidate.sentences = [_Sentence(s, index.records.sentence_terms(s.sentence_id) | subject)
                                for s in candidate.record.sentences]
         for sentence in candidate.sentences:
             sentence.score = _sentence_score(query, sentence.terms, text[sentence.record.start:sentence.record.end])
     return candidate.sentences
+
+
+def _subject_terms(index: Index, doc_id: int, params: RankingParams) -> frozenset[int]:
+    """The words of a short headline ("George Stephenson", "The Golden Gate Bridge"): the article's subject,
+    which its sentences name as "he" or "the bridge", so each sentence counts them as its own. A long headline
+    is a summary of a story ("Iraq struggles to contain fighting between ..."), not a subject."""
+    title = index.records.document(doc_id).title
+    if len(title.split()) > params.subject_title_words:
+        return frozenset()
+    return index.headline_terms(doc_id)
 
 
 def _sentence_score(query: _Query, terms: frozenset[int], text: str) -> float:

@@ -112,6 +112,12 @@ class RankingParams(NamedTuple):
     # dev2 unanswerable refused, but 2.1% of answerable questions lose their answer (target: <= 2%).
     no_answer: bool = True
     min_matched_words: int = 2
+    # A headline of at most this many words names the article's subject ("George Stephenson", "Voyager 1"), and
+    # every sentence of the article counts its words as its own (they say "he", "the probe"); 0 turns it off.
+    # Off: gk answer@1 -0.030, answer sentence -0.061 (the lead sentence, which names the subject, was quoted
+    # for "Where was he born?"); the other sets do not change. 3: half the gain; 4 to 8 tie; any headline
+    # (news headlines summarise the story): dev2 answer sentence -0.051.
+    subject_title_words: int = 6
     # Answer sentences come from the first `answer_from` hits, their scores lowered by
     # answer_rank_discount per rank. 1: 6% of answerable questions lose their answer; 2: dev sentence
     # -0.05; 5 ties with 3. Discount 0: dev2 sentence -0.026; 0.2: dev sentence -0.05.

@@ -65,6 +65,24 @@ def test_confidence_is_what_the_quoted_sentence_holds_of_the_question(tmp_path: 
     assert right_port.answer is not None and right_port.confidence == 1.0
 
 
+ENGINEER = ("George Stephenson was an English engineer who built early steam locomotives.\n"
+            "He was born in 1781 in Wylam, a mining village on the River Tyne.\n")
+
+
+@pytest.mark.parametrize(("headline", "answer"), [
+    ("George Stephenson", "He was born in 1781 in Wylam"),  # a short headline names the article's subject
+    # a headline that summarises a story is not its subject
+    ("Stephenson, the engineer of the steam age, and the railways he built across England",
+     "George Stephenson was an English engineer"),
+])
+def test_the_sentences_of_an_article_are_about_its_subject(tmp_path: Path, headline: str, answer: str) -> None:
+    index = corpus(tmp_path, {"stephenson.txt": f"{headline}\n\n{ENGINEER}"})
+    result = ask(index, "Where was George Stephenson born?")
+    assert result.answer is not None and result.answer.text.startswith(answer)
+    unaware = ask(index, "Where was George Stephenson born?", DEFAULT_PARAMS._replace(subject_title_words=0))
+    assert unaware.answer is not None and unaware.answer.text.startswith("George Stephenson was")
+
+
 def test_typed_questions_prefer_the_passage_with_the_kind_of_answer(tmp_path: Path) -> None:
     index = corpus(tmp_path, {
         "vague.txt": "The Basra quay will open to container ships. The Basra quay is long and the quay is busy.",
