@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 PARALLEL_MIN_FILES = 64  # fewer articles are analysed in this process: starting workers costs more
 PARALLEL_WINDOW = 2048  # articles handed to the workers at a time, so results cannot pile up in memory
 
-_PARTS = ("rows", "sent_count", "sentence_rows", "fwd_count", "fwd_term", "fwd_tf", "sterm_count", "sterm",
-          "vectors")
+_PARTS = ("rows", "sent_count", "sentence_rows", "fwd_count", "fwd_term", "fwd_tf", "implied", "sterm_count",
+          "sterm", "vectors")
 
 
 class _Analysed(NamedTuple):
@@ -45,6 +45,7 @@ class _Analysed(NamedTuple):
     sentences: list[list[tuple[int, ...]]]  # SENTENCE_ROW columns per sentence
     terms: list[Counter[str]]
     sentence_terms: list[list[str]]  # distinct terms of every sentence, in order
+    implied: list[int]  # words of every passage that are implied, not written (its article's subject)
     vectors: bytes  # float16 vector of every passage (semantic mode), else b""
 
 
@@ -62,8 +63,9 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
     # A stand-in title only repeats the first passage.
     headline = analyze(split.title if split.title_line else document.metadata.get("title", ""))
     lead = next((i for i, p in enumerate(split.passages) if any(s.quotable for s in p.sentences)), 0)
+    subject = split.title_line is not None and len(split.title.split()) <= settings.subject_headline_words
     analysed = _Analysed(source, document.metadata.get("title") or split.title, split.title_line,
-                         dict(document.metadata), [], [], [], [], b"")
+                         dict(document.metadata), [], [], [], [], [], b"")
     fields: dict[tuple[int, int], list[str]] = {}
     for number, passage in enumerate(split.passages):
         counts: Counter[str] = Counter()
@@ -78,7 +80,10 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
                     fields[span] = analyze(text[span[0]:span[1]])
                 counts.update(fields[span] * settings.heading_weight)
         # The headline is a field of every passage, or (weight 0) of the lead only: every word is findable.
-        counts.update(headline * (settings.title_weight or (number == lead)))
+        # A short one names the article's subject, which every passage is about: implied, it does not make
+        # the passage longer (BM25's length normalisation).
+        counts.update(headline * (settings.title_weight or number == lead or subject))
+        analysed.implied.append(len(headline) if subject and not settings.title_weight and number != lead else 0)
         analysed.rows.append((passage.paragraph, passage.start, passage.end, passage.line_start, passage.line_end,
                               *passage.heading, *passage.above))
         analysed.sentences.append([(s.start, s.end, s.line_start, s.line_end, int(s.quotable))
@@ -174,6 +179,7 @@ class _Builder:
         self.parts["fwd_count"].append(np.diff(fwd_ptr[p0:p1 + 1]))
         self.parts["fwd_term"].append(view("fwd_term", "<u4")[f0:f1])
         self.parts["fwd_tf"].append(view("fwd_tf", "<u4")[f0:f1])
+        self.parts["implied"].append(view("implied_len", "<u4")[p0:p1])
         self.parts["sterm_count"].append(np.diff(sterm_ptr[s0:s1 + 1]))
         self.parts["sterm"].append(view("sterm", "<u4")[t0:t1])
         if old.vectors is not None:
@@ -198,6 +204,7 @@ class _Builder:
         self.parts["fwd_count"].append(np.array(counts, dtype="<u8"))
         self.parts["fwd_term"].append(np.array(ids, dtype="<u4"))
         self.parts["fwd_tf"].append(np.array(tfs, dtype="<u4"))
+        self.parts["implied"].append(np.array(doc.implied, dtype="<u4"))
         if doc.vectors:
             self.parts["vectors"].append(np.frombuffer(doc.vectors, dtype="<f2"))
         s = doc.source
@@ -232,7 +239,8 @@ class _Builder:
         vocab, remap, df = self._sorted_vocabulary(building_ids)
         fwd_term = remap[building_ids]
         del building_ids
-        arrays, avgdl = _bm25_postings(np, fwd_count, fwd_term, fwd_tf, df, rows.shape[0])
+        implied = self._joined("implied", "<u4")
+        arrays, avgdl = _bm25_postings(np, fwd_count, fwd_term, fwd_tf, implied, df, rows.shape[0])
         arrays.update({
             "passage_rows": rows.ravel(),
             "sent_ptr": _pointers(np, self._joined("sent_count", "<u8")),
@@ -242,6 +250,7 @@ class _Builder:
             "sterm": remap[self._joined("sterm", "<u4")].astype("<u4"),
             "fwd_term": fwd_term.astype("<u4"),
             "fwd_tf": fwd_tf,
+            "implied_len": implied,
         })
         vectors = self._joined("vectors", "<f2")
         if vectors.size:
@@ -283,11 +292,13 @@ def _pointers(np: Any, counts: Any) -> Any:
     return np.concatenate([[0], np.cumsum(counts)]).astype("<u8")
 
 
-def _bm25_postings(np: Any, fwd_count: Any, fwd_term: Any, fwd_tf: Any, df: Any,
+def _bm25_postings(np: Any, fwd_count: Any, fwd_term: Any, fwd_tf: Any, implied: Any, df: Any,
                    n_passages: int) -> tuple[dict[str, Any], float]:
-    """Postings grouped by term, each with rank-bm25's BM25Okapi contribution, in place to save memory."""
+    """Postings grouped by term, each with rank-bm25's BM25Okapi contribution, in place to save memory.
+    A passage's length is its written words: `implied` ones (its article's subject) are left out."""
     passage_of = np.repeat(np.arange(n_passages, dtype="<u4"), fwd_count.astype("<i8"))
     doc_len = np.bincount(passage_of, weights=fwd_tf, minlength=n_passages).astype("<f8")
+    doc_len -= implied
     avgdl = float(doc_len.sum()) / n_passages if n_passages else 0.0
     idf = np.log(n_passages - df + 0.5) - np.log(df + 0.5)
     average_idf = float(idf.sum()) / len(idf) if len(idf) else 0.0

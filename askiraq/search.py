@@ -386,7 +386,7 @@ def _subject_terms(index: Index, doc_id: int, params: RankingParams) -> frozense
     which its sentences name as "he" or "the bridge", so each sentence counts them as its own. A long headline
     is a summary of a story ("Iraq struggles to contain fighting between ..."), not a subject."""
     title = index.records.document(doc_id).title
-    if len(title.split()) > params.subject_title_words:
+    if len(title.split()) > params.subject_headline_words:
         return frozenset()
     return index.headline_terms(doc_id)
 

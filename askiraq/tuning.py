@@ -30,6 +30,16 @@ HEADING_WEIGHT = 1  # times a heading's (or FAQ question's) words count in its p
 # Times the headline counts in every passage; 0 means once, in the lead (so every word stays findable).
 # 1 lost a question on dev (@1 0.90 -> 0.85) and on dev2 (@3), for CISI nDCG +0.003.
 TITLE_WEIGHT = 0
+# A headline of at most this many words names the article's subject ("George Stephenson", "Voyager 1"), which
+# its paragraphs and sentences call "he" or "the probe": its words count in every passage of the article (build
+# time) and in every sentence (when answers are picked); a longer headline summarises a story ("Iraq struggles
+# to contain fighting between ...") and counts as above. 0 turns both off. Against 0, both on:
+# gk answer@1 +0.091, @3 +0.030, answer sentence +0.091; CISI nDCG +0.003; no other set moves. In passages
+# alone: gk @1 +0.061; in sentences alone: gk @1 +0.030, sentence +0.061 (the lead sentence, naming the subject,
+# was quoted for "Where was he born?"). 3: part of the gain; 4 to 8 tie; 12 reaches the news headlines (dev @1
+# -0.15, dev2 @3 -0.051), and so does any headline in sentences (dev2 answer sentence -0.051). The implied words
+# do not lengthen a passage: counted in its length, they pushed a short table row below a shorter note.
+SUBJECT_HEADLINE_WORDS = 6
 SHORT_TAIL_CHARS = 60  # a lone last sentence shorter than this joins the run before it
 # Hard-wrapped text keeps its lines at most this long: CISI's longest is 84, e-mail and Gutenberg wrap at
 # 70-80, Markdown and code editors at up to 120. (Most of a block's lines must also end mid-sentence; a
@@ -49,7 +59,7 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # (And "how many X" ends X at its first plural noun: without that, gk answered 0.955, answer sentence -0.030.)
 FIGURE_NOUN_WORDS = 3
 
-ANALYSIS_VERSION = 5  # bump whenever splitting or analysis changes what is indexed
+ANALYSIS_VERSION = 6  # bump whenever splitting or analysis changes what is indexed
 
 
 class BuildSettings(NamedTuple):
@@ -58,6 +68,7 @@ class BuildSettings(NamedTuple):
     max_passage_chars: int = MAX_PASSAGE_CHARS
     heading_weight: int = HEADING_WEIGHT
     title_weight: int = TITLE_WEIGHT
+    subject_headline_words: int = SUBJECT_HEADLINE_WORDS  # ...and in each of its passages
     # Passage vectors for the semantic mode: True builds them, False leaves them out, None keeps what the
     # stored index has (so a question uses what the index was built with).
     semantic: bool | None = None
@@ -113,12 +124,8 @@ class RankingParams(NamedTuple):
     # dev2 unanswerable refused, but 2.1% of answerable questions lose their answer (target: <= 2%).
     no_answer: bool = True
     min_matched_words: int = 2
-    # A headline of at most this many words names the article's subject ("George Stephenson", "Voyager 1"), and
-    # every sentence of the article counts its words as its own (they say "he", "the probe"); 0 turns it off.
-    # Off: gk answer@1 -0.030, answer sentence -0.061 (the lead sentence, which names the subject, was quoted
-    # for "Where was he born?"); the other sets do not change. 3: half the gain; 4 to 8 tie; any headline
-    # (news headlines summarise the story): dev2 answer sentence -0.051.
-    subject_title_words: int = 6
+    # An article's subject (a short headline, SUBJECT_HEADLINE_WORDS) counts in each of its sentences.
+    subject_headline_words: int = SUBJECT_HEADLINE_WORDS
     # Answer sentences come from the first `answer_from` hits, their scores lowered by
     # answer_rank_discount per rank. 1: 6% of answerable questions lose their answer; 2: dev sentence
     # -0.05; 5 ties with 3. Discount 0: dev2 sentence -0.026; 0.2: dev sentence -0.05.

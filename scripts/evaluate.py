@@ -314,7 +314,7 @@ STAGES = {
     "answer-type checks": {"answer_types": "false"},
     "near-duplicate folding": {"fold_duplicates": "false"},
     "no-answer rule": {"no_answer": "false"},
-    "article subject": {"subject_title_words": "0"},
+    "article subject": {"subject_headline_words": "0"},
 }
 ABLATION_COLUMNS = (("dev", "answer@1"), ("dev", "answer@3"), ("dev", "answer_sentence"), ("dev", "refused"),
                     ("dev2", "answer@1"), ("dev2", "answer@3"), ("dev2", "answer_sentence"), ("dev2", "refused"),

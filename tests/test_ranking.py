@@ -9,7 +9,7 @@ import pytest
 from askiraq.expansions import Thesaurus, load_thesaurus, parse_rules
 from askiraq.index import Index, open_index
 from askiraq.search import SearchOptions, SearchResult, search
-from askiraq.tuning import DEFAULT_PARAMS, RankingParams
+from askiraq.tuning import DEFAULT_PARAMS, BuildSettings, RankingParams
 
 REPORT = ("The harbour authority in Basra said the new quay would open to container ships in the spring, "
           "after two years of dredging and repairs to the breakwater.")
@@ -79,8 +79,22 @@ def test_the_sentences_of_an_article_are_about_its_subject(tmp_path: Path, headl
     index = corpus(tmp_path, {"stephenson.txt": f"{headline}\n\n{ENGINEER}"})
     result = ask(index, "Where was George Stephenson born?")
     assert result.answer is not None and result.answer.text.startswith(answer)
-    unaware = ask(index, "Where was George Stephenson born?", DEFAULT_PARAMS._replace(subject_title_words=0))
+    unaware = ask(index, "Where was George Stephenson born?", DEFAULT_PARAMS._replace(subject_headline_words=0))
     assert unaware.answer is not None and unaware.answer.text.startswith("George Stephenson was")
+
+
+def test_every_passage_of_an_article_is_about_its_subject(tmp_path: Path) -> None:
+    files = {"voyager.txt": "Voyager 1\n\nVoyager 1 is a space probe that studies the outer planets.\n\n"
+                            "The probe was launched from Cape Canaveral in September 1977.\n",
+             "io.txt": "Volcanoes of Io\n\nImages from Voyager 1 showed that volcanoes on Io launched plumes "
+                       "of sulphur high above the moon.\n"}
+    index = corpus(tmp_path, files)
+    result = ask(index, "Where was Voyager 1 launched from?")
+    assert [(h.citation.source, h.citation.line_start) for h in result.hits][:2] == [("voyager.txt", 5), ("io.txt", 3)]
+    assert result.answer is not None and result.answer.text.startswith("The probe was launched from Cape Canaveral")
+    unaware = open_index(tmp_path / "corpus", tmp_path / "unaware", settings=BuildSettings(subject_headline_words=0))
+    off = ask(unaware.index, "Where was Voyager 1 launched from?", DEFAULT_PARAMS._replace(subject_headline_words=0))
+    assert off.hits[0].citation.source == "io.txt"
 
 
 def test_typed_questions_prefer_the_passage_with_the_kind_of_answer(tmp_path: Path) -> None:
