@@ -131,13 +131,20 @@ def _analyse_word(word: str) -> tuple[str, bool]:
     return result
 
 
+# Latin letters that are not a base letter plus an accent, so Unicode does not decompose them.
+_UNDECOMPOSED = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+                               "ı": "i"})
+
+
 def _without_accents(word: str) -> str:
-    """A Latin-script word without its accents ("cafés" is "cafes", "naïve" "naive"), as a user types it."""
+    """A Latin-script word without its accents ("cafés" is "cafes", "naïve" "naive", "Tromsø" "tromso"), as a
+    user types it."""
     if max(word) >= "\u0250":  # other scripts keep their letters
         return word
     import unicodedata
 
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)) or word
+    plain = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+    return plain.translate(_UNDECOMPOSED) or word
 
 
 def tokenize(text: str) -> list[Token]:

@@ -141,9 +141,10 @@ def test_stemming() -> None:
 
 
 def test_accents_are_folded_in_latin_script_words_only() -> None:
-    folded = ["cafe", "zurich", "naiv", "łodz"]
-    assert analyze("cafés Zürich naïve Łódź") == analyze("cafes Zurich naive Łodz") == folded
-    assert analyze("Straße") == ["straße"]
+    folded = ["cafe", "zurich", "naiv", "lodz"]
+    assert analyze("cafés Zürich naïve Łódź") == analyze("cafes Zurich naive Lodz") == folded
+    # letters that Unicode does not split into a base letter and an accent are folded too
+    assert analyze("Tromsø Straße Æsir") == analyze("Tromso Strasse Aesir")
 
 
 def test_arabic_text_yields_unstemmed_lowercase_tokens() -> None:

@@ -45,6 +45,14 @@ def test_other_encodings_are_decoded_with_a_warning(corpus_copy: Path) -> None:
     assert sources_of(ask(corpus_copy, "quindle cafe")) == {"latin.txt"}
 
 
+def test_utf16_text_with_its_byte_order_mark_is_read(corpus_copy: Path) -> None:
+    """What Windows Notepad saves as "Unicode": full of zero bytes, but text."""
+    (corpus_copy / "notepad.txt").write_bytes("The brindlewick ferry to Tromsø sails at dawn.\n".encode("utf-16"))
+    result = ask(corpus_copy, "brindlewick ferry Tromso")
+    assert sources_of(result) == {"notepad.txt"}
+    assert "Tromsø" in json.loads(result.stdout)["results"][0]["text"]
+
+
 @pytest.mark.parametrize(("name", "data", "reason"), [
     ("report.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "binary"),
     ("photo.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
