@@ -179,3 +179,12 @@ def analyze(text: str) -> list[str]:
         if not result[1]:
             append(result[0])
     return terms
+
+
+_SEVERAL = re.compile(r"(?i)[,;&/+]|\b(?:and|or|vs)\b")
+
+
+def names_a_subject(headline: str, max_words: int) -> bool:
+    """Whether a headline names what its article is about ("George Stephenson", "Voyager 1"): a few words and
+    one thing. A longer one summarises a story; "Lisbon and Porto, April 2025" names several things."""
+    return 0 < len(headline.split()) <= max_words and not _SEVERAL.search(headline)

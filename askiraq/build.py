@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from askiraq.analysis import analyze
+from askiraq.analysis import analyze, names_a_subject
 from askiraq.answers import breaks_after_hyphen
 from askiraq.corpus import CorpusScan, Notice, SourceFile, read_document
 from askiraq.errors import CorpusError, CorruptIndex
@@ -63,7 +63,7 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
     # A stand-in title only repeats the first passage.
     headline = analyze(split.title if split.title_line else document.metadata.get("title", ""))
     lead = next((i for i, p in enumerate(split.passages) if any(s.quotable for s in p.sentences)), 0)
-    subject = split.title_line is not None and len(split.title.split()) <= settings.subject_headline_words
+    subject = split.title_line is not None and names_a_subject(split.title, settings.subject_headline_words)
     analysed = _Analysed(source, document.metadata.get("title") or split.title, split.title_line,
                          dict(document.metadata), [], [], [], [], [], b"")
     fields: dict[tuple[int, int], list[str]] = {}

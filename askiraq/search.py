@@ -17,7 +17,7 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
 from askiraq import answers
-from askiraq.analysis import analyze, tokenize
+from askiraq.analysis import analyze, names_a_subject, tokenize
 from askiraq.citations import Citation, cite
 from askiraq.corpus import parse_date
 from askiraq.errors import QueryError, SemanticUnavailable
@@ -382,11 +382,9 @@ def _scored_sentences(index: Index, query: _Query, candidate: _Candidate) -> lis
 
 
 def _subject_terms(index: Index, doc_id: int, params: RankingParams) -> frozenset[int]:
-    """The words of a short headline ("George Stephenson", "The Golden Gate Bridge"): the article's subject,
-    which its sentences name as "he" or "the bridge", so each sentence counts them as its own. A long headline
-    is a summary of a story ("Iraq struggles to contain fighting between ..."), not a subject."""
-    title = index.records.document(doc_id).title
-    if len(title.split()) > params.subject_headline_words:
+    """The words of a headline that names the article's subject ("George Stephenson", "The Golden Gate Bridge"),
+    which its sentences call "he" or "the bridge", so each sentence counts them as its own."""
+    if not names_a_subject(index.records.document(doc_id).title, params.subject_headline_words):
         return frozenset()
     return index.headline_terms(doc_id)
 

@@ -30,7 +30,8 @@ HEADING_WEIGHT = 1  # times a heading's (or FAQ question's) words count in its p
 # Times the headline counts in every passage; 0 means once, in the lead (so every word stays findable).
 # 1 lost a question on dev (@1 0.90 -> 0.85) and on dev2 (@3), for CISI nDCG +0.003.
 TITLE_WEIGHT = 0
-# A headline of at most this many words names the article's subject ("George Stephenson", "Voyager 1"), which
+# A headline of at most this many words, naming one thing (no "and", commas or "&": not "Lisbon and Porto"),
+# names the article's subject ("George Stephenson", "Voyager 1"), which
 # its paragraphs and sentences call "he" or "the probe": its words count in every passage of the article (build
 # time) and in every sentence (when answers are picked); a longer headline summarises a story ("Iraq struggles
 # to contain fighting between ...") and counts as above. 0 turns both off. Against 0, both on:

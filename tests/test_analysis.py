@@ -14,6 +14,7 @@ from askiraq.analysis import (
     COUNTRY_TERM,
     Token,
     analyze,
+    names_a_subject,
     normalize,
     stem,
     stopwords,
@@ -232,3 +233,16 @@ def test_analysis_does_not_import_nltk_or_numpy() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("headline", "subject"), [
+    ("George Stephenson", True),
+    ("The Golden Gate Bridge", True),
+    ("Voyager 1", True),
+    ("Lisbon and Porto, April 2025", False),  # several things
+    ("Rhine, Meuse & Scheldt", False),
+    ("Iraq struggles to contain fighting between U. S. troops and Iranian-backed groups", False),  # a story
+    ("", False),
+])
+def test_a_headline_names_a_subject_when_it_is_short_and_one_thing(headline: str, subject: bool) -> None:
+    assert names_a_subject(headline, 6) is subject
