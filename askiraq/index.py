@@ -24,6 +24,7 @@ from askiraq.tuning import BuildSettings
 
 QUICK_CHECK_FROM = 20_000  # articles; see open_index
 TITLE_TERMS_MEMO = 100_000  # articles whose headline terms a batch looked up (a few hundred bytes each)
+HEADER_TERMS_MEMO = 100_000  # table rows whose header row a batch looked up (the same)
 
 StrPath = str | os.PathLike[str]  # paths come in as str or pathlib.Path; askiraq keeps them as str
 Progress = Callable[[int, int], None]  # (articles done, articles to do) while building
@@ -45,13 +46,22 @@ class Index:
         vectors = generation.meta.get("vectors")
         self.vectors = VectorsInfo(str(vectors["model"]), int(vectors["dims"])) if isinstance(vectors, dict) else None
         self.headline_terms = Memo(self._headline_terms, TITLE_TERMS_MEMO)
+        self.header_terms = Memo(self._header_terms, HEADER_TERMS_MEMO)
 
     def _headline_terms(self, doc_id: int) -> frozenset[int]:
         """The term ids of an article's headline; none when its title is only an excerpt of its first line."""
         doc = self.records.document(doc_id)
-        if doc.title_line is None:
-            return frozenset()
-        return frozenset(tid for tid in map(self.postings.term_id, analyze(doc.title)) if tid >= 0)
+        return self._term_ids(doc.title) if doc.title_line is not None else frozenset()
+
+    def _header_terms(self, passage_id: int) -> frozenset[int]:
+        """The term ids of the header row of the Markdown table a row passage belongs to (else none)."""
+        record = self.records.passage(passage_id)
+        start, end = record.above
+        text = self.texts.text(record.doc_id) if end else ""
+        return self._term_ids(text[start:end]) if text.startswith("|", start) else frozenset()
+
+    def _term_ids(self, text: str) -> frozenset[int]:
+        return frozenset(tid for tid in map(self.postings.term_id, analyze(text)) if tid >= 0)
 
     @property
     def passage_count(self) -> int:

@@ -443,7 +443,7 @@ def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = M
     seen: set[str] = set()
     section = question = header = (0, 0)
     number = 0
-    for paragraph, kind in zip(found, kinds, strict=True):
+    for i, (paragraph, kind) in enumerate(zip(found, kinds, strict=True)):
         if kind == HEADING:
             section, question, header = (paragraph.start, paragraph.end), (0, 0), (0, 0)
             continue
@@ -453,6 +453,8 @@ def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = M
         row = text.startswith("|", paragraph.start)
         if row and kind == FURNITURE:  # a table's header row: it frames the rows below it
             header = (paragraph.start, paragraph.end)
+            if i + 1 < len(found) and kinds[i + 1] == LIST and text.startswith("|", found[i + 1].start):
+                continue  # indexed with each row, not a passage of its own
         elif not (row and kind == LIST):
             header = (0, 0)
         above = header if row and kind == LIST and header[1] else question

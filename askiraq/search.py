@@ -373,8 +373,10 @@ def _scored_sentences(index: Index, query: _Query, candidate: _Candidate) -> lis
     if not candidate.sentences:
         typed = query.asked.wanted.kind and query.params.answer_types
         text = index.texts.text(candidate.record.doc_id) if typed else ""  # read only to check answer types
-        subject = _subject_terms(index, candidate.record.doc_id, query.params)
-        candidate.sentences = [_Sentence(s, index.records.sentence_terms(s.sentence_id) | subject)
+        # A sentence is about its article's subject; a table row's cells are what its header names.
+        framing = _subject_terms(index, candidate.record.doc_id, query.params)
+        framing |= index.header_terms(candidate.record.passage_id)
+        candidate.sentences = [_Sentence(s, index.records.sentence_terms(s.sentence_id) | framing)
                                for s in candidate.record.sentences]
         for sentence in candidate.sentences:
             sentence.score = _sentence_score(query, sentence.terms, text[sentence.record.start:sentence.record.end])

@@ -163,15 +163,17 @@ def test_markdown_headings_lists_and_tables() -> None:
         "The attacks began in October and have continued every week since then, officials said.",
         "- Rocket fire on bases in western Iraq",
         "- Drone strikes near Erbil airport, which damaged two hangars",
-        "| Month | Attacks |", "| October | 40 |",
+        "| October | 40 |",  # a table's header row is indexed with each row, not as a passage of its own
         "Text under the setext heading.",
     ]
     headings = [_heading(text, p.heading) for p in doc.passages]
-    assert headings == ["Background"] * 5 + ["Setext heading here"]
-    assert _quotable(text)["| Month | Attacks |"] is False  # a table's header is found, never quoted
+    assert headings == ["Background"] * 4 + ["Setext heading here"]
     assert _quotable(text)["| October | 40 |"] is True
     framed = [_heading(text, p.above) for p in doc.passages]
-    assert framed == ["", "", "", "", "| Month | Attacks |", ""]  # a row is framed by its table's header
+    assert framed == ["", "", "", "| Month | Attacks |", ""]  # a row is framed by its table's header
+    lone = split_document("| Month | Attacks |\n|---|---|\n\nNo rows yet.\n")
+    assert [text[p.start:p.end] for text in ["| Month | Attacks |\n|---|---|\n\nNo rows yet.\n"]
+            for p in lone.passages] == ["| Month | Attacks |", "No rows yet."]  # a header without rows stays
 
 
 def test_headings_of_a_line_per_paragraph_file() -> None:

@@ -165,5 +165,18 @@ def test_a_table_row_answers_with_its_column_names_and_rows_are_not_folded(tmp_p
     assert result.hits[0].text == "Product: Night Owl; 250 g bag: £8.75; 1 kg bag: £29.00; Discount: 10%"
     assert result.hits[0].heading == "" and result.hits[0].also_in == ()  # the other rows are hits of their own
     assert {h.text.split(";")[0] for h in result.hits} >= {"Product: Morning Kestrel", "Product: Hedgerow Decaf"}
-    assert result.answer is not None and result.answer.sentences[0].text == result.hits[0].text
-    assert "Night Owl: dark roast from Sumatra." in result.answer.text  # a list item without its Markdown
+    assert result.answer is not None and result.answer.text == result.hits[0].text  # the row alone answers
+    assert "Night Owl: dark roast from Sumatra." in {h.text for h in result.hits}  # a list item without Markdown
+    assert all(not h.text.startswith("|") for h in result.hits)  # the header row is no passage of its own
+
+
+def test_a_table_row_holds_what_its_header_names(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "soups.md").write_text(
+        "# Winter soups\n\n| Soup | Time | Freezes well |\n|---|---|---|\n| Red lentil | 35 min | yes |\n"
+        "| Leek and potato | 50 min | no, the potato turns grainy |\n", encoding="utf-8")
+    index = open_index(notes, tmp_path / "index").index
+    result = ask(index, "leek soup freezes well")
+    assert result.answer is not None and result.answer.text.startswith("Soup: Leek and potato")
+    assert result.confidence == 1.0  # "soup" and "freezes well" are in the row: its header names its cells
