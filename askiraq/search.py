@@ -508,10 +508,11 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
         scored = counting
     best = scored[0]
     chosen = [best]
-    for candidate in scored[1:]:
+    for candidate in scored[1:]:  # a second sentence, from another article, that is an answer in itself
         strong = candidate.score >= params.second_sentence * best.score
         if strong and candidate.doc_id != best.doc_id \
-                and _jaccard(candidate.terms, best.terms) < params.duplicate_jaccard:
+                and _jaccard(candidate.terms, best.terms) < params.duplicate_jaccard \
+                and _coverage(index, query, candidate.terms)[1] >= needed:
             chosen.append(candidate)
             break
     return chosen, False, ""

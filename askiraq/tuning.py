@@ -134,8 +134,9 @@ class RankingParams(NamedTuple):
     # -0.05; 5 ties with 3. Discount 0: dev2 sentence -0.026; 0.2: dev sentence -0.05.
     answer_from: int = 3
     answer_rank_discount: float = 0.1
-    # A second sentence, from another article, when it scores this share of the best. 0.5 ties; 0.9 and
-    # never (1.01) lose a dev and a dev2 answer sentence.
+    # A second sentence, from another article, when it scores this share of the best (and holds two question
+    # words, as min_matched_words asks of any answer). 0.5 ties; 0.9 and never (1.01) lose a dev and a dev2
+    # answer sentence.
     second_sentence: float = 0.75
     # Semantic mode (an index built with --semantic): score = (1 - w) x BM25 / the best BM25 + w x cosine.
     # 0.5 against BM25 alone (evaluate --semantic): dev2 @1 +0.051, CISI MAP +0.010 / nDCG +0.008,
