@@ -188,7 +188,7 @@ def warn(message: str | Notice) -> None:
 
 def corpus_option(func: F) -> F:
     return click.option(
-        "--corpus", type=click.Path(file_okay=False), envvar="ASKIRAQ_CORPUS",
+        "--corpus", type=click.Path(), metavar="DIRECTORY", envvar="ASKIRAQ_CORPUS",
         default=None, show_envvar=True,
         help="Folder of .txt/.md articles. Default: the five articles shipped with askiraq.")(func)
 
@@ -312,8 +312,11 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
     A question may start with an exclusion ('-Hezbollah attacks'); a lone
     -word is read as an option (ask it as: askiraq -- -word).
     """
-    if (question is None) == (batch is None):
-        raise click.UsageError("give a QUESTION or --batch FILE (not both)")
+    if question is None and batch is None:
+        raise UsageHint("no question given",
+                        'put it in quotes: askiraq "QUESTION" (or ask a file of them: --batch FILE)')
+    if question is not None and batch is not None:
+        raise click.UsageError("give a QUESTION or --batch FILE, not both")
     if as_json and fmt not in (None, "json"):
         raise UsageHint(f"--json and --format {fmt} ask for two formats",
                         f"use --format {fmt} alone, or --json alone")

@@ -144,7 +144,8 @@ def scan_corpus(root: "str | os.PathLike[str]") -> CorpusScan:
     if not os.path.exists(root):
         raise CorpusError(f"corpus folder not found: {root}", "pass --corpus DIR or set ASKIRAQ_CORPUS")
     if not os.path.isdir(root):
-        raise CorpusError(f"corpus is not a folder: {root}", "pass a folder of .txt/.md articles")
+        raise CorpusError(f"corpus is not a folder: {root}",
+                          f"pass the folder it is in, with --source {os.path.basename(root)!r} to ask that file alone")
     notices: list[Notice] = []
     files: list[SourceFile] = []
     folders = {"": os.stat(root).st_mtime_ns}

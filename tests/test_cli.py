@@ -209,6 +209,17 @@ def test_usage_and_input_errors_exit_2_with_one_line(args: list[str]) -> None:
     assert "Traceback" not in result.output and "hint:" in result.stderr
 
 
+def test_a_missing_question_and_a_file_given_as_the_corpus_say_what_to_do(tmp_path: Path) -> None:
+    nothing = run("ask")
+    assert nothing.stderr == ('askiraq: error: no question given (hint: put it in quotes: askiraq "QUESTION" '
+                              "(or ask a file of them: --batch FILE))\n")
+    article = tmp_path / "notes.txt"
+    article.write_text("The quay opens in May.\n", encoding="utf-8")
+    one_file = run("ask", "--corpus", str(article), "When does the quay open?")
+    assert one_file.exit_code == 2
+    assert f"corpus is not a folder: {article}" in one_file.stderr and "--source 'notes.txt'" in one_file.stderr
+
+
 def test_usage_lines_and_hints_name_askiraq() -> None:
     assert cli.name == "askiraq"
     assert run("--help").stdout.startswith("Usage: askiraq [OPTIONS] COMMAND")
