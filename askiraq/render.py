@@ -172,11 +172,11 @@ def to_json(result: SearchResult, query_id: str | None = None) -> dict[str, Any]
 
 
 def _no_answer(result: SearchResult) -> str:
-    """One line saying why there is no answer, and whether the passages below come close."""
+    """One line saying why there is no answer, and how close the passages below come."""
     if not result.hits:
         return f"No answer in the corpus: {result.reason}."
-    return (f"No confident answer in the corpus: {result.reason} (confidence {result.confidence:.0%}). "
-            "The closest passages:")
+    return (f"No confident answer in the corpus: {result.reason} (the closest passage matches "
+            f"{result.confidence:.0%} of the question).")
 
 
 def _paint(text: str, code: str, style: Style) -> str:
@@ -198,7 +198,7 @@ def _highlight(hit: Hit, style: Style) -> str:
 def _text(result: SearchResult, style: Style) -> str:
     lines: list[str] = []
     if result.answer is None:
-        lines.append(_paint(_no_answer(result), _BOLD, style))
+        lines.append(_paint(_no_answer(result) + (" The closest passages:" if result.hits else ""), _BOLD, style))
     else:
         disagree = "the sources disagree; " if result.answer.conflicting else ""
         lines.append(_paint(f"Answer ({disagree}confidence {result.confidence:.0%}):", _BOLD, style))
@@ -245,7 +245,7 @@ def _markdown(result: SearchResult, query_id: str | None) -> str:
     else:
         lines.append(" ".join(f"{s.text}{note(s.citation)}" for s in result.answer.sentences))
     if result.hits:
-        lines += ["", "Passages:", ""]
+        lines += ["", "Passages:" if result.answer else "The closest passages:", ""]
         for hit in result.hits:
             refs = "".join(note(c) for c in (hit.citation, *hit.also_in))
             lines.append(f"{hit.rank}. {hit.text}{refs}")

@@ -182,6 +182,9 @@ def test_markdown_is_ready_for_a_report() -> None:
     # `file:line` (or file:start-end) and the *title*
     assert re.fullmatch(r"\[\^1\]: `corpus/00\d_[0-9a-f]+\.txt:\d+(-\d+)?` — \*[^*]+\*.*", footnote)
     assert "Iraq" in footnote.split("*")[1]
+    unsure = run("ask", "--format", "markdown", "-k", "2", "Who won the 2022 World Cup?").stdout.splitlines()
+    assert unsure[2].startswith("*No confident answer in the corpus:") and unsure[2].endswith("question).*")
+    assert unsure.count("The closest passages:") == 1 and "Passages:" not in unsure  # said once
 
 
 @pytest.mark.parametrize("args", [
