@@ -204,7 +204,19 @@ def _joined(text: str, lines: list[tuple[int, int]]) -> list[_Paragraph]:
     return paragraphs
 
 
+def _ends_short(text: str, line: tuple[int, int], following: tuple[int, int], width: int) -> bool:
+    """A line that stops before half the width with no closing punctuation ("Café Müller" above its story): it
+    ended there on purpose, since wrapping would have pulled the next line's first word up onto it. (Half:
+    some archives wrap unevenly, and the first line of a paragraph can be indented or cut short.)"""
+    first_word = len(text[following[0]:following[1]].split(maxsplit=1)[0])
+    length = line[1] - line[0]
+    return 2 * length <= width and length + 1 + first_word <= width and not _ends_sentence(text[line[0]:line[1]])
+
+
 def _run_paragraphs(text: str, lines: list[tuple[int, int]]) -> list[_Paragraph]:
+    width = max(e - s for s, e in lines)
+    if len(lines) > 1 and not _LIST_ITEM.match(text, lines[0][0]) and _ends_short(text, lines[0], lines[1], width):
+        return [_Paragraph(*lines[0], TEXT, True), *_run_paragraphs(text, lines[1:])]  # a title over its text
     if _is_wrapped(text, lines):
         return _joined(text, lines)
     return [_Paragraph(s, e, LIST if _LIST_ITEM.match(text, s) else TEXT, True) for s, e in lines]

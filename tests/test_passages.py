@@ -227,6 +227,16 @@ def test_a_title_wrapped_over_two_lines() -> None:
     assert _texts(text) == [STORY]
 
 
+def test_a_short_title_line_right_above_its_text_is_not_wrapped_into_it() -> None:
+    story = ("The Café Müller in Göttingen opened in 1912 and served crème brûlée every Sunday. "
+             "Its owner paid 45 Mark a month in rent.")
+    text = f"Café Müller\n{story}\n"  # no blank line between: a line per paragraph, or wrapping?
+    doc = split_document(text)
+    assert doc.title == "Café Müller" and doc.title_line == 1 and _texts(text) == [story]
+    wrapped = "The café opened in\n1912 and served\ncake on Sundays.\n"  # narrow, but every line is full
+    assert _texts(wrapped) == ["The café opened in 1912 and served cake on Sundays."]
+
+
 def test_repeated_paragraphs_indexed_once() -> None:
     text = _read("004")
     texts = _texts(text)
