@@ -118,6 +118,13 @@ class RankingParams(NamedTuple):
     #   0.3 and 0.5 lose more (dev2 @1 -0.051, re-wrapped @1 -0.034); summing instead of the best is worse;
     # - a word and its expansions as one term (the best of them counts, not their sum): dev @1 -0.10,
     #   dev2 @1 -0.051, re-wrapped @1 -0.068, for CISI nDCG +0.007;
+    # - month abbreviations read as months ("Oct." as "October"): dev2 @1 -0.026, re-wrapped @1 -0.017;
+    # - word families for 4-letter words ("high" -> "highest"): gk sentence +0.030 but dev2 @3 -0.026 and
+    #   gk @1 -0.015;
+    # - "why" as a typed question wanting a reason ("because", "so", "due to", ...): gk sentence +0.030,
+    #   dev sentence -0.05, re-wrapped sentence -0.017;
+    # - "how long / far / much" taking any measured quantity ("four kilometres", "£500") as what is asked:
+    #   no set moves, and the confidence AUC falls on gk (0.714 -> 0.696);
     # - captions and credits ranked lower (score x f): 0.8 gains dev2 @1 +0.026 but loses dev @1 -0.05
     #   (a caption holds that answer); 0.6 and 0.4 lose on dev, dev2 @3 and re-wrapped.
     # No-answer rule: no answer when the best passage holds fewer than two of the question's words
