@@ -165,14 +165,14 @@ def folders_unchanged(root: str, folders: dict[str, int]) -> bool:
         return False
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # little- and big-endian byte-order marks
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding used: UTF-16 when its byte-order mark says so (Windows "Unicode" text), else
     UTF-8 first, then Windows-1252, then Latin-1 (never fails)."""
-    if data.startswith(_UTF16_BOMS):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
+    if data.startswith(_UTF16_BOMS):  # (_looks_binary has checked that it decodes)
+        return data.decode("utf-16"), "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     for encoding in ("utf-8", "cp1252"):
@@ -186,11 +186,12 @@ def _decode(data: bytes) -> tuple[str, str]:
 _TEXT_BYTES = bytes([9, 10, 12, 13, *range(32, 256)])
 
 
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-
 def _looks_binary(data: bytes) -> bool:
-    if data.startswith(_UTF16_BOMS):  # UTF-16 text is full of zero bytes
+    if data.startswith(_UTF16_BOMS):  # UTF-16 text is full of zero bytes: it is text if it decodes
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            return True
         return False
     if b"\0" in data[:1 << 20] or data.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04")):
         return True
