@@ -335,7 +335,9 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
           notices: list[Notice], progress: Progress | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Build index arrays for `scan`, reusing `previous` for articles whose file did not change.
 
-    CorpusError when nothing in the folder can be indexed.
+    `notices` gets what went wrong with files, less the files `previous` already left out for the same
+    reason (said once, when first met; `askiraq info` lists them all). CorpusError when nothing in the
+    folder can be indexed.
     """
     if settings.semantic:
         from askiraq import semantic
@@ -371,4 +373,7 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
     meta.update(fingerprint=scan.fingerprint, settings=settings.record(), files=len(scan.files),
                 folders=scan.folders, corpus=os.path.realpath(scan.root), k1=K1, b=B, epsilon=EPSILON,
                 skipped=sorted(left_out.values()))
+    if previous is not None:
+        said = set(previous.generation.meta.get("skipped", []))
+        notices[:] = [n for n in notices if str(n) not in said]
     return meta, arrays

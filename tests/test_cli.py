@@ -527,9 +527,11 @@ def test_info_names_the_files_left_out_of_the_index(corpus_copy: Path) -> None:
     text = run("info", "--corpus", str(corpus_copy)).stdout  # said again long after the build
     assert "skipped:          2 file(s)\n" in text and "\n                  blank.txt: skipped: empty file\n" in text
     (corpus_copy / "blank.txt").write_text("Now a real article about the harbour.\n", encoding="utf-8")
-    run("index", "--corpus", str(corpus_copy))
+    again = run("index", "--corpus", str(corpus_copy))
+    assert "photo.txt" not in again.stderr  # said when first met, not at every refresh
     refreshed = json.loads(run("info", "--corpus", str(corpus_copy), "--json").stdout)
     assert refreshed["skipped"] == ["photo.txt: skipped: binary file, not text"] and refreshed["documents"] == 6
+    assert "photo.txt: skipped" in run("index", "--force", "--corpus", str(corpus_copy)).stderr
 
 
 def test_info_says_where_the_corpus_and_index_folder_came_from(corpus_copy: Path, tmp_path: Path) -> None:
