@@ -131,6 +131,8 @@ class RankingParams(NamedTuple):
     #   for every question, CISI MAP +0.003 to +0.013 but dev @1 -0.20 to -0.30; for long queries only (10, 15
     #   or 20 terms and more: none of the question sets), CISI MAP +0.002 to +0.005 and nDCG -0.003 to 0,
     #   within CISI's noise;
+    # - an expansion counting at most what the word asked for would (its weight x the asked word's idf / its own
+    #   idf, when it is the rarer): dev @1 -0.05, dev2 @1 -0.026, re-wrapped @1 -0.068, for dev2 @3 +0.026;
     # - captions and credits ranked lower (score x f): 0.8 gains dev2 @1 +0.026 but loses dev @1 -0.05
     #   (a caption holds that answer); 0.6 and 0.4 lose on dev, dev2 @3 and re-wrapped.
     # No-answer rule: no answer when the best passage holds fewer than two of the question's words
