@@ -18,7 +18,7 @@ from askiraq.corpus import CorpusScan, Notice, content_key, folders_unchanged, s
 from askiraq.errors import CorruptIndex, IndexStoreError, OutdatedIndex
 from askiraq.memo import Memo
 from askiraq.postings import Postings
-from askiraq.records import Records
+from askiraq.records import Records, table_header
 from askiraq.texts import SourceTexts
 from askiraq.tuning import BuildSettings
 
@@ -56,9 +56,9 @@ class Index:
     def _header_terms(self, passage_id: int) -> frozenset[int]:
         """The term ids of the header row of the Markdown table a row passage belongs to (else none)."""
         record = self.records.passage(passage_id)
-        start, end = record.above
-        text = self.texts.text(record.doc_id) if end else ""
-        return self._term_ids(text[start:end]) if text.startswith("|", start) else frozenset()
+        if not record.above[1]:  # (no framing above it: no need to read the article)
+            return frozenset()
+        return self._term_ids(table_header(self.texts.text(record.doc_id), record))
 
     def _term_ids(self, text: str) -> frozenset[int]:
         return frozenset(tid for tid in map(self.postings.term_id, analyze(text)) if tid >= 0)

@@ -67,6 +67,12 @@ class PassageRecord(NamedTuple):
     sentences: tuple[SentenceRecord, ...]
 
 
+def table_header(doc_text: str, record: PassageRecord) -> str:
+    """The header row of the Markdown table a row passage belongs to; "" for any other passage."""
+    start, end = record.above
+    return doc_text[start:end] if end and doc_text.startswith("|", start) else ""
+
+
 class Records:
     """Articles, passages and sentences of one generation (memoised; CorruptIndex on bad data)."""
 

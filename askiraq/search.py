@@ -24,7 +24,7 @@ from askiraq.errors import QueryError, SemanticUnavailable
 from askiraq.expansions import Expansion, Thesaurus
 from askiraq.index import Index
 from askiraq.query import ParsedQuery, parse_query
-from askiraq.records import PassageRecord, SentenceRecord
+from askiraq.records import PassageRecord, SentenceRecord, table_header
 from askiraq.tuning import DEFAULT_PARAMS, RankingParams
 
 if TYPE_CHECKING:
@@ -443,7 +443,7 @@ def _coverage(index: Index, query: _Query, present: AbstractSet[int]) -> tuple[f
 def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highlight: bool) -> Hit:
     record = candidate.record
     doc_text = index.texts.text(record.doc_id)
-    header = _table_header(doc_text, record)
+    header = table_header(doc_text, record)
     text = answers.readable(index.texts.passage_text(record), header)
     above = record.above if record.above[1] and not header else record.heading  # (a row's header is in its text)
     heading = " ".join(doc_text[above[0]:above[1]].split())
@@ -457,12 +457,6 @@ def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highligh
     also = tuple(cite(index, d.record) for d in candidate.duplicates)
     return Hit(rank, candidate.score, candidate.bm25, candidate.cosine, cite(index, record), text, heading,
                highlights, tuple(matches), also)
-
-
-def _table_header(doc_text: str, record: PassageRecord) -> str:
-    """The header row of the Markdown table a row passage belongs to; "" for any other passage."""
-    start, end = record.above
-    return doc_text[start:end] if end and doc_text.startswith("|", start) else ""
 
 
 def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> list[_Scored]:
@@ -481,7 +475,7 @@ def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> li
                 if not s.quotable or sentence.score <= 0:
                     continue
                 score = sentence.score * (1.0 - params.answer_rank_discount * rank)
-                quoted = answers.clean(text[s.start:s.end], _table_header(text, passage.record))
+                quoted = answers.clean(text[s.start:s.end], table_header(text, passage.record))
                 scored.append(_Scored(score, rank, quoted, passage.record, s, sentence.terms))
     return sorted(scored, key=lambda s: (-s.score, s.rank))
 
