@@ -168,11 +168,17 @@ def folders_unchanged(root: str, folders: dict[str, int]) -> bool:
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # little- and big-endian byte-order marks
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding used: UTF-16 when its byte-order mark says so (Windows "Unicode" text), else
-    UTF-8 first, then Windows-1252, then Latin-1 (never fails)."""
-    if data.startswith(_UTF16_BOMS):  # (_looks_binary has checked that it decodes)
-        return data.decode("utf-16"), "utf-16"
+def _decode(data: bytes) -> tuple[str, str] | None:
+    """Text and the encoding used, or None for a binary file: UTF-16 when its byte-order mark says so
+    (Windows "Unicode" text, full of zero bytes) and it decodes, else UTF-8 first, then Windows-1252,
+    then Latin-1 (which decodes any bytes)."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            return None
+    if _looks_binary(data):
+        return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     for encoding in ("utf-8", "cp1252"):
@@ -187,12 +193,6 @@ _TEXT_BYTES = bytes([9, 10, 12, 13, *range(32, 256)])
 
 
 def _looks_binary(data: bytes) -> bool:
-    if data.startswith(_UTF16_BOMS):  # UTF-16 text is full of zero bytes: it is text if it decodes
-        try:
-            data.decode("utf-16")
-        except UnicodeDecodeError:
-            return True
-        return False
     if b"\0" in data[:1 << 20] or data.startswith((b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04")):
         return True
     sample = data[:8192]
@@ -242,10 +242,11 @@ def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Docum
     if len(data) > MAX_FILE_BYTES:
         notices.append(Notice(source.rel, f"only the first {MAX_FILE_BYTES >> 20} MiB indexed"))
         data = data[:MAX_FILE_BYTES]
-    if _looks_binary(data):
+    decoded = _decode(data)
+    if decoded is None:
         notices.append(Notice(source.rel, "skipped: binary file, not text"))
         return None
-    text, encoding = _decode(data)
+    text, encoding = decoded
     if encoding != "utf-8":
         notices.append(Notice(source.rel, f"not UTF-8; decoded as {encoding}"))
     if not text.strip():
