@@ -21,6 +21,9 @@ _FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+
 _DATE = (r"(?i)\b(1[89]|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d|"
          r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _NAME = r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-)?[A-Z][a-z]+)+"
+# A name opening the sentence ("William Caxton printed ..."), told from "The Golden ..." or "In March" by its
+# first word, which is not a stop word.
+_NAME_FIRST = re.compile(r"([A-Z][a-z]+)(?:[ -](?:al-)?[A-Z][a-z]+)+\b")
 
 _WANTS_AFTER = {  # second word after "how"/"what"/"which" that says what kind of answer is wanted
     "how": {"many": "number", "much": "number", "long": "number", "often": "number", "far": "number",
@@ -167,9 +170,16 @@ def has_wanted(sentence: str, asked: Asked) -> bool:
     kind = asked.wanted.kind
     if kind == "number":
         return counts(sentence, asked) is not None
-    if kind in ("date", "name"):
-        return _matches(_DATE if kind == "date" else _NAME, sentence)
+    if kind == "date":
+        return _matches(_DATE, sentence)
+    if kind == "name":
+        return _matches(_NAME, sentence) or _opens_with_name(sentence)
     return True
+
+
+def _opens_with_name(sentence: str) -> bool:
+    opening = _NAME_FIRST.match(sentence.lstrip("\"“‘'([ "))
+    return opening is not None and not tokenize(opening.group(1))[0].stop
 
 
 @functools.lru_cache(maxsize=65536)

@@ -105,6 +105,17 @@ def test_dates_and_names() -> None:
     assert not has_wanted("the government is led by a coalition.", who)
 
 
+@pytest.mark.parametrize(("sentence", "named"), [
+    ("William Caxton, an English merchant, printed the first book in English.", True),
+    ("“Carl Sagan asked for the photograph.", True),
+    ("In Bruges the first book in English was printed.", False),  # a stop word opens it: no name
+    ("The Printing press spread fast.", False),
+    ("Caxton printed the first book in English.", False),  # one capitalised word opening a sentence is no name
+])
+def test_a_name_may_open_the_sentence(sentence: str, named: bool) -> None:
+    assert has_wanted(sentence, asked("Who printed the first book in English?")) is named
+
+
 @pytest.mark.parametrize(("raw", "cleaned"), [
     ("“Around 5,000 US troops remain in Iraq.", "Around 5,000 US troops remain in Iraq."),
     ("He said it ended.”", "He said it ended."),
