@@ -62,6 +62,8 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # (And "how many X" ends X at its first plural noun: without that, gk answered 0.955, answer sentence -0.030.)
 # "Who" wants two capitalised words, which may open the sentence when the first is not a stop word ("William
 # Caxton printed ..."; not "The Golden ..."): gk answer sentence +0.015, no other set moves.
+# "Which X" (any X) wanting a name, as "which group" does: gk answered +0.015 but MRR -0.004 and CISI MAP
+# -0.002 / nDCG -0.003, no set clearly better; left out.
 FIGURE_NOUN_WORDS = 3
 
 ANALYSIS_VERSION = 6  # bump whenever splitting or analysis changes what is indexed
