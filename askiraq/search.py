@@ -105,10 +105,11 @@ class _Query(NamedTuple):
 
 
 class _Sentence:
-    __slots__ = ("record", "score", "terms")
+    __slots__ = ("before", "record", "score", "terms")
 
     def __init__(self, record: SentenceRecord, terms: frozenset[int]) -> None:
         self.record, self.terms = record, terms
+        self.before: frozenset[int] = frozenset()  # the previous sentence's terms that this one lacks
         self.score = 0.0
 
 
@@ -134,6 +135,7 @@ class _Scored(NamedTuple):
     passage: PassageRecord
     sentence: SentenceRecord
     terms: frozenset[int]
+    before: frozenset[int]  # the previous sentence's terms, which it goes on from
 
     @property
     def doc_id(self) -> int:
@@ -175,7 +177,8 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     chosen, conflicting, reason = _answer(index, query, hits, matched)
     answer = Answer(tuple(_quoted(index, s) for s in chosen), conflicting) if chosen else None
     if chosen:  # how much of the question the quoted sentences hold, not just their passage
-        confidence, _ = _coverage(index, query, frozenset().union(*(s.terms for s in chosen)))
+        own = frozenset().union(*(s.terms for s in chosen))
+        confidence, _ = _coverage(index, query, own, frozenset().union(*(s.before for s in chosen)))
     shown = tuple(_hit(index, query, rank, c, options.highlight) for rank, c in enumerate(hits[:options.top], 1))
     return result._replace(answer=answer, hits=shown, reason=reason, confidence=confidence)
 
@@ -378,8 +381,10 @@ def _scored_sentences(index: Index, query: _Query, candidate: _Candidate) -> lis
         framing |= index.header_terms(candidate.record.passage_id)
         candidate.sentences = [_Sentence(s, index.records.sentence_terms(s.sentence_id) | framing)
                                for s in candidate.record.sentences]
+        for sentence, previous in zip(candidate.sentences[1:], candidate.sentences, strict=False):
+            sentence.before = previous.terms - sentence.terms
         for sentence in candidate.sentences:
-            sentence.score = _sentence_score(query, sentence.terms, text[sentence.record.start:sentence.record.end])
+            sentence.score = _sentence_score(query, sentence, text[sentence.record.start:sentence.record.end])
     return candidate.sentences
 
 
@@ -391,9 +396,12 @@ def _subject_terms(index: Index, doc_id: int, params: RankingParams) -> frozense
     return index.headline_terms(doc_id)
 
 
-def _sentence_score(query: _Query, terms: frozenset[int], text: str) -> float:
+def _sentence_score(query: _Query, sentence: _Sentence, text: str) -> float:
     """The idf-weighted question words in a sentence, lowered when it lacks the kind of answer asked for."""
-    score = sum(idf * weight for tid, idf, weight in query.term_ids if tid in terms)
+    score = sum(idf * weight for tid, idf, weight in query.term_ids if tid in sentence.terms)
+    if score and sentence.before and query.params.previous_sentence_weight:
+        score += query.params.previous_sentence_weight * sum(
+            idf * weight for tid, idf, weight in query.term_ids if tid in sentence.before)
     if text and score and not answers.has_wanted(text, query.asked):
         score *= query.params.wanted_missing
     return score
@@ -420,12 +428,13 @@ def _jaccard(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
     return shared / (len(a) + len(b) - shared) if a or b else 0.0
 
 
-def _coverage(index: Index, query: _Query, present: AbstractSet[int]) -> tuple[float, int]:
+def _coverage(index: Index, query: _Query, present: AbstractSet[int],
+              before: AbstractSet[int] = frozenset()) -> tuple[float, int]:
     """Share of the question's idf mass found in a set of terms (a passage's, or the answer sentences'),
     and how many of its distinct words are there.
 
-    A word counts if it or one of its expansions is present; a word the corpus lacks weighs what a
-    word of a single passage would.
+    A word counts if it or one of its expansions is present (or in `before`, the sentence an answer goes on
+    from); a word the corpus lacks weighs what a word of a single passage would.
     """
     total = found = 0.0
     matched = 0
@@ -437,6 +446,8 @@ def _coverage(index: Index, query: _Query, present: AbstractSet[int]) -> tuple[f
         if not synonyms.isdisjoint(present):
             found += weight
             matched += 1
+        elif not synonyms.isdisjoint(before):  # (not a matched word: the two-word rules ask a sentence itself)
+            found += weight
     return (found / total if total else 0.0), matched
 
 
@@ -476,7 +487,7 @@ def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> li
                     continue
                 score = sentence.score * (1.0 - params.answer_rank_discount * rank)
                 quoted = answers.clean(text[s.start:s.end], table_header(text, passage.record))
-                scored.append(_Scored(score, rank, quoted, passage.record, s, sentence.terms))
+                scored.append(_Scored(score, rank, quoted, passage.record, s, sentence.terms, sentence.before))
     return sorted(scored, key=lambda s: (-s.score, s.rank))
 
 

@@ -315,6 +315,7 @@ STAGES = {
     "near-duplicate folding": {"fold_duplicates": "false"},
     "no-answer rule": {"no_answer": "false"},
     "article subject": {"subject_headline_words": "0"},
+    "previous sentence": {"previous_sentence_weight": "0"},
 }
 ABLATION_COLUMNS = (("dev", "answer@1"), ("dev", "answer@3"), ("dev", "answer_sentence"), ("dev", "refused"),
                     ("dev2", "answer@1"), ("dev2", "answer@3"), ("dev2", "answer_sentence"), ("dev2", "refused"),

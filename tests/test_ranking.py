@@ -55,7 +55,7 @@ def test_one_shared_word_is_not_an_answer_two_are(tmp_path: Path) -> None:
 
 
 def test_confidence_is_what_the_quoted_sentence_holds_of_the_question(tmp_path: Path) -> None:
-    port = ("The port chief said automation was needed to compete with Antwerp and Hamburg. "
+    port = ("The port chief said automation was needed to compete with Antwerp and Hamburg. Cranes will be replaced. "
             "Rotterdam handled 13.4 million containers in 2023, down 7% from a year earlier.")
     index = corpus(tmp_path, {"port.txt": port})
     wrong_port = ask(index, "How many containers did Antwerp handle?")
@@ -81,6 +81,19 @@ def test_the_sentences_of_an_article_are_about_its_subject(tmp_path: Path, headl
     assert result.answer is not None and result.answer.text.startswith(answer)
     unaware = ask(index, "Where was George Stephenson born?", DEFAULT_PARAMS._replace(subject_headline_words=0))
     assert unaware.answer is not None and unaware.answer.text.startswith("George Stephenson was")
+
+
+def test_a_sentence_goes_on_from_the_one_before_it(tmp_path: Path) -> None:
+    rhine = ("Rivers of Europe\n\nNear the town of Goarshausen the river passes the Lorelei, a slate cliff 130 metres "
+             "high. Here the channel is narrow and rocky, so many boats were wrecked on this bend. "
+             "Barges now pass it with the help of signal lights.\n")
+    index = corpus(tmp_path, {"rhine.txt": rhine})
+    result = ask(index, "Why did so many boats come to grief at the Lorelei?")
+    assert result.answer is not None and result.answer.text.startswith("Here the channel is narrow")
+    alone = ask(index, "Why did so many boats come to grief at the Lorelei?",
+                DEFAULT_PARAMS._replace(previous_sentence_weight=0))
+    assert alone.answer is not None and alone.answer.text.startswith("Near the town of Goarshausen")
+    assert result.confidence > alone.confidence  # "Lorelei", in the sentence it goes on from, counts as found
 
 
 def test_every_passage_of_an_article_is_about_its_subject(tmp_path: Path) -> None:
