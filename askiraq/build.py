@@ -134,7 +134,7 @@ def _analyse_all(root: str, sources: Sequence[SourceFile], settings: BuildSettin
         import multiprocessing
 
         method = "fork" if sys.platform.startswith("linux") else "spawn"
-        pool = multiprocessing.get_context(method).Pool(workers)
+        pool = multiprocessing.get_context(method).Pool(workers, initializer=_leave_interrupts_to_the_parent)
         results = (result for start in range(0, len(jobs), PARALLEL_WINDOW)
                    for result in pool.imap(_analyse_file, jobs[start:start + PARALLEL_WINDOW], chunksize=16))
     try:
@@ -145,6 +145,13 @@ def _analyse_all(root: str, sources: Sequence[SourceFile], settings: BuildSettin
     finally:
         if pool is not None:
             pool.terminate()
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Workers ignore Ctrl-C: the parent stops them (pool.terminate), and they print no tracebacks."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class _Builder:
@@ -332,8 +339,10 @@ def _string_table(np: Any, name: str, values: list[str]) -> dict[str, Any]:
 
 
 def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
-          notices: list[Notice], progress: Progress | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Build index arrays for `scan`, reusing `previous` for articles whose file did not change.
+          notices: list[Notice], progress: Progress | None = None,
+          recheck: frozenset[str] = frozenset()) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Build index arrays for `scan`, reusing `previous` for articles whose file did not change (and that
+    are not in `recheck`: found unreadable since, with the same size and time).
 
     `notices` gets what went wrong with files, less the files `previous` already left out for the same
     reason (said once, when first met; `askiraq info` lists them all). CorpusError when nothing in the
@@ -353,7 +362,8 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
     plan: list[SourceFile | DocRecord] = []
     for source in scan.files:
         old = reusable.get(source.rel)
-        unchanged = old is not None and (old.size, old.mtime_ns, old.sidecar_mtime_ns) == source[1:]
+        unchanged = old is not None and (old.size, old.mtime_ns, old.sidecar_mtime_ns) == source[1:] \
+            and source.rel not in recheck
         plan.append(old if unchanged and old is not None else source)
     analysed = _analyse_all(scan.root, [p for p in plan if isinstance(p, SourceFile)], settings, progress)
     for item in plan:
@@ -372,7 +382,8 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
     left_out = {n.path: str(n) for n in notices if n.path and n.path not in indexed}  # (a file's last word)
     meta.update(fingerprint=scan.fingerprint, settings=settings.record(), files=len(scan.files),
                 folders=scan.folders, corpus=os.path.realpath(scan.root), k1=K1, b=B, epsilon=EPSILON,
-                skipped=sorted(left_out.values()))
+                skipped=sorted(left_out.values()),
+                unreadable=sorted(n.path for n in notices if n.retry and n.path not in indexed))
     if previous is not None:
         said = set(previous.generation.meta.get("skipped", []))
         notices[:] = [n for n in notices if str(n) not in said]

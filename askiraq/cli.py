@@ -25,6 +25,7 @@ from askiraq.corpus import Notice, default_corpus
 from askiraq.errors import (
     EXIT_ANSWERED,
     EXIT_ERROR,
+    EXIT_INTERRUPTED,
     EXIT_NO_ANSWER,
     AskiraqError,
     QueryError,
@@ -38,7 +39,8 @@ from askiraq.tuning import DEFAULT_PARAMS, BuildSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-EXIT_CODES_HELP = "Exit status: 0 answered, 1 no confident answer in the corpus, 2 usage or input error."
+EXIT_CODES_HELP = ("Exit status: 0 answered, 1 no confident answer in the corpus, 2 usage or input error, "
+                   "130 interrupted (Ctrl-C).")
 
 
 class CliError(click.ClickException):
@@ -162,7 +164,11 @@ class AskiraqGroup(DefaultGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise SystemExit(141) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            # Ctrl-C: one line and the shell's code, not Click's "Aborted!" with 1 (which reads as "no answer").
+            click.echo("askiraq: interrupted", err=True)
+            raise SystemExit(EXIT_INTERRUPTED) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as err:
             _traceback_if_debugging(ctx)
@@ -206,7 +212,7 @@ def json_option(func: F) -> F:
 
 
 def _open(corpus: str | None, force: bool = False, full_check: bool = False,
-          semantic: bool | None = None) -> OpenedIndex:
+          semantic: bool | None = None, recheck: frozenset[str] = frozenset()) -> OpenedIndex:
     progress = _progress("indexing") if sys.stderr.isatty() else None
     started = time.perf_counter()
     if semantic:
@@ -215,7 +221,7 @@ def _open(corpus: str | None, force: bool = False, full_check: bool = False,
         if not vectors.model_ready():
             warn("preparing the semantic model, once per machine (a minute or two)")
     opened = open_index(corpus or default_corpus(), settings=BuildSettings(semantic=semantic), force=force,
-                        full_check=full_check, progress=progress)
+                        full_check=full_check, progress=progress, recheck=recheck)
     if opened.rebuilt:
         for notice in opened.notices:
             warn(notice)
@@ -237,8 +243,9 @@ class _Session:
     def search(self, question: str, options: SearchOptions) -> SearchResult:
         try:
             return search(self.opened.index, question, options)
-        except StaleIndex:
-            self.opened = _open(self.corpus, full_check=True, semantic=self.semantic)
+        except StaleIndex as stale:
+            self.opened = _open(self.corpus, full_check=True, semantic=self.semantic,
+                                recheck=frozenset([stale.path] if stale.path else []))
             return search(self.opened.index, question, options)
 
 

@@ -38,6 +38,7 @@ class Notice(NamedTuple):
 
     path: str
     message: str
+    retry: bool = False  # the file could not be read: it may become readable without changing (permissions)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -120,7 +121,7 @@ def _scan_folder(folder: str, prefix: str, files: list[SourceFile], notices: lis
             st = entry.stat()
         except OSError as err:
             reason = "broken or looping symbolic link" if entry.is_symlink() else err.strerror
-            notices.append(Notice(prefix + name, f"skipped: {reason}"))
+            notices.append(Notice(prefix + name, f"skipped: {reason}", retry=True))
             continue
         if not stat.S_ISREG(st.st_mode):
             notices.append(Notice(prefix + name, "skipped: not a regular file"))
@@ -237,7 +238,7 @@ def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Docum
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as err:
-        notices.append(Notice(source.rel, f"skipped: cannot read ({err.strerror})"))
+        notices.append(Notice(source.rel, f"skipped: cannot read ({err.strerror})", retry=True))
         return None
     if len(data) > MAX_FILE_BYTES:
         notices.append(Notice(source.rel, f"only the first {MAX_FILE_BYTES >> 20} MiB indexed"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 EXIT_ANSWERED = 0
 EXIT_NO_ANSWER = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports a command killed by SIGINT
 
 
 class AskiraqError(Exception):
@@ -44,9 +45,10 @@ class StaleIndex(AskiraqError):
     The CLI does that itself; the error reaches a user only if the corpus keeps changing under it.
     """
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, path: str = "") -> None:
         super().__init__(f"the corpus changed while askiraq was reading it ({detail})", "run the command again")
         self.detail = detail
+        self.path = path  # the article that changed (relative to the corpus folder)
 
 
 class CorruptIndex(AskiraqError):

@@ -124,7 +124,17 @@ def indexed_folder_of(path: StrPath, index_root: StrPath | None = None) -> str |
 
 def _is_fresh(generation: store.Generation, scan: CorpusScan, settings: BuildSettings) -> bool:
     return bool(generation.meta.get("fingerprint") == scan.fingerprint
-                and generation.meta.get("settings") == settings.record())
+                and generation.meta.get("settings") == settings.record()
+                and not any(_readable(scan.root, rel) for rel in generation.meta.get("unreadable", [])))
+
+
+def _readable(root: str, rel: str) -> bool:
+    """Whether a file left out as unreadable can be read now (its permissions changed, not its time)."""
+    try:
+        with open(os.path.join(root, rel), "rb"):
+            return True
+    except OSError:
+        return False
 
 
 def _try_open(index_dir: str, corpus_root: str, notices: list[Notice]) -> Index | None:
@@ -149,13 +159,14 @@ def _unchanged_folders(current: Index, corpus_root: str, settings: BuildSettings
 
 def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
                settings: BuildSettings = BuildSettings(), force: bool = False, full_check: bool = False,
-               progress: Progress | None = None) -> OpenedIndex:
+               progress: Progress | None = None, recheck: frozenset[str] = frozenset()) -> OpenedIndex:
     """The corpus's index, (re)built first if it is missing, stale, damaged, or `force` is set.
 
     Freshness: every article's size and time are compared with the index's (one stat each). Above
     QUICK_CHECK_FROM articles that alone would exceed a cold question's budget, so only folder
     times are compared (catching added, removed and renamed files) unless `full_check`; an
-    article edited in place is then caught when it is read (StaleIndex) or by `askiraq index`.
+    article edited in place is then caught when it is read (StaleIndex) or by `askiraq index`. Articles
+    in `recheck` (found unreadable when read) are read again even if their size and time are the same.
     CorpusError for a missing or empty corpus; IndexStoreError when the index folder fails.
     """
     corpus_root = os.fspath(corpus_root)
@@ -164,14 +175,14 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
     current = None if force else _try_open(index_dir, corpus_root, notices)
     if settings.semantic is None:  # keep what the index was built with
         settings = settings._replace(semantic=bool(current is not None and current.vectors is not None))
-    if current is not None and not full_check and _unchanged_folders(current, corpus_root, settings):
+    if current is not None and not full_check and not recheck and _unchanged_folders(current, corpus_root, settings):
         return OpenedIndex(current, corpus_root, index_dir, False, notices)
     scan = scan_corpus(corpus_root)
     notices.extend(scan.notices)
-    if current is not None and _is_fresh(current.generation, scan, settings):
+    if current is not None and not recheck and _is_fresh(current.generation, scan, settings):
         return OpenedIndex(current, corpus_root, index_dir, False, notices)
     try:
-        index = _rebuild(index_dir, scan, settings, force, notices, progress)
+        index = _rebuild(index_dir, scan, settings, force, notices, progress, recheck)
     except _ReadOnly:
         from askiraq.build import build  # NumPy and NLTK come with it: only when something is built
 
@@ -185,16 +196,16 @@ class _ReadOnly(Exception):
 
 
 def _rebuild(index_dir: str, scan: CorpusScan, settings: BuildSettings, force: bool, notices: list[Notice],
-             progress: Progress | None) -> Index:
+             progress: Progress | None, recheck: frozenset[str]) -> Index:
     """Build (or refresh) the index under the writer lock and make it current."""
     try:
         with store.writer_lock(index_dir):
             current = _try_open(index_dir, scan.root, [])  # another process may have just built it
-            if current is not None and not force and _is_fresh(current.generation, scan, settings):
+            if current is not None and not force and not recheck and _is_fresh(current.generation, scan, settings):
                 return current
             from askiraq.build import build
 
-            meta, arrays = build(scan, settings, None if force else current, notices, progress)
+            meta, arrays = build(scan, settings, None if force else current, notices, progress, recheck)
             store.write_generation(index_dir, meta, arrays)
             fresh = store.read_current(index_dir)
             if fresh is None:

@@ -35,7 +35,8 @@ class SourceTexts:
         """The article's absolute path; CorruptIndex for a stored path that would leave the corpus folder."""
         rel = self._records.document(doc_id).rel
         root = self._resolved_root
-        path = os.path.realpath(os.path.join(root, rel))
+        # Checked on the path as written, not where a symlink in the corpus points: a user may link a file in.
+        path = os.path.normpath(os.path.join(root, rel))
         if os.path.isabs(rel) or ".." in rel.replace("\\", "/").split("/") or os.path.commonpath([root, path]) != root:
             raise CorruptIndex(f"index names a file outside the corpus: {rel!r}")
         return path
@@ -46,9 +47,11 @@ class SourceTexts:
         try:
             st = os.stat(self.path(doc_id))
         except OSError as err:
-            raise StaleIndex(f"{record.rel}: {err.strerror}") from err
+            raise StaleIndex(f"{record.rel}: {err.strerror}", record.rel) from err
         if (st.st_size, st.st_mtime_ns) != (record.size, record.mtime_ns):
-            raise StaleIndex(f"{record.rel} changed since it was indexed")
+            raise StaleIndex(f"{record.rel} changed since it was indexed", record.rel)
         source = SourceFile(record.rel, record.size, record.mtime_ns, record.sidecar_mtime_ns)
         document = read_document(self.corpus_root, source, [])
-        return document.text if document else ""
+        if document is None:  # unreadable now (permissions), or no longer text
+            raise StaleIndex(f"{record.rel} can no longer be read", record.rel)
+        return document.text

@@ -101,6 +101,59 @@ def test_links_and_permissions(corpus_copy: Path) -> None:
         assert "locked.txt: skipped: cannot read" in result.stderr
 
 
+def test_a_file_linked_in_from_outside_the_corpus_is_indexed_and_cited_as_the_link(corpus_copy: Path,
+                                                                                   tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "harbour.txt"
+    outside.parent.mkdir()
+    outside.write_text("The quindle harbour reopened on Monday after dredging.\n", encoding="utf-8")
+    (corpus_copy / "linked.txt").symlink_to(outside)
+    (corpus_copy / "garden").mkdir()
+    (corpus_copy / "garden" / "again.txt").symlink_to(corpus_copy / "linked.txt")
+    result = ask(corpus_copy, "When did the quindle harbour reopen?")
+    assert result.exit_code == 0, result.stderr
+    hits = json.loads(result.stdout)["results"]
+    assert hits[0]["source"] == "garden/again.txt" and hits[0]["citation"].endswith("garden/again.txt:1")
+    assert [a["source"] for a in hits[0]["also_in"]] == ["linked.txt"]  # a link cites itself, not its target
+    assert ask(corpus_copy, "why does Iraq rely on US waivers?").exit_code == 0
+
+
+def _unreadable(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make one article unreadable as chmod 000 would for a user who is not root (tests may run as root)."""
+    import builtins
+
+    real_open = builtins.open
+
+    def refusing(file: object, *args: object, **kwargs: object) -> object:
+        if str(file).endswith(name):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "open", refusing)
+
+
+def test_an_article_unreadable_since_indexing_is_left_out_not_quoted_empty(corpus_copy: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "why does Iraq rely on US waivers?"
+    first = json.loads(ask(corpus_copy, question).stdout)
+    cited = first["results"][0]["source"]
+    _unreadable(monkeypatch, cited)
+    result = ask(corpus_copy, question)
+    assert result.exit_code in (0, 1) and f"{cited}: skipped: cannot read (Permission denied)" in result.stderr
+    answer = json.loads(result.stdout)
+    assert cited not in {r["source"] for r in answer["results"]} and all(r["text"] for r in answer["results"])
+    assert answer["answer"] is None or answer["answer"]["text"]
+
+
+def test_an_article_readable_again_is_indexed_again(corpus_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (corpus_copy / "locked.txt").write_text("The zorblat wharfage reopened on Monday.\n", encoding="utf-8")
+    with monkeypatch.context() as locked:
+        _unreadable(locked, "locked.txt")
+        assert "locked.txt: skipped: cannot read" in ask(corpus_copy, "zorblat wharfage").stderr
+        assert ask(corpus_copy, "zorblat wharfage").exit_code == 1  # still unreadable: not rebuilt, not said again
+    result = ask(corpus_copy, "zorblat wharfage")  # the permissions changed, not the file's size or time
+    assert result.exit_code == 0 and sources_of(result) == {"locked.txt"}
+
+
 @pytest.mark.parametrize("setup", ["missing", "empty", "only-bad"])
 def test_nothing_to_index_is_one_error_line(tmp_path: Path, setup: str) -> None:
     corpus = tmp_path / "corpus"
@@ -177,6 +230,25 @@ def test_sigkill_while_indexing_leaves_a_usable_index(tmp_path: Path, isolated_i
     open_index(corpus, isolated_index_dir, force=True)  # the next writer clears what killed ones left
     left = [p.name for p in index_dir.iterdir() if p.name.startswith(("gen-", "tmp-"))]
     assert len(left) == 1 and left[0].startswith("gen-")
+
+
+@pytest.mark.skipif(COMMAND is None, reason="the askiraq command is not installed")
+def test_ctrl_c_while_indexing_is_one_line_and_exit_130(tmp_path: Path, isolated_index_dir: Path) -> None:
+    assert COMMAND
+    corpus = many_articles(tmp_path / "corpus")
+    subprocess.run([COMMAND, "index", "--corpus", str(corpus)], check=True, capture_output=True)
+    for delay in (0.3, 0.6, 0.9):
+        writer = subprocess.Popen([COMMAND, "index", "--force", "--corpus", str(corpus)], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(writer.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+        _, stderr = writer.communicate()
+        if writer.returncode == 0:
+            continue  # it finished first
+        assert writer.returncode == 130 and stderr.splitlines() == ["askiraq: interrupted"], stderr
+        done = subprocess.run([COMMAND, "ask", "--json", "--corpus", str(corpus), "zq123x"], capture_output=True,
+                              text=True)
+        assert done.returncode == 0 and json.loads(done.stdout)["results"][0]["source"] == "0123.txt"
 
 
 def damage(folder: str, how: str) -> None:
