@@ -28,6 +28,7 @@ from askiraq.errors import (
     EXIT_INTERRUPTED,
     EXIT_NO_ANSWER,
     AskiraqError,
+    IndexStoreError,
     QueryError,
     StaleIndex,
 )
@@ -421,6 +422,9 @@ def index(corpus: str | None, force: bool, semantic: bool | None) -> None:
     """Build (or refresh) the index now; it is otherwise built on first use."""
     started = time.perf_counter()
     opened = _open(corpus, force=force, full_check=True, semantic=semantic)
+    if not opened.kept:
+        raise IndexStoreError(f"the index was built but cannot be kept: {opened.index_dir} cannot be written",
+                              "set ASKIRAQ_INDEX_DIR to a writable folder")
     idx = opened.index
     state = "built" if opened.rebuilt else "already up to date"
     click.echo(f"Index {state}: {idx.document_count} documents, {idx.passage_count} passages "

@@ -85,6 +85,7 @@ class OpenedIndex(NamedTuple):
     index_dir: str
     rebuilt: bool
     notices: list[Notice]
+    kept: bool = True  # False: the index folder could not be written, and this index lives in memory only
 
 
 def default_index_root() -> str:
@@ -187,7 +188,8 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
         from askiraq.build import build  # NumPy and NLTK come with it: only when something is built
 
         meta, arrays = build(scan, settings, None, notices, progress)
-        index = Index(store.in_memory(meta, arrays), corpus_root)
+        return OpenedIndex(Index(store.in_memory(meta, arrays), corpus_root), corpus_root, index_dir, True, notices,
+                           kept=False)
     return OpenedIndex(index, corpus_root, index_dir, True, notices)
 
 
@@ -216,7 +218,7 @@ def _rebuild(index_dir: str, scan: CorpusScan, settings: BuildSettings, force: b
             raise IndexStoreError(f"cannot write the index in {index_dir}: {err.strerror}",
                                   "set ASKIRAQ_INDEX_DIR to a writable folder") from err
         notices.append(Notice("", f"cannot write the index ({err.strerror}: {index_dir}); "
-                                  "answering from an in-memory index"))
+                                  "using an in-memory index for this run"))
         raise _ReadOnly from err
 
 

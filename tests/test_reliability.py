@@ -314,8 +314,11 @@ def test_an_unwritable_index_folder_answers_from_memory(monkeypatch: pytest.Monk
     monkeypatch.setattr(askiraq.store, "write_generation", refuse)
     result = CliRunner().invoke(cli, ["ask", "--json", "why does Iraq rely on US waivers?"])
     assert result.exit_code == 0
-    assert "answering from an in-memory index" in result.stderr
+    assert "using an in-memory index for this run" in result.stderr
     assert "electric" in json.loads(result.stdout)["answer"]["text"]
+    built = CliRunner().invoke(cli, ["index"])  # nothing is kept: `index` must not say it built one
+    assert built.exit_code == 2 and "Index built" not in built.stdout
+    assert built.stderr.splitlines()[-1].startswith("askiraq: error: the index was built but cannot be kept:")
 
 
 @pytest.mark.skipif(COMMAND is None, reason="the askiraq command is not installed")
