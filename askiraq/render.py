@@ -231,8 +231,15 @@ def _text(result: SearchResult, style: Style) -> str:
 
 
 def _markdown(result: SearchResult, query_id: str | None) -> str:
-    prefix = f"{query_id}-" if query_id else ""
-    lines = [f"## {result.question}", ""]
+    """One report section. Footnote labels carry the question's id and a checksum of the question, so that
+    answers appended to one report (`>> report.md`, run after run) never share a label; the corpus's text is
+    escaped, so that a `<script>`, a `[^1]:` or `*stars*` in an article stay text."""
+    import zlib
+
+    question = _md(result.question)
+    prefix = "".join(c if c.isalnum() or c in "-_" else "-" for c in query_id) + "-" if query_id else ""
+    prefix += f"{zlib.crc32(result.question.encode('utf-8', 'replace')):08x}"[:6] + "-"
+    lines = [f"## \\[{_md(query_id)}\\] {question}" if query_id else f"## {question}", ""]
     notes: list[Citation] = []
 
     def note(c: Citation) -> str:
@@ -241,20 +248,28 @@ def _markdown(result: SearchResult, query_id: str | None) -> str:
         return f"[^{prefix}{notes.index(c) + 1}]"
 
     if result.answer is None:
-        lines.append(f"*{_no_answer(result)}*")
+        lines.append(f"*{_md(_no_answer(result))}*")
     else:
-        lines.append(" ".join(f"{s.text}{note(s.citation)}" for s in result.answer.sentences))
+        lines.append(" ".join(f"{_md(s.text)}{note(s.citation)}" for s in result.answer.sentences))
     if result.hits:
         lines += ["", "Passages:" if result.answer else "The closest passages:", ""]
         for hit in result.hits:
             refs = "".join(note(c) for c in (hit.citation, *hit.also_in))
-            lines.append(f"{hit.rank}. {hit.text}{refs}")
+            lines.append(f"{hit.rank}. {_md(hit.text)}{refs}")
     if notes:
         lines.append("")
         for number, c in enumerate(notes, 1):
-            extra = "".join(f", {x}" for x in (c.publisher, c.date) if x)
-            lines.append(f"[^{prefix}{number}]: `{c.location}` — *{c.title}*{extra}")
+            extra = "".join(f", {_md(x)}" for x in (c.publisher, c.date) if x)
+            lines.append(f"[^{prefix}{number}]: `{c.location}` — *{_md(c.title)}*{extra}")
     return "\n".join(lines) + "\n"
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>"})
+
+
+def _md(text: str) -> str:
+    """Text as Markdown shows it literally: markup, footnote and link brackets, and HTML tags escaped."""
+    return text.translate(_MD_SPECIAL)
 
 
 def _csv_rows(rows: list[tuple[object, ...]]) -> str:

@@ -177,10 +177,13 @@ def test_markdown_is_ready_for_a_report() -> None:
     out = run("ask", "--format", "markdown", WAIVERS).stdout
     assert out.startswith(f"## {WAIVERS}\n")
     answer = out.splitlines()[2]
-    assert "electric" in answer and answer.endswith("[^1]")
-    footnote = next(line for line in out.splitlines() if line.startswith("[^1]:"))
+    label = re.search(r"\[\^[0-9a-f]{6}-1\]$", answer)  # the question's checksum: answers appended never clash
+    assert "electric" in answer and label
+    footnote = next(line for line in out.splitlines() if line.startswith(label.group() + ":"))
     # `file:line` (or file:start-end) and the *title*
-    assert re.fullmatch(r"\[\^1\]: `corpus/00\d_[0-9a-f]+\.txt:\d+(-\d+)?` — \*[^*]+\*.*", footnote)
+    assert re.fullmatch(r"\[\^[0-9a-f]{6}-1\]: `corpus/00\d_[0-9a-f]+\.txt:\d+(-\d+)?` — \*[^*]+\*.*", footnote)
+    other = run("ask", "--format", "markdown", "Who is Iyad al-Anbar?").stdout
+    assert not set(re.findall(r"\[\^[^\]]+\]:", out)) & set(re.findall(r"\[\^[^\]]+\]:", other))
     assert "Iraq" in footnote.split("*")[1]
     unsure = run("ask", "--format", "markdown", "-k", "2", "Who won the 2022 World Cup?").stdout.splitlines()
     assert unsure[2].startswith("*No confident answer in the corpus:") and unsure[2].endswith("question).*")
@@ -453,9 +456,10 @@ def test_batch_in_every_format_carries_the_ids() -> None:
     assert array == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
     assert [json.loads(line) for line in batch().splitlines()] == expected  # jsonl, the default
     markdown = batch("--format", "markdown")
-    assert markdown.count("\n## ") == 1 and markdown.startswith(f"## {WAIVERS}\n")
-    assert "\n\n## Who is Iyad al-Anbar?\n" in markdown
-    assert "[^w-1]: `corpus/" in markdown and "[^2-1]: `corpus/" in markdown and "[^1]" not in markdown
+    assert markdown.count("\n## ") == 1 and markdown.startswith(f"## \\[w\\] {WAIVERS}\n")
+    assert "\n\n## \\[2\\] Who is Iyad al-Anbar?\n" in markdown
+    assert re.search(r"^\[\^w-[0-9a-f]{6}-1\]: `corpus/", markdown, re.M)
+    assert re.search(r"^\[\^2-[0-9a-f]{6}-1\]: `corpus/", markdown, re.M)
     text = batch("--format", "text")
     assert text.startswith(f"[w] {WAIVERS}\nAnswer (confidence ")
     assert "\n\n[2] Who is Iyad al-Anbar?\nAnswer (confidence " in text

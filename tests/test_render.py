@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
 from conftest import SHIPPED_CORPUS
@@ -49,7 +51,7 @@ def test_every_batch_format_puts_the_id_where_the_format_keeps_it(results: list[
             assert [row["id"] for row in rows] == ["first", "first", "second"]  # no passage: one row
             assert out.count(",".join(CSV_COLUMNS)) == 1
         elif fmt == "markdown":
-            assert "[^first-1]" in out and "[^second-" not in out  # the second has no passage to cite
+            assert re.search(r"\[\^first-[0-9a-f]{6}-1\]", out) and "[^second-" not in out  # (no passage)
         elif fmt == "text":
             assert out.startswith("[first] why does") and "\n\n[second] What is the capital" in out
         else:
@@ -62,7 +64,23 @@ def test_a_single_answer_has_no_id_unless_given(results: list[SearchResult]) -> 
     assert "id" not in json.loads(render(results[0], "json"))
     assert json.loads(render(results[0], "jsonl", query_id="7"))["id"] == "7"
     assert [row["id"] for row in csv.DictReader(io.StringIO(render(results[0], "csv")))] == ["", ""]
-    assert "[^1]" in render(results[0], "markdown") and "[^7-1]" in render(results[0], "markdown", query_id="7")
+    assert re.search(r"\[\^[0-9a-f]{6}-1\]", render(results[0], "markdown"))
+    assert re.search(r"\[\^7-[0-9a-f]{6}-1\]", render(results[0], "markdown", query_id="7"))
+
+
+def test_markdown_keeps_the_corpus_text_as_text_and_odd_ids_as_labels(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "web.txt").write_text("The zorblat page said <img src=x onerror=alert(1)> and *really* meant it.\n"
+                                    "[^1]: a zorblat footnote made up by the page.\n", encoding="utf-8")
+    index = open_index(corpus, tmp_path / "index").index
+    result = search(index, "what did the zorblat page say?", SearchOptions(top=2))
+    out = render(result, "markdown", query_id="q 1]x")
+    assert not re.search(r"(?<!\\)<", out) and "\\<img src=x onerror=alert(1)\\>" in out  # no HTML tag
+    assert not re.search(r"^\[\^1\]:", out, re.M)  # the article's "[^1]:" line is no footnote of the report
+    labels = re.findall(r"^\[\^([^\]]+)\]:", out, re.M)
+    assert labels and all(re.fullmatch(r"q-1-x-[0-9a-f]{6}-\d", label) for label in labels)
+    assert out.startswith("## \\[q 1\\]x\\] what did the zorblat page say?\n")
 
 
 def test_the_passage_is_bold_inside_its_paragraph_only_with_colour(index: Index) -> None:
