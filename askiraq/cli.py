@@ -357,28 +357,40 @@ def _date(value: Any) -> date | None:
     return value.date() if value is not None else None
 
 
+_BINARY_PEEK = 8192  # bytes of a batch file looked at for NUL before the first question is answered
+_BATCH_HINT = "give a text file of questions, one a line (or JSON lines)"
+
+
 def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str]]:
     """(line number, id, question, error) for each non-blank input line (the id is the line number
     unless a JSON line gives one)."""
+    peek = getattr(getattr(stream, "buffer", None), "peek", None)  # a binary file fails before any answer
+    if peek is not None and b"\x00" in peek(_BINARY_PEEK)[:_BINARY_PEEK]:
+        raise QueryError("the batch file is not text (it holds NUL bytes)", _BATCH_HINT)
     for number, line in enumerate(stream, 1):
         line = line.strip()
         if not line:
             continue
         if "\x00" in line:  # a binary file: one error, not one per line of bytes
-            raise QueryError(f"batch line {number} holds a NUL byte: the batch file is not text",
-                             "give a text file of questions, one a line (or JSON lines)")
+            raise QueryError(f"batch line {number} holds a NUL byte: the batch file is not text", _BATCH_HINT)
         if "\ufffd" in line:  # read with errors="replace"
             yield number, str(number), None, "not UTF-8 text"
             continue
-        if not line.startswith("{"):
+        if not line.startswith(("{", "[")):
             yield number, str(number), line, ""
             continue
         try:
             record = json.loads(line)
         except ValueError as err:
-            yield number, str(number), None, f"not valid JSON ({err})"
+            if line.startswith("["):  # "[draft] who signed the deal?" is a question
+                yield number, str(number), line, ""
+            else:
+                yield number, str(number), None, f"not valid JSON ({err})"
             continue
-        question = record.get("question") if isinstance(record, dict) else None
+        if not isinstance(record, dict):
+            yield number, str(number), None, "a JSON line must be an object with a \"question\""
+            continue
+        question = record.get("question")
         if not isinstance(question, str):
             yield number, str(number), None, "no \"question\" string"
             continue

@@ -467,12 +467,13 @@ def test_batch_in_every_format_carries_the_ids() -> None:
 
 
 def test_a_batch_of_only_bad_lines_is_still_well_formed() -> None:
-    bad = "{not json\n" + json.dumps({"id": 1}) + "\n"
+    bad = "{not json\n" + json.dumps({"id": 1}) + "\n" + json.dumps(["a list"]) + "\n"
     array = run("ask", "--batch", "-", "--json", stdin=bad)
     assert array.exit_code == 2 and json.loads(array.stdout) == []
-    first, second = array.stderr.splitlines()
+    first, second, third = array.stderr.splitlines()
     assert first.startswith("askiraq: error: batch line 1: not valid JSON (")
     assert second == "askiraq: error: batch line 2: no \"question\" string"
+    assert third == "askiraq: error: batch line 3: a JSON line must be an object with a \"question\""
     table = run("ask", "--batch", "-", "--format", "csv", stdin=bad)
     assert table.exit_code == 2 and table.stdout.splitlines() == [",".join(CSV_COLUMNS)]
 
@@ -480,10 +481,13 @@ def test_a_batch_of_only_bad_lines_is_still_well_formed() -> None:
 def test_a_binary_or_empty_batch_file_is_one_clear_error(tmp_path: Path) -> None:
     binary = tmp_path / "ls"
     binary.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00\n" * 50)
-    done = run("ask", "--batch", str(binary))
-    assert done.exit_code == 2 and done.stdout == ""
-    assert done.stderr == ("askiraq: error: batch line 1 holds a NUL byte: the batch file is not text "
-                           "(hint: give a text file of questions, one a line (or JSON lines))\n")
+    pdf = tmp_path / "fake.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nstream\n\x00\x01\x02binary\n")
+    for path in (binary, pdf):  # no line answered before the NUL byte is met
+        done = run("ask", "--batch", str(path))
+        assert done.exit_code == 2 and done.stdout == ""
+        assert done.stderr == ("askiraq: error: the batch file is not text (it holds NUL bytes) "
+                               "(hint: give a text file of questions, one a line (or JSON lines))\n")
     for empty in ("", "\n  \n"):
         nothing = run("ask", "--batch", "-", stdin=empty)
         assert nothing.exit_code == 2 and nothing.stdout == ""
@@ -493,6 +497,8 @@ def test_a_binary_or_empty_batch_file_is_one_clear_error(tmp_path: Path) -> None
     mixed = run("ask", "--batch", str(latin1))
     assert mixed.exit_code == 2 and [json.loads(line)["id"] for line in mixed.stdout.splitlines()] == ["1"]
     assert mixed.stderr == "askiraq: error: batch line 2: not UTF-8 text\n"
+    bracketed = run("ask", "--batch", "-", stdin=f"[draft] {WAIVERS}\n")  # not JSON: a question
+    assert bracketed.exit_code == 0 and json.loads(bracketed.stdout)["question"] == f"[draft] {WAIVERS}"
 
 
 def test_sources_lists_the_articles() -> None:
