@@ -220,6 +220,7 @@ def _open(corpus: str | None, force: bool = False, full_check: bool = False,
         from askiraq import semantic as vectors
 
         if not vectors.model_ready():
+            vectors.can_distil()
             warn("preparing the semantic model, once per machine (a minute or two)")
     opened = open_index(corpus or default_corpus(), settings=BuildSettings(semantic=semantic), force=force,
                         full_check=full_check, progress=progress, recheck=recheck)

