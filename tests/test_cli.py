@@ -525,6 +525,10 @@ def test_index_and_info(corpus_copy: Path) -> None:
     stale = json.loads(run("info", "--corpus", str(corpus_copy), "--json").stdout)
     assert stale["state"].startswith("stale")
     assert "already up to date" not in run("index", "--corpus", str(corpus_copy)).stdout
+    single = corpus_copy / "single"
+    single.mkdir()
+    (single / "note.txt").write_text("One short note.\n", encoding="utf-8")
+    assert run("index", "--corpus", str(single)).stdout.startswith("Index built: 1 document, 1 passage from ")
 
 
 def test_info_names_the_files_left_out_of_the_index(corpus_copy: Path) -> None:
