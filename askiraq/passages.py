@@ -285,6 +285,8 @@ def _first_kind(paragraph: _Paragraph, line: str, after_credit: bool) -> str:
     """What a paragraph is, from its own text (headings and questions are settled later)."""
     if paragraph.kind == HEADING:
         return HEADING
+    if paragraph.kind == LIST and line.startswith("|"):  # a table row, even one of codes in capitals ("| RAU |")
+        return LIST
     if _is_furniture(line):
         return FURNITURE
     credit = _credit_kind(line)

@@ -207,7 +207,7 @@ def _word_families(index: Index, terms: list[str], have: set[str], params: Ranki
     """Corpus terms sharing a question word's first letters ("found*" finds founder, "advis*" advisory)."""
     found = []
     for term in dict.fromkeys(terms):
-        if len(term) < params.family_prefix:
+        if len(term) < params.family_prefix or any(c.isdigit() for c in term):  # a code ("v00003") has no family
             continue
         for other in index.postings.terms_with_prefix(term[:params.family_prefix]):
             if other not in have:

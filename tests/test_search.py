@@ -180,3 +180,15 @@ def test_a_table_row_holds_what_its_header_names(tmp_path: Path) -> None:
     result = ask(index, "leek soup freezes well")
     assert result.answer is not None and result.answer.text.startswith("Soup: Leek and potato")
     assert result.confidence == 1.0  # "soup" and "freezes well" are in the row: its header names its cells
+
+
+def test_table_rows_of_codes_in_capitals_are_rows_and_codes_have_no_word_family(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "valves.md").write_text("# Valves\n\n| Valve | Zone | Pressure |\n|---|---|---|\n| V00001 | Nord | 250 |\n"
+                                     "| V00003 | RAU | 300 |\n| V00042 | VEL-N | 250 |\n", encoding="utf-8")
+    index = open_index(notes, tmp_path / "index").index
+    result = ask(index, "Which zone is valve V00003 in?", top=3)
+    assert result.answer is not None and result.answer.text == "Valve: V00003; Zone: RAU; Pressure: 300"
+    assert [h.text.split(";")[0] for h in result.hits] == ["Valve: V00003", "Valve: V00001", "Valve: V00042"]
+    assert result.expansions == ()  # not "v00003 -> v00001": a code shares no meaning with its neighbours
