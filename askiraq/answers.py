@@ -202,6 +202,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+_QUOTE_MARKERS = re.compile(r"^[ \t]*>[ \t>]*", re.M)
 _LIST_MARKER = re.compile(r"^(?:[-*+\u2022]|\d{1,3}[.)])\s+")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
@@ -214,7 +215,10 @@ _MARKUP = ("*", "_", "`", "[")
 def readable(text: str, header: str = "") -> str:
     """Text as askiraq shows it: one line, without Markdown markup (list marker, **bold**, `code`, links),
     and a table row under `header` (its table's header row) with the column names: "Product: Night Owl;
-    1 kg: £29.00" reads alone where "| Night Owl | £29.00 |" does not."""
+    1 kg: £29.00" reads alone where "| Night Owl | £29.00 |" does not. Quoted lines ("> " in e-mail and Markdown)
+    lose their markers, which would land mid-sentence once the lines are joined."""
+    if text.startswith(">") or "\n>" in text or "\n >" in text:
+        text = _QUOTE_MARKERS.sub("", text)
     text = one_line(text)
     if header and text.startswith("|"):
         text = _labelled_row(text, one_line(header))

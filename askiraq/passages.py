@@ -22,6 +22,7 @@ import functools
 import re
 import sys
 from bisect import bisect_right
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from askiraq.tuning import (
@@ -62,6 +63,9 @@ _SETEXT_UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*")
 _LIST_ITEM = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+\S")
 _TABLE_ROW = re.compile(r"\|")
 _TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?\s*")  # |---|:---:| under a table's header
+# E-mail: a header block of "Field: value" lines, a reply's attribution ("On Tue, ... Jonas wrote:").
+_MAIL_HEADER = re.compile(r"(?:from|to|cc|bcc|date|sent|subject|reply-to|message-id|in-reply-to|references"
+                          r"|organi[sz]ation|importance):[ \t]", re.I)
 _FURNITURE = re.compile(
     r"(?:leave|post|add)\s+a\s+(?:reply|comment)|\d*\s*comments?|faq|related(?:\s+\w+)?"
     r"|advertisement|sponsored(?:\s+content)?|share(?:\s+this\b.*|\s+on\b.*)?|back\s+to\s+top"
@@ -214,12 +218,29 @@ def _ends_short(text: str, line: tuple[int, int], following: tuple[int, int], wi
 
 
 def _run_paragraphs(text: str, lines: list[tuple[int, int]]) -> list[_Paragraph]:
+    if len(lines) > 1 and all(text.startswith(">", s) for s, _ in lines[1:]):
+        return _quoted_paragraphs(text, lines)
     width = max(e - s for s, e in lines)
     if len(lines) > 1 and not _LIST_ITEM.match(text, lines[0][0]) and _ends_short(text, lines[0], lines[1], width):
         return [_Paragraph(*lines[0], TEXT, True), *_run_paragraphs(text, lines[1:])]  # a title over its text
     if _is_wrapped(text, lines):
         return _joined(text, lines)
     return [_Paragraph(s, e, LIST if _LIST_ITEM.match(text, s) else TEXT, True) for s, e in lines]
+
+
+def _quoted_paragraphs(text: str, lines: list[tuple[int, int]]) -> list[_Paragraph]:
+    """Quoted lines ("> " in e-mail replies and Markdown) under an optional attribution line ("On ... wrote:"):
+    each run of them between lines of a bare ">" is one paragraph, however its lines end."""
+    found = [] if text.startswith(">", lines[0][0]) else [_Paragraph(*lines[0], TEXT, True)]
+    quoted = lines[len(found):]
+    run: list[tuple[int, int]] = []
+    for s, e in [*quoted, (0, 0)]:
+        if e and text[s:e].strip("> \t"):
+            run.append((s, e))
+        elif run:
+            found.append(_Paragraph(run[0][0], run[-1][1], TEXT, len(run) == 1))
+            run = []
+    return found
 
 
 def _block_paragraphs(text: str, block: list[tuple[int, int]]) -> list[_Paragraph]:
@@ -306,9 +327,43 @@ def _kinds(text: str, paragraphs: list[_Paragraph]) -> list[str]:
     """Each paragraph's kind from its own text and the credit line above it."""
     kinds: list[str] = []
     for i, p in enumerate(paragraphs):
+        if _is_mail_furniture(text, p):
+            kinds.append(FURNITURE)
+            continue
         after_credit = i > 0 and kinds[-1] == CREDIT
         kinds.append(_first_kind(p, _collapsed(text, p.start, p.end), after_credit))
     return kinds
+
+
+def _lines_above(text: str, start: int, max_lines: int = 40) -> Iterator[str]:
+    """The lines above `start` in its block (up to a blank line), nearest first, stripped."""
+    for _ in range(max_lines):
+        if start <= 0:
+            return
+        line_start = text.rfind("\n", 0, start - 1) + 1
+        line = text[line_start:start].strip()
+        if not line:
+            return
+        yield line
+        start = line_start
+
+
+def _mail_subject(text: str, header: _Paragraph) -> tuple[int, int] | None:
+    """The span of the value of a header block's "Subject:" line."""
+    found = re.compile(r"^[ \t]*subject:[ \t]*(\S[^\n]*?)[ \t]*$", re.I | re.M).search(text, header.start, header.end)
+    return found.span(1) if found and _MAIL_HEADER.match(text, header.start) else None
+
+
+def _is_mail_furniture(text: str, p: _Paragraph) -> bool:
+    """An e-mail's header block, its signature (the lines after a "-- " line) or a quoted earlier message ("On ...
+    wrote:" and "> " lines): searchable, never quoted as an answer."""
+    if _MAIL_HEADER.match(text, p.start):
+        lines = text[p.start:p.end].splitlines()
+        return len(lines) >= 2 and all(_MAIL_HEADER.match(line.strip()) for line in lines)
+    if text.startswith("On ", p.start) and text[p.start:p.end].rstrip().endswith("wrote:"):
+        return True  # a reply's attribution line
+    above = list(_lines_above(text, p.start))
+    return "--" in above or (text.startswith(">", p.start) and any(line.endswith("wrote:") for line in above))
 
 
 def _settle_headings(kinds: list[str]) -> list[str]:
@@ -444,6 +499,8 @@ def paragraphs(text: str, body_start: int = 0) -> tuple[tuple[int, int] | None, 
     title = None
     if found and _is_title(text, found[0], kinds[0]):
         title, found, kinds = (found[0].start, found[0].end), found[1:], kinds[1:]
+    elif found and kinds[0] == FURNITURE:
+        title = _mail_subject(text, found[0])  # an e-mail's subject is its headline (its header block stays)
     return title, found, _settle_headings(kinds)
 
 

@@ -142,6 +142,9 @@ def test_an_accent_does_not_hide_a_count() -> None:
     ("Run `askiraq index` as [the guide](https://example.org/guide) says.", "Run askiraq index as the guide says."),
     ("A 2*3 grid and snake_case_names stay as they are.", "A 2*3 grid and snake_case_names stay as they are."),
     ("2023 was a dry year.", "2023 was a dry year."),
+    ("> She is 78.4 metres long, with a speed\n> of 13.5 knots.", "She is 78.4 metres long, with a speed of 13.5 knots."
+     ),
+    ("Speeds > 13 knots\nneed a pilot.", "Speeds > 13 knots need a pilot."),  # only markers opening a line go
 ])
 def test_markdown_markup_is_not_shown(raw: str, shown: str) -> None:
     assert readable(raw) == shown

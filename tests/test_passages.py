@@ -256,6 +256,59 @@ def test_captions_credits_and_furniture_are_searchable_but_not_quotable() -> Non
     }
 
 
+MAIL = """From: Jonas Brandt <jonas@ferries.example>
+To: ops@ferries.example
+Date: Tue, 14 Mar 2023 16:02:10 +0100
+Subject: MV Kestrel delivered
+
+The new ferry MV Kestrel was delivered by Tollund Shipyard in Esbjerg on
+14 March 2023, after sea trials the week before.
+
+Best regards,
+
+Jonas
+
+--{SPACE}
+Jonas Brandt
+Operations Manager
+Mobile +45 20 48 11 93
+
+From: Ingrid Halvorsen <ingrid@ferries.example>
+Subject: Re: MV Kestrel delivered
+
+The port shaft vibrates at full load.
+
+On Tue, 14 Mar 2023 at 16:02, Jonas Brandt wrote:
+> The new ferry MV Kestrel was delivered by Tollund Shipyard in Esbjerg on
+> 14 March 2023, after sea trials the week before.
+>
+> The crossing should take 45 minutes.
+""".replace("{SPACE}", " ")  # (a signature's "-- " line ends with a space)
+
+
+def test_an_e_mail_s_headers_signature_and_quoted_replies_are_searchable_but_not_quotable() -> None:
+    quoted = ("> The new ferry MV Kestrel was delivered by Tollund Shipyard in Esbjerg on > 14 March 2023, after sea "
+              "trials the week before.")
+    assert _quotable(MAIL) == {
+        "From: Jonas Brandt <jonas@ferries.example> To: ops@ferries.example Date: Tue, 14 Mar 2023 16:02:10 +0100 "
+        "Subject: MV Kestrel delivered": False,
+        "The new ferry MV Kestrel was delivered by Tollund Shipyard in Esbjerg on 14 March 2023, after sea trials the "
+        "week before.": True,
+        "Best regards,": False, "Jonas Brandt Operations Manager Mobile +45 20 48 11 93": False,
+        "From: Ingrid Halvorsen <ingrid@ferries.example> Subject: Re: MV Kestrel delivered": False,
+        "The port shaft vibrates at full load.": True,
+        "On Tue, 14 Mar 2023 at 16:02, Jonas Brandt wrote:": False,
+        quoted: False,  # one paragraph, however its lines end; and a copy of what the thread already holds
+        "> The crossing should take 45 minutes.": False,
+    }
+    assert split_document(MAIL).title == "MV Kestrel delivered"  # the subject is the headline
+
+
+def test_a_markdown_quotation_is_one_paragraph_that_may_be_quoted() -> None:
+    text = "Notes\n\n> The harbour master said the quay\n> reopens in May.\n"
+    assert _quotable(text) == {"> The harbour master said the quay > reopens in May.": True}
+
+
 def test_a_photo_mark_makes_a_caption() -> None:
     caption = "Protesters gather outside the embassy in Baghdad on Friday. (AP Photo/Jane Doe)"
     assert _quotable(f"{STORY}\n\n{caption}\n") == {STORY: True, caption: False}
