@@ -11,14 +11,19 @@ import heapq
 import math
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from askiraq import store
 from askiraq.errors import CorruptIndex
 from askiraq.memo import Memo
 
+if TYPE_CHECKING:
+    import numpy as np
+
 NUMPY_FROM_POSTINGS = 50_000  # below this many postings in a query, plain Python is faster than importing NumPy
 NUMPY_WARM_FROM_POSTINGS = 2_000  # ...and than NumPy itself once it is imported (batches, large corpora)
 TERM_IDS_MEMO = 100_000  # distinct words a batch looks up, kept
+SAMPLE_STRIDE = 16  # _floor_of_the_best: a sample of 1 passage in 16 (any stride gives the same, exact, ranking)
 PREFIX_MATCHES = 50  # at most this many words of one family (askiraq.search word families)
 
 _PostingsList = tuple[memoryview, memoryview, float]  # passage ids, BM25 contributions, the term's weight
@@ -137,9 +142,22 @@ def _ranked_numpy(lists: list[_PostingsList], size: int, limit: int | None) -> l
     totals = np.bincount(ids, weights=values, minlength=size)
     if totals.size != size:
         raise CorruptIndex("a posting names a passage that does not exist")
-    hit = np.flatnonzero(totals > 0)  # (a boolean mask is ~10x faster to scan than the floats)
+    floor = _floor_of_the_best(totals, limit) if limit is not None else 0.0
+    hit = np.flatnonzero(totals >= floor) if floor > 0 else np.flatnonzero(totals > 0)
     if limit is not None and limit < hit.size:
         kth = np.partition(totals[hit], hit.size - limit)[hit.size - limit]
         hit = hit[totals[hit] >= kth]  # every passage tied at the cut stays, so ties break by id below
     order = np.lexsort((hit, -totals[hit]))[:limit]
     return list(zip(hit[order].tolist(), totals[hit[order]].tolist(), strict=True))
+
+
+def _floor_of_the_best(totals: "np.ndarray", limit: int) -> float:
+    """A score that at least `limit` passages reach: the limit-th best of every SAMPLE_STRIDE-th passage (those
+    passages are in `totals` too), or 0. Selecting the best among the passages at or above it, instead of among
+    every passage that matched, costs a fraction: at 100,000 articles half a million passages match a question."""
+    import numpy as np
+
+    sample = totals[::SAMPLE_STRIDE]
+    if sample.size <= limit:
+        return 0.0
+    return float(np.partition(sample, sample.size - limit)[sample.size - limit])

@@ -106,3 +106,16 @@ def test_the_vectorised_path_ranks_exactly_like_the_plain_one(shipped_index: Ind
     assert [pid for pid, _ in vectorised] == [pid for pid, _ in plain]
     assert [s for _, s in vectorised] == pytest.approx([s for _, s in plain], abs=1e-9)
     assert shipped_index.postings.ranked(weighted, 3) == vectorised[:3]
+
+
+@pytest.mark.parametrize("stride", [1, 2, 3, 16])
+def test_the_best_k_are_the_first_k_of_the_full_ranking_whatever_the_sample(
+        shipped_index: Index, monkeypatch: pytest.MonkeyPatch, stride: int) -> None:
+    import askiraq.postings
+
+    monkeypatch.setattr(askiraq.postings, "NUMPY_FROM_POSTINGS", 0)
+    monkeypatch.setattr(askiraq.postings, "SAMPLE_STRIDE", stride)
+    for weighted in ([("iraq", 1.0), ("attack", 1.0), ("usa", 0.5)], [("said", 1.0)], [("militia", 0.2)]):
+        full = shipped_index.postings.ranked(weighted, None)
+        for limit in range(1, 40):
+            assert shipped_index.postings.ranked(weighted, limit) == full[:limit]
