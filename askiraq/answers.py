@@ -202,6 +202,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 _QUOTE_MARKERS = re.compile(r"^[ \t]*>[ \t>]*", re.M)
 _LIST_MARKER = re.compile(r"^(?:[-*+\u2022]|\d{1,3}[.)])\s+")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
@@ -210,6 +211,13 @@ _CODE = re.compile(r"`([^`]+)`")
 _LINK = re.compile(r"!?\[([^\]]+)\]\([^)\s]+\)")
 _LIST_STARTS = frozenset("-*+\u20220123456789")
 _MARKUP = ("*", "_", "`", "[")
+
+
+def heading_path(text: str) -> str:
+    """A heading as one line; a chapter's heading and its first section's (blank lines apart) as
+    `7 Tariffs › 7.1 Water`."""
+    parts = (" ".join(part.split()).lstrip("#").strip() for part in _BLANK_LINE.split(text))
+    return " › ".join(part for part in parts if part)
 
 
 def readable(text: str, header: str = "") -> str:

@@ -295,7 +295,9 @@ def _is_caption(line: str, after_credit: bool) -> bool:
 
 
 def _is_heading_shaped(line: str) -> bool:
-    return len(line) < HEADING_MAX_CHARS and not _ends_sentence(line) and len(line.split()) <= HEADING_MAX_WORDS
+    """Short, without closing punctuation, and not ending in a comma ("Best regards," "Hi all," open what follows)."""
+    return (len(line) < HEADING_MAX_CHARS and not _ends_sentence(line) and len(line.split()) <= HEADING_MAX_WORDS
+            and not line.endswith((",", ";")))
 
 
 def _is_question(line: str) -> bool:
@@ -373,7 +375,7 @@ def _settle_headings(kinds: list[str]) -> list[str]:
     for i in range(len(settled) - 1, -1, -1):  # backwards: each heading knows what follows it
         kind = settled[i]
         if kind in (HEADING, QUESTION) and following not in _CONTENT and not (
-                kind == HEADING and following == QUESTION):
+                kind == HEADING and following in (QUESTION, HEADING)):  # (a chapter over its first section)
             settled[i] = FURNITURE if kind == HEADING else TEXT
         if settled[i] != FURNITURE:
             following = settled[i]
@@ -515,8 +517,9 @@ def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = M
     section = question = header = (0, 0)
     number = 0
     for i, (paragraph, kind) in enumerate(zip(found, kinds, strict=True)):
-        if kind == HEADING:
-            section, question, header = (paragraph.start, paragraph.end), (0, 0), (0, 0)
+        if kind == HEADING:  # a heading right under another ("7 Tariffs", "7.1 Water") is framed by both
+            opening = section[0] if i and kinds[i - 1] == HEADING else paragraph.start
+            section, question, header = (opening, paragraph.end), (0, 0), (0, 0)
             continue
         if kind == QUESTION:
             question = (paragraph.start, paragraph.end)

@@ -457,7 +457,7 @@ def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highligh
     header = table_header(doc_text, record)
     text = answers.readable(index.texts.passage_text(record), header)
     above = record.above if record.above[1] and not header else record.heading  # (a row's header is in its text)
-    heading = " ".join(doc_text[above[0]:above[1]].split())
+    heading = answers.heading_path(doc_text[above[0]:above[1]])
     wanted = {t for t, _ in query.weighted}
     highlights = tuple((t.start, t.end) for t in tokenize(text) if not t.stop and t.term in wanted) if highlight else ()
     matches = []

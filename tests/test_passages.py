@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from askiraq.answers import heading_path
 from askiraq.passages import SplitDocument, split_document
 from askiraq.tuning import MAX_PASSAGE_CHARS
 
@@ -195,6 +196,17 @@ def test_a_heading_with_nothing_under_it_is_a_passage_of_its_own() -> None:
     assert _quotable(text) == {STORY: True, "Further reading": False}
 
 
+def test_a_chapter_heading_over_its_first_section_frames_it_too() -> None:
+    text = ("# Annual report\n\n# 7 Customers and tariffs\n\n## 7.1 Tariff\n\nFrom 1 April the price of water is "
+            "2.38 euro per cubic metre.\n\n## 7.2 Complaints\n\nMost complaints were about discoloured water.\n")
+    doc = split_document(text)
+    assert [(_heading(text, p.heading), _collapsed(text[p.start:p.end])) for p in doc.passages] == [
+        ("7 Customers and tariffs ## 7.1 Tariff", "From 1 April the price of water is 2.38 euro per cubic metre."),
+        ("7.2 Complaints", "Most complaints were about discoloured water."),
+    ]  # (no passage of its own for the chapter heading; shown as "7 Customers and tariffs › 7.1 Tariff")
+    assert heading_path(text[slice(*doc.passages[0].heading)]) == "7 Customers and tariffs › 7.1 Tariff"
+
+
 def test_faq_questions_head_their_answers_under_the_section_heading() -> None:
     text = "Iraq and its neighbours\n\nKey questions\n\nWho leads Iraq?\n\nThe prime minister leads the government.\n"
     doc = split_document(text)
@@ -294,7 +306,8 @@ def test_an_e_mail_s_headers_signature_and_quoted_replies_are_searchable_but_not
         "Subject: MV Kestrel delivered": False,
         "The new ferry MV Kestrel was delivered by Tollund Shipyard in Esbjerg on 14 March 2023, after sea trials the "
         "week before.": True,
-        "Best regards,": False, "Jonas Brandt Operations Manager Mobile +45 20 48 11 93": False,
+        "Best regards,": True,  # (a sign-off is text, but it holds no two words of a question)
+        "Jonas Brandt Operations Manager Mobile +45 20 48 11 93": False,
         "From: Ingrid Halvorsen <ingrid@ferries.example> Subject: Re: MV Kestrel delivered": False,
         "The port shaft vibrates at full load.": True,
         "On Tue, 14 Mar 2023 at 16:02, Jonas Brandt wrote:": False,
