@@ -62,6 +62,7 @@ _ATX_HEADING = re.compile(r"(#{1,6})(?:[ \t]+|$)")
 _SETEXT_UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*")
 _LIST_ITEM = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+\S")
 _TABLE_ROW = re.compile(r"\|")
+_CODE_FENCE = re.compile(r"(?:```+|~~~+)[\w+.-]*")  # a Markdown code block's fence, with its language
 _TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?\s*")  # |---|:---:| under a table's header
 # E-mail: a header block of "Field: value" lines, a reply's attribution ("On Tue, ... Jonas wrote:").
 _MAIL_HEADER = re.compile(r"(?:from|to|cc|bcc|date|sent|subject|reply-to|message-id|in-reply-to|references"
@@ -249,7 +250,10 @@ def _block_paragraphs(text: str, block: list[tuple[int, int]]) -> list[_Paragrap
     run: list[tuple[int, int]] = []
     for s, e in block:
         atx = _ATX_HEADING.match(text, s)
-        if _TABLE_RULE.fullmatch(text, s, e) and paragraphs and paragraphs[-1].kind == LIST:
+        if _CODE_FENCE.fullmatch(text, s, e):  # ```yaml: it opens or closes code, and is neither text nor a heading
+            paragraphs += _run_paragraphs(text, run) if run else []
+            run = []
+        elif _TABLE_RULE.fullmatch(text, s, e) and paragraphs and paragraphs[-1].kind == LIST:
             paragraphs[-1] = paragraphs[-1]._replace(kind=FURNITURE)  # a table's header: found, never quoted
         elif atx or _TABLE_ROW.match(text, s):
             paragraphs += _run_paragraphs(text, run) if run else []

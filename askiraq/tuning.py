@@ -66,7 +66,7 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # -0.002 / nDCG -0.003, no set clearly better; left out.
 FIGURE_NOUN_WORDS = 3
 
-ANALYSIS_VERSION = 9  # bump whenever splitting or analysis changes what is indexed
+ANALYSIS_VERSION = 10  # bump whenever splitting or analysis changes what is indexed
 
 
 class BuildSettings(NamedTuple):

@@ -207,6 +207,16 @@ def test_a_chapter_heading_over_its_first_section_frames_it_too() -> None:
     assert heading_path(text[slice(*doc.passages[0].heading)]) == "7 Customers and tariffs › 7.1 Tariff"
 
 
+def test_a_code_block_s_fences_are_neither_text_nor_headings() -> None:
+    text = ("# Pumping stations\n\n## Configuration\n\nThe station is configured as below.\n\n```yaml\n"
+            "station: PS-04\nendpoint: opc.tcp://10.20.4.11:4840\n```\n")
+    doc = split_document(text)
+    assert [(_heading(text, p.heading), _collapsed(text[p.start:p.end])) for p in doc.passages] == [
+        ("Configuration", "The station is configured as below."),
+        ("Configuration", "station: PS-04"), ("Configuration", "endpoint: opc.tcp://10.20.4.11:4840"),
+    ]
+
+
 def test_faq_questions_head_their_answers_under_the_section_heading() -> None:
     text = "Iraq and its neighbours\n\nKey questions\n\nWho leads Iraq?\n\nThe prime minister leads the government.\n"
     doc = split_document(text)
