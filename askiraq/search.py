@@ -102,6 +102,7 @@ class _Query(NamedTuple):
     term_ids: list[tuple[int, float, float]]  # (term id, idf, weight) of the weighted terms in the corpus
     asked: answers.Asked
     params: RankingParams
+    strengths: dict[int, float]  # each term id's idf x weight (summed over repeats): what it adds to a sentence
 
 
 class _Sentence:
@@ -109,7 +110,7 @@ class _Sentence:
 
     def __init__(self, record: SentenceRecord, terms: frozenset[int]) -> None:
         self.record, self.terms = record, terms
-        self.before: frozenset[int] = frozenset()  # the previous sentence's terms that this one lacks
+        self.before: frozenset[int] = frozenset()  # the previous sentence's terms
         self.score = 0.0
 
 
@@ -200,7 +201,10 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
     asked = answers.Asked(answers.wanted(question), frozenset(t for t, _ in weighted),
                           answers.synonyms_of(set(terms), [(e.term, e.trigger) for e in expansions]),
                           answers.question_figures(parsed.text))
-    return _Query(parsed, terms, weighted, expansions, excluded, term_ids, asked, params)
+    strengths: dict[int, float] = {}
+    for tid, idf, weight in term_ids:
+        strengths[tid] = strengths.get(tid, 0.0) + idf * weight
+    return _Query(parsed, terms, weighted, expansions, excluded, term_ids, asked, params, strengths)
 
 
 def _word_families(index: Index, terms: list[str], have: set[str], params: RankingParams) -> list[Expansion]:
@@ -382,7 +386,7 @@ def _scored_sentences(index: Index, query: _Query, candidate: _Candidate) -> lis
         candidate.sentences = [_Sentence(s, index.records.sentence_terms(s.sentence_id) | framing)
                                for s in candidate.record.sentences]
         for sentence, previous in zip(candidate.sentences[1:], candidate.sentences, strict=False):
-            sentence.before = previous.terms - sentence.terms
+            sentence.before = previous.terms
         for sentence in candidate.sentences:
             sentence.score = _sentence_score(query, sentence, text[sentence.record.start:sentence.record.end])
     return candidate.sentences
@@ -398,10 +402,11 @@ def _subject_terms(index: Index, doc_id: int, params: RankingParams) -> frozense
 
 def _sentence_score(query: _Query, sentence: _Sentence, text: str) -> float:
     """The idf-weighted question words in a sentence, lowered when it lacks the kind of answer asked for."""
-    score = sum(idf * weight for tid, idf, weight in query.term_ids if tid in sentence.terms)
+    strengths = query.strengths
+    score = sum(map(strengths.__getitem__, strengths.keys() & sentence.terms))
     if score and sentence.before and query.params.previous_sentence_weight:
-        score += query.params.previous_sentence_weight * sum(
-            idf * weight for tid, idf, weight in query.term_ids if tid in sentence.before)
+        carried = (strengths.keys() & sentence.before) - sentence.terms
+        score += query.params.previous_sentence_weight * sum(map(strengths.__getitem__, carried))
     if text and score and not answers.has_wanted(text, query.asked):
         score *= query.params.wanted_missing
     return score
