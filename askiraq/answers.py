@@ -216,6 +216,8 @@ _MARKUP = ("*", "_", "`", "[")
 def heading_path(text: str) -> str:
     """A heading as one line; a chapter's heading and its first section's (blank lines apart) as
     `7 Tariffs › 7.1 Water`."""
+    if "\n" not in text:
+        return " ".join(text.split())
     parts = (" ".join(part.split()).lstrip("#").strip() for part in _BLANK_LINE.split(text))
     return " › ".join(part for part in parts if part)
 
@@ -225,7 +227,7 @@ def readable(text: str, header: str = "") -> str:
     and a table row under `header` (its table's header row) with the column names: "Product: Night Owl;
     1 kg: £29.00" reads alone where "| Night Owl | £29.00 |" does not. Quoted lines ("> " in e-mail and Markdown)
     lose their markers, which would land mid-sentence once the lines are joined."""
-    if text.startswith(">") or "\n>" in text or "\n >" in text:
+    if ">" in text and (text.startswith(">") or "\n>" in text or "\n >" in text):
         text = _QUOTE_MARKERS.sub("", text)
     text = one_line(text)
     if header and text.startswith("|"):

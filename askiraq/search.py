@@ -12,6 +12,7 @@ Every tuning number is a field of `askiraq.tuning.RankingParams`, with the figur
 import fnmatch
 import itertools
 import os
+import re
 from collections.abc import Hashable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
     import numpy as np
 
+_DIGIT = re.compile(r"\d")
 MAX_QUESTION_CHARS = 2000
 FIRST_BATCH = 512  # passages scored before filters are known to need more (only a speed setting)
 FOLD_DEPTH = 100  # near-duplicates are folded into the first 100 hits; deeper runs are left as ranked
@@ -211,7 +213,7 @@ def _word_families(index: Index, terms: list[str], have: set[str], params: Ranki
     """Corpus terms sharing a question word's first letters ("found*" finds founder, "advis*" advisory)."""
     found = []
     for term in dict.fromkeys(terms):
-        if len(term) < params.family_prefix or any(c.isdigit() for c in term):  # a code ("v00003") has no family
+        if len(term) < params.family_prefix or _DIGIT.search(term):  # a code ("v00003") has no family
             continue
         for other in index.postings.terms_with_prefix(term[:params.family_prefix]):
             if other not in have:
