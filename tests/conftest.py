@@ -13,6 +13,8 @@ from types import ModuleType
 
 import pytest
 
+from askiraq.index import Index, open_index
+
 PROJECT = Path(__file__).resolve().parent.parent
 SHIPPED_CORPUS = PROJECT / "corpus"
 DEV_QUESTIONS = PROJECT / "tests" / "data" / "questions-dev.jsonl"
@@ -54,3 +56,12 @@ def load_script(name: str) -> ModuleType:
         load_script(needed)
     spec.loader.exec_module(module)
     return module
+
+
+def index_of(tmp_path: Path, files: dict[str, str]) -> Index:
+    """The index of a made-up corpus: a folder of the given files (name -> text), indexed in tmp_path."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return open_index(folder, tmp_path / "index").index

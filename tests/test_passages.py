@@ -47,6 +47,11 @@ def _heading(text: str, span: tuple[int, int]) -> str:
     return _collapsed(text[span[0] : span[1]])
 
 
+def _headed(text: str) -> list[tuple[str, str]]:
+    """Each passage's section heading and text."""
+    return [(_heading(text, p.heading), _collapsed(text[p.start : p.end])) for p in split_document(text).passages]
+
+
 def _check_spans(text: str, doc: SplitDocument, max_chars: int = MAX_PASSAGE_CHARS) -> None:
     line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
     previous_end = -1
@@ -199,19 +204,18 @@ def test_a_heading_with_nothing_under_it_is_a_passage_of_its_own() -> None:
 def test_a_chapter_heading_over_its_first_section_frames_it_too() -> None:
     text = ("# Annual report\n\n# 7 Customers and tariffs\n\n## 7.1 Tariff\n\nFrom 1 April the price of water is "
             "2.38 euro per cubic metre.\n\n## 7.2 Complaints\n\nMost complaints were about discoloured water.\n")
-    doc = split_document(text)
-    assert [(_heading(text, p.heading), _collapsed(text[p.start:p.end])) for p in doc.passages] == [
+    assert _headed(text) == [
         ("7 Customers and tariffs ## 7.1 Tariff", "From 1 April the price of water is 2.38 euro per cubic metre."),
         ("7.2 Complaints", "Most complaints were about discoloured water."),
     ]  # (no passage of its own for the chapter heading; shown as "7 Customers and tariffs › 7.1 Tariff")
-    assert heading_path(text[slice(*doc.passages[0].heading)]) == "7 Customers and tariffs › 7.1 Tariff"
+    first = split_document(text).passages[0]
+    assert heading_path(text[first.heading[0]:first.heading[1]]) == "7 Customers and tariffs › 7.1 Tariff"
 
 
 def test_a_code_block_s_fences_are_neither_text_nor_headings() -> None:
     text = ("# Pumping stations\n\n## Configuration\n\nThe station is configured as below.\n\n```yaml\n"
             "station: PS-04\nendpoint: opc.tcp://10.20.4.11:4840\n```\n")
-    doc = split_document(text)
-    assert [(_heading(text, p.heading), _collapsed(text[p.start:p.end])) for p in doc.passages] == [
+    assert _headed(text) == [
         ("Configuration", "The station is configured as below."),
         ("Configuration", "station: PS-04"), ("Configuration", "endpoint: opc.tcp://10.20.4.11:4840"),
     ]

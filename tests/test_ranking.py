@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import index_of
 
 from askiraq.expansions import Thesaurus, load_thesaurus, parse_rules
 from askiraq.index import Index, open_index
@@ -13,14 +14,6 @@ from askiraq.tuning import DEFAULT_PARAMS, BuildSettings, RankingParams
 
 REPORT = ("The harbour authority in Basra said the new quay would open to container ships in the spring, "
           "after two years of dredging and repairs to the breakwater.")
-
-
-def corpus(tmp_path: Path, files: dict[str, str]) -> Index:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return open_index(folder, tmp_path / "index").index
 
 
 NO_THESAURUS = Thesaurus(())
@@ -33,7 +26,7 @@ def ask(index: Index, question: str, params: RankingParams = DEFAULT_PARAMS, the
 
 def test_a_near_duplicate_is_folded_into_the_passage_it_repeats(tmp_path: Path) -> None:
     rewrite = REPORT.replace("said", "announced").replace("two years", "twenty-four months")
-    index = corpus(tmp_path, {"a.txt": REPORT, "b.txt": rewrite,
+    index = index_of(tmp_path, {"a.txt": REPORT, "b.txt": rewrite,
                               "c.txt": "A fish market opens at dawn every day in Basra, traders say."})
     result = ask(index, "when will the Basra quay open to container ships?")
     assert [h.citation.source for h in result.hits][:2] == ["a.txt", "c.txt"]
@@ -44,7 +37,7 @@ def test_a_near_duplicate_is_folded_into_the_passage_it_repeats(tmp_path: Path) 
 
 
 def test_one_shared_word_is_not_an_answer_two_are(tmp_path: Path) -> None:
-    index = corpus(tmp_path, {"a.txt": REPORT})
+    index = index_of(tmp_path, {"a.txt": REPORT})
     one = ask(index, "Which football team won in Basra last night?")
     assert one.answer is None and one.hits and "holds only 1 of the question's" in one.reason
     two = ask(index, "Which harbour in Basra is being dredged?")
@@ -57,7 +50,7 @@ def test_one_shared_word_is_not_an_answer_two_are(tmp_path: Path) -> None:
 def test_confidence_is_what_the_quoted_sentence_holds_of_the_question(tmp_path: Path) -> None:
     port = ("The port chief said automation was needed to compete with Antwerp and Hamburg. Cranes will be replaced. "
             "Rotterdam handled 13.4 million containers in 2023, down 7% from a year earlier.")
-    index = corpus(tmp_path, {"port.txt": port})
+    index = index_of(tmp_path, {"port.txt": port})
     wrong_port = ask(index, "How many containers did Antwerp handle?")
     assert wrong_port.answer is not None and wrong_port.answer.text.startswith("Rotterdam handled")
     assert 0.2 < wrong_port.confidence < 0.7  # the passage names Antwerp, the answer does not
@@ -76,7 +69,7 @@ ENGINEER = ("George Stephenson was an English engineer who built early steam loc
      "George Stephenson was an English engineer"),
 ])
 def test_the_sentences_of_an_article_are_about_its_subject(tmp_path: Path, headline: str, answer: str) -> None:
-    index = corpus(tmp_path, {"stephenson.txt": f"{headline}\n\n{ENGINEER}"})
+    index = index_of(tmp_path, {"stephenson.txt": f"{headline}\n\n{ENGINEER}"})
     result = ask(index, "Where was George Stephenson born?")
     assert result.answer is not None and result.answer.text.startswith(answer)
     unaware = ask(index, "Where was George Stephenson born?", DEFAULT_PARAMS._replace(subject_headline_words=0))
@@ -87,7 +80,7 @@ def test_a_sentence_goes_on_from_the_one_before_it(tmp_path: Path) -> None:
     rhine = ("Rivers of Europe\n\nNear the town of Goarshausen the river passes the Lorelei, a slate cliff 130 metres "
              "high. Here the channel is narrow and rocky, so many boats were wrecked on this bend. "
              "Barges now pass it with the help of signal lights.\n")
-    index = corpus(tmp_path, {"rhine.txt": rhine})
+    index = index_of(tmp_path, {"rhine.txt": rhine})
     result = ask(index, "Why did so many boats come to grief at the Lorelei?")
     assert result.answer is not None and result.answer.text.startswith("Here the channel is narrow")
     alone = ask(index, "Why did so many boats come to grief at the Lorelei?",
@@ -101,7 +94,7 @@ def test_every_passage_of_an_article_is_about_its_subject(tmp_path: Path) -> Non
                             "The probe was launched from Cape Canaveral in September 1977.\n",
              "io.txt": "Volcanoes of Io\n\nImages from Voyager 1 showed that volcanoes on Io launched plumes "
                        "of sulphur high above the moon.\n"}
-    index = corpus(tmp_path, files)
+    index = index_of(tmp_path, files)
     result = ask(index, "Where was Voyager 1 launched from?")
     assert [(h.citation.source, h.citation.line_start) for h in result.hits][:2] == [("voyager.txt", 5), ("io.txt", 3)]
     assert result.answer is not None and result.answer.text.startswith("The probe was launched from Cape Canaveral")
@@ -115,7 +108,7 @@ def test_a_second_sentence_must_answer_on_its_own(tmp_path: Path) -> None:
                "Narrow boats moor along the canal in winter.", "The Lorelei is a rock on the Rhine.",
                "The bakery opens at seven.", "The train to the coast runs hourly.",
                "The museum shows old maps of the region.", "The market sells cheese and honey on Saturdays."]
-    index = corpus(tmp_path, {
+    index = index_of(tmp_path, {
         "rhine.txt": "Boats were wrecked at the Lorelei.",
         "plants.txt": "The oxygen that green plants release into the air of the greenhouse comes from the water "
                       "they take up through their roots.",
@@ -128,7 +121,7 @@ def test_a_second_sentence_must_answer_on_its_own(tmp_path: Path) -> None:
 
 
 def test_typed_questions_prefer_the_passage_with_the_kind_of_answer(tmp_path: Path) -> None:
-    index = corpus(tmp_path, {
+    index = index_of(tmp_path, {
         "vague.txt": "The Basra quay will open to container ships. The Basra quay is long and the quay is busy.",
         "dated.txt": "Officials said the container quay in Basra opens on 12 March 2024.",
     })
@@ -139,7 +132,7 @@ def test_typed_questions_prefer_the_passage_with_the_kind_of_answer(tmp_path: Pa
 
 
 def test_how_many_needs_a_figure_that_counts_the_thing_asked(tmp_path: Path) -> None:
-    index = corpus(tmp_path, {"a.txt": "Two cranes were installed at the Basra quay on Monday, officials said.",
+    index = index_of(tmp_path, {"a.txt": "Two cranes were installed at the Basra quay on Monday, officials said.",
                               "b.txt": "Three Basra dock workers were hurt when a crane fell at the quay."})
     cranes = ask(index, "How many cranes were installed at the Basra quay?")
     assert cranes.answer is not None and cranes.answer.text.startswith("Two cranes")
@@ -148,7 +141,7 @@ def test_how_many_needs_a_figure_that_counts_the_thing_asked(tmp_path: Path) -> 
 
 
 def test_sources_that_disagree_on_the_same_count_are_shown_together(tmp_path: Path) -> None:
-    index = corpus(tmp_path, {"a.txt": "Some 2,000 workers built the Basra quay, the ministry said.",
+    index = index_of(tmp_path, {"a.txt": "Some 2,000 workers built the Basra quay, the ministry said.",
                               "b.txt": "Around 3,500 workers built the Basra quay over two years, unions say.",
                               "c.txt": "Five ships visited the Basra quay, and 40 trucks left it."})
     result = ask(index, "How many workers built the Basra quay?")
@@ -159,7 +152,7 @@ def test_sources_that_disagree_on_the_same_count_are_shown_together(tmp_path: Pa
 
 
 def test_two_counts_in_one_article_are_not_sources_disagreeing(tmp_path: Path) -> None:
-    index = corpus(tmp_path, {"a.txt": "Some 2,000 workers built the Basra quay. Later 300 workers repaired "
+    index = index_of(tmp_path, {"a.txt": "Some 2,000 workers built the Basra quay. Later 300 workers repaired "
                                        "the Basra quay after the storm."})
     result = ask(index, "How many workers built the Basra quay?")
     assert result.answer is not None and not result.answer.conflicting
@@ -167,7 +160,7 @@ def test_two_counts_in_one_article_are_not_sources_disagreeing(tmp_path: Path) -
 
 
 def test_word_families_find_other_forms_of_a_word(tmp_path: Path) -> None:
-    index = corpus(tmp_path, {"a.txt": "The founder of the Basra shipping line was Ahmed Karim, a trader.",
+    index = index_of(tmp_path, {"a.txt": "The founder of the Basra shipping line was Ahmed Karim, a trader.",
                               "b.txt": "Basra traders said the shipping line was busy this year."})
     result = ask(index, "Who founded the Basra shipping line?")
     assert result.hits[0].citation.source == "a.txt"
@@ -177,7 +170,7 @@ def test_word_families_find_other_forms_of_a_word(tmp_path: Path) -> None:
 
 
 def test_thesaurus_expansions_are_searched_at_their_weight(tmp_path: Path) -> None:
-    index = corpus(tmp_path, {"a.txt": "The port of Umm Qasr handles most of the country's grain imports."})
+    index = index_of(tmp_path, {"a.txt": "The port of Umm Qasr handles most of the country's grain imports."})
     thesaurus = Thesaurus(parse_rules("harbour, port", "test"))
     result = ask(index, "Which harbour handles grain imports?", thesaurus=thesaurus)
     assert result.hits and {(e.term, e.weight) for e in result.expansions} >= {("port", 0.5)}
@@ -189,7 +182,7 @@ def test_thesaurus_expansions_are_searched_at_their_weight(tmp_path: Path) -> No
 def test_captions_are_found_but_the_answer_comes_from_the_story(tmp_path: Path) -> None:
     caption = "A crane lifts containers at the Basra quay on Monday."
     story = "Dock workers at the Basra quay unloaded 40,000 tonnes of grain on Monday, the port said."
-    index = corpus(tmp_path, {"a.txt": f"Grain arrives in Basra\n\nEXAMPLE PRESS\n\n{caption}\n\n{story}\n"})
+    index = index_of(tmp_path, {"a.txt": f"Grain arrives in Basra\n\nEXAMPLE PRESS\n\n{caption}\n\n{story}\n"})
     result = ask(index, "What did dock workers unload at the Basra quay on Monday?", top=2)
     assert {h.text for h in result.hits} == {caption, story}
     assert result.answer is not None and result.answer.text == story
@@ -200,6 +193,6 @@ def test_captions_are_found_but_the_answer_comes_from_the_story(tmp_path: Path) 
     (SearchOptions(exclude_sources=("*.txt",)), "no article matches --exclude-source '*.txt'"),
 ])
 def test_a_filter_that_matches_no_article_says_so(tmp_path: Path, options: SearchOptions, reason: str) -> None:
-    index = corpus(tmp_path, {"a.txt": REPORT})
+    index = index_of(tmp_path, {"a.txt": REPORT})
     result = search(index, "Basra harbour", options)
     assert result.answer is None and result.hits == () and result.reason == reason

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED_CORPUS
+from conftest import SHIPPED_CORPUS, index_of
 
 from askiraq.citations import cite
 from askiraq.expansions import load_thesaurus
@@ -69,11 +69,8 @@ def test_a_single_answer_has_no_id_unless_given(results: list[SearchResult]) -> 
 
 
 def test_markdown_keeps_the_corpus_text_as_text_and_odd_ids_as_labels(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "web.txt").write_text("The zorblat page said <img src=x onerror=alert(1)> and *really* meant it.\n"
-                                    "[^1]: a zorblat footnote made up by the page.\n", encoding="utf-8")
-    index = open_index(corpus, tmp_path / "index").index
+    index = index_of(tmp_path, {"web.txt": "The zorblat page said <img src=x onerror=alert(1)> and *really* meant "
+                                           "it.\n[^1]: a zorblat footnote made up by the page.\n"})
     result = search(index, "what did the zorblat page say?", SearchOptions(top=2))
     out = render(result, "markdown", query_id="q 1]x")
     assert not re.search(r"(?<!\\)<", out) and "\\<img src=x onerror=alert(1)\\>" in out  # no HTML tag

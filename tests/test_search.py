@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED_CORPUS, load_script
+from conftest import SHIPPED_CORPUS, index_of, load_script
 
 from askiraq.expansions import load_thesaurus
 from askiraq.index import Index, open_index
@@ -148,8 +148,6 @@ def test_a_long_question_ranks_and_is_answered() -> None:
 
 
 def test_a_table_row_answers_with_its_column_names_and_rows_are_not_folded(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
     files = {
         "pricing.md": "# Pricing 2024\n\nPrices include VAT.\n\n| Product | 250 g bag | 1 kg bag | Discount |\n"
                       "|---|---|---|---|\n| Morning Kestrel | £8.50 | £28.00 | 10% |\n"
@@ -158,9 +156,7 @@ def test_a_table_row_answers_with_its_column_names_and_rows_are_not_folded(tmp_p
         "team.md": "# Team\n\nPriya founded the roastery in 2019.\n\nTom runs the shop and the website.\n",
         "meetings.md": "# Meetings\n\nWe switch courier to DPD in April.\n\nThe espresso blend launches in May.\n",
     }
-    for name, text in files.items():
-        (notes / name).write_text(text, encoding="utf-8")
-    index = open_index(notes, tmp_path / "index").index
+    index = index_of(tmp_path, files)
     result = ask(index, "What does a 1 kg bag of Night Owl cost?", top=5)
     assert result.hits[0].text == "Product: Night Owl; 250 g bag: £8.75; 1 kg bag: £29.00; Discount: 10%"
     assert result.hits[0].heading == "" and result.hits[0].also_in == ()  # the other rows are hits of their own
@@ -171,23 +167,18 @@ def test_a_table_row_answers_with_its_column_names_and_rows_are_not_folded(tmp_p
 
 
 def test_a_table_row_holds_what_its_header_names(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "soups.md").write_text(
+    index = index_of(tmp_path, {"soups.md": (
         "# Winter soups\n\n| Soup | Time | Freezes well |\n|---|---|---|\n| Red lentil | 35 min | yes |\n"
-        "| Leek and potato | 50 min | no, the potato turns grainy |\n", encoding="utf-8")
-    index = open_index(notes, tmp_path / "index").index
+        "| Leek and potato | 50 min | no, the potato turns grainy |\n")})
     result = ask(index, "leek soup freezes well")
     assert result.answer is not None and result.answer.text.startswith("Soup: Leek and potato")
     assert result.confidence == 1.0  # "soup" and "freezes well" are in the row: its header names its cells
 
 
 def test_table_rows_of_codes_in_capitals_are_rows_and_codes_have_no_word_family(tmp_path: Path) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "valves.md").write_text("# Valves\n\n| Valve | Zone | Pressure |\n|---|---|---|\n| V00001 | Nord | 250 |\n"
-                                     "| V00003 | RAU | 300 |\n| V00042 | VEL-N | 250 |\n", encoding="utf-8")
-    index = open_index(notes, tmp_path / "index").index
+    valves = ("# Valves\n\n| Valve | Zone | Pressure |\n|---|---|---|\n| V00001 | Nord | 250 |\n"
+              "| V00003 | RAU | 300 |\n| V00042 | VEL-N | 250 |\n")
+    index = index_of(tmp_path, {"valves.md": valves})
     result = ask(index, "Which zone is valve V00003 in?", top=3)
     assert result.answer is not None and result.answer.text == "Valve: V00003; Zone: RAU; Pressure: 300"
     assert [h.text.split(";")[0] for h in result.hits] == ["Valve: V00003", "Valve: V00001", "Valve: V00042"]
