@@ -67,6 +67,7 @@ _TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?\s*")  # |---
 # E-mail: a header block of "Field: value" lines, a reply's attribution ("On Tue, ... Jonas wrote:").
 _MAIL_HEADER = re.compile(r"(?:from|to|cc|bcc|date|sent|subject|reply-to|message-id|in-reply-to|references"
                           r"|organi[sz]ation|importance):[ \t]", re.I)
+_MAIL_SUBJECT = re.compile(r"^[ \t]*subject:[ \t]*(\S[^\n]*?)[ \t]*$", re.I | re.M)
 _FURNITURE = re.compile(
     r"(?:leave|post|add)\s+a\s+(?:reply|comment)|\d*\s*comments?|faq|related(?:\s+\w+)?"
     r"|advertisement|sponsored(?:\s+content)?|share(?:\s+this\b.*|\s+on\b.*)?|back\s+to\s+top"
@@ -332,8 +333,9 @@ def _first_kind(paragraph: _Paragraph, line: str, after_credit: bool) -> str:
 def _kinds(text: str, paragraphs: list[_Paragraph]) -> list[str]:
     """Each paragraph's kind from its own text and the credit line above it."""
     kinds: list[str] = []
+    replies = "\n--" in text or "wrote:" in text  # (signatures and quoted replies: looked for only where they can be)
     for i, p in enumerate(paragraphs):
-        if _is_mail_furniture(text, p):
+        if _is_mail_furniture(text, p, replies):
             kinds.append(FURNITURE)
             continue
         after_credit = i > 0 and kinds[-1] == CREDIT
@@ -356,11 +358,11 @@ def _lines_above(text: str, start: int, max_lines: int = 40) -> Iterator[str]:
 
 def _mail_subject(text: str, header: _Paragraph) -> tuple[int, int] | None:
     """The span of the value of a header block's "Subject:" line."""
-    found = re.compile(r"^[ \t]*subject:[ \t]*(\S[^\n]*?)[ \t]*$", re.I | re.M).search(text, header.start, header.end)
+    found = _MAIL_SUBJECT.search(text, header.start, header.end)
     return found.span(1) if found and _MAIL_HEADER.match(text, header.start) else None
 
 
-def _is_mail_furniture(text: str, p: _Paragraph) -> bool:
+def _is_mail_furniture(text: str, p: _Paragraph, replies: bool) -> bool:
     """An e-mail's header block, its signature (the lines after a "-- " line) or a quoted earlier message ("On ...
     wrote:" and "> " lines): searchable, never quoted as an answer."""
     if _MAIL_HEADER.match(text, p.start):
@@ -368,6 +370,8 @@ def _is_mail_furniture(text: str, p: _Paragraph) -> bool:
         return len(lines) >= 2 and all(_MAIL_HEADER.match(line.strip()) for line in lines)
     if text.startswith("On ", p.start) and text[p.start:p.end].rstrip().endswith("wrote:"):
         return True  # a reply's attribution line
+    if not replies:
+        return False
     above = list(_lines_above(text, p.start))
     return "--" in above or (text.startswith(">", p.start) and any(line.endswith("wrote:") for line in above))
 

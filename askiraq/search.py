@@ -403,7 +403,8 @@ def _subject_terms(index: Index, doc_id: int, params: RankingParams) -> frozense
 
 
 def _sentence_score(query: _Query, sentence: _Sentence, text: str) -> float:
-    """The idf-weighted question words in a sentence, lowered when it lacks the kind of answer asked for."""
+    """The idf-weighted question words in a sentence (with previous_sentence_weight of those it lacks from the
+    sentence it goes on from), lowered when it lacks the kind of answer asked for."""
     strengths = query.strengths
     score = sum(map(strengths.__getitem__, strengths.keys() & sentence.terms))
     if score and sentence.before and query.params.previous_sentence_weight:
