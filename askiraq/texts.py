@@ -35,11 +35,14 @@ class SourceTexts:
         """The article's absolute path; CorruptIndex for a stored path that would leave the corpus folder."""
         rel = self._records.document(doc_id).rel
         root = self._resolved_root
-        # Checked on the path as written, not where a symlink in the corpus points: a user may link a file in.
-        path = os.path.normpath(os.path.join(root, rel))
-        if os.path.isabs(rel) or ".." in rel.replace("\\", "/").split("/") or os.path.commonpath([root, path]) != root:
+        # The folder it is in must be inside the corpus, wherever the file itself points: a user may link a file in
+        # (indexing never follows a folder link, so a path through one comes from a tampered index).
+        path = os.path.join(root, rel)
+        folder = os.path.realpath(os.path.dirname(path))
+        climbs = ".." in rel.replace("\\", "/").split("/")
+        if os.path.isabs(rel) or climbs or os.path.commonpath([root, folder]) != root:
             raise CorruptIndex(f"index names a file outside the corpus: {rel!r}")
-        return path
+        return os.path.normpath(path)
 
     def _read(self, doc_id: int) -> str:
         """The article's full text as decoded at index time (passage spans index into it)."""

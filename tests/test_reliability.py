@@ -368,14 +368,16 @@ def test_a_crafted_pickle_never_runs(corpus_copy: Path) -> None:
     assert ask(corpus_copy, "why does Iraq rely on US waivers?").exit_code == 0 and not MARKER.exists()
 
 
-def test_a_tampered_path_cannot_leave_the_corpus(corpus_copy: Path) -> None:
+@pytest.mark.parametrize("evil_path", ["../../../../etc/passwd", "linked-folder/passwd"])
+def test_a_tampered_path_cannot_leave_the_corpus(corpus_copy: Path, evil_path: str) -> None:
+    (corpus_copy / "linked-folder").symlink_to("/etc")  # never followed by indexing: only a forger can name it
     opened = open_index(corpus_copy)
     index_dir = Path(opened.index_dir)
     generation = index_dir / (index_dir / "CURRENT").read_text().strip()
     blob_path = generation / "docs.blob.npy"
     blob = blob_path.read_bytes()
     name = b'"rel": "001_235cbf4e9e3a2056.txt"'
-    evil = b'"rel": "../../../../etc/passwd"'
+    evil = b'"rel": "' + evil_path.encode() + b'"'
     evil += b" " * (len(name) - len(evil))
     assert name in blob and len(evil) == len(name)
     blob_path.write_bytes(blob.replace(name, evil))
