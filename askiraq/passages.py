@@ -83,6 +83,12 @@ _FURNITURE_ANYWHERE = re.compile(
     re.I,
 )
 _BYLINE = re.compile(r"by\s+[A-Z][^.!?]{0,140}", re.I)
+_CREDIT_MARK = re.compile(r"/|\b(?:AP|AFP|EPA|PRESS|REUTERS|GETTY|IMAGES?|PHOTO(?:GRAPH)?S?|POOL|VIA|COURTESY|STAFF"
+                          r"|HANDOUT|SHUTTERSTOCK|ALAMY)\b")
+# A caption's credit in brackets at its end: "(Reuters/Javier Ocaña)", "(Talgrano handout via Reuters)".
+_BRACKETED_CREDIT_END = re.compile(r"\((?:[A-Z][\w.&'\u2019 -]{0,30}/[^()]{1,60}|[^()]{0,60}\b(?:handout|courtesy)\b"
+                                   r"[^()]{0,60})\)\s*$", re.I)
+_NUMBERED_PART = re.compile(r"(?:chapter|part|book|section|act|scene)\s+(?:[ivxlcdm]+|\d+)\.?", re.I)
 _PHOTO_MARK = re.compile(r"\((?:[A-Z]{2,10}\s+)?(?:photo|picture|image)\b[^)]{0,80}\)", re.I)
 # "… March 19, 2024. REUTERS/Toby Melville", "… AFP/Getty Images": an agency's photo credit ends a caption.
 # The credit follows the caption's last sentence and ends the paragraph, without closing punctuation.
@@ -288,21 +294,26 @@ def _credit_kind(line: str) -> str:
     if _BYLINE.fullmatch(line):
         return BYLINE
     letters = [c for c in line if c.isalpha()]
-    return CREDIT if len(letters) >= 2 and sum(c.isupper() for c in letters) >= CREDIT_CAPITALS * len(letters) else ""
+    capitals = len(letters) >= 2 and sum(c.isupper() for c in letters) >= CREDIT_CAPITALS * len(letters)
+    # An agency or photographer's credit says so ("JOHN SMITH/POOL VIA AP", "ASSOCIATED PRESS"); a line in capitals
+    # that does not is a heading ("THE GREAT GALE", a book's chapter title).
+    return CREDIT if capitals and _CREDIT_MARK.search(line) else ""
 
 
 def _is_caption(line: str, after_credit: bool) -> bool:
     """A short paragraph under a photo credit, or one marked "(AP Photo/…)" or ending "REUTERS/…"; never a
     story's dateline lead."""
-    if _PHOTO_MARK.search(line) or (len(line) <= CAPTION_MAX_CHARS and _PHOTO_CREDIT_END.search(line)):
+    if _PHOTO_MARK.search(line) or (len(line) <= CAPTION_MAX_CHARS and (
+            _PHOTO_CREDIT_END.search(line) or _BRACKETED_CREDIT_END.search(line))):
         return True
     return after_credit and len(line) <= CAPTION_MAX_CHARS and not _DATELINE.match(line)
 
 
 def _is_heading_shaped(line: str) -> bool:
-    """Short, without closing punctuation, and not ending in a comma ("Best regards," "Hi all," open what follows)."""
+    """Short, without closing punctuation, and not ending in a comma ("Best regards," "Hi all," open what follows);
+    or a book's "CHAPTER XIV." / "Part 2.", whatever it ends with."""
     return (len(line) < HEADING_MAX_CHARS and not _ends_sentence(line) and len(line.split()) <= HEADING_MAX_WORDS
-            and not line.endswith((",", ";")))
+            and not line.endswith((",", ";"))) or bool(_NUMBERED_PART.fullmatch(line))
 
 
 def _is_question(line: str) -> bool:

@@ -336,6 +336,20 @@ def test_a_markdown_quotation_is_one_paragraph_that_may_be_quoted() -> None:
     assert _quotable(text) == {"> The harbour master said the quay > reopens in May.": True}
 
 
+def test_a_book_s_chapter_lines_are_headings_and_a_bracketed_photo_credit_makes_a_caption() -> None:
+    book = ("The Keeper of the Light\n\nCHAPTER XIV.\n\nTHE GREAT GALE\n\nThe wind rose in the night and by "
+            "morning the sea was breaking over the reef.\n")
+    assert _headed(book) == [("CHAPTER XIV. THE GREAT GALE",
+                              "The wind rose in the night and by morning the sea was breaking over the reef.")]
+    caption = "A firefighting aircraft drops water over the fire near Las Norias. (Reuters/Javier Ocaña)"
+    handout = "A regional train on a test track near Zaragoza, Spain. (Talgrano handout via Reuters)"
+    asides = "The minister (left) spoke to reporters on Monday, officials said (file)."
+    assert _quotable(f"{STORY}\n\n{caption}\n\n{handout}\n\n{asides}\n") == {
+        STORY: True, caption: False, handout: False, asides: True}
+    assert _quotable(f"{STORY}\n\nASSOCIATED PRESS\n\n{asides}\n") == {
+        STORY: True, "ASSOCIATED PRESS": False, asides: False}  # an agency's credit: the paragraph under it captions
+
+
 def test_a_photo_mark_makes_a_caption() -> None:
     caption = "Protesters gather outside the embassy in Baghdad on Friday. (AP Photo/Jane Doe)"
     assert _quotable(f"{STORY}\n\n{caption}\n") == {STORY: True, caption: False}
