@@ -80,10 +80,12 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
                     fields[span] = analyze(text[span[0]:span[1]])
                 counts.update(fields[span] * settings.heading_weight)
         # The headline is a field of every passage, or (weight 0) of the lead only: every word is findable.
-        # A short one names the article's subject, which every passage is about: implied, it does not make
+        # A short one names the article's subject, which every passage of text is about (not its furniture,
+        # credits and captions: "Share this article" would outrank the story): implied, it does not make
         # the passage longer (BM25's length normalisation).
-        counts.update(headline * (settings.title_weight or number == lead or subject))
-        analysed.implied.append(len(headline) if subject and not settings.title_weight and number != lead else 0)
+        about = subject and any(s.quotable for s in passage.sentences)
+        counts.update(headline * (settings.title_weight or number == lead or about))
+        analysed.implied.append(len(headline) if about and not settings.title_weight and number != lead else 0)
         analysed.rows.append((passage.paragraph, passage.start, passage.end, passage.line_start, passage.line_end,
                               *passage.heading, *passage.above))
         analysed.sentences.append([(s.start, s.end, s.line_start, s.line_end, int(s.quotable))
