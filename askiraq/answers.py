@@ -54,6 +54,18 @@ class Wanted(NamedTuple):
     named: frozenset[str] = frozenset()  # X's capitalised words (American, Kataib): the figure must name them
 
 
+_QUESTION_WORDS = frozenset((
+    "who", "whom", "whose", "what", "when", "where", "which", "why", "how", "is", "are", "was", "were", "do", "does",
+    "did", "can", "could", "will", "would", "should", "has", "have", "had",
+))
+
+
+def is_asked_in_words(question: str) -> bool:
+    """A question put as a sentence ("Why did the boats sink?"), not keywords ("election turnout")."""
+    words = question.split()
+    return bool(words) and (question.rstrip().endswith("?") or words[0].lower() in _QUESTION_WORDS)
+
+
 def wanted(question: str) -> Wanted:
     words = "".join(c if c.isalnum() else " " for c in question.lower()).split()
     for word, following in zip(words, [*words[1:], ""][:len(words)], strict=True):

@@ -176,7 +176,10 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     hits = _fold_duplicates(ranked, params) if params.fold_duplicates else ranked
     if not hits:
         return result._replace(reason="nothing in the corpus matches the question")
-    confidence, matched = _coverage(index, query, hits[0].terms)
+    # The no-answer rule asks of the best passage that could be quoted: a "Read more" line or a credit ranked
+    # above it holds few words, and is never the answer.
+    best = next((h for h in hits[:params.answer_from] if any(s.quotable for s in h.record.sentences)), hits[0])
+    confidence, matched = _coverage(index, query, best.terms)
     chosen, conflicting, reason = _answer(index, query, hits, matched)
     answer = Answer(tuple(_quoted(index, s) for s in chosen), conflicting) if chosen else None
     if chosen:  # how much of the question the quoted sentences hold, not just their passage
@@ -206,6 +209,8 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
     strengths: dict[int, float] = {}
     for tid, idf, weight in term_ids:
         strengths[tid] = strengths.get(tid, 0.0) + idf * weight
+    if not answers.is_asked_in_words(parsed.text):  # keywords name what they want: no sentence "goes on" to it
+        params = params._replace(previous_sentence_weight=0.0)
     return _Query(parsed, terms, weighted, expansions, excluded, term_ids, asked, params, strengths)
 
 

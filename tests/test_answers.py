@@ -5,7 +5,18 @@ from __future__ import annotations
 import pytest
 
 from askiraq.analysis import analyze
-from askiraq.answers import Asked, Wanted, clean, counts, figures, has_wanted, readable, synonyms_of, wanted
+from askiraq.answers import (
+    Asked,
+    Wanted,
+    clean,
+    counts,
+    figures,
+    has_wanted,
+    is_asked_in_words,
+    readable,
+    synonyms_of,
+    wanted,
+)
 
 
 def asked(question: str, expansions: tuple[tuple[str, str], ...] = ()) -> Asked:
@@ -94,6 +105,14 @@ def test_other_number_questions_need_a_question_word_after_the_figure() -> None:
     question = asked("How long did the US extend the electricity exemption?")
     assert counts("The exemption was extended for four months.", question) is None
     assert counts("The United States extended for four months the exemption for electricity.", question) == "four"
+
+
+@pytest.mark.parametrize(("query", "in_words"), [
+    ("Why did so many boats come to grief?", True), ("how many troops are in Iraq", True),
+    ("The turnout, please?", True), ("election turnout", False), ("Dewey Decimal Classification history", False),
+])
+def test_a_question_asked_in_words_or_keywords(query: str, in_words: bool) -> None:
+    assert is_asked_in_words(query) is in_words
 
 
 def test_dates_and_names() -> None:

@@ -89,6 +89,14 @@ def test_a_sentence_goes_on_from_the_one_before_it(tmp_path: Path) -> None:
     assert result.confidence > alone.confidence  # "Lorelei", in the sentence it goes on from, counts as found
 
 
+def test_a_keyword_query_wants_the_sentence_that_holds_its_words(tmp_path: Path) -> None:
+    results = ("Results\n\nFinal turnout was 59.8%, the electoral commission said. The four seats elected by voters "
+               "abroad will be decided in two weeks.\n")
+    index = index_of(tmp_path, {"results.txt": results, "other.txt": "Another election was held in May.\n"})
+    keywords = ask(index, "election turnout")
+    assert keywords.answer is not None and keywords.answer.text.startswith("Final turnout was 59.8%")
+
+
 def test_every_passage_of_an_article_is_about_its_subject(tmp_path: Path) -> None:
     files = {"voyager.txt": "Voyager 1\n\nVoyager 1 is a space probe that studies the outer planets.\n\n"
                             "The probe was launched from Cape Canaveral in September 1977.\n",
@@ -101,6 +109,15 @@ def test_every_passage_of_an_article_is_about_its_subject(tmp_path: Path) -> Non
     unaware = open_index(tmp_path / "corpus", tmp_path / "unaware", settings=BuildSettings(subject_headline_words=0))
     off = ask(unaware.index, "Where was Voyager 1 launched from?", DEFAULT_PARAMS._replace(subject_headline_words=0))
     assert off.hits[0].citation.source == "io.txt"
+
+
+def test_furniture_is_not_about_the_article_s_subject(tmp_path: Path) -> None:
+    fire = ("Valdecruz wildfire\n\nShare this article\n\nThe wildfire near Valdecruz was started by a farmer burning "
+            "agricultural waste on his land despite a ban on burning during the summer months, police said.\n")
+    index = index_of(tmp_path, {"fire.txt": fire, "other.txt": "The harbour was busy in the summer months.\n"})
+    result = ask(index, "What caused the Valdecruz wildfire?")
+    assert result.hits[0].text.startswith("The wildfire near Valdecruz")
+    assert all(h.text != "Share this article" for h in result.hits)  # it holds none of the question's own words
 
 
 def test_a_second_sentence_must_answer_on_its_own(tmp_path: Path) -> None:
@@ -196,3 +213,14 @@ def test_a_filter_that_matches_no_article_says_so(tmp_path: Path, options: Searc
     index = index_of(tmp_path, {"a.txt": REPORT})
     result = search(index, "Basra harbour", options)
     assert result.answer is None and result.hits == () and result.reason == reason
+
+
+def test_no_answer_is_decided_by_the_best_passage_that_could_be_quoted(tmp_path: Path) -> None:
+    voyage = ("Every week the Marigold carried slate from Port Isaac to Bristol, and she came back with coal for the "
+              "town, lamp oil for the lighthouse on the headland, letters, newspapers and now and then a passenger "
+              "who had missed the coach and would rather be seasick than wait three days at the inn for the next one.")
+    others = {f"note{n}.txt": f"Note {n}: the harbour was busy in the summer months.\n" for n in range(6)}
+    index = index_of(tmp_path, {"ships.txt": f"Ships of the coast\n\nRead more: the Marigold\n\n{voyage}\n", **others})
+    result = ask(index, "What did the Marigold carry?")
+    assert result.hits[0].text == "Read more: the Marigold"  # furniture, ranked first, holds one of the two words
+    assert result.answer is not None and result.answer.text.startswith("Every week the Marigold carried slate")
