@@ -367,10 +367,10 @@ def _lines_above(text: str, start: int, max_lines: int = 40) -> Iterator[str]:
         start = line_start
 
 
-def _mail_subject(text: str, header: _Paragraph) -> tuple[int, int] | None:
-    """The span of the value of a header block's "Subject:" line."""
-    found = _MAIL_SUBJECT.search(text, header.start, header.end)
-    return found.span(1) if found and _MAIL_HEADER.match(text, header.start) else None
+def _mail_subject(text: str, start: int, end: int) -> str:
+    """The value of the "Subject:" line of an e-mail header block at text[start:end] ("" if it is none)."""
+    found = _MAIL_SUBJECT.search(text, start, end) if _MAIL_HEADER.match(text, start) else None
+    return " ".join(found.group(1).split()) if found else ""
 
 
 def _is_mail_furniture(text: str, p: _Paragraph, replies: bool) -> bool:
@@ -520,8 +520,6 @@ def paragraphs(text: str, body_start: int = 0) -> tuple[tuple[int, int] | None, 
     title = None
     if found and _is_title(text, found[0], kinds[0]):
         title, found, kinds = (found[0].start, found[0].end), found[1:], kinds[1:]
-    elif found and kinds[0] == FURNITURE:
-        title = _mail_subject(text, found[0])  # an e-mail's subject is its headline (its header block stays)
     return title, found, _settle_headings(kinds)
 
 
@@ -564,5 +562,8 @@ def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = M
     if title_span:
         title = _collapsed(text, *title_span)
         return SplitDocument(title, title_span, bisect_right(line_starts, title_span[0]), tuple(passages))
-    stand_in = _opening_words(text[passages[0].start:passages[0].end]) if passages else ""
+    # No headline: the title shown is an e-mail's subject, or the first words. (Either only stands in: it names no
+    # article's subject, as a headline may.)
+    stand_in = (_mail_subject(text, passages[0].start, passages[0].end)
+                or _opening_words(text[passages[0].start:passages[0].end])) if passages else ""
     return SplitDocument(stand_in, (0, 0), None, tuple(passages))

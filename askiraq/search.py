@@ -176,11 +176,11 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     hits = _fold_duplicates(ranked, params) if params.fold_duplicates else ranked
     if not hits:
         return result._replace(reason="nothing in the corpus matches the question")
-    # The no-answer rule asks of the best passage that could be quoted: a "Read more" line or a credit ranked
-    # above it holds few words, and is never the answer.
-    best = next((h for h in hits[:params.answer_from] if any(s.quotable for s in h.record.sentences)), hits[0])
-    confidence, matched = _coverage(index, query, best.terms)
-    chosen, conflicting, reason = _answer(index, query, hits, matched)
+    # Answers come from the best passages that can be quoted, and the no-answer rule asks of the first of them: a
+    # "Read more" line, a credit or an e-mail's header block ranked above them is never the answer.
+    quotable = [h for h in hits if any(s.quotable for s in h.record.sentences)] or hits[:1]
+    confidence, matched = _coverage(index, query, quotable[0].terms)
+    chosen, conflicting, reason = _answer(index, query, quotable, matched)
     answer = Answer(tuple(_quoted(index, s) for s in chosen), conflicting) if chosen else None
     if chosen:  # how much of the question the quoted sentences hold, not just their passage
         own = frozenset().union(*(s.terms for s in chosen))

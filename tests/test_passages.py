@@ -328,7 +328,8 @@ def test_an_e_mail_s_headers_signature_and_quoted_replies_are_searchable_but_not
         quoted: False,  # one paragraph, however its lines end; and a copy of what the thread already holds
         "> The crossing should take 45 minutes.": False,
     }
-    assert split_document(MAIL).title == "MV Kestrel delivered"  # the subject is the headline
+    mail = split_document(MAIL)  # the subject stands in for a headline: it names no article's subject, as one may
+    assert (mail.title, mail.title_line) == ("MV Kestrel delivered", None)
 
 
 def test_a_markdown_quotation_is_one_paragraph_that_may_be_quoted() -> None:

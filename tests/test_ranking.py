@@ -224,3 +224,16 @@ def test_no_answer_is_decided_by_the_best_passage_that_could_be_quoted(tmp_path:
     result = ask(index, "What did the Marigold carry?")
     assert result.hits[0].text == "Read more: the Marigold"  # furniture, ranked first, holds one of the two words
     assert result.answer is not None and result.answer.text.startswith("Every week the Marigold carried slate")
+
+
+def test_answers_come_from_the_best_passages_that_can_be_quoted(tmp_path: Path) -> None:
+    headers = "".join(f"From: {name} <{name.lower()}@ships.example>\nSubject: Re: Marigold cargo failure\n\nNoted.\n\n"
+                      for name in ("Ann", "Ben", "Cal", "Dee"))
+    thread = (f"{headers}From: Eve <eve@ships.example>\nSubject: Re: Marigold cargo failure\n\nThe failure of the "
+              "Marigold's cargo hold came from a cracked hatch cover that let the sea into the slate, the surveyor "
+              "wrote after he had seen the ship at Bristol on Monday.\n")
+    others = {f"note{n}.txt": f"Note {n}: the harbour was busy in the summer months.\n" for n in range(6)}
+    index = index_of(tmp_path, {"thread.txt": thread, **others})
+    result = ask(index, "What caused the Marigold cargo failure?")
+    assert result.hits[0].text.startswith("From: ")  # header blocks hold every word of the subject line
+    assert result.answer is not None and result.answer.text.startswith("The failure of the Marigold's cargo hold")
