@@ -12,7 +12,7 @@ import re
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
-from askiraq.analysis import analyze, tokenize
+from askiraq.analysis import analyze, stopwords, tokenize
 from askiraq.tuning import FIGURE_NOUN_WORDS
 
 _FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,])"  # not a year
@@ -66,9 +66,21 @@ def is_asked_in_words(question: str) -> bool:
     return bool(words) and (question.rstrip().endswith("?") or words[0].lower() in _QUESTION_WORDS)
 
 
+_WORD_RE = re.compile(r"[^\W_]+")
+_CLAUSE_OPENERS = ".?!:;,(\u2014\"\u201c"
+
+
 def wanted(question: str) -> Wanted:
-    words = "".join(c if c.isalnum() else " " for c in question.lower()).split()
-    for word, following in zip(words, [*words[1:], ""][:len(words)], strict=True):
+    """What kind of answer the question wants, from a question word that opens it or one of its clauses, perhaps
+    after a preposition ("How many ...", "In what year ...", "..., and when was it ..."); not one inside a clause
+    ("reports about how many vessels ...", "where there was no firm ground")."""
+    matches = list(_WORD_RE.finditer(question.lower()))
+    words = [m.group() for m in matches]
+    opening = [not at or question[:m.start()].rstrip()[-1:] in _CLAUSE_OPENERS for at, m in enumerate(matches)]
+    stops = stopwords()
+    for at, (word, following) in enumerate(zip(words, [*words[1:], ""], strict=True)):
+        if not (opening[at] or (opening[at - 1] and words[at - 1] in stops)):
+            continue
         kind = _WANTS_AFTER.get(word, {}).get(following) or _WANTS_WORD.get(word)
         if kind:
             if (word, following) == ("how", "many"):

@@ -60,6 +60,9 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # ----------------------------------------------------------------------- answer types
 # A figure counts what its next three words (stop words aside) name: "2,000 U.S. troops", "91 attacks on".
 # (And "how many X" ends X at its first plural noun: without that, gk answered 0.955, answer sentence -0.030.)
+# The kind is read from a question word that opens the question or a clause (perhaps after a preposition: "In what
+# year"), not from one inside a clause ("reports about how many vessels ..."): no question set moves (CISI nDCG
+# -0.001); a trial's long question had been refused for want of a count it only mentioned.
 # "Who" wants two capitalised words, which may open the sentence when the first is not a stop word ("William
 # Caxton printed ..."; not "The Golden ..."): gk answer sentence +0.015, no other set moves.
 # "Which X" (any X) wanting a name, as "which group" does: gk answered +0.015 but MRR -0.004 and CISI MAP

@@ -27,6 +27,11 @@ def asked(question: str, expansions: tuple[tuple[str, str], ...] = ()) -> Asked:
 
 @pytest.mark.parametrize(("question", "kind"), [
     ("How many troops are in Iraq?", "number"),
+    ("For how many years has Hamas ruled Gaza?", "number"),
+    ("Which town was buried, and how many died?", "number"),
+    # a question word inside a clause asks nothing
+    ("There were reports about how many vessels were queuing. What did the stoppage cost in the end", ""),
+    ("Why is it called Voyager 1 when it launched after Voyager 2?", ""),
     ("how much did it cost", "number"),
     ("How long did the talks last?", "number"),
     ("In what year did the war begin?", "date"),
