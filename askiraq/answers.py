@@ -78,7 +78,7 @@ def wanted(question: str) -> Wanted:
     words = [m.group() for m in matches]
     opening = [not at or question[:m.start()].rstrip()[-1:] in _CLAUSE_OPENERS for at, m in enumerate(matches)]
     stops = stopwords()
-    for at, (word, following) in enumerate(zip(words, [*words[1:], ""], strict=True)):
+    for at, (word, following) in enumerate(zip(words, [*words[1:], ""][:len(words)], strict=True)):
         if not (opening[at] or (opening[at - 1] and words[at - 1] in stops)):
             continue
         kind = _WANTS_AFTER.get(word, {}).get(following) or _WANTS_WORD.get(word)
