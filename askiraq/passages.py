@@ -68,6 +68,8 @@ _TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?\s*")  # |---
 _MAIL_HEADER = re.compile(r"(?:from|to|cc|bcc|date|sent|subject|reply-to|message-id|in-reply-to|references"
                           r"|organi[sz]ation|importance):[ \t]", re.I)
 _MAIL_SUBJECT = re.compile(r"^[ \t]*subject:[ \t]*(\S[^\n]*?)[ \t]*$", re.I | re.M)
+# A digital library's end marker ("*** END OF THE PROJECT GUTENBERG EBOOK ... ***"): what follows is its licence.
+_END_OF_TEXT = re.compile(r"^[ \t]*\*{3}[ \t]*END OF\b[^\n]*\*{3}[ \t]*$", re.I | re.M)
 _FURNITURE = re.compile(
     r"(?:leave|post|add)\s+a\s+(?:reply|comment)|\d*\s*comments?|faq|related(?:\s+\w+)?"
     r"|advertisement|sponsored(?:\s+content)?|share(?:\s+this\b.*|\s+on\b.*)?|back\s+to\s+top"
@@ -345,8 +347,10 @@ def _kinds(text: str, paragraphs: list[_Paragraph]) -> list[str]:
     """Each paragraph's kind from its own text and the credit line above it."""
     kinds: list[str] = []
     replies = "\n--" in text or "wrote:" in text  # (signatures and quoted replies: looked for only where they can be)
+    end = _END_OF_TEXT.search(text) if "***" in text else None
+    licence = end.start() if end else len(text)
     for i, p in enumerate(paragraphs):
-        if _is_mail_furniture(text, p, replies):
+        if p.start >= licence or _is_mail_furniture(text, p, replies):
             kinds.append(FURNITURE)
             continue
         after_credit = i > 0 and kinds[-1] == CREDIT

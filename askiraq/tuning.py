@@ -71,7 +71,7 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # MRR +0.003, CISI nDCG +0.001; left out.
 FIGURE_NOUN_WORDS = 3
 
-ANALYSIS_VERSION = 12  # bump whenever splitting or analysis changes what is indexed
+ANALYSIS_VERSION = 13  # bump whenever splitting or analysis changes what is indexed
 
 
 class BuildSettings(NamedTuple):

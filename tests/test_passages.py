@@ -351,6 +351,12 @@ def test_a_book_s_chapter_lines_are_headings_and_a_bracketed_photo_credit_makes_
         STORY: True, "ASSOCIATED PRESS": False, asides: False}  # an agency's credit: the paragraph under it captions
 
 
+def test_a_digital_library_s_licence_after_its_end_marker_is_never_quoted() -> None:
+    end = "*** END OF THE PROJECT GUTENBERG EBOOK THE KEEPER ***"
+    licence = "Section 1. You may receive a refund of the money you paid for this work within 90 days."
+    assert _quotable(f"The Keeper\n\n{STORY}\n\n{end}\n\n{licence}\n") == {STORY: True, end: False, licence: False}
+
+
 def test_a_photo_mark_makes_a_caption() -> None:
     caption = "Protesters gather outside the embassy in Baghdad on Friday. (AP Photo/Jane Doe)"
     assert _quotable(f"{STORY}\n\n{caption}\n") == {STORY: True, caption: False}
