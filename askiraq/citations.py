@@ -116,7 +116,8 @@ def _article(index: Index, name: str) -> DocRecord:
         full = os.path.join(root, doc.rel)
         if name in (doc.rel, f"{os.path.basename(root)}/{doc.rel}", full) or wanted == full:
             return doc
-    raise CitationError(f"no indexed article matches {name!r}", "list the articles with askiraq sources")
+    raise CitationError(f"no indexed article matches {name!r} in {index.corpus_root}",
+                        "pass the corpus it is from with --corpus DIR; askiraq sources lists its articles")
 
 
 def _at_location(index: Index, doc: DocRecord, passages: list[PassageRecord], match: re.Match[str],

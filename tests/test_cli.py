@@ -388,7 +388,9 @@ def test_show_finds_the_corpus_a_printed_citation_comes_from(tmp_path: Path, mon
     assert shown.exit_code == 0 and "opened in 1804" in shown.stdout, shown.output
     (tmp_path / "loose.txt").write_text("Not indexed anywhere.\n", encoding="utf-8")
     missing = run("show", "loose.txt:1")  # no folder above it has an index: the shipped corpus is asked
-    assert missing.exit_code == 2 and "no indexed article matches 'loose.txt'" in missing.stderr
+    assert missing.exit_code == 2 and "no indexed article matches 'loose.txt' in " in missing.stderr
+    assert missing.stderr.rstrip().endswith("(hint: pass the corpus it is from with --corpus DIR; "
+                                            "askiraq sources lists its articles)")
 
 
 def test_show_bolds_the_passage_only_with_colour() -> None:
