@@ -334,6 +334,8 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
         raise UsageHint(f"--json and --format {fmt} ask for two formats",
                         f"use --format {fmt} alone, or --json alone")
     fmt = "json" if as_json else fmt
+    if since is not None and until is not None and since > until:
+        raise QueryError(f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}", "swap the two dates")
     style = Style(color=_use_color(color), explain=explain)
     options = SearchOptions(top=top, sources=sources, exclude_sources=exclude_sources,
                             since=_date(since), until=_date(until),

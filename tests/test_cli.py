@@ -199,6 +199,7 @@ def test_markdown_is_ready_for_a_report() -> None:
     ["ask", "--json", "--format", "csv", "x"],
     ["--batch", "-", "--json", "--format", "csv"],
     ["ask", "--since", "yesterday", "x"],
+    ["ask", "--since", "2024-08-01", "--until", "2024-03-01", "x"],
     ["ask", "   "],
     ["ask", "--", "-Hezbollah"],
     ["ask", "--corpus", "/no/such/folder", "x"],
