@@ -76,7 +76,8 @@ def wanted(question: str) -> Wanted:
     ("reports about how many vessels ...", "where there was no firm ground")."""
     matches = list(_WORD_RE.finditer(question.lower()))
     words = [m.group() for m in matches]
-    opening = [not at or question[:m.start()].rstrip()[-1:] in _CLAUSE_OPENERS for at, m in enumerate(matches)]
+    opening = [not at or question[max(0, m.start() - 20):m.start()].rstrip()[-1:] in _CLAUSE_OPENERS
+               for at, m in enumerate(matches)]
     stops = stopwords()
     for at, (word, following) in enumerate(zip(words, [*words[1:], ""][:len(words)], strict=True)):
         if not (opening[at] or (opening[at - 1] and words[at - 1] in stops)):
