@@ -67,6 +67,8 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # Caxton printed ..."; not "The Golden ..."): gk answer sentence +0.015, no other set moves.
 # "Which X" (any X) wanting a name, as "which group" does: gk answered +0.015 but MRR -0.004 and CISI MAP
 # -0.002 / nDCG -0.003, no set clearly better; left out.
+# "Where" wanting a place (a capitalised word after in/at/to/from/near ...): no answer on any set changes (re-wrapped
+# confidence AUC -0.003), though a trial's "Where did Silas Crane flee to?" would quote "fled to Roscoff"; left out.
 # One capitalised word inside a sentence as a name ("awarded to Nordmarine"): gk answer sentence -0.015, re-wrapped
 # MRR +0.003, CISI nDCG +0.001; left out.
 FIGURE_NOUN_WORDS = 3
