@@ -101,10 +101,10 @@ class _Query(NamedTuple):
     weighted: list[tuple[str, float]]
     expansions: list[Expansion]
     excluded: set[str]
-    term_ids: list[tuple[int, float, float]]  # (term id, idf, weight) of the weighted terms in the corpus
     asked: answers.Asked
     params: RankingParams
-    strengths: dict[int, float]  # each term id's idf x weight (summed over repeats): what it adds to a sentence
+    # Each weighted term the corpus has, by id: its idf x weight (summed over repeats), what it adds to a sentence.
+    strengths: dict[int, float]
 
 
 class _Sentence:
@@ -201,17 +201,17 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
         expansions += _word_families(index, terms, {*terms, *(e.term for e in expansions)}, params)
     weighted = [(t, 1.0) for t in terms] + [(e.term, e.weight) for e in expansions]
     excluded = {t for word in parsed.excluded_words for t in analyze(word)}
-    ids = [(index.postings.term_id(t), w) for t, w in weighted]
-    term_ids = [(tid, index.postings.idf(tid), w) for tid, w in ids if tid >= 0]
     asked = answers.Asked(answers.wanted(question), frozenset(t for t, _ in weighted),
                           answers.synonyms_of(set(terms), [(e.term, e.trigger) for e in expansions]),
                           answers.question_figures(parsed.text))
     strengths: dict[int, float] = {}
-    for tid, idf, weight in term_ids:
-        strengths[tid] = strengths.get(tid, 0.0) + idf * weight
+    for term, weight in weighted:
+        tid = index.postings.term_id(term)
+        if tid >= 0:
+            strengths[tid] = strengths.get(tid, 0.0) + index.postings.idf(tid) * weight
     if not answers.is_asked_in_words(parsed.text):  # keywords name what they want: no sentence "goes on" to it
         params = params._replace(previous_sentence_weight=0.0)
-    return _Query(parsed, terms, weighted, expansions, excluded, term_ids, asked, params, strengths)
+    return _Query(parsed, terms, weighted, expansions, excluded, asked, params, strengths)
 
 
 def _word_families(index: Index, terms: list[str], have: set[str], params: RankingParams) -> list[Expansion]:
@@ -375,7 +375,7 @@ def _rerank(index: Index, query: _Query, candidates: list[_Candidate]) -> list[_
     hybrid = bool(candidates) and candidates[0].cosine is not None
     weight = params.semantic_sentence_weight if hybrid else params.sentence_weight
     pool = params.rerank_pool if query.asked.wanted.kind and weight else 0
-    mass = sum(idf * w for _, idf, w in query.term_ids) or 1.0  # a sentence holding every question word
+    mass = sum(query.strengths.values()) or 1.0  # a sentence holding every question word
     for candidate in candidates[:pool]:
         best = max((s.score for s in _scored_sentences(index, query, candidate) if s.record.quotable), default=0.0)
         candidate.score += weight * (best / mass if hybrid else best)
