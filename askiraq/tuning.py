@@ -31,9 +31,9 @@ HEADING_WEIGHT = 1  # times a heading's (or FAQ question's) words count in its p
 # 1 lost a question on dev (@1 0.90 -> 0.85) and on dev2 (@3), for CISI nDCG +0.003.
 TITLE_WEIGHT = 0
 # A headline of at most this many words, naming one thing (no "and", commas or "&": not "Lisbon and Porto"),
-# names the article's subject ("George Stephenson", "Voyager 1"), which
-# its paragraphs and sentences call "he" or "the probe": its words count in every passage of the article (build
-# time) and in every sentence (when answers are picked); a longer headline summarises a story ("Iraq struggles
+# names the article's subject ("George Stephenson", "Voyager 1"), which its paragraphs and sentences call "he" or
+# "the probe": its words count in every passage of text of the article (build time; not in its furniture, credits
+# or captions) and in every sentence (when answers are picked); a longer headline summarises a story ("Iraq struggles
 # to contain fighting between ...") and counts as above. 0 turns both off. Against 0, both on:
 # gk answer@1 +0.091, @3 +0.030, answer sentence +0.091; CISI nDCG +0.001 (+0.003 before headlines naming
 # several things were left out, a change within CISI's noise that a trial's wrong answer asked for); no other
@@ -146,7 +146,7 @@ class RankingParams(NamedTuple):
     #   idf, when it is the rarer): dev @1 -0.05, dev2 @1 -0.026, re-wrapped @1 -0.068, for dev2 @3 +0.026;
     # - captions and credits ranked lower (score x f): 0.8 gains dev2 @1 +0.026 but loses dev @1 -0.05
     #   (a caption holds that answer); 0.6 and 0.4 lose on dev, dev2 @3 and re-wrapped.
-    # No-answer rule: no answer when the best passage holds fewer than two of the question's words
+    # No-answer rule: no answer when the best passage that can be quoted holds fewer than two of the question's words
     # (or their expansions). 1: dev's off-topic "Who won the 2022 World Cup?" is answered; 3: one more
     # dev2 unanswerable refused, but 2.1% of answerable questions lose their answer (target: <= 2%).
     no_answer: bool = True
@@ -168,7 +168,7 @@ class RankingParams(NamedTuple):
     # had quoted the sentence after "Final turnout was 59.8%"); the same answers, confidence AUC dev2 +0.020,
     # re-wrapped +0.012.
     previous_sentence_weight: float = 0.5
-    # Answer sentences come from the first `answer_from` hits, their scores lowered by
+    # Answer sentences come from the first `answer_from` hits that can be quoted, their scores lowered by
     # answer_rank_discount per rank. 1: 6% of answerable questions lose their answer; 2: dev sentence
     # -0.05; 5 ties with 3. Discount 0: dev2 sentence -0.026; 0.2: dev sentence -0.05.
     answer_from: int = 3
