@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-__all__ = ["COUNTRY_TERM", "Token", "analyze", "normalize", "stem", "stopwords", "tokenize"]
+__all__ = ["COUNTRY_TERM", "Token", "analyze", "breaks_after_hyphen", "normalize", "stem", "stopwords", "tokenize"]
 
 COUNTRY_TERM = "usa"
 _MAX_CACHE = 1_000_000  # entries per cache before it is simply emptied
@@ -179,6 +179,12 @@ def analyze(text: str) -> list[str]:
         if not result[1]:
             append(result[0])
     return terms
+
+
+def breaks_after_hyphen(text: str) -> bool:
+    """Whether a line of `text` ends with a hyphen, so wrapping may have broken a word (a quick test before
+    any regular expression runs)."""
+    return "-\n" in text or "-\r\n" in text or "- \n" in text
 
 
 _SEVERAL = re.compile(r"(?i)[,;&/+]|\b(?:and|or|vs)\b")

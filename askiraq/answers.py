@@ -12,7 +12,7 @@ import re
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
-from askiraq.analysis import analyze, stopwords, tokenize
+from askiraq.analysis import analyze, breaks_after_hyphen, stopwords, tokenize
 from askiraq.tuning import FIGURE_NOUN_WORDS
 
 _FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,])"  # not a year
@@ -213,11 +213,6 @@ def _matches(pattern: str, sentence: str) -> bool:
 
 
 _BROKEN_AFTER_HYPHEN = re.compile(r"(?<=\w-)[ \t]*\r?\n\s*(?=\w)")
-
-
-def breaks_after_hyphen(text: str) -> bool:
-    """Whether a line of `text` ends with a hyphen (a quick test before any regular expression runs)."""
-    return "-\n" in text or "-\r\n" in text or "- \n" in text
 
 
 def one_line(text: str) -> str:

@@ -17,8 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from askiraq.analysis import analyze, names_a_subject
-from askiraq.answers import breaks_after_hyphen
+from askiraq.analysis import analyze, breaks_after_hyphen, names_a_subject
 from askiraq.corpus import CorpusScan, Notice, SourceFile, read_document
 from askiraq.errors import CorpusError, CorruptIndex
 from askiraq.records import PASSAGE_ROW, SENTENCE_ROW, DocRecord

@@ -144,6 +144,9 @@ class RankingParams(NamedTuple):
     #   within CISI's noise;
     # - an expansion counting at most what the word asked for would (its weight x the asked word's idf / its own
     #   idf, when it is the rarer): dev @1 -0.05, dev2 @1 -0.026, re-wrapped @1 -0.068, for dev2 @3 +0.026;
+    # - term proximity (the first 20 passages + w x the smaller idf of each pair of consecutive question words
+    #   found within n words of each other): n 4, w 0.25: dev2 @1 -0.051, re-wrapped @1 -0.034, gk @1 +0.015;
+    #   w 0.5 and 1.0 lose more (CISI nDCG -0.007 and -0.020); adjacent words only (n 2) or n 8 lose as well;
     # - captions and credits ranked lower (score x f): 0.8 gains dev2 @1 +0.026 but loses dev @1 -0.05
     #   (a caption holds that answer); 0.6 and 0.4 lose on dev, dev2 @3 and re-wrapped.
     # No-answer rule: no answer when the best passage that can be quoted holds fewer than two of the question's words
