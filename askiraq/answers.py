@@ -119,6 +119,8 @@ class Figure(NamedTuple):
     value: str  # "2000", "three", "dozens"
     following: tuple[str, ...]  # the terms of the next FIGURE_NOUN_WORDS words (stop words aside)
     counted: tuple[str, ...]  # the terms of the noun phrase it counts: "dozens of attacks on bases" -> attack
+    # The terms of the last FIGURE_NOUN_WORDS words before it in its clause: "members voted 41 to 6" counts members.
+    preceding: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -127,12 +129,15 @@ def figures(sentence: str) -> tuple[Figure, ...]:
     found = []
     for match in re.finditer(_FIGURE, sentence):
         tail = sentence[match.end():match.end() + 60]
+        clause = _CLAUSE_BREAK.split(sentence[:match.start()])[-1]
         found.append(Figure(match.group().replace(",", "").lower(), tuple(analyze(tail)[:FIGURE_NOUN_WORDS]),
-                            _counted_after(tail)))
+                            _counted_after(tail), tuple(analyze(clause)[-FIGURE_NOUN_WORDS:])))
     return tuple(found)
 
 
 _PHRASE_BREAK = frozenset(",;:()[].!?")
+# (Not a thousands comma, "2,000"; nor a full stop, which inside a sentence ends an abbreviation, "U.S.")
+_CLAUSE_BREAK = re.compile(r"[;:()\[\]!?]|,(?!\d)")
 
 
 def _counted_after(tail: str) -> tuple[str, ...]:
@@ -183,11 +188,18 @@ def counts(sentence: str, asked: Asked) -> str | None:
             if not asked.terms.isdisjoint(figure.following):
                 return figure.value
             continue
-        phrase = figure.counted
-        names = [i for i, term in enumerate(phrase) if term in asked.synonyms.get(head, {head})]
-        if names and all(not asked.synonyms.get(m, {m}).isdisjoint(phrase[:names[0]]) for m in modifiers):
+        if _names(figure.counted, head, modifiers, asked):
+            return figure.value
+        # A figure that counts no noun after it ("voted 41 to 6", "rose to 12") counts the one just before it.
+        if not any(term.isalpha() for term in figure.counted) and _names(figure.preceding, head, modifiers, asked):
             return figure.value
     return None
+
+
+def _names(phrase: tuple[str, ...], head: str, modifiers: list[str], asked: Asked) -> bool:
+    """Whether a figure's noun phrase names X's head noun (or a synonym), with X's capitalised words before it."""
+    names = [i for i, term in enumerate(phrase) if term in asked.synonyms.get(head, {head})]
+    return bool(names) and all(not asked.synonyms.get(m, {m}).isdisjoint(phrase[:names[0]]) for m in modifiers)
 
 
 def has_wanted(sentence: str, asked: Asked) -> bool:
