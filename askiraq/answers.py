@@ -121,6 +121,7 @@ class Figure(NamedTuple):
     counted: tuple[str, ...]  # the terms of the noun phrase it counts: "dozens of attacks on bases" -> attack
     # The terms of the last FIGURE_NOUN_WORDS words before it in its clause: "members voted 41 to 6" counts members.
     preceding: tuple[str, ...] = ()
+    measure: str = ""  # "average" ("an average of 23"), "limit" ("up to 312", "a capacity of 312"), or "" (a count)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -131,11 +132,30 @@ def figures(sentence: str) -> tuple[Figure, ...]:
         tail = sentence[match.end():match.end() + 60]
         clause = _CLAUSE_BREAK.split(sentence[:match.start()])[-1]
         found.append(Figure(match.group().replace(",", "").lower(), tuple(analyze(tail)[:FIGURE_NOUN_WORDS]),
-                            _counted_after(tail), tuple(analyze(clause)[-FIGURE_NOUN_WORDS:])))
+                            _counted_after(tail), tuple(analyze(clause)[-FIGURE_NOUN_WORDS:]), _measure(clause, tail)))
     return tuple(found)
 
 
+def _measure(before: str, after: str) -> str:
+    """What kind of figure the words around it make it: "average", "rate", "limit", or "" (a plain count)."""
+    after = _CLAUSE_BREAK.split(after)[0]
+    return next((name for name, ahead, behind in _MEASURES if ahead.search(before) or behind.match(after)), "")
+
+
 _PHRASE_BREAK = frozenset(",;:()[].!?")
+# Words right before a figure, or just after its noun, that make it another measure than a plain count: an average,
+# a rate ("a day", "per crossing") or a limit ("up to", "a capacity of"). Two measures never disagree.
+_NOUN_THEN = r"\W*(?:[\w'.-]+\s+){0,3}?"  # (matched at the start of the text after the figure)
+_UNITS = r"day|week|month|year|hour|minute|crossing|trip|flight|journey|sailing|visit|person|head|capita"
+_PERIODIC = r"daily|weekly|monthly|yearly|annually|hourly"
+_MEASURES = (
+    ("average", re.compile(r"\b(?:averag\w*|mean|median|typically|usually|normally)(?:\s+of)?\s*$", re.I),
+     re.compile(_NOUN_THEN + r"on\s+average\b", re.I)),
+    ("rate", re.compile(r"\b(?:per|each|every)\s+\w+\s*$", re.I),
+     re.compile(_NOUN_THEN + rf"(?:(?:per|a|an|each|every)\s+(?:{_UNITS})|{_PERIODIC})\b", re.I)),
+    ("limit", re.compile(r"\b(?:up\s+to|maximum(?:\s+of)?|max\.?|capacity(?:\s+of)?|at\s+most|no\s+more\s+than|"
+                         r"certified\s+for|limit(?:ed)?\s+(?:of|to))\s*$", re.I), re.compile(r"(?!)")),
+)
 # (Not a thousands comma, "2,000"; nor a full stop, which inside a sentence ends an abbreviation, "U.S.")
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]!?]|,(?!\d)")
 
@@ -171,6 +191,12 @@ class Asked(NamedTuple):
 
 
 def counts(sentence: str, asked: Asked) -> str | None:
+    """The figure in `sentence` that counts what the question asks about ("2000", "four"), or None."""
+    figure = counting_figure(sentence, asked)
+    return figure.value if figure else None
+
+
+def counting_figure(sentence: str, asked: Asked) -> Figure | None:
     """The figure in `sentence` that counts what the question asks about, or None.
 
     For "how many X" the noun phrase the figure counts must name X's head noun (or a synonym), with
@@ -186,13 +212,13 @@ def counts(sentence: str, asked: Asked) -> str | None:
             continue
         if not head:
             if not asked.terms.isdisjoint(figure.following):
-                return figure.value
+                return figure
             continue
         if _names(figure.counted, head, modifiers, asked):
-            return figure.value
+            return figure
         # A figure that counts no noun after it ("voted 41 to 6", "rose to 12") counts the one just before it.
         if not any(term.isalpha() for term in figure.counted) and _names(figure.preceding, head, modifiers, asked):
-            return figure.value
+            return figure
     return None
 
 

@@ -543,10 +543,16 @@ def _quoted(index: Index, scored: _Scored) -> AnswerSentence:
 
 def _figures(query: _Query, counting: list[_Scored]) -> list[_Scored]:
     """Sentences that count the thing asked about, one per distinct figure (best first); none when all
-    the figures come from one article (two counts in one story are two things, not sources disagreeing)."""
+    the figures come from one article (two counts in one story are two things, not sources disagreeing).
+    Only figures of the best one's measure disagree with it: an average or a capacity is not a count."""
     seen: dict[str, _Scored] = {}
+    measure = None
     for sentence in counting:
-        seen.setdefault(answers.counts(sentence.text, query.asked) or "", sentence)
+        figure = answers.counting_figure(sentence.text, query.asked)
+        if figure is None or measure not in (None, figure.measure):
+            continue
+        measure = figure.measure
+        seen.setdefault(figure.value, sentence)
     if len({s.doc_id for s in seen.values()}) < 2:
         return []
     return list(seen.values())[:MAX_FIGURES]

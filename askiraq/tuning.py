@@ -71,6 +71,8 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # confidence AUC -0.003), though a trial's "Where did Silas Crane flee to?" would quote "fled to Roscoff"; left out.
 # One capitalised word inside a sentence as a name ("awarded to Nordmarine"): gk answer sentence -0.015, re-wrapped
 # MRR +0.003, CISI nDCG +0.001; left out.
+# A count never disagrees with an average, a rate or a limit ("an average of 23 passengers", "certified for 312"): no
+# set moves; a trial's "How many passengers can the Kestrel carry?" had said the sources disagree.
 # A figure followed by no noun ("voted 41 to 6") counts the noun among the three words before it in its clause: no set
 # moves; a trial's "How many members voted to accept?" had been refused.
 FIGURE_NOUN_WORDS = 3

@@ -108,6 +108,22 @@ def test_a_figure_that_counts_no_noun_after_it_counts_the_one_before_it() -> Non
     assert counts("Of the American soldiers, 12 died.", american) is None  # another clause
 
 
+@pytest.mark.parametrize(("sentence", "measure"), [
+    ("Over the winter it carried an average of 23 passengers.", "average"),
+    ("It carried 300 passengers on average.", "average"),
+    ("The median of 12 days is long.", "average"),
+    ("The line carries 1,200 passengers a day.", "rate"),
+    ("Fares are 95 kroner per person.", "rate"),
+    ("The ferry is certified for 312 passengers.", "limit"),
+    ("It can carry up to 400 passengers.", "limit"),
+    ("The port handled 40,000 passengers in 2023.", ""),
+    ("At least 84 attacks on U.S. bases were claimed.", ""),
+    ("An average wage, and 300 workers went on strike.", ""),  # the average is in another clause
+])
+def test_what_a_figure_measures(sentence: str, measure: str) -> None:
+    assert figures(sentence)[0].measure == measure
+
+
 def test_a_count_takes_synonyms_of_its_head_noun() -> None:
     troops = asked("How many American troops are in Iraq?", (("usa", "American"), ("forc", "troops")))
     assert counts("Approximately 2,000 U.S. forces are stationed in Iraq.", troops) == "2000"

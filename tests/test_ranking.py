@@ -176,6 +176,15 @@ def test_two_counts_in_one_article_are_not_sources_disagreeing(tmp_path: Path) -
     assert result.answer.text.startswith("Some 2,000 workers")
 
 
+def test_an_average_or_a_capacity_does_not_disagree_with_a_count(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"a.txt": "The Kestrel ferry carried an average of 23 passengers on the night crossing.",
+                              "b.txt": "The Kestrel ferry is certified for 312 passengers on every crossing.",
+                              "c.txt": "The Kestrel ferry carried 410 passengers on the night crossing at Easter."})
+    result = ask(index, "How many passengers did the Kestrel ferry carry on the night crossing?")
+    assert result.answer is not None and not result.answer.conflicting
+    assert len(ask(index, "How many passengers did the Kestrel carry?").answer or ()) > 0
+
+
 def test_word_families_find_other_forms_of_a_word(tmp_path: Path) -> None:
     index = index_of(tmp_path, {"a.txt": "The founder of the Basra shipping line was Ahmed Karim, a trader.",
                               "b.txt": "Basra traders said the shipping line was busy this year."})
