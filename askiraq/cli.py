@@ -375,7 +375,7 @@ def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str
     if peek is not None and b"\x00" in peek(_BINARY_PEEK)[:_BINARY_PEEK]:
         raise QueryError("the batch file is not text (it holds NUL bytes)", _BATCH_HINT)
     for number, line in enumerate(stream, 1):
-        line = line.strip()
+        line = (line.removeprefix("\ufeff") if number == 1 else line).strip()  # a BOM (Windows editors)
         if not line:
             continue
         if "\x00" in line:  # a binary file: one error, not one per line of bytes

@@ -346,6 +346,16 @@ def test_batch_keeps_order_and_ids_and_reports_bad_lines(tmp_path: Path) -> None
     assert "Sudani" in lines[1]["answer"]["text"] and lines[2]["answer"] is None
 
 
+def test_a_byte_order_mark_does_not_hide_the_first_json_line(tmp_path: Path) -> None:
+    lines = json.dumps({"id": "bom", "question": WAIVERS}) + "\nWho is Iyad al-Anbar?\n"
+    batch = tmp_path / "notepad.jsonl"
+    batch.write_bytes(b"\xef\xbb\xbf" + lines.encode("utf-8"))
+    for result in (run("ask", "--batch", str(batch)), run("ask", "--batch", "-", stdin="\ufeff" + lines)):
+        assert result.exit_code == 0 and result.stderr == "", result.output
+        answers = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [(a["id"], a["question"]) for a in answers] == [("bom", WAIVERS), ("2", "Who is Iyad al-Anbar?")]
+
+
 def test_batch_from_stdin_and_its_exit_status() -> None:
     good = run("ask", "--batch", "-", stdin=f"{WAIVERS}\n\nWho is Iyad al-Anbar?\n")
     assert good.exit_code == 0
