@@ -370,39 +370,49 @@ _BATCH_HINT = "give a text file of questions, one a line (or JSON lines)"
 
 def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str]]:
     """(line number, id, question, error) for each non-blank input line (the id is the line number
-    unless a JSON line gives one)."""
+    unless a JSON line gives one). An id that another line already has is answered, with a warning."""
     peek = getattr(getattr(stream, "buffer", None), "peek", None)  # a binary file fails before any answer
     if peek is not None and b"\x00" in peek(_BINARY_PEEK)[:_BINARY_PEEK]:
         raise QueryError("the batch file is not text (it holds NUL bytes)", _BATCH_HINT)
+    first_line_of: dict[str, int] = {}
     for number, line in enumerate(stream, 1):
         line = (line.removeprefix("\ufeff") if number == 1 else line).strip()  # a BOM (Windows editors)
         if not line:
             continue
         if "\x00" in line:  # a binary file: one error, not one per line of bytes
             raise QueryError(f"batch line {number} holds a NUL byte: the batch file is not text", _BATCH_HINT)
-        if "\ufffd" in line:  # read with errors="replace"
-            yield number, str(number), None, "not UTF-8 text"
-            continue
-        if not line.startswith(("{", "[")):
-            yield number, str(number), line, ""
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as err:
-            if line.startswith("["):  # "[draft] who signed the deal?" is a question
-                yield number, str(number), line, ""
-            else:
-                yield number, str(number), None, f"not valid JSON ({err})"
-            continue
-        if not isinstance(record, dict):
-            yield number, str(number), None, "a JSON line must be an object with a \"question\""
-            continue
-        question = record.get("question")
-        if not isinstance(question, str):
-            yield number, str(number), None, "no \"question\" string"
-            continue
-        raw_id = record.get("id", number)
-        yield number, str(raw_id) if raw_id is not None else str(number), question, ""
+        query_id, question, error = _batch_line(line, number)
+        if question is not None:
+            first = first_line_of.setdefault(query_id, number)
+            if first != number:
+                warn(f"batch lines {first} and {number} have the same id {json.dumps(query_id, ensure_ascii=False)}")
+        yield number, query_id, question, error
+
+
+def _batch_line(line: str, number: int) -> tuple[str, str | None, str]:
+    """(id, question, error) of one stripped, non-blank batch line: a question, or a JSON object with one."""
+    if "\ufffd" in line:  # read with errors="replace"
+        return str(number), None, "not UTF-8 text"
+    if not line.startswith(("{", "[")):
+        return str(number), line, ""
+    try:
+        record = json.loads(line)
+    except ValueError as err:
+        if line.startswith("["):  # "[draft] who signed the deal?" is a question
+            return str(number), line, ""
+        return str(number), None, f"not valid JSON ({err})"
+    if not isinstance(record, dict):
+        return str(number), None, "a JSON line must be an object with a \"question\""
+    question = record.get("question")
+    if not isinstance(question, str):
+        return str(number), None, "no \"question\" string"
+    raw_id = record.get("id")
+    if raw_id is None:
+        return str(number), question, ""
+    if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float):
+        kind = "an object" if isinstance(raw_id, dict) else "a list" if isinstance(raw_id, list) else json.dumps(raw_id)
+        return str(number), None, f"the \"id\" must be a string or a number, not {kind}"
+    return str(raw_id), question, ""
 
 
 def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: str, style: Style) -> int:

@@ -356,6 +356,27 @@ def test_a_byte_order_mark_does_not_hide_the_first_json_line(tmp_path: Path) -> 
         assert [(a["id"], a["question"]) for a in answers] == [("bom", WAIVERS), ("2", "Who is Iyad al-Anbar?")]
 
 
+def test_batch_ids_are_strings_or_numbers_and_a_repeated_one_is_named() -> None:
+    stdin = "\n".join([
+        json.dumps({"id": "w", "question": WAIVERS}),
+        json.dumps({"id": 3, "question": "Who is Iyad al-Anbar?"}),
+        "Who is the Iraqi prime minister?",  # line 3: id "3", as line 2's
+        json.dumps({"id": {"x": 1}, "question": WAIVERS}),
+        json.dumps({"id": True, "question": WAIVERS}),
+        json.dumps({"id": "w", "question": NO_ANSWER}),
+        json.dumps({"id": None, "question": NO_ANSWER}),
+    ]) + "\n"
+    result = run("ask", "--batch", "-", stdin=stdin)
+    assert result.exit_code == 2  # two lines failed
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["w", "3", "3", "w", "7"]
+    assert result.stderr.splitlines() == [
+        'askiraq: warning: batch lines 2 and 3 have the same id "3"',
+        'askiraq: error: batch line 4: the "id" must be a string or a number, not an object',
+        'askiraq: error: batch line 5: the "id" must be a string or a number, not true',
+        'askiraq: warning: batch lines 1 and 6 have the same id "w"',
+    ]
+
+
 def test_batch_from_stdin_and_its_exit_status() -> None:
     good = run("ask", "--batch", "-", stdin=f"{WAIVERS}\n\nWho is Iyad al-Anbar?\n")
     assert good.exit_code == 0
