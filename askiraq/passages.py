@@ -444,6 +444,9 @@ def _punkt(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start, end)]
 
 
+_LIST_NUMBER = re.compile(r"\(?(?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,6})[.)]")  # "3." or "b)" is no sentence of its own
+
+
 def _no_break_after(text: str, start: int, end: int) -> bool:
     """A split right after an initial ("U.", "J.") or a known abbreviation is not a real one."""
     token = text[max(start, end - 40) : end].rsplit(None, 1)[-1].lstrip(_OPENERS)
@@ -469,7 +472,8 @@ def _sentences(text: str, start: int, end: int, max_chars: int) -> list[tuple[in
         s, e = _strip(text, *span)
         if s >= e:
             continue
-        if merged and (_no_break_after(text, *merged[-1]) or _continues(text, s, e)):
+        if merged and (_no_break_after(text, *merged[-1]) or _continues(text, s, e)
+                       or _LIST_NUMBER.fullmatch(text, *merged[-1])):
             merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))
@@ -483,7 +487,7 @@ def _paragraph_sentences(text: str, paragraph: _Paragraph, kind: str, max_chars:
     spans: list[tuple[int, int, bool]] = []
     dateline = _DATELINE.match(text, start, paragraph.end) if quotable else None
     if dateline:
-        spans.append((*_strip(text, start, dateline.end()), False))
+        spans += [(s, e, False) for s, e in _cut(text, *_strip(text, start, dateline.end()), max_chars)]
         start = dateline.end()
     spans += [(s, e, quotable) for s, e in _sentences(text, start, paragraph.end, max_chars)]
     return [Sentence(s, e, bisect_right(line_starts, s), bisect_right(line_starts, e - 1), q) for s, e, q in spans]

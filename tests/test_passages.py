@@ -141,6 +141,14 @@ def test_crlf_line_endings() -> None:
     assert [p.line_start for p in doc.passages] == [1, 3]
 
 
+def test_a_numbered_list_item_is_one_sentence_with_its_number() -> None:
+    text = ("## Steps\n\n1. Download the tarball.\n2. Create a user called hmaster.\n\n"
+            "(b) Then restart it.\n\niv. And wait.\n")
+    sentences = [text[s.start:s.end] for p in split_document(text).passages for s in p.sentences]
+    assert sentences == ["1. Download the tarball.", "2. Create a user called hmaster.", "(b) Then restart it.",
+                         "iv. And wait."]
+
+
 def test_markdown_headings_lists_and_tables() -> None:
     text = textwrap.dedent("""\
         # Militia attacks in Iraq
