@@ -20,10 +20,18 @@ _FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+
            r"fifty|hundred|thousand|dozens?|hundreds|thousands|million|billion)\b")
 _DATE = (r"(?i)\b(1[89]|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d|"
          r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_NAME = r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -](?:al-)?[A-Z][a-z]+)+"
+# Capital and small letters of the Latin, Greek and Cyrillic scripts, so that "Jürgen Weiß", "Émile Zola" and
+# "Łukasz Nowak" are names too (Python's re has no \p{Lu}).
+_LATIN_TO_CYRILLIC = [chr(c) for c in range(0xC0, 0x530)]
+_UPPER = "A-Z" + "".join(c for c in _LATIN_TO_CYRILLIC if c.isupper())
+_LOWER = "a-z" + "".join(c for c in _LATIN_TO_CYRILLIC if c.islower())
+_CAPITALISED = f"[{_UPPER}][{_LOWER}]+"
+# Name particles between a name's parts: "Tarcísio de Freitas", "Ludwig van Beethoven", "Hadi al-Amiri".
+_PARTICLE = r"(?:(?:al|el|de|da|do|dos|das|di|du|del|della|van|von|der|den|le|la|bin|ibn|ben)[ -])?"
+_NAME = rf"(?<![.!?]\s)(?<!^)\b{_CAPITALISED}(?:[ -]{_PARTICLE}{_CAPITALISED})+"
 # A name opening the sentence ("William Caxton printed ..."), told from "The Golden ..." or "In March" by its
 # first word, which is not a stop word.
-_NAME_FIRST = re.compile(r"([A-Z][a-z]+)(?:[ -](?:al-)?[A-Z][a-z]+)+\b")
+_NAME_FIRST = re.compile(rf"({_CAPITALISED})(?:[ -]{_PARTICLE}{_CAPITALISED})+\b")
 
 _WANTS_AFTER = {  # second word after "how"/"what"/"which" that says what kind of answer is wanted
     "how": {"many": "number", "much": "number", "long": "number", "often": "number", "far": "number",

@@ -169,6 +169,19 @@ def test_a_name_may_open_the_sentence(sentence: str, named: bool) -> None:
     assert has_wanted(sentence, asked("Who printed the first book in English?")) is named
 
 
+@pytest.mark.parametrize(("sentence", "named"), [
+    ("The jury was chaired by the critic Jürgen Weiß.", True),
+    ("The jury was chaired by Émile Zola.", True),
+    ("Łukasz Nowak chaired the jury.", True),
+    ("The jury was chaired by Tarcísio de Freitas.", True),  # a name particle between its parts
+    ("The jury was chaired by Дмитрий Иванов.", True),
+    ("The jury met in the Literaturhaus on 12 April.", False),
+    ("The jury was chaired by the de facto leader.", False),
+])
+def test_names_in_any_latin_greek_or_cyrillic_letters(sentence: str, named: bool) -> None:
+    assert has_wanted(sentence, asked("Who chaired the jury?")) is named
+
+
 @pytest.mark.parametrize(("raw", "cleaned"), [
     ("“Around 5,000 US troops remain in Iraq.", "Around 5,000 US troops remain in Iraq."),
     ("He said it ended.”", "He said it ended."),
