@@ -161,10 +161,8 @@ class AskiraqGroup(DefaultGroup):
             _traceback_if_debugging(ctx)
             raise CliError(err) from err
         except BrokenPipeError:
-            # `askiraq ... | head -1`: the reader left. Silence the final flush, exit like SIGPIPE would.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise SystemExit(141) from None
+            _reader_left()
+            raise SystemExit(EXIT_ANSWERED) from None
         except KeyboardInterrupt:
             # Ctrl-C: one line and the shell's code, not Click's "Aborted!" with 1 (which reads as "no answer").
             click.echo("askiraq: interrupted", err=True)
@@ -175,6 +173,14 @@ class AskiraqGroup(DefaultGroup):
             _traceback_if_debugging(ctx)
             raise CliError(AskiraqError(f"internal error: {type(err).__name__}: {err}",
                                         "run again with --debug for the traceback and report it")) from err
+
+
+def _reader_left() -> None:
+    """`askiraq ... | head -1`: the reader has what it wanted and closed the pipe. What is left to print goes
+    nowhere (no "Broken pipe" noise at exit), and the exit status is the one the output so far earned, as when
+    the whole output fits in the pipe before the reader leaves (a shell's 141 would depend on output size)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _traceback_if_debugging(ctx: click.Context) -> None:
@@ -356,7 +362,10 @@ def _answer_one(session: _Session, question: str, options: SearchOptions, fmt: s
     result = session.search(question, options)
     for message in result.warnings:
         warn(message)
-    click.echo(render(result, fmt, style), nl=False, color=style.color)
+    try:
+        click.echo(render(result, fmt, style), nl=False, color=style.color)
+    except BrokenPipeError:
+        _reader_left()
     return EXIT_ANSWERED if result.answer is not None else EXIT_NO_ANSWER
 
 
@@ -419,21 +428,24 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
     failed = answered = done = 0
     writer = BatchWriter(fmt, style)
     show_progress = sys.stderr.isatty()
-    for number, query_id, question, error in _batch_questions(stream):
-        try:
-            if error or question is None:
-                raise QueryError(error)
-            result = session.search(question, options)
-        except QueryError as err:
-            failed += 1
-            click.echo(f"askiraq: error: batch line {number}: {err.message}", err=True)
-            continue
-        done += 1
-        answered += result.answer is not None
-        click.echo(writer.add(result, query_id), nl=False, color=style.color)
-        if show_progress and done % 100 == 0:
-            click.echo(f"\raskiraq: {done} questions", err=True, nl=False)
-    click.echo(writer.close(), nl=False, color=style.color)
+    try:
+        for number, query_id, question, error in _batch_questions(stream):
+            try:
+                if error or question is None:
+                    raise QueryError(error)
+                result = session.search(question, options)
+            except QueryError as err:
+                failed += 1
+                click.echo(f"askiraq: error: batch line {number}: {err.message}", err=True)
+                continue
+            done += 1
+            answered += result.answer is not None
+            click.echo(writer.add(result, query_id), nl=False, color=style.color)
+            if show_progress and done % 100 == 0:
+                click.echo(f"\raskiraq: {done} questions", err=True, nl=False)
+        click.echo(writer.close(), nl=False, color=style.color)
+    except BrokenPipeError:  # `| head`: the questions not yet read are not asked
+        _reader_left()
     if show_progress and done >= 100:
         click.echo("", err=True)
     if not done and not failed:

@@ -44,17 +44,25 @@ def test_exit_status_for_no_answer_and_for_errors(tmp_path: Path) -> None:
     assert len(bad.stderr.strip().splitlines()) == 1
 
 
-def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+def test_a_closed_pipe_ends_quietly_with_the_status_of_what_was_printed(tmp_path: Path) -> None:
     assert COMMAND
-    script = (f"yes 'militia attacks on US bases' | head -400 | '{COMMAND}' ask --batch - -k 10 "
-              "| head -1; echo \"status ${PIPESTATUS[2]}\"")
-    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=os.environ.copy(),
-                          capture_output=True, text=True, timeout=120)
-    first, status = done.stdout.splitlines()
-    assert first.startswith('{"schema_version": 2')
-    # ended by the closed pipe, as SIGPIPE would, after 1 MB of output
-    assert status == "status 141"
-    assert done.stderr == ""
+
+    def piped(command: str, reader: str = "head -1") -> tuple[str, str, str]:
+        """What `reader` printed, the status of askiraq (last in `command`) and stderr of `command | reader`."""
+        script = f"{command} | {reader}; echo \"status ${{PIPESTATUS[{command.count('|')}]}}\""
+        done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=os.environ.copy(),
+                              capture_output=True, text=True, timeout=120)
+        *printed, status = done.stdout.splitlines()
+        return "\n".join(printed), status, done.stderr
+
+    # a reader that leaves before askiraq prints: the status is the answer's, as when it has read it all
+    assert piped(f"'{COMMAND}' 'why does Iraq rely on US waivers?'", reader="true") == ("", "status 0", "")
+    assert piped(f"'{COMMAND}' 'What is the capital of Australia?'", reader="true") == ("", "status 1", "")
+    # a batch's output is far more than a pipe holds (64 KiB): the reader leaves while askiraq is printing
+    batch = piped(f"yes 'militia attacks on US bases' | head -400 | '{COMMAND}' ask --batch - -k 10")
+    assert batch[0].startswith('{"schema_version": 2') and batch[1:] == ("status 0", "")
+    unanswered = piped(f"yes 'What is the capital of Australia?' | head -2000 | '{COMMAND}' ask --batch - -k 10")
+    assert unanswered[1:] == ("status 1", "")  # no question answered before the reader left
 
 
 def test_head_of_a_long_answer_has_no_broken_pipe_noise(tmp_path: Path) -> None:
