@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -138,9 +139,32 @@ class AskiraqGroup(DefaultGroup):
         while at < len(args) and args[at] in arity:
             at += 1 + arity[args[at]]
         if at < len(args) and args[at] not in self.commands:
-            args = [*args[:at], self.default_cmd_name, *args[at:]]
+            args = [*args[:at], *self._not_a_command(args[at:])]
         rest: list[str] = super().parse_args(ctx, args)
         return rest
+
+    def _not_a_command(self, args: list[str]) -> list[str]:
+        """The words from the first one that names no command: `help [COMMAND]` as --help, a one-word near miss
+        of a command's name (`sorces`) a usage error, anything else the default command's question."""
+        word = args[0]
+        if word == "help" and len(args) <= 2:
+            if args[1:] and args[1] not in self.commands:
+                raise UsageHint(f"no such command {args[1]!r}", self._commands_hint(args[1]))
+            return [*args[1:], "--help"]
+        if word != "help" and not word.startswith("-") and not any(c.isspace() for c in word):
+            import difflib  # only on this path: a question of several words never needs it
+
+            close = difflib.get_close_matches(word.lower(), [*self.commands, "help"], n=1, cutoff=0.8)
+            if close:
+                raise UsageHint(f"no such command {word!r}", f"did you mean {close[0]!r}? To ask it as a "
+                                f"question: askiraq ask {shlex.quote(word)}")
+        return [self.default_cmd_name, *args]
+
+    def _commands_hint(self, word: str) -> str:
+        import difflib
+
+        close = difflib.get_close_matches(word.lower(), list(self.commands), n=1, cutoff=0.6)
+        return f"did you mean {close[0]!r}?" if close else "the commands are " + ", ".join(sorted(self.commands))
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:

@@ -300,6 +300,19 @@ def test_no_arguments_at_all_shows_the_help() -> None:
     assert "Usage:" in result.stderr and "Traceback" not in result.output
 
 
+def test_help_is_a_command_and_a_misspelt_command_is_not_a_question() -> None:
+    assert run("help").stdout == run("--help").stdout and run("help").exit_code == 0
+    assert run("help", "sources").stdout == run("sources", "--help").stdout
+    typo = run("sorces", "--corpus", str(SHIPPED_CORPUS))
+    assert typo.exit_code == 2 and typo.stdout == ""
+    assert typo.stderr == ("askiraq: error: no such command 'sorces' (hint: did you mean 'sources'? "
+                           "To ask it as a question: askiraq ask sorces)\n")
+    assert run("help", "shwo").stderr == "askiraq: error: no such command 'shwo' (hint: did you mean 'show'?)\n"
+    assert run("ask", "sorces").exit_code == 1  # asked as a question, it is one
+    one_word = run("Hezbollah")  # no command is close: a one-word question
+    assert one_word.exit_code == 0 and one_word.stdout.startswith("Answer (")
+
+
 def test_colour_only_when_asked_and_never_with_no_color() -> None:
     assert "\x1b[" in run("ask", "--color", "always", WAIVERS).stdout
     assert "\x1b[" not in run("ask", "--color", "never", WAIVERS).stdout
