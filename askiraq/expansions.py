@@ -93,6 +93,37 @@ def _shipped_rules() -> tuple[_Rule, ...]:
     return parse_rules(text, "expansions.txt")
 
 
+@cache
+def _synonym_table() -> bytes:
+    """The shipped synonyms file (sorted lines `term<TAB>synonym ...`), read once: ~1 MB, searched in place."""
+    with open(os.path.join(os.path.dirname(__file__), "data", "synonyms.txt"), "rb") as handle:
+        return handle.read()
+
+
+def synonyms(term: str) -> tuple[str, ...]:
+    """General synonyms of an analysed term (WordNet 3.1, its word's three most frequent senses), by a binary
+    search of the sorted file: a question looks up a few terms, so nothing is parsed or loaded per word."""
+    return tuple(found.decode("utf-8").split()) if (found := _lookup(_synonym_table(), term.encode("utf-8"))) else ()
+
+
+def _lookup(table: bytes, key: bytes) -> bytes | None:
+    """The text after the tab of the line whose key is `key`, in lines sorted by key (comment lines first)."""
+    low, high = 0, len(table)
+    while low < high:
+        start = table.rfind(b"\n", 0, (low + high) // 2) + 1  # the line around the middle
+        end = table.find(b"\n", start)
+        end = len(table) if end < 0 else end
+        tab = table.find(b"\t", start, end)
+        line_key = table[start:tab] if tab >= 0 else table[start:end]
+        if line_key == key and tab >= 0:
+            return table[tab + 1:end]
+        if line_key <= key:
+            low = end + 1
+        else:
+            high = start
+    return None
+
+
 def load_thesaurus(extra: "str | os.PathLike[str] | None" = None, *, enabled: bool = True) -> Thesaurus:
     """The shipped groups plus the user's (`extra`, else ASKIRAQ_EXPANSIONS); empty if disabled."""
     if not enabled:

@@ -22,7 +22,7 @@ from askiraq.analysis import analyze, names_a_subject, tokenize
 from askiraq.citations import Citation, cite
 from askiraq.corpus import parse_date
 from askiraq.errors import QueryError, SemanticUnavailable
-from askiraq.expansions import Expansion, Thesaurus
+from askiraq.expansions import Expansion, Thesaurus, synonyms
 from askiraq.index import Index
 from askiraq.query import ParsedQuery, parse_query
 from askiraq.records import PassageRecord, SentenceRecord, table_header
@@ -209,6 +209,10 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
         tid = index.postings.term_id(term)
         if tid >= 0:
             strengths[tid] = strengths.get(tid, 0.0) + index.postings.idf(tid) * weight
+    # General synonyms rank passages only: no sentence, answer-type check or confidence counts them.
+    general = _synonyms(index, terms, {*terms, *(e.term for e in expansions)}, params)
+    expansions += general
+    weighted += [(e.term, e.weight) for e in general]
     if not answers.is_asked_in_words(parsed.text):  # keywords name what they want: no sentence "goes on" to it
         params = params._replace(previous_sentence_weight=0.0)
     return _Query(parsed, terms, weighted, expansions, excluded, asked, params, strengths)
@@ -224,6 +228,19 @@ def _word_families(index: Index, terms: list[str], have: set[str], params: Ranki
             if other not in have:
                 have.add(other)
                 found.append(Expansion(other, params.family_weight, term, other))
+    return found
+
+
+def _synonyms(index: Index, terms: list[str], have: set[str], params: RankingParams) -> list[Expansion]:
+    """General synonyms of the question's words that the corpus has ("assault" finds "attack")."""
+    if not params.synonym_weight:
+        return []
+    found = []
+    for term in dict.fromkeys(terms):
+        for other in synonyms(term):
+            if other not in have and index.postings.term_id(other) >= 0:
+                have.add(other)
+                found.append(Expansion(other, params.synonym_weight, term, other))
     return found
 
 

@@ -108,6 +108,15 @@ class RankingParams(NamedTuple):
     # worse). 0.1: dev2 -0.026; 0.3: CISI nDCG -0.005. Prefix 4: dev2 @3 -0.026; prefix 6: as off.
     family_weight: float = 0.2
     family_prefix: int = 5
+    # General synonyms (data/synonyms.txt: WordNet 3.1, the three most frequent senses of each word), searched at
+    # this weight to rank passages; no sentence score, answer-type check or confidence counts them. Against 0:
+    # dev2 answer@3 0.795 -> 0.846 and re-wrapped @3 0.847 -> 0.881 ("go-between function" finds "role", "want"
+    # finds "need"),
+    # CISI MAP +0.003, gk MRR +0.003 and confidence AUC +0.010; below one question's worth elsewhere: dev MRR
+    # -0.002, AUC dev2 -0.006 and re-wrapped -0.004, CISI P@10 -0.008 (nDCG unchanged). 0.25: dev2 @1 +0.026 but
+    # a dev2 answer lost and gk @1 -0.015; 0.3: dev @1 -0.10; 0.1-0.15: no gain. Counted in the answer's sentences
+    # too: every confidence AUC falls (gk 0.703 -> 0.678). Two senses: gk @3 -0.015; one: no gain.
+    synonym_weight: float = 0.2
     # Questions that want a count, a date, a name or a place: the first `rerank_pool` passages are
     # re-ranked by BM25 + sentence_weight x their best sentence's idf-weighted question words. Applied to
     # every question it cost CISI 0.018 MAP / 0.07 nDCG; to typed questions only it costs CISI nothing.

@@ -195,6 +195,22 @@ def test_word_families_find_other_forms_of_a_word(tmp_path: Path) -> None:
                    DEFAULT_PARAMS._replace(family_weight=0)).expansions
 
 
+def test_general_synonyms_rank_passages_but_count_in_no_confidence(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"a.txt": "The club moved to a new office near the river last spring.",
+                              "b.txt": "The club moved into a stadium by the sea after years of talks, its fans say.",
+                              **{f"{n}.txt": f"Article {n} is about the weather in the hills." for n in "cdefgh"}})
+    question = "Which arena did the club move to?"
+    result = ask(index, question)
+    assert [h.citation.source for h in result.hits] == ["b.txt", "a.txt"]
+    assert ("stadium", "arena", DEFAULT_PARAMS.synonym_weight) in {(e.term, e.trigger, e.weight)
+                                                                 for e in result.expansions}
+    without = ask(index, question, DEFAULT_PARAMS._replace(synonym_weight=0))
+    assert [h.citation.source for h in without.hits] == ["a.txt", "b.txt"]  # the shorter passage
+    assert "stadium" not in {e.term for e in without.expansions}
+    # "stadium" is no "arena" to the confidence: the answer holds two of the question's three words either way.
+    assert result.confidence == without.confidence < 1.0
+
+
 def test_thesaurus_expansions_are_searched_at_their_weight(tmp_path: Path) -> None:
     index = index_of(tmp_path, {"a.txt": "The port of Umm Qasr handles most of the country's grain imports."})
     thesaurus = Thesaurus(parse_rules("harbour, port", "test"))

@@ -24,7 +24,7 @@ ARTICLES = {
     "garage.txt": "Workshop notes\n\nThe mechanic replaced the worn brake pads and checked the engine oil "
                   "before the long drive.\n",
 }
-PARAPHRASE = "What did the doctor give the patient?"  # shares no word with the clinic article
+PARAPHRASE = "What did the medic hand the patient?"  # shares no word, nor a synonym, with the articles
 
 
 @pytest.fixture
