@@ -29,6 +29,7 @@ from askiraq.errors import (
     EXIT_INTERRUPTED,
     EXIT_NO_ANSWER,
     AskiraqError,
+    CitationError,
     IndexStoreError,
     QueryError,
     StaleIndex,
@@ -518,11 +519,31 @@ def show(citation: str, corpus: str | None, color: str) -> None:
     several passages.
     """
     cited = cited_file(citation) if corpus is None else None
-    idx = _open(corpus or (indexed_folder_of(cited) if cited else None)).index  # the corpus the citation is from
-    record = find_passage(idx, citation)
+    folder = indexed_folder_of(cited) if cited else None  # the corpus a printed citation is from
+    idx = _open(corpus or folder).index
+    try:
+        record = find_passage(idx, citation)
+    except CitationError as err:
+        if corpus is None and folder is None and err.message.startswith(_NO_ARTICLE):
+            raise _not_in_shipped_corpus(citation, cited) from err
+        raise
     style = Style(color=_use_color(color))
     click.echo(render_passage(cite(idx, record), idx.texts.text(record.doc_id), (record.start, record.end),
                               idx.records.paragraph_span(record), style), nl=False, color=style.color)
+
+
+_NO_ARTICLE = "no indexed article matches"  # how citations.find_passage says the article is not in the index
+
+
+def _not_in_shipped_corpus(citation: str, cited: str | None) -> CitationError:
+    """`show` without --corpus: the citation's article is neither in an index nor one of the shipped articles,
+    which were looked in as the default (the package's folder is not one the user ever named)."""
+    hint = f"pass the corpus it is from: askiraq show --corpus FOLDER {shlex.quote(citation)}"
+    if cited is not None:
+        return CitationError(f"{cited} exists but is in no index, and the shipped sample corpus (searched by "
+                             "default) does not have it", hint)
+    return CitationError(f"no article of the shipped sample corpus (searched by default) matches {citation!r}, "
+                         "and no such file is found from this folder", hint)
 
 
 def _origin(param: str, envvar: str, default: str) -> str:

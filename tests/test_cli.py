@@ -432,10 +432,18 @@ def test_show_finds_the_corpus_a_printed_citation_comes_from(tmp_path: Path, mon
     shown = run("show", citation)  # no --corpus: the cited file's folder has an index
     assert shown.exit_code == 0 and "opened in 1804" in shown.stdout, shown.output
     (tmp_path / "loose.txt").write_text("Not indexed anywhere.\n", encoding="utf-8")
-    missing = run("show", "loose.txt:1")  # no folder above it has an index: the shipped corpus is asked
-    assert missing.exit_code == 2 and "no indexed article matches 'loose.txt' in " in missing.stderr
-    assert missing.stderr.rstrip().endswith("(hint: pass the corpus it is from with --corpus DIR; "
-                                            "askiraq sources lists its articles)")
+    loose = run("show", "loose.txt:1")  # no folder above it has an index: the shipped corpus is asked
+    assert loose.exit_code == 2 and loose.stderr == (
+        "askiraq: error: loose.txt exists but is in no index, and the shipped sample corpus (searched by default) "
+        "does not have it (hint: pass the corpus it is from: askiraq show --corpus FOLDER loose.txt:1)\n")
+    elsewhere = run("show", "wiki/config/reference.md:15")  # cited from another folder: no such path here
+    assert elsewhere.exit_code == 2 and elsewhere.stderr == (
+        "askiraq: error: no article of the shipped sample corpus (searched by default) matches "
+        "'wiki/config/reference.md:15', and no such file is found from this folder (hint: pass the corpus it is "
+        "from: askiraq show --corpus FOLDER wiki/config/reference.md:15)\n")
+    assert "site-packages" not in elsewhere.stderr and str(SHIPPED_CORPUS) not in elsewhere.stderr
+    in_corpus = run("show", "--corpus", "canal", "history.txt:99")  # a corpus the user named is named as before
+    assert in_corpus.exit_code == 2 and "no passage at 'history.txt:99' in history.txt" in in_corpus.stderr
 
 
 def test_show_bolds_the_passage_only_with_colour() -> None:
