@@ -36,7 +36,7 @@ from askiraq.errors import (
 )
 from askiraq.expansions import load_thesaurus
 from askiraq.index import OpenedIndex, describe_index, indexed_folder_of, open_index
-from askiraq.render import FORMATS, BatchWriter, Style, render, render_passage, render_report, render_sources
+from askiraq.render import FORMATS, BatchWriter, Style, counted, render, render_passage, render_report, render_sources
 from askiraq.search import SearchOptions, SearchResult, search
 from askiraq.tuning import DEFAULT_PARAMS, BuildSettings
 
@@ -259,14 +259,10 @@ def _open(corpus: str | None, force: bool = False, full_check: bool = False,
         for notice in opened.notices:
             warn(notice)
         if sys.stderr.isatty():
-            click.echo(f"askiraq: indexed {_counted(opened.index.document_count, 'document')} "
-                       f"({_counted(opened.index.passage_count, 'passage')}) in {time.perf_counter() - started:.1f} s",
+            click.echo(f"askiraq: indexed {counted(opened.index.document_count, 'document')} "
+                       f"({counted(opened.index.passage_count, 'passage')}) in {time.perf_counter() - started:.1f} s",
                        err=True)
     return opened
-
-
-def _counted(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 class _Session:
@@ -493,7 +489,7 @@ def index(corpus: str | None, force: bool, semantic: bool | None) -> None:
                               "set ASKIRAQ_INDEX_DIR to a writable folder")
     idx = opened.index
     state = "built" if opened.rebuilt else "already up to date"
-    click.echo(f"Index {state}: {_counted(idx.document_count, 'document')}, {_counted(idx.passage_count, 'passage')} "
+    click.echo(f"Index {state}: {counted(idx.document_count, 'document')}, {counted(idx.passage_count, 'passage')} "
                f"from {opened.root} ({time.perf_counter() - started:.2f} s)")
     click.echo(f"Index folder: {opened.index_dir}")
 

@@ -25,6 +25,16 @@ CSV_COLUMNS = ("id", "question", "rank", "score", "source", "citation", "line_st
 _BOLD, _DIM, _MATCH, _CITE, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;31m", "\x1b[35m", "\x1b[0m"
 
 
+def plural(number: int, noun: str) -> str:
+    """`noun` as a count of `number` takes it: "passage" for 1, "passages" otherwise."""
+    return noun if number == 1 else noun + "s"
+
+
+def counted(number: int, noun: str) -> str:
+    """"1 passage", "3 passages"."""
+    return f"{number} {plural(number, noun)}"
+
+
 class Style(NamedTuple):
     """How text output looks (the CLI decides from the terminal and the options)."""
 
@@ -115,7 +125,8 @@ def render_sources(docs: Sequence[DocRecord], as_json: bool = False) -> str:
     lines = []
     for d in docs:
         extra = ", ".join(x for x in (d.metadata.get("publisher", ""), d.metadata.get("date", "")) if x)
-        lines.append(f"{d.rel:<{width}}  {d.passage_count:>4} passages  {d.title}" + (f" ({extra})" if extra else ""))
+        passages = f"{d.passage_count:>4} {plural(d.passage_count, 'passage'):<8}"  # the titles stay in one column
+        lines.append(f"{d.rel:<{width}}  {passages}  {d.title}" + (f" ({extra})" if extra else ""))
     return "".join(line + "\n" for line in lines)
 
 
@@ -126,7 +137,7 @@ def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
     lines = []
     for key, value in report.items():
         if isinstance(value, list):  # the skipped files: how many, then one line each
-            value = "\n".join([f"{len(value)} file(s)", *(f"{'':<18}{item}" for item in value)])
+            value = "\n".join([counted(len(value), "file"), *(f"{'':<18}{item}" for item in value)])
         lines.append(f"{key.replace('_', ' ') + ':':<18}{value}\n")
     return "".join(lines)
 
@@ -209,7 +220,7 @@ def _text(result: SearchResult, style: Style) -> str:
         lines.append("Expansions: " + ", ".join(
             f"{e.trigger} -> {e.form} ({e.term} x{e.weight:g})" for e in result.expansions))
     if result.undated_left_out:
-        lines.append(f"({result.undated_left_out} article(s) without a date left out by the date filter)")
+        lines.append(f"({counted(result.undated_left_out, 'article')} without a date left out by the date filter)")
     for hit in result.hits:
         lines.append("")
         score = _paint(f"score {hit.score:.2f}", _DIM, style)

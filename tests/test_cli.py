@@ -569,6 +569,19 @@ def test_sources_lists_the_articles() -> None:
     assert listed[3]["publisher"] == "Associated Press"
 
 
+def test_one_of_a_thing_is_singular(tmp_path: Path) -> None:
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Short note\n\nThe ferry leaves at noon.\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("Long note\n\nThe ferry leaves at noon.\n\nIt returns at six.\n", encoding="utf-8")
+    (corpus / "c.txt").write_bytes(b"")
+    assert run("sources", "--corpus", str(corpus)).stdout == ("a.txt     1 passage   Short note\n"
+                                                             "b.txt     2 passages  Long note\n")
+    assert "skipped:          1 file\n" in run("info", "--corpus", str(corpus)).stdout
+    built = run("index", "--force", "--corpus", str(corpus)).stdout
+    assert built.startswith("Index built: 2 documents, 3 passages from ")
+
+
 def test_index_and_info(corpus_copy: Path) -> None:
     built = run("index", "--corpus", str(corpus_copy))
     assert built.exit_code == 0 and "5 documents" in built.stdout
@@ -594,7 +607,7 @@ def test_info_names_the_files_left_out_of_the_index(corpus_copy: Path) -> None:
     info = json.loads(run("info", "--corpus", str(corpus_copy), "--json").stdout)
     assert info["skipped"] == ["blank.txt: skipped: empty file", "photo.txt: skipped: binary file, not text"]
     text = run("info", "--corpus", str(corpus_copy)).stdout  # said again long after the build
-    assert "skipped:          2 file(s)\n" in text and "\n                  blank.txt: skipped: empty file\n" in text
+    assert "skipped:          2 files\n" in text and "\n                  blank.txt: skipped: empty file\n" in text
     (corpus_copy / "blank.txt").write_text("Now a real article about the harbour.\n", encoding="utf-8")
     again = run("index", "--corpus", str(corpus_copy))
     assert "photo.txt" not in again.stderr  # said when first met, not at every refresh

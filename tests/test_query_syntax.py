@@ -87,7 +87,7 @@ def test_date_filters_leave_out_undated_articles_and_say_so(corpus_copy: Path) -
     assert payload["undated_left_out"] == 3
     assert payload["results"][0]["date"] == "2023-11-24"
     text = CliRunner().invoke(cli, ["ask", "--corpus", str(corpus), "--until", "2021-12-31", "US troops"]).stdout
-    assert "002_ea14664ba9abae13.txt" in text and "003_" not in text and "3 article(s) without a date" in text
+    assert "002_ea14664ba9abae13.txt" in text and "003_" not in text and "(3 articles without a date left out" in text
 
 
 def test_a_date_at_the_start_of_a_file_name_dates_the_article(tmp_path: Path) -> None:
