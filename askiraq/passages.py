@@ -62,6 +62,7 @@ _ATX_HEADING = re.compile(r"(#{1,6})(?:[ \t]+|$)")
 _SETEXT_UNDERLINE = re.compile(r"(?:=+|-+)[ \t]*")
 _LIST_ITEM = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+\S")
 _TABLE_ROW = re.compile(r"\|")
+_LABEL = re.compile(r"[A-Z][\w'.-]*(?: [\w'.-]+){0,2}:[ \t]+\S")  # "Moderator: ...", "Date of birth: ..."
 _CODE_FENCE = re.compile(r"(?:```+|~~~+)[\w+.-]*")  # a Markdown code block's fence, with its language
 _TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?\s*")  # |---|:---:| under a table's header
 # E-mail: a header block of "Field: value" lines, a reply's attribution ("On Tue, ... Jonas wrote:").
@@ -207,14 +208,18 @@ def _is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
 
 
 def _joined(text: str, lines: list[tuple[int, int]]) -> list[_Paragraph]:
-    """Wrapped lines as paragraphs: one, or one per Markdown list item."""
+    """Wrapped lines as paragraphs: one, or one per Markdown list item or labelled line ("Moderator: Hannah Cho"
+    under a title; a block of nothing but labelled lines, an e-mail's header, stays one)."""
+    labelled = [bool(_LABEL.match(text, s)) for s, _ in lines]
+    split_labels = not all(labelled)
     paragraphs: list[_Paragraph] = []
-    for s, e in lines:
-        if paragraphs and not _LIST_ITEM.match(text, s):
+    for (s, e), label in zip(lines, labelled, strict=True):
+        item = bool(_LIST_ITEM.match(text, s))
+        if paragraphs and not item and not (label and split_labels):
             last = paragraphs[-1]
             paragraphs[-1] = _Paragraph(last.start, e, last.kind, False)
-        else:
-            paragraphs.append(_Paragraph(s, e, LIST if _LIST_ITEM.match(text, s) else TEXT, True))
+        else:  # (a labelled line is one of a block's lines, never a heading)
+            paragraphs.append(_Paragraph(s, e, LIST if item else TEXT, not label))
     return paragraphs
 
 

@@ -149,6 +149,18 @@ def test_a_numbered_list_item_is_one_sentence_with_its_number() -> None:
                          "iv. And wait."]
 
 
+def test_labelled_lines_under_a_title_are_paragraphs_of_their_own() -> None:
+    text = ("Focus group with library users, 27 February 2024\nModerator: Hannah Cho\nParticipants: P1, P2 and P3\n\n"
+            "P1: Mostly homework and the free Wi-Fi.\n")
+    doc = split_document(text)
+    assert doc.title == "Focus group with library users, 27 February 2024"
+    assert _texts(text) == ["Moderator: Hannah Cho", "Participants: P1, P2 and P3",
+                            "P1: Mostly homework and the free Wi-Fi."]
+    assert all(s.quotable for p in doc.passages for s in p.sentences)  # (a labelled line is no heading)
+    header = "From: Ann <ann@example.org>\nTo: Bob <bob@example.org>\nSubject: Pay\n\nThe offer stands.\n"
+    assert _texts(header)[0].startswith("From: Ann")  # a block of nothing but labelled lines stays one
+
+
 def test_markdown_headings_lists_and_tables() -> None:
     text = textwrap.dedent("""\
         # Militia attacks in Iraq
