@@ -283,8 +283,8 @@ def heading_path(text: str) -> str:
     """A heading as one line; a chapter's heading and its first section's (blank lines apart) as
     `7 Tariffs › 7.1 Water`."""
     if "\n" not in text:
-        return " ".join(text.split())
-    parts = (" ".join(part.split()).lstrip("#").strip() for part in _BLANK_LINE.split(text))
+        return _without_markup(" ".join(text.split()))
+    parts = (_without_markup(" ".join(part.split()).lstrip("#").strip()) for part in _BLANK_LINE.split(text))
     return " › ".join(part for part in parts if part)
 
 
@@ -300,6 +300,11 @@ def readable(text: str, header: str = "") -> str:
         text = _labelled_row(text, one_line(header))
     if text[:1] in _LIST_STARTS:
         text = _LIST_MARKER.sub("", text)
+    return _without_markup(text)
+
+
+def _without_markup(text: str) -> str:
+    """Text without Markdown's **bold**, *emphasis*, `code` and [links](...)."""
     if any(mark in text for mark in _MARKUP):  # (most text has none: no regex to run, on a hot path)
         for pattern, kept in ((_STRONG, r"\2"), (_EMPHASIS, r"\1"), (_CODE, r"\1"), (_LINK, r"\1")):
             text = pattern.sub(kept, text)
@@ -318,9 +323,13 @@ def _cells(row: str) -> list[str]:
     return [cell.strip() for cell in row.strip().strip("|").split("|")]
 
 
+_QA_LABEL = re.compile(r"^(?:A|Answer)\s*:\s+(?=\S)")  # an FAQ answer's label: "A: Yes, but ..."
+
+
 def clean(sentence: str, header: str = "") -> str:
-    """Readable (see `readable`), without a quotation mark left open or closed by the sentence cut."""
-    sentence = readable(sentence, header)
+    """Readable (see `readable`), without an FAQ answer's "A:" label or a quotation mark left open or closed by
+    the sentence cut."""
+    sentence = _QA_LABEL.sub("", readable(sentence, header))
     for opening, closing in (("“", "”"), ('"', '"')):
         if sentence.startswith(opening) and sentence.count(opening) + sentence.count(closing) == 1:
             sentence = sentence[1:]

@@ -12,6 +12,7 @@ from askiraq.answers import (
     counts,
     figures,
     has_wanted,
+    heading_path,
     is_asked_in_words,
     readable,
     synonyms_of,
@@ -190,6 +191,20 @@ def test_names_in_any_latin_greek_or_cyrillic_letters(sentence: str, named: bool
 ])
 def test_clean_drops_a_quote_left_open_by_the_cut(raw: str, cleaned: str) -> None:
     assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize(("raw", "cleaned"), [
+    ("A: Yes, but give each broker its own data_dir.", "Yes, but give each broker its own data_dir."),
+    ("**A:** Logs go to the journal.", "Logs go to the journal."),
+    ("Plan A: leave at dawn.", "Plan A: leave at dawn."),  # not a label
+])
+def test_an_faq_answer_is_quoted_without_its_label(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+def test_headings_are_shown_without_markdown_markup() -> None:
+    assert heading_path("**Q:** Can I run two brokers on one host?") == "Q: Can I run two brokers on one host?"
+    assert heading_path("# Guide\n\n## [Install](install.md) with `hmctl`") == "Guide › Install with hmctl"
 
 
 def test_synonyms_follow_the_expansions_a_question_word_triggered() -> None:
