@@ -180,6 +180,7 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     # "Read more" line, a credit or an e-mail's header block ranked above them is never the answer.
     quotable = [h for h in hits if any(s.quotable for s in h.record.sentences)] or hits[:1]
     confidence, matched = _coverage(index, query, quotable[0].terms)
+    matched = max([matched, *(_coverage(index, query, h.terms)[1] for h in quotable[1:params.answer_from])])
     chosen, conflicting, reason = _answer(index, query, quotable, matched)
     answer = Answer(tuple(_quoted(index, s) for s in chosen), conflicting) if chosen else None
     if chosen:  # how much of the question the quoted sentences hold, not just their passage
@@ -376,13 +377,21 @@ def _candidates(index: Index, query: _Query, ranked: _Ranking,
         if excluded_ids & terms:
             continue
         if phrases or excluded_phrases:
-            text = index.texts.passage_text(record)
-            if not all(_contains_phrase(text, p) for p in phrases):
+            texts = _searched_texts(index, record)
+            if not all(any(_contains_phrase(t, p) for t in texts) for p in phrases):
                 continue
-            if any(_contains_phrase(text, p) for p in excluded_phrases):
+            if any(_contains_phrase(t, p) for t in texts for p in excluded_phrases):
                 continue
         found.append(_Candidate(record, ranking, terms))
     return found
+
+
+def _searched_texts(index: Index, record: PassageRecord) -> list[str]:
+    """A passage's text and the heading and FAQ question over it, whose words it is found by (each on its own, so
+    that no phrase runs from a heading into the text)."""
+    doc_text = index.texts.text(record.doc_id)
+    framing = [doc_text[start:end] for start, end in (record.heading, record.above) if end]
+    return [index.texts.passage_text(record), *framing]
 
 
 def _rerank(index: Index, query: _Query, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -413,7 +422,23 @@ def _scored_sentences(index: Index, query: _Query, candidate: _Candidate) -> lis
             sentence.before = previous.terms
         for sentence in candidate.sentences:
             sentence.score = _sentence_score(query, sentence, text[sentence.record.start:sentence.record.end])
+        if not any(sentence.score for sentence in candidate.sentences):
+            _frame_first_sentence(index, query, candidate, text)
     return candidate.sentences
+
+
+def _frame_first_sentence(index: Index, query: _Query, candidate: _Candidate, text: str) -> None:
+    """A passage none of whose sentences holds a question word answers the FAQ question (or heading) over it in its
+    first sentence ("How do I fix 'address already in use'?" over "Another process is listening on port 7400."):
+    that sentence counts the question's (or heading's) words as its own."""
+    record = candidate.record
+    start, end = record.above if record.above[1] else record.heading
+    doc_text = index.texts.text(record.doc_id)
+    if not end or not candidate.sentences or doc_text.startswith("|", start):  # (a table row has its header)
+        return
+    first = candidate.sentences[0]
+    first.terms |= frozenset(t for t in map(index.postings.term_id, analyze(doc_text[start:end])) if t >= 0)
+    first.score = _sentence_score(query, first, text[first.record.start:first.record.end])
 
 
 def _subject_terms(index: Index, doc_id: int, params: RankingParams) -> frozenset[int]:
@@ -527,7 +552,8 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
     params = query.params
     needed = min(params.min_matched_words, len(set(query.terms)))
     if params.no_answer and matched < needed:
-        return [], False, f"the best passage holds only {matched} of the question's {len(set(query.terms))} words"
+        return [], False, f"no passage of the best {params.answer_from} holds more than {matched} of the question's " \
+            f"{len(set(query.terms))} words"
     if params.min_cosine and hits[0].cosine is not None and max(h.cosine or 0.0 for h in hits) < params.min_cosine:
         return [], False, "no passage is close in meaning to the question"
     scored = _answer_sentences(index, query, hits)

@@ -42,6 +42,19 @@ def test_a_phrase_keeps_only_passages_that_hold_it(index: Index) -> None:
     assert found and all("Islamic Resistance in Iraq" in text for text in found)
 
 
+def test_a_phrase_in_the_heading_or_faq_question_over_a_passage_finds_it(tmp_path: Path) -> None:
+    text = ("# Troubleshooting\n\n## How do I fix \"address already in use\"?\n\nAnother process listens on the "
+            "port. Stop it.\n\n## Disk full\n\nThe broker stops writing when the disk is full.\n")
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "errors.md").write_text(text, encoding="utf-8")
+    index = open_index(tmp_path / "faq", tmp_path / "index").index
+    result = search(index, '"address already in use"', SearchOptions())
+    assert [h.text for h in result.hits] == ["Another process listens on the port. Stop it."] and not result.warnings
+    assert [h.text for h in search(index, 'broker -"address already in use"', SearchOptions()).hits] == [
+        "The broker stops writing when the disk is full."]
+    assert search(index, '"in use another process"', SearchOptions()).warnings  # no phrase runs on from a heading
+
+
 def test_phrases_match_across_typographic_quotes_and_us_spellings(index: Index) -> None:
     assert any("Iraq’s foreign" in t for t in texts(index, '"Iraq\'s foreign" reserves'))
     found = texts(index, '"US bases"')
