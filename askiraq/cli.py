@@ -334,7 +334,7 @@ def cli(debug: bool) -> None:
 @click.option("--expansions", type=click.Path(dir_okay=False), envvar="ASKIRAQ_EXPANSIONS",
               show_envvar=True, default=None, help="Extra expansion groups file (see README).")
 @click.option("--no-expand", is_flag=True,
-              help="Search only the question's own words (no thesaurus, no word families).")
+              help="Search only the question's own words (no thesaurus, word families or synonyms).")
 @semantic_option
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour and bold in text output (auto: only on a terminal, never with NO_COLOR).")
@@ -368,7 +368,8 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
                             since=_date(since), until=_date(until),
                             thesaurus=load_thesaurus(expansions, enabled=not no_expand),
                             highlight=style.color,
-                            params=DEFAULT_PARAMS._replace(family_weight=0.0) if no_expand else DEFAULT_PARAMS)
+                            params=DEFAULT_PARAMS._replace(family_weight=0.0, synonym_weight=0.0) if no_expand
+                            else DEFAULT_PARAMS)
     if semantic is False:  # this question without the vectors; the index keeps them
         options = options._replace(params=options.params._replace(semantic_weight=0.0))
     session = _Session(corpus, semantic or None)
