@@ -207,11 +207,12 @@ def _is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
     return 2 * open_ends >= len(inner)
 
 
-def _joined(text: str, lines: list[tuple[int, int]]) -> list[_Paragraph]:
-    """Wrapped lines as paragraphs: one, or one per Markdown list item or labelled line ("Moderator: Hannah Cho"
-    under a title; a block of nothing but labelled lines, an e-mail's header, stays one)."""
+def _joined(text: str, lines: list[tuple[int, int]], header: bool = False) -> list[_Paragraph]:
+    """Wrapped lines as paragraphs: one, or one per Markdown list item; in a file's `header` block, also one per
+    labelled line ("Moderator: Hannah Cho" under a transcript's title; a block of nothing but labelled lines, an
+    e-mail's header, stays one)."""
     labelled = [bool(_LABEL.match(text, s)) for s, _ in lines]
-    split_labels = not all(labelled)
+    split_labels = header and not all(labelled)
     paragraphs: list[_Paragraph] = []
     for (s, e), label in zip(lines, labelled, strict=True):
         item = bool(_LIST_ITEM.match(text, s))
@@ -232,14 +233,14 @@ def _ends_short(text: str, line: tuple[int, int], following: tuple[int, int], wi
     return 2 * length <= width and length + 1 + first_word <= width and not _ends_sentence(text[line[0]:line[1]])
 
 
-def _run_paragraphs(text: str, lines: list[tuple[int, int]]) -> list[_Paragraph]:
+def _run_paragraphs(text: str, lines: list[tuple[int, int]], header: bool = False) -> list[_Paragraph]:
     if len(lines) > 1 and all(text.startswith(">", s) for s, _ in lines[1:]):
         return _quoted_paragraphs(text, lines)
     width = max(e - s for s, e in lines)
     if len(lines) > 1 and not _LIST_ITEM.match(text, lines[0][0]) and _ends_short(text, lines[0], lines[1], width):
-        return [_Paragraph(*lines[0], TEXT, True), *_run_paragraphs(text, lines[1:])]  # a title over its text
+        return [_Paragraph(*lines[0], TEXT, True), *_run_paragraphs(text, lines[1:], header)]  # a title over its text
     if _is_wrapped(text, lines):
-        return _joined(text, lines)
+        return _joined(text, lines, header)
     return [_Paragraph(s, e, LIST if _LIST_ITEM.match(text, s) else TEXT, True) for s, e in lines]
 
 
@@ -258,8 +259,9 @@ def _quoted_paragraphs(text: str, lines: list[tuple[int, int]]) -> list[_Paragra
     return found
 
 
-def _block_paragraphs(text: str, block: list[tuple[int, int]]) -> list[_Paragraph]:
-    """Markdown headings and table rows stand alone; the lines between them are joined or not."""
+def _block_paragraphs(text: str, block: list[tuple[int, int]], header: bool = False) -> list[_Paragraph]:
+    """Markdown headings and table rows stand alone; the lines between them are joined or not (`header`: the
+    file's first block)."""
     paragraphs: list[_Paragraph] = []
     run: list[tuple[int, int]] = []
     for s, e in block:
@@ -281,7 +283,7 @@ def _block_paragraphs(text: str, block: list[tuple[int, int]]) -> list[_Paragrap
             run = []
         else:
             run.append((s, e))
-    return paragraphs + (_run_paragraphs(text, run) if run else [])
+    return paragraphs + (_run_paragraphs(text, run, header) if run else [])
 
 
 # ---------------------------------------------------------------- kinds of paragraphs
@@ -527,7 +529,7 @@ def _opening_words(line: str, words: int = 10, max_chars: int = 80) -> str:
 
 def paragraphs(text: str, body_start: int = 0) -> tuple[tuple[int, int] | None, list[_Paragraph], list[str]]:
     """The headline's span (if any), then the body's other paragraphs (with a word in them) and their kinds."""
-    found = [p for block in _blocks(text, body_start) for p in _block_paragraphs(text, block)
+    found = [p for i, block in enumerate(_blocks(text, body_start)) for p in _block_paragraphs(text, block, i == 0)
              if _WORD.search(text, p.start, p.end)]
     kinds = _kinds(text, found)
     title = None

@@ -159,6 +159,8 @@ def test_labelled_lines_under_a_title_are_paragraphs_of_their_own() -> None:
     assert all(s.quotable for p in doc.passages for s in p.sentences)  # (a labelled line is no heading)
     header = "From: Ann <ann@example.org>\nTo: Bob <bob@example.org>\nSubject: Pay\n\nThe offer stands.\n"
     assert _texts(header)[0].startswith("From: Ann")  # a block of nothing but labelled lines stays one
+    later = "Notice of meeting\n\nThe meeting is held on 22 June 2024\nin the main hall.\nAgenda: accounts, auditors.\n"
+    assert _texts(later) == ["The meeting is held on 22 June 2024 in the main hall. Agenda: accounts, auditors."]
 
 
 def test_markdown_headings_lists_and_tables() -> None:
