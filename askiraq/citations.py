@@ -14,7 +14,7 @@ import os
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from askiraq.errors import CitationError
+from askiraq.errors import ArticleNotIndexed, CitationError
 from askiraq.records import DocRecord, PassageRecord
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def _article(index: Index, name: str) -> DocRecord:
         full = os.path.join(root, doc.rel)
         if name in (doc.rel, f"{os.path.basename(root)}/{doc.rel}", full) or wanted == full:
             return doc
-    raise CitationError(f"no indexed article matches {name!r} in {index.corpus_root}",
+    raise ArticleNotIndexed(f"no indexed article matches {name!r} in {index.corpus_root}",
                         "pass the corpus it is from with --corpus DIR; askiraq sources lists its articles")
 
 

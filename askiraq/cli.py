@@ -28,6 +28,7 @@ from askiraq.errors import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_NO_ANSWER,
+    ArticleNotIndexed,
     AskiraqError,
     CitationError,
     IndexStoreError,
@@ -520,16 +521,13 @@ def show(citation: str, corpus: str | None, color: str) -> None:
     idx = _open(corpus or folder).index
     try:
         record = find_passage(idx, citation)
-    except CitationError as err:
-        if corpus is None and folder is None and err.message.startswith(_NO_ARTICLE):
+    except ArticleNotIndexed as err:
+        if corpus is None and folder is None:
             raise _not_in_shipped_corpus(citation, cited) from err
         raise
     style = Style(color=_use_color(color))
     click.echo(render_passage(cite(idx, record), idx.texts.text(record.doc_id), (record.start, record.end),
                               idx.records.paragraph_span(record), style), nl=False, color=style.color)
-
-
-_NO_ARTICLE = "no indexed article matches"  # how citations.find_passage says the article is not in the index
 
 
 def _not_in_shipped_corpus(citation: str, cited: str | None) -> CitationError:

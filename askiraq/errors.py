@@ -35,6 +35,10 @@ class CitationError(AskiraqError):
     """`askiraq show` was given a citation that names no passage."""
 
 
+class ArticleNotIndexed(CitationError):
+    """The citation's article is not in the index asked (it may be in another corpus)."""
+
+
 class IndexStoreError(AskiraqError):
     """The index folder could not be written (or vanished) and the index could not be kept."""
 
