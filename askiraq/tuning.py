@@ -203,7 +203,8 @@ class RankingParams(NamedTuple):
     # Semantic mode (an index built with --semantic): score = (1 - w) x BM25 / the best BM25 + w x cosine.
     # 0.5 against BM25 alone (evaluate --semantic): dev2 @1 +0.051, CISI MAP +0.010 / nDCG +0.008,
     # re-wrapped @1 +0.017, dev @3 +0.05 but @1 -0.05 (one question moves from rank 1 to 2).
-    # 0.2-0.4 lose the dev2 gain (0.641), 0.7 loses it too and the re-wrapped layout's top passages.
+    # 0.2-0.4 lose the dev2 gain (0.641), 0.7 loses it too and the re-wrapped layout's top passages. Since general
+    # synonyms (both modes): dev2 @1 +0.051 but @3 -0.026, CISI MAP +0.009, gk @1 +0.045 (README, Semantic search).
     semantic_weight: float = 0.5
     # There, typed questions re-rank by the share of the question's idf in the best sentence times this.
     # 0: dev2 @1 -0.103; 0.25: -0.026; 1: re-wrapped same top -0.015; 2: dev @1 -0.05.
