@@ -31,7 +31,7 @@ _PARTICLE = r"(?:(?:al|el|de|da|do|dos|das|di|du|del|della|van|von|der|den|le|la
 _NAME = rf"(?<![.!?]\s)(?<!^)\b{_CAPITALISED}(?:[ -]{_PARTICLE}{_CAPITALISED})+"
 # A name opening the sentence ("William Caxton printed ..."), told from "The Golden ..." or "In March" by its
 # first word, which is not a stop word.
-_NAME_FIRST = re.compile(rf"({_CAPITALISED})(?:[ -]{_PARTICLE}{_CAPITALISED})+\b")
+_NAME_FIRST = rf"({_CAPITALISED})(?:[ -]{_PARTICLE}{_CAPITALISED})+\b"  # (compiled on first use: off the cold path)
 
 _WANTS_AFTER = {  # second word after "how"/"what"/"which" that says what kind of answer is wanted
     "how": {"many": "number", "much": "number", "long": "number", "often": "number", "far": "number",
@@ -147,7 +147,7 @@ def figures(sentence: str) -> tuple[Figure, ...]:
 def _measure(before: str, after: str) -> str:
     """What kind of figure the words around it make it: "average", "rate", "limit", or "" (a plain count)."""
     after = _CLAUSE_BREAK.split(after)[0]
-    return next((name for name, ahead, behind in _MEASURES if ahead.search(before) or behind.match(after)), "")
+    return next((name for name, ahead, behind in _measures() if ahead.search(before) or behind.match(after)), "")
 
 
 _PHRASE_BREAK = frozenset(",;:()[].!?")
@@ -156,14 +156,21 @@ _PHRASE_BREAK = frozenset(",;:()[].!?")
 _NOUN_THEN = r"\W*(?:[\w'.-]+\s+){0,3}?"  # (matched at the start of the text after the figure)
 _UNITS = r"day|week|month|year|hour|minute|crossing|trip|flight|journey|sailing|visit|person|head|capita"
 _PERIODIC = r"daily|weekly|monthly|yearly|annually|hourly"
-_MEASURES = (
-    ("average", re.compile(r"\b(?:averag\w*|mean|median|typically|usually|normally)(?:\s+of)?\s*$", re.I),
-     re.compile(_NOUN_THEN + r"on\s+average\b", re.I)),
-    ("rate", re.compile(r"\b(?:per|each|every)\s+\w+\s*$", re.I),
-     re.compile(_NOUN_THEN + rf"(?:(?:per|a|an|each|every)\s+(?:{_UNITS})|{_PERIODIC})\b", re.I)),
-    ("limit", re.compile(r"\b(?:up\s+to|maximum(?:\s+of)?|max\.?|capacity(?:\s+of)?|at\s+most|no\s+more\s+than|"
-                         r"certified\s+for|limit(?:ed)?\s+(?:of|to))\s*$", re.I), re.compile(r"(?!)")),
-)
+
+
+@functools.cache
+def _measures() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    """(name, words before the figure, words after its noun), compiled on first use: off the cold path."""
+    return (
+        ("average", re.compile(r"\b(?:averag\w*|mean|median|typically|usually|normally)(?:\s+of)?\s*$", re.I),
+         re.compile(_NOUN_THEN + r"on\s+average\b", re.I)),
+        ("rate", re.compile(r"\b(?:per|each|every)\s+\w+\s*$", re.I),
+         re.compile(_NOUN_THEN + rf"(?:(?:per|a|an|each|every)\s+(?:{_UNITS})|{_PERIODIC})\b", re.I)),
+        ("limit", re.compile(r"\b(?:up\s+to|maximum(?:\s+of)?|max\.?|capacity(?:\s+of)?|at\s+most|no\s+more\s+than|"
+                             r"certified\s+for|limit(?:ed)?\s+(?:of|to))\s*$", re.I), re.compile(r"(?!)")),
+    )
+
+
 # (Not a thousands comma, "2,000"; nor a full stop, which inside a sentence ends an abbreviation, "U.S.")
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]!?]|,(?!\d)")
 
@@ -249,7 +256,7 @@ def has_wanted(sentence: str, asked: Asked) -> bool:
 
 
 def _opens_with_name(sentence: str) -> bool:
-    opening = _NAME_FIRST.match(sentence.lstrip("\"“‘'([ "))
+    opening = re.match(_NAME_FIRST, sentence.lstrip("\"“‘'([ "))
     return opening is not None and not tokenize(opening.group(1))[0].stop
 
 

@@ -105,6 +105,8 @@ class _Query(NamedTuple):
     params: RankingParams
     # Each weighted term the corpus has, by id: its idf x weight (summed over repeats), what it adds to a sentence.
     strengths: dict[int, float]
+    # Each distinct question word: its weight in the confidence and the ids of it and its expansions (see _coverage).
+    covered: list[tuple[float, frozenset[int]]]
 
 
 class _Sentence:
@@ -179,13 +181,13 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     # Answers come from the best passages that can be quoted, and the no-answer rule asks of the first of them: a
     # "Read more" line, a credit or an e-mail's header block ranked above them is never the answer.
     quotable = [h for h in hits if any(s.quotable for s in h.record.sentences)] or hits[:1]
-    confidence, matched = _coverage(index, query, quotable[0].terms)
-    matched = max([matched, *(_coverage(index, query, h.terms)[1] for h in quotable[1:params.answer_from])])
+    confidence, matched = _coverage(query, quotable[0].terms)
+    matched = max([matched, *(_coverage(query, h.terms)[1] for h in quotable[1:params.answer_from])])
     chosen, conflicting, reason = _answer(index, query, quotable, matched)
     answer = Answer(tuple(_quoted(index, s) for s in chosen), conflicting) if chosen else None
     if chosen:  # how much of the question the quoted sentences hold, not just their passage
         own = frozenset().union(*(s.terms for s in chosen))
-        confidence, _ = _coverage(index, query, own, frozenset().union(*(s.before for s in chosen)))
+        confidence, _ = _coverage(query, own, frozenset().union(*(s.before for s in chosen)))
     shown = tuple(_hit(index, query, rank, c, options.highlight) for rank, c in enumerate(hits[:options.top], 1))
     return result._replace(answer=answer, hits=shown, reason=reason, confidence=confidence)
 
@@ -216,7 +218,21 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
     weighted += [(e.term, e.weight) for e in general]
     if not answers.is_asked_in_words(parsed.text):  # keywords name what they want: no sentence "goes on" to it
         params = params._replace(previous_sentence_weight=0.0)
-    return _Query(parsed, terms, weighted, expansions, excluded, asked, params, strengths)
+    return _Query(parsed, terms, weighted, expansions, excluded, asked, params, strengths,
+                  _covered(index, terms, asked, params))
+
+
+def _covered(index: Index, terms: list[str], asked: answers.Asked,
+             params: RankingParams) -> list[tuple[float, frozenset[int]]]:
+    """Each distinct question word's weight in the confidence (its idf; a word the corpus lacks weighs what a word
+    of a single passage would) and the term ids that count as it (it and its thesaurus expansions)."""
+    postings = index.postings
+    covered = []
+    for term in dict.fromkeys(terms):
+        tid = postings.term_id(term)
+        weight = max(postings.idf(tid) if tid >= 0 else postings.max_idf, params.min_coverage_idf)
+        covered.append((weight, frozenset(postings.term_id(t) for t in asked.synonyms.get(term, {term}))))
+    return covered
 
 
 def _word_families(index: Index, terms: list[str], have: set[str], params: RankingParams) -> list[Expansion]:
@@ -483,25 +499,22 @@ def _jaccard(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
     return shared / (len(a) + len(b) - shared) if a or b else 0.0
 
 
-def _coverage(index: Index, query: _Query, present: AbstractSet[int],
+def _coverage(query: _Query, present: AbstractSet[int],
               before: AbstractSet[int] = frozenset()) -> tuple[float, int]:
     """Share of the question's idf mass found in a set of terms (a passage's, or the answer sentences'),
     and how many of its distinct words are there.
 
     A word counts if it or one of its expansions is present (or in `before`, the sentence an answer goes on
-    from); a word the corpus lacks weighs what a word of a single passage would.
+    from), at its weight in `query.covered`.
     """
     total = found = 0.0
     matched = 0
-    for term in set(query.terms):
-        tid = index.postings.term_id(term)
-        weight = max(index.postings.idf(tid) if tid >= 0 else index.postings.max_idf, query.params.min_coverage_idf)
+    for weight, counted_as in query.covered:
         total += weight
-        synonyms = {index.postings.term_id(t) for t in query.asked.synonyms.get(term, {term})}
-        if not synonyms.isdisjoint(present):
+        if not counted_as.isdisjoint(present):
             found += weight
             matched += 1
-        elif not synonyms.isdisjoint(before):  # (not a matched word: the two-word rules ask a sentence itself)
+        elif not counted_as.isdisjoint(before):  # (not a matched word: the two-word rules ask a sentence itself)
             found += weight
     return (found / total if total else 0.0), matched
 
@@ -573,7 +586,7 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
         strong = candidate.score >= params.second_sentence * best.score
         if strong and candidate.doc_id != best.doc_id \
                 and _jaccard(candidate.terms, best.terms) < params.duplicate_jaccard \
-                and _coverage(index, query, candidate.terms)[1] >= needed:
+                and _coverage(query, candidate.terms)[1] >= needed:
             chosen.append(candidate)
             break
     return chosen, False, ""
