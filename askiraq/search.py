@@ -178,8 +178,8 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     hits = _fold_duplicates(ranked, params) if params.fold_duplicates else ranked
     if not hits:
         return result._replace(reason="nothing in the corpus matches the question")
-    # Answers come from the best passages that can be quoted, and the no-answer rule asks of the first of them: a
-    # "Read more" line, a credit or an e-mail's header block ranked above them is never the answer.
+    # Answers come from the best passages that can be quoted, and the no-answer rule asks of the first `answer_from`
+    # of them: a "Read more" line, a credit or an e-mail's header block ranked above them is never the answer.
     quotable = [h for h in hits if any(s.quotable for s in h.record.sentences)] or hits[:1]
     confidence, matched = _coverage(query, quotable[0].terms)
     matched = max([matched, *(_coverage(query, h.terms)[1] for h in quotable[1:params.answer_from])])
