@@ -211,7 +211,7 @@ def _joined(text: str, lines: list[tuple[int, int]], header: bool = False) -> li
     """Wrapped lines as paragraphs: one, or one per Markdown list item; in a file's `header` block, also one per
     labelled line ("Moderator: Hannah Cho" under a transcript's title; a block of nothing but labelled lines, an
     e-mail's header, stays one)."""
-    labelled = [bool(_LABEL.match(text, s)) for s, _ in lines]
+    labelled = [bool(_LABEL.match(text, s)) for s, _ in lines] if header else [False] * len(lines)
     split_labels = header and not all(labelled)
     paragraphs: list[_Paragraph] = []
     for (s, e), label in zip(lines, labelled, strict=True):
