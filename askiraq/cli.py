@@ -37,6 +37,7 @@ from askiraq.errors import (
 )
 from askiraq.expansions import load_thesaurus
 from askiraq.index import OpenedIndex, describe_index, indexed_folder_of, open_index
+from askiraq.records import table_header
 from askiraq.render import FORMATS, BatchWriter, Style, counted, render, render_passage, render_report, render_sources
 from askiraq.search import SearchOptions, SearchResult, search
 from askiraq.tuning import DEFAULT_PARAMS, BuildSettings
@@ -526,8 +527,9 @@ def show(citation: str, corpus: str | None, color: str) -> None:
             raise _not_in_shipped_corpus(citation, cited) from err
         raise
     style = Style(color=_use_color(color))
-    click.echo(render_passage(cite(idx, record), idx.texts.text(record.doc_id), (record.start, record.end),
-                              idx.records.paragraph_span(record), style), nl=False, color=style.color)
+    text = idx.texts.text(record.doc_id)
+    click.echo(render_passage(cite(idx, record), text, (record.start, record.end), idx.records.paragraph_span(record),
+                              style, table_header(text, record)), nl=False, color=style.color)
 
 
 def _not_in_shipped_corpus(citation: str, cited: str | None) -> CitationError:

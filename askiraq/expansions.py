@@ -144,5 +144,8 @@ def load_thesaurus(extra: "str | os.PathLike[str] | None" = None, *, enabled: bo
         except (OSError, UnicodeDecodeError) as err:
             raise QueryError(f"cannot read expansions file {extra}: {err}",
                              "check the path given by --expansions or ASKIRAQ_EXPANSIONS") from err
+        if "\x00" in text:
+            raise QueryError(f"expansions file {extra} is not text (it holds NUL bytes)",
+                             "check the path given by --expansions or ASKIRAQ_EXPANSIONS")
         rules = rules + parse_rules(text, os.fspath(extra))
     return Thesaurus(rules)

@@ -100,10 +100,11 @@ class BatchWriter:
 
 
 def render_passage(citation: Citation, text: str, passage: tuple[int, int], paragraph: tuple[int, int],
-                   style: Style = Style()) -> str:
+                   style: Style = Style(), header: str = "") -> str:
     """`askiraq show`: the citation and passage id, the title, a blank line, then the paragraph
-    (`text[paragraph[0]:paragraph[1]]`) with the passage inside it bold when colour is on. Of a very long
-    paragraph (a whole article on one line) only SHOW_CONTEXT characters each side are shown, cut at a space."""
+    (`text[paragraph[0]:paragraph[1]]`) with the passage inside it bold when colour is on, under its table's
+    `header` row for a table row (which names its columns). Of a very long paragraph (a whole article on one line)
+    only SHOW_CONTEXT characters each side are shown, cut at a space."""
     start, end = passage
     around_start, around_end = min(paragraph[0], start), max(paragraph[1], end)
     before, after = text[around_start:start], text[end:around_end]
@@ -111,7 +112,7 @@ def render_passage(citation: Citation, text: str, passage: tuple[int, int], para
         before = "…" + before[-SHOW_CONTEXT:].split(" ", 1)[-1]
     if len(after) > SHOW_CONTEXT:
         after = after[:SHOW_CONTEXT].rsplit(" ", 1)[0] + "…"
-    body = before + _paint(text[start:end], _BOLD, style) + after
+    body = (header + "\n" if header else "") + before + _paint(text[start:end], _BOLD, style) + after
     return f"{citation.location}  ({citation.passage_id})\n{citation.title}\n\n{body}\n"
 
 

@@ -478,6 +478,23 @@ def test_show_prints_the_whole_paragraph_when_a_long_one_is_cut_into_passages(tm
     assert "A short last paragraph" not in result.stdout
 
 
+def test_show_prints_a_table_row_under_its_header_row(tmp_path: Path) -> None:
+    corpus = tmp_path / "wiki"
+    corpus.mkdir()
+    (corpus / "reference.md").write_text("# Reference\n\n| Option | Default |\n|---|---|\n| listen_port | 7400 |\n"
+                                         "| console_port | 7480 |\n", encoding="utf-8")
+    result = run("show", "--corpus", str(corpus), "reference.md:6")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split("\n\n", 1)[1] == "| Option | Default |\n| console_port | 7480 |\n"
+
+
+def test_an_expansions_file_that_is_not_text_is_an_error(tmp_path: Path) -> None:
+    binary = tmp_path / "groups.txt"
+    binary.write_bytes(b"harbour, port\n\x00\x00\x01")
+    result = run("ask", "--expansions", str(binary), "Which harbour handles grain?")
+    assert result.exit_code == 2 and "is not text" in result.stderr and not result.stdout
+
+
 def test_show_cuts_a_paragraph_of_a_whole_article_on_one_line(tmp_path: Path) -> None:
     corpus = tmp_path / "scraped"
     corpus.mkdir()
