@@ -313,6 +313,11 @@ def cli(debug: bool) -> None:
     """
 
 
+# --no-expand: the question's own words, without word families, general synonyms or typing slips (the thesaurus is
+# turned off where it is loaded).
+_OWN_WORDS_ONLY = DEFAULT_PARAMS._replace(family_weight=0.0, synonym_weight=0.0, typo_weight=0.0)
+
+
 @cli.command(cls=QuestionCommand, context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @click.argument("question", required=False)
 @click.option("-k", "--top", type=click.IntRange(min=1), default=3, envvar="ASKIRAQ_TOP", show_envvar=True,
@@ -336,7 +341,7 @@ def cli(debug: bool) -> None:
 @click.option("--expansions", type=click.Path(dir_okay=False), envvar="ASKIRAQ_EXPANSIONS",
               show_envvar=True, default=None, help="Extra expansion groups file (see README).")
 @click.option("--no-expand", is_flag=True,
-              help="Search only the question's own words (no thesaurus, word families or synonyms).")
+              help="Search only the question's own words (no thesaurus, word families, synonyms or slips).")
 @semantic_option
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour and bold in text output (auto: only on a terminal, never with NO_COLOR).")
@@ -370,8 +375,7 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
                             since=_date(since), until=_date(until),
                             thesaurus=load_thesaurus(expansions, enabled=not no_expand),
                             highlight=style.color,
-                            params=DEFAULT_PARAMS._replace(family_weight=0.0, synonym_weight=0.0) if no_expand
-                            else DEFAULT_PARAMS)
+                            params=_OWN_WORDS_ONLY if no_expand else DEFAULT_PARAMS)
     if semantic is False:  # this question without the vectors; the index keeps them
         options = options._replace(params=options.params._replace(semantic_weight=0.0))
     session = _Session(corpus, semantic or None)

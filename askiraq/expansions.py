@@ -113,6 +113,13 @@ def synonyms(term: str) -> tuple[str, ...]:
     return tuple(found.decode("utf-8").split()) if (found := _lookup(_synonym_table(), term.encode("utf-8"))) else ()
 
 
+@lru_cache(maxsize=4096)
+def is_english_word(term: str) -> bool:
+    """Whether an analysed term is a word WordNet knows (every one of its one-word lemmas has a line in the
+    synonyms file, with or without synonyms): a question word that is one is never taken for a typing slip."""
+    return _lookup(_synonym_table(), term.encode("utf-8")) is not None
+
+
 def _lookup(table: "bytes | mmap.mmap", key: bytes) -> bytes | None:
     """The text after the tab of the line whose key is `key`, in lines sorted by key (comment lines first)."""
     low, high = 0, len(table)

@@ -22,7 +22,7 @@ from askiraq.analysis import analyze, names_a_subject, tokenize
 from askiraq.citations import Citation, cite
 from askiraq.corpus import parse_date
 from askiraq.errors import QueryError, SemanticUnavailable
-from askiraq.expansions import Expansion, Thesaurus, synonyms
+from askiraq.expansions import Expansion, Thesaurus, is_english_word, synonyms
 from askiraq.index import Index
 from askiraq.query import ParsedQuery, parse_query
 from askiraq.records import PassageRecord, SentenceRecord, table_header
@@ -202,6 +202,8 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
     expansions = options.thesaurus.expand(terms, params.expansion_weight) if params.expand else []
     if params.family_weight:
         expansions += _word_families(index, terms, {*terms, *(e.term for e in expansions)}, params)
+    if params.typo_weight:
+        expansions += _corrections(index, terms, {*terms, *(e.term for e in expansions)}, params)
     weighted = [(t, 1.0) for t in terms] + [(e.term, e.weight) for e in expansions]
     excluded = {t for word in parsed.excluded_words for t in analyze(word)}
     asked = answers.Asked(answers.wanted(question), frozenset(t for t, _ in weighted),
@@ -246,6 +248,36 @@ def _word_families(index: Index, terms: list[str], have: set[str], params: Ranki
                 have.add(other)
                 found.append(Expansion(other, params.family_weight, term, other))
     return found
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _corrections(index: Index, terms: list[str], have: set[str], params: RankingParams) -> list[Expansion]:
+    """For a question word that is neither in the corpus nor an English word, the corpus words one typing slip
+    away ("mayr" -> mayor, "lenght" -> length: a letter left out, added, changed or two swapped), the
+    `typo_matches` commonest."""
+    found = []
+    for term in dict.fromkeys(terms):
+        if len(term) < params.typo_min_letters or not term.isascii() or not term.isalpha() \
+                or index.postings.term_id(term) >= 0 or is_english_word(term):  # ("bridge" is no slip of "bring")
+            continue
+        known = sorted((index.postings.idf(tid), slip) for slip in _slips(term) - have
+                       if (tid := index.postings.term_id(slip)) >= 0)
+        for _idf, correction in known[:params.typo_matches]:
+            have.add(correction)
+            found.append(Expansion(correction, params.typo_weight, term, correction))
+    return found
+
+
+def _slips(word: str) -> set[str]:
+    """Every string one typing slip from `word`: a letter left out, added or changed, or two letters swapped."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    left_out = {a + b[1:] for a, b in splits if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    changed = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    added = {a + c + b for a, b in splits for c in _LETTERS}
+    return left_out | swapped | changed | added
 
 
 def _synonyms(index: Index, terms: list[str], have: set[str], params: RankingParams) -> list[Expansion]:

@@ -311,6 +311,7 @@ STAGES = {
     "expansions": {"expand": "false"},
     "word families": {"family_weight": "0"},
     "general synonyms": {"synonym_weight": "0"},
+    "typing slips": {"typo_weight": "0"},
     "sentence re-ranking": {"sentence_weight": "0"},
     "answer-type checks": {"answer_types": "false"},
     "near-duplicate folding": {"fold_duplicates": "false"},

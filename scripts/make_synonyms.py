@@ -7,7 +7,9 @@ Each word's synonyms are the other one-word, lower-case lemmas (no proper names,
 its first SENSES synsets (WordNet lists a word's senses most frequent first), nouns, verbs, adjectives
 and adverbs together. Words and synonyms are written as askiraq's own terms (Snowball stems), so the
 file is regenerated whenever analysis changes how words are stemmed. One line a term, sorted by its
-UTF-8 bytes so that askiraq can binary-search it without loading it: `term<TAB>synonym synonym ...`.
+UTF-8 bytes so that askiraq can binary-search it without loading it: `term<TAB>synonym synonym ...`. Every
+one-word lemma has its line, with no synonyms if need be: a question word on no line and not in the corpus may
+be a typing slip.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ def synsets(folder: Path, part: str) -> dict[str, list[str]]:
 
 
 def synonyms(folder: Path, senses: int) -> dict[str, set[str]]:
-    """Each term's synonyms from its word's first `senses` synsets of every part of speech."""
+    """Each term's synonyms from its word's first `senses` synsets of every part of speech (every one-word lemma is
+    a term, with no synonyms if need be: the file is also askiraq's list of known English words)."""
     table: dict[str, set[str]] = {}
     for part in PARTS_OF_SPEECH:
         by_offset = synsets(folder, part)
@@ -60,11 +63,12 @@ def synonyms(folder: Path, senses: int) -> dict[str, set[str]]:
             terms = analyze(lemma) if lemma.isalpha() else []
             if len(terms) != 1:
                 continue
+            found = table.setdefault(terms[0], set())  # (a word with no synonyms is still a known word)
             for offset in fields[6 + pointers:][:senses]:
                 for other in by_offset.get(offset, ()):
                     other_terms = analyze(other)
                     if len(other_terms) == 1 and other_terms[0] != terms[0]:
-                        table.setdefault(terms[0], set()).add(other_terms[0])
+                        found.add(other_terms[0])
     return table
 
 

@@ -308,7 +308,8 @@ def test_help_is_a_command_and_a_misspelt_command_is_not_a_question() -> None:
     assert typo.stderr == ("askiraq: error: no such command 'sorces' (hint: did you mean 'sources'? "
                            "To ask it as a question: askiraq ask sorces)\n")
     assert run("help", "shwo").stderr == "askiraq: error: no such command 'shwo' (hint: did you mean 'show'?)\n"
-    assert run("ask", "sorces").exit_code == 1  # asked as a question, it is one
+    asked = run("ask", "sorces")  # asked as a question, it is one (and a slip of "sources")
+    assert asked.exit_code in (0, 1) and not asked.stderr and "1. " in asked.stdout
     one_word = run("Hezbollah")  # no command is close: a one-word question
     assert one_word.exit_code == 0 and one_word.stdout.startswith("Answer (")
 

@@ -283,3 +283,17 @@ def test_the_no_answer_rule_asks_the_best_passages_not_only_the_first(tmp_path: 
     assert [h.citation.source for h in result.hits][:2] == ["a.txt", "b.txt"]
     assert result.answer is not None and "written in Rust" in result.answer.text
 
+
+def test_a_typing_slip_finds_the_word_the_corpus_has(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"a.txt": "The mayor of Lodz, Hanna Zdanowska, signed the tram contract.",
+                              "b.txt": "The minimum password length is twelve characters.",
+                              **{f"{n}.txt": f"Note {n} is about the weather in the hills." for n in "cdef"}})
+    mayor = ask(index, "Who is the mayr of Lodz?")
+    assert mayor.answer is not None and "Hanna Zdanowska" in mayor.answer.text
+    assert ("mayor", "mayr") in {(e.term, e.trigger) for e in mayor.expansions}
+    password = ask(index, "What is the minimum pasword lenght?")
+    assert password.answer is not None and password.answer.text.startswith("The minimum password length")
+    refused = ask(index, "Who is the mayr of Lodz?", DEFAULT_PARAMS._replace(typo_weight=0))
+    assert refused.answer is None  # "mayr" alone: one of the question's two words
+    assert not {e.trigger for e in ask(index, "Who is the mayor of Lodz?").expansions} & {"mayor"}  # a known word
+

@@ -80,7 +80,8 @@ def test_paraphrases_find_the_article_words(index: Index) -> None:
     assert any(e.term == "usa" for e in result.expansions)
     assert any("2,000" in h.text or "5,000" in h.text for h in result.hits)
     plain = search(index, "How many American troops are based in Iraq?",
-                   SearchOptions(params=DEFAULT_PARAMS._replace(expand=False, family_weight=0, synonym_weight=0)))
+                   SearchOptions(params=DEFAULT_PARAMS._replace(expand=False, family_weight=0, synonym_weight=0,
+                                                                 typo_weight=0)))
     assert plain.expansions == ()
 
 

@@ -33,3 +33,9 @@ def test_every_shipped_line_is_found_where_a_binary_search_looks() -> None:
 def test_synonyms_are_analysed_terms() -> None:
     assert "attack" in expansions.synonyms(analyze("assault")[0])
     assert expansions.synonyms("no-such-term") == ()
+
+
+def test_every_english_word_is_known_even_without_synonyms() -> None:
+    assert expansions.is_english_word(analyze("bridge")[0]) and expansions.is_english_word(analyze("aardvark")[0])
+    assert not expansions.is_english_word("mayr") and not expansions.is_english_word("zorblat")
+
