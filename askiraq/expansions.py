@@ -99,7 +99,7 @@ def _shipped_rules() -> tuple[_Rule, ...]:
 @cache
 def _synonym_table() -> "mmap.mmap":
     """The shipped synonyms file (sorted lines `term<TAB>synonym ...`), memory-mapped: a lookup reads a few pages of
-    its ~1 MB, not all of it."""
+    its 1.3 MB, not all of it."""
     import mmap
 
     with open(os.path.join(os.path.dirname(__file__), "data", "synonyms.txt"), "rb") as handle:
