@@ -51,16 +51,17 @@ class Index:
     def _headline_terms(self, doc_id: int) -> frozenset[int]:
         """The term ids of an article's headline; none when its title is only an excerpt of its first line."""
         doc = self.records.document(doc_id)
-        return self._term_ids(doc.title) if doc.title_line is not None else frozenset()
+        return self.term_ids(doc.title) if doc.title_line is not None else frozenset()
 
     def _header_terms(self, passage_id: int) -> frozenset[int]:
         """The term ids of the header row of the Markdown table a row passage belongs to (else none)."""
         record = self.records.passage(passage_id)
         if not record.above[1]:  # (no framing above it: no need to read the article)
             return frozenset()
-        return self._term_ids(table_header(self.texts.text(record.doc_id), record))
+        return self.term_ids(table_header(self.texts.text(record.doc_id), record))
 
-    def _term_ids(self, text: str) -> frozenset[int]:
+    def term_ids(self, text: str) -> frozenset[int]:
+        """The ids of the corpus terms in `text` (its words the corpus lacks have none)."""
         return frozenset(tid for tid in map(self.postings.term_id, analyze(text)) if tid >= 0)
 
     @property

@@ -13,7 +13,7 @@ import fnmatch
 import itertools
 import os
 import re
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -200,10 +200,11 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
     params = options.params
     terms = analyze(parsed.text)
     expansions = options.thesaurus.expand(terms, params.expansion_weight) if params.expand else []
+    have = {*terms, *(e.term for e in expansions)}  # every term searched so far (each expansion adds its own)
     if params.family_weight:
-        expansions += _word_families(index, terms, {*terms, *(e.term for e in expansions)}, params)
+        expansions += _expanded(terms, have, params.family_weight, lambda term: _family(index, term, params))
     if params.typo_weight:
-        expansions += _corrections(index, terms, {*terms, *(e.term for e in expansions)}, params)
+        expansions += _expanded(terms, have, params.typo_weight, lambda term: _corrections(index, term, have, params))
     weighted = [(t, 1.0) for t in terms] + [(e.term, e.weight) for e in expansions]
     excluded = {t for word in parsed.excluded_words for t in analyze(word)}
     asked = answers.Asked(answers.wanted(question), frozenset(t for t, _ in weighted),
@@ -215,7 +216,8 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
         if tid >= 0:
             strengths[tid] = strengths.get(tid, 0.0) + index.postings.idf(tid) * weight
     # General synonyms rank passages only: no sentence, answer-type check or confidence counts them.
-    general = _synonyms(index, terms, {*terms, *(e.term for e in expansions)}, params)
+    general = _expanded(terms, have, params.synonym_weight, lambda term: _in_corpus(index, synonyms(term))) \
+        if params.synonym_weight else []
     expansions += general
     weighted += [(e.term, e.weight) for e in general]
     if not answers.is_asked_in_words(parsed.text):  # keywords name what they want: no sentence "goes on" to it
@@ -237,37 +239,43 @@ def _covered(index: Index, terms: list[str], asked: answers.Asked,
     return covered
 
 
-def _word_families(index: Index, terms: list[str], have: set[str], params: RankingParams) -> list[Expansion]:
-    """Corpus terms sharing a question word's first letters ("found*" finds founder, "advis*" advisory)."""
+def _expanded(terms: list[str], have: set[str], weight: float,
+              related: Callable[[str], Iterable[str]]) -> list[Expansion]:
+    """Expansions at `weight`: for each distinct question word, the corpus terms `related` gives for it that are not
+    searched yet (each is added to `have`)."""
     found = []
     for term in dict.fromkeys(terms):
-        if len(term) < params.family_prefix or _DIGIT.search(term):  # a code ("v00003") has no family
-            continue
-        for other in index.postings.terms_with_prefix(term[:params.family_prefix]):
+        for other in related(term):
             if other not in have:
                 have.add(other)
-                found.append(Expansion(other, params.family_weight, term, other))
+                found.append(Expansion(other, weight, term, other))
     return found
+
+
+def _in_corpus(index: Index, terms: Iterable[str]) -> list[str]:
+    return [term for term in terms if index.postings.term_id(term) >= 0]
+
+
+def _family(index: Index, term: str, params: RankingParams) -> list[str]:
+    """Corpus terms sharing a question word's first letters ("found*" finds founder, "advis*" advisory)."""
+    if len(term) < params.family_prefix or _DIGIT.search(term):  # a code ("v00003") has no family
+        return []
+    return index.postings.terms_with_prefix(term[:params.family_prefix])
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _corrections(index: Index, terms: list[str], have: set[str], params: RankingParams) -> list[Expansion]:
+def _corrections(index: Index, term: str, have: set[str], params: RankingParams) -> list[str]:
     """For a question word that is neither in the corpus nor an English word, the corpus words one typing slip
-    away ("mayr" -> mayor, "lenght" -> length: a letter left out, added, changed or two swapped), the
-    `typo_matches` commonest."""
-    found = []
-    for term in dict.fromkeys(terms):
-        if len(term) < params.typo_min_letters or not term.isascii() or not term.isalpha() \
-                or index.postings.term_id(term) >= 0 or is_english_word(term):  # ("bridge" is no slip of "bring")
-            continue
-        known = sorted((index.postings.idf(tid), slip) for slip in _slips(term) - have
-                       if (tid := index.postings.term_id(slip)) >= 0)
-        for _idf, correction in known[:params.typo_matches]:
-            have.add(correction)
-            found.append(Expansion(correction, params.typo_weight, term, correction))
-    return found
+    away ("mayr" -> mayor, "lenght" -> length: a letter left out, added, changed or two swapped) not searched yet,
+    the `typo_matches` commonest."""
+    if len(term) < params.typo_min_letters or not term.isascii() or not term.isalpha() \
+            or index.postings.term_id(term) >= 0 or is_english_word(term):  # ("bridge" is no slip of "bring")
+        return []
+    known = sorted((index.postings.idf(tid), slip) for slip in _slips(term) - have
+                   if (tid := index.postings.term_id(slip)) >= 0)
+    return [slip for _idf, slip in known[:params.typo_matches]]
 
 
 def _slips(word: str) -> set[str]:
@@ -278,19 +286,6 @@ def _slips(word: str) -> set[str]:
     changed = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
     added = {a + c + b for a, b in splits for c in _LETTERS}
     return left_out | swapped | changed | added
-
-
-def _synonyms(index: Index, terms: list[str], have: set[str], params: RankingParams) -> list[Expansion]:
-    """General synonyms of the question's words that the corpus has ("assault" finds "attack")."""
-    if not params.synonym_weight:
-        return []
-    found = []
-    for term in dict.fromkeys(terms):
-        for other in synonyms(term):
-            if other not in have and index.postings.term_id(other) >= 0:
-                have.add(other)
-                found.append(Expansion(other, params.synonym_weight, term, other))
-    return found
 
 
 def _allowed_documents(index: Index, options: SearchOptions) -> tuple[set[int] | None, int]:
@@ -485,7 +480,7 @@ def _frame_first_sentence(index: Index, query: _Query, candidate: _Candidate, te
     if not end or not candidate.sentences or doc_text.startswith("|", start):  # (a table row has its header)
         return
     first = candidate.sentences[0]
-    first.terms |= frozenset(t for t in map(index.postings.term_id, analyze(doc_text[start:end])) if t >= 0)
+    first.terms |= index.term_ids(doc_text[start:end])
     first.score = _sentence_score(query, first, text[first.record.start:first.record.end])
 
 
@@ -605,13 +600,13 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
     if not scored:
         return [], False, "no sentence of the best passages can be quoted as an answer"
     if params.answer_types and query.asked.wanted.counted:
-        counting = [s for s in scored if answers.counts(s.text, query.asked) is not None]
+        counting = [(s, figure) for s in scored if (figure := answers.counting_figure(s.text, query.asked))]
         if not counting:
             return [], False, "no passage gives a figure for what the question counts"
-        figures = _figures(query, counting)
+        figures = _figures(counting)
         if len(figures) > 1:
             return figures, True, ""
-        scored = counting
+        scored = [s for s, _ in counting]
     best = scored[0]
     chosen = [best]
     for candidate in scored[1:]:  # a second sentence, from another article, that is an answer in itself
@@ -629,15 +624,14 @@ def _quoted(index: Index, scored: _Scored) -> AnswerSentence:
     return AnswerSentence(scored.text, cite(index, scored.passage, (s.start, s.end, s.line_start, s.line_end)))
 
 
-def _figures(query: _Query, counting: list[_Scored]) -> list[_Scored]:
+def _figures(counting: list[tuple[_Scored, answers.Figure]]) -> list[_Scored]:
     """Sentences that count the thing asked about, one per distinct figure (best first); none when all
     the figures come from one article (two counts in one story are two things, not sources disagreeing).
     Only figures of the best one's measure disagree with it: an average or a capacity is not a count."""
     seen: dict[str, _Scored] = {}
     measure = None
-    for sentence in counting:
-        figure = answers.counting_figure(sentence.text, query.asked)
-        if figure is None or measure not in (None, figure.measure):
+    for sentence, figure in counting:
+        if measure not in (None, figure.measure):
             continue
         measure = figure.measure
         seen.setdefault(figure.value, sentence)
