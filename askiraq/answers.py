@@ -28,10 +28,11 @@ _LOWER = "a-z" + "".join(c for c in _LATIN_TO_CYRILLIC if c.islower())
 _CAPITALISED = f"[{_UPPER}][{_LOWER}]+"
 # Name particles between a name's parts: "Tarcísio de Freitas", "Ludwig van Beethoven", "Hadi al-Amiri".
 _PARTICLE = r"(?:(?:al|el|de|da|do|dos|das|di|du|del|della|van|von|der|den|le|la|bin|ibn|ben)[ -])?"
-_NAME = rf"(?<![.!?]\s)(?<!^)\b{_CAPITALISED}(?:[ -]{_PARTICLE}{_CAPITALISED})+"
+_MORE_PARTS = rf"(?:[ -]{_PARTICLE}{_CAPITALISED})+"  # a name's parts after its first
+_NAME = rf"(?<![.!?]\s)(?<!^)\b{_CAPITALISED}{_MORE_PARTS}"
 # A name opening the sentence ("William Caxton printed ..."), told from "The Golden ..." or "In March" by its
 # first word, which is not a stop word.
-_NAME_FIRST = rf"({_CAPITALISED})(?:[ -]{_PARTICLE}{_CAPITALISED})+\b"  # (compiled on first use: off the cold path)
+_NAME_FIRST = rf"({_CAPITALISED}){_MORE_PARTS}\b"  # (compiled on first use: off the cold path)
 
 _WANTS_AFTER = {  # second word after "how"/"what"/"which" that says what kind of answer is wanted
     "how": {"many": "number", "much": "number", "long": "number", "often": "number", "far": "number",
@@ -134,7 +135,7 @@ class Figure(NamedTuple):
 
 @functools.lru_cache(maxsize=65536)
 def figures(sentence: str) -> tuple[Figure, ...]:
-    """Each figure in a sentence (years excepted) with the words after it."""
+    """Each figure in a sentence (years excepted) with the words around it and the kind of measure they make it."""
     found = []
     for match in re.finditer(_FIGURE, sentence):
         tail = sentence[match.end():match.end() + 60]

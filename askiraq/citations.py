@@ -117,7 +117,7 @@ def _article(index: Index, name: str) -> DocRecord:
         if name in (doc.rel, f"{os.path.basename(root)}/{doc.rel}", full) or wanted == full:
             return doc
     raise ArticleNotIndexed(f"no indexed article matches {name!r} in {index.corpus_root}",
-                        "pass the corpus it is from with --corpus DIR; askiraq sources lists its articles")
+                            "pass the corpus it is from with --corpus DIR; askiraq sources lists its articles")
 
 
 def _at_location(index: Index, doc: DocRecord, passages: list[PassageRecord], match: re.Match[str],

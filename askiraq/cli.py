@@ -155,19 +155,15 @@ class AskiraqGroup(DefaultGroup):
                 raise UsageHint(f"no such command {args[1]!r}", self._commands_hint(args[1]))
             return [*args[1:], "--help"]
         if word != "help" and not word.startswith("-") and not any(c.isspace() for c in word):
-            import difflib  # only on this path: a question of several words never needs it
-
-            close = difflib.get_close_matches(word.lower(), [*self.commands, "help"], n=1, cutoff=0.8)
+            close = _closest(word, [*self.commands, "help"], cutoff=0.8)
             if close:
-                raise UsageHint(f"no such command {word!r}", f"did you mean {close[0]!r}? To ask it as a "
+                raise UsageHint(f"no such command {word!r}", f"did you mean {close!r}? To ask it as a "
                                 f"question: askiraq ask {shlex.quote(word)}")
         return [self.default_cmd_name, *args]
 
     def _commands_hint(self, word: str) -> str:
-        import difflib
-
-        close = difflib.get_close_matches(word.lower(), list(self.commands), n=1, cutoff=0.6)
-        return f"did you mean {close[0]!r}?" if close else "the commands are " + ", ".join(sorted(self.commands))
+        close = _closest(word, list(self.commands), cutoff=0.6)
+        return f"did you mean {close!r}?" if close else "the commands are " + ", ".join(sorted(self.commands))
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
                      **extra: Any) -> click.Context:
@@ -200,6 +196,14 @@ class AskiraqGroup(DefaultGroup):
             _traceback_if_debugging(ctx)
             raise CliError(AskiraqError(f"internal error: {type(err).__name__}: {err}",
                                         "run again with --debug for the traceback and report it")) from err
+
+
+def _closest(word: str, names: list[str], cutoff: float) -> str | None:
+    """The name `word` looks most like a misspelling of, if any is close enough."""
+    import difflib  # only on this path: a question of several words never needs it
+
+    close = difflib.get_close_matches(word.lower(), names, n=1, cutoff=cutoff)
+    return close[0] if close else None
 
 
 def _reader_left() -> None:
