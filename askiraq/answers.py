@@ -15,9 +15,13 @@ from typing import NamedTuple
 from askiraq.analysis import analyze, breaks_after_hyphen, stopwords, tokenize
 from askiraq.tuning import FIGURE_NOUN_WORDS
 
-_FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w,])"  # not a year
+# A figure, perhaps with a unit written on to it ("20p", "5km", "2GB"), not a year or a decade ("1990s").
+_FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\ds?\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+           r"(?:(?!(?:st|nd|rd|th)\b)[^\W\d_]{1,3})?(?!\w|,\d)"
            r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
            r"fifty|hundred|thousand|dozens?|hundreds|thousands|million|billion)\b")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DAY_OR_TIME = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}:\d\d\b"
 _DATE = (r"(?i)\b(1[89]|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d|"
          r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 # Capital and small letters of the Latin, Greek and Cyrillic scripts, so that "Jürgen Weiß", "Émile Zola" and
@@ -43,6 +47,10 @@ _WANTS_AFTER = {  # second word after "how"/"what"/"which" that says what kind o
               "party": "name", "organization": "name", "organisation": "name"},
 }
 _WANTS_WORD = {"when": "date", "who": "name", "whom": "name", "whose": "name", "where": "place"}
+# Questions for an amount, which only a figure gives. Not "how long" or "how often": "for decades", "since 2003" and
+# "every spring" answer them in words (or a year).
+_AMOUNTS = frozenset((("how", "much"), ("how", "far"), ("how", "old"), ("what", "amount"), ("what", "percentage"),
+                      ("what", "number")))
 
 
 # Common irregular past tenses: "how many visitors came" counts visitors, not "came" ("-ed" verbs are seen by shape).
@@ -61,6 +69,7 @@ class Wanted(NamedTuple):
     kind: str  # "number", "date", "name", "place" or ""
     counted: tuple[str, ...]  # X of "how many X" (head noun last); () for any other question
     named: frozenset[str] = frozenset()  # X's capitalised words (American, Kataib): the figure must name them
+    amount: bool = False  # "how much", "how far", "what percentage": only a sentence with a figure answers it
 
 
 _QUESTION_WORDS = frozenset((
@@ -95,7 +104,7 @@ def wanted(question: str) -> Wanted:
         if kind:
             if (word, following) == ("how", "many"):
                 return Wanted(kind, *_counted(question))
-            return Wanted(kind, ())
+            return Wanted(kind, (), amount=(word, following) in _AMOUNTS)
     return Wanted("", ())
 
 
@@ -226,7 +235,7 @@ def counting_figure(sentence: str, asked: Asked) -> Figure | None:
     for figure in figures(sentence):
         if figure.value in asked.numbers:
             continue
-        if not head:
+        if not head:  # ("the plant will cost ¥300 million" gives what "how much will the plant cost?" asks)
             if not asked.terms.isdisjoint(figure.following):
                 return figure
             continue
@@ -236,6 +245,12 @@ def counting_figure(sentence: str, asked: Asked) -> Figure | None:
         if not any(term.isalpha() for term in figure.counted) and _names(figure.preceding, head, modifiers, asked):
             return figure
     return None
+
+
+def gives_amount(sentence: str, asked: Asked) -> bool:
+    """Whether a sentence holds a figure to answer "how much": not a year, a date's day, a time of day ("on
+    Saturday 22 June at 14:00") or a figure the question itself gives."""
+    return any(figure.value not in asked.numbers for figure in figures(re.sub(_DAY_OR_TIME, " ", sentence)))
 
 
 def _names(phrase: tuple[str, ...], head: str, modifiers: list[str], asked: Asked) -> bool:

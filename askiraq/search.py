@@ -599,6 +599,8 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
     scored = _answer_sentences(index, query, hits)
     if not scored:
         return [], False, "no sentence of the best passages can be quoted as an answer"
+    if params.amount_check and query.asked.wanted.amount and not answers.gives_amount(scored[0].text, query.asked):
+        return [], False, "the best passages give no figure for the amount asked"
     if params.answer_types and query.asked.wanted.counted:
         counting = [(s, figure) for s in scored if (figure := answers.counting_figure(s.text, query.asked))]
         if not counting:

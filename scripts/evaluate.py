@@ -314,6 +314,7 @@ STAGES = {
     "typing slips": {"typo_weight": "0"},
     "sentence re-ranking": {"sentence_weight": "0"},
     "answer-type checks": {"answer_types": "false"},
+    "amount check": {"amount_check": "false"},
     "near-duplicate folding": {"fold_duplicates": "false"},
     "no-answer rule": {"no_answer": "false"},
     "article subject": {"subject_headline_words": "0"},

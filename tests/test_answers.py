@@ -11,6 +11,7 @@ from askiraq.answers import (
     clean,
     counts,
     figures,
+    gives_amount,
     has_wanted,
     heading_path,
     is_asked_in_words,
@@ -140,6 +141,36 @@ def test_other_number_questions_need_a_question_word_after_the_figure() -> None:
     question = asked("How long did the US extend the electricity exemption?")
     assert counts("The exemption was extended for four months.", question) is None
     assert counts("The United States extended for four months the exemption for electricity.", question) == "four"
+
+
+@pytest.mark.parametrize(("question", "amount"), [
+    ("How much does printing cost?", True), ("How far is the airport from the city?", True),
+    ("How old was he?", True), ("What percentage of the vote did she win?", True),
+    ("How long did the talks last?", False),  # "for decades", "since 2003"
+    ("How often does the ferry run?", False), ("How many ships sank?", False), ("When did it open?", False),
+])
+def test_questions_for_an_amount(question: str, amount: bool) -> None:
+    assert wanted(question).amount is amount
+
+
+@pytest.mark.parametrize(("sentence", "gives"), [
+    ("The printing costs 20p a page.", True),  # a unit written on to the figure
+    ("It weighs 270 g and costs ¥5.5 trillion.", True),
+    ("The net is 2.43 metres high.", True),
+    ("Electricity prices rose by 30 % in February.", True),
+    ("Income was four times the forecast.", True),
+    ("HANOI, March 3rd — she will open a plant in Osaka.", False),  # an ordinal, a date's day
+    ("The meeting is on Saturday 22 June 2024 at 14:00.", False),  # a date and a time of day
+    ("Prices have risen since Oct. 7 and since the 1990s.", False),
+    ("Of the 5,000 troops, most are advisers.", False),  # the question's own figure
+])
+def test_a_sentence_gives_an_amount_only_with_a_figure(sentence: str, gives: bool) -> None:
+    assert gives_amount(sentence, asked("How much of the 5,000 troops budget is spent?")) is gives
+
+
+def test_a_unit_written_on_to_a_figure_is_part_of_it_but_an_ordinal_or_a_decade_is_no_figure() -> None:
+    assert [f.value for f in figures("It costs 20p, 5km and 2GB; the 3rd, 21st and 1990s are none.")] == \
+        ["20p", "5km", "2gb"]
 
 
 @pytest.mark.parametrize(("query", "in_words"), [

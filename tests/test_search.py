@@ -67,6 +67,7 @@ def test_questions_nothing_in_the_corpus_matches(index: Index, question: str) ->
     ("Who won the 2022 World Cup?", "holds more than 1 of the question's 4 words"),
     ("How many American soldiers have been killed?", "no passage gives a figure"),
     ("How many rockets were fired at the U.S. Embassy in Baghdad in the Friday attack?", "no passage gives a figure"),
+    ("How much does Iraq pay Iran each year for imported electricity?", "no figure for the amount asked"),
 ])
 def test_an_unconfident_answer_is_withheld_but_the_passages_are_listed(index: Index, question: str,
                                                                        reason: str) -> None:
@@ -184,3 +185,19 @@ def test_table_rows_of_codes_in_capitals_are_rows_and_codes_have_no_word_family(
     assert result.answer is not None and result.answer.text == "Valve: V00003; Zone: RAU; Pressure: 300"
     assert [h.text.split(";")[0] for h in result.hits] == ["Valve: V00003", "Valve: V00001", "Valve: V00042"]
     assert result.expansions == ()  # not "v00003 -> v00001": a code shares no meaning with its neighbours
+
+
+def test_a_question_for_an_amount_is_answered_only_by_a_figure(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {
+        "library.txt": "Library notes\n\nPrinting is available on the first floor at 9:30 on 2 May.\n\n"
+                       "The reading room has new chairs.\n",
+        "teens.txt": "Focus group\n\nP2: The printing costs 20p a page, which is expensive.\n",
+    })
+    answered = ask(index, "How much does printing cost?")
+    assert answered.answer is not None and answered.answer.text.startswith("P2: The printing costs 20p a page")
+    (tmp_path / "without").mkdir()
+    index = index_of(tmp_path / "without", {"library.txt": "Library notes\n\nThe cost of printing is shown at the "
+                                                          "desk, open from 9:30 every day except 2 May.\n"})
+    withheld = ask(index, "How much does printing cost?")
+    assert withheld.answer is None and withheld.reason == "the best passages give no figure for the amount asked"
+    assert withheld.hits[0].citation.source == "library.txt"  # still listed, as the closest passage
