@@ -227,7 +227,8 @@ def counting_figure(sentence: str, asked: Asked) -> Figure | None:
     For "how many X" the noun phrase the figure counts must name X's head noun (or a synonym), with
     X's capitalised words before it: "2,000 U.S. troops" counts "American troops"; "three Iraqi
     army soldiers" does not, nor does "dozens of attacks on U.S. military bases". For other number
-    questions, any question word among the three after the figure will do.
+    questions, a question word among the three after the figure, or right before it ("will cost ¥300 million"),
+    will do.
     """
     counted = asked.wanted.counted
     head = counted[-1] if counted else ""
@@ -236,7 +237,7 @@ def counting_figure(sentence: str, asked: Asked) -> Figure | None:
         if figure.value in asked.numbers:
             continue
         if not head:  # ("the plant will cost ¥300 million" gives what "how much will the plant cost?" asks)
-            if not asked.terms.isdisjoint(figure.following):
+            if not asked.terms.isdisjoint(figure.following) or not asked.terms.isdisjoint(figure.preceding[-1:]):
                 return figure
             continue
         if _names(figure.counted, head, modifiers, asked):

@@ -58,7 +58,10 @@ FURNITURE_MAX_CHARS = 400  # page furniture and credits are short lines
 CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or agency credit
 
 # ----------------------------------------------------------------------- answer types
-# A figure counts what its next three words (stop words aside) name: "2,000 U.S. troops", "91 attacks on".
+# A figure counts what its next three words (stop words aside) name: "2,000 U.S. troops", "91 attacks on". For other
+# number questions ("how much will the plant cost?") a question word among those three words or right before the
+# figure ("will cost ¥300 million") will do: no set moves; a trial's Osaka question quoted a sentence without the cost.
+# (Any of the three words before it: gk's unanswerable volleyball question is answered by "played by two teams".)
 # (And "how many X" ends X at its first plural noun: without that, gk answered 0.955, answer sentence -0.030.)
 # The kind is read from a question word that opens the question or a clause (perhaps after a preposition: "In what
 # year"), not from one inside a clause ("reports about how many vessels ..."): no question set moves (CISI nDCG

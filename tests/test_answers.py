@@ -137,10 +137,15 @@ def test_figures_the_question_gives_are_not_answers() -> None:
     assert counts("Of the 5,000 troops, most are advisers.", question) is None
 
 
-def test_other_number_questions_need_a_question_word_after_the_figure() -> None:
+def test_other_number_questions_need_a_question_word_after_the_figure_or_right_before_it() -> None:
     question = asked("How long did the US extend the electricity exemption?")
-    assert counts("The exemption was extended for four months.", question) is None
     assert counts("The United States extended for four months the exemption for electricity.", question) == "four"
+    assert counts("The exemption was extended for four months.", question) == "four"  # "extended" right before it
+    assert counts("Talks with four officials went well.", question) is None
+    assert counts("The plant will cost ¥300 million and employ 35 people.", asked("How much will the plant cost?")) \
+        == "300"
+    volleyball = asked("How much does an indoor volleyball weigh?")
+    assert counts("Indoor volleyball is played by two teams of six players.", volleyball) is None
 
 
 @pytest.mark.parametrize(("question", "amount"), [
