@@ -73,7 +73,7 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
             terms += _rejoined(text[sentence.start:sentence.end])
             counts.update(terms)
             analysed.sentence_terms.append(list(dict.fromkeys(terms)))
-        for span in (passage.heading, passage.above):
+        for span in (passage.parent, passage.heading, passage.above):
             if span[1]:
                 if span not in fields:  # a heading heads many passages: analysed once
                     fields[span] = analyze(text[span[0]:span[1]])
@@ -86,7 +86,7 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
         counts.update(headline * (settings.title_weight or number == lead or about))
         analysed.implied.append(len(headline) if about and not settings.title_weight and number != lead else 0)
         analysed.rows.append((passage.paragraph, passage.start, passage.end, passage.line_start, passage.line_end,
-                              *passage.heading, *passage.above))
+                              *passage.heading, *passage.above, *passage.parent))
         analysed.sentences.append([(s.start, s.end, s.line_start, s.line_end, int(s.quotable))
                                    for s in passage.sentences])
         analysed.terms.append(counts)

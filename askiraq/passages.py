@@ -119,6 +119,9 @@ class Passage(NamedTuple):
     sentences: tuple[Sentence, ...]
     heading: tuple[int, int]  # span of the section heading it sits under; (0, 0) if none
     above: tuple[int, int]  # span of what frames it from right above: an FAQ question, its table's header row
+    # span of the Markdown heading a level up that the section heading is under, when not right above it
+    # ("## 2.3.0" over "### Fixed", a few sections down); (0, 0) if none
+    parent: tuple[int, int] = (0, 0)
 
 
 class SplitDocument(NamedTuple):
@@ -538,6 +541,23 @@ def paragraphs(text: str, body_start: int = 0) -> tuple[tuple[int, int] | None, 
     return title, found, _settle_headings(kinds)
 
 
+def _parent_heading(text: str, heading: _Paragraph, opening: int, levels: list[tuple[int, tuple[int, int]]]) \
+        -> tuple[int, int]:
+    """The Markdown heading a level up from `heading` (its span), when the section does not open with it: every
+    "### Fixed" of a changelog is under its "## 2.3.0", not the first alone. `levels` (the headings open above) is
+    updated; a heading without #s has no level, and no parent."""
+    line_start = text.rfind("\n", 0, heading.start) + 1
+    atx = _ATX_HEADING.match(text, line_start)
+    if not atx:
+        return (0, 0)
+    level = len(atx.group(1))
+    while levels and levels[-1][0] >= level:
+        levels.pop()
+    parent = levels[-1][1] if levels and levels[-1][1][0] < opening else (0, 0)
+    levels.append((level, (heading.start, heading.end)))
+    return parent
+
+
 def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = MAX_PASSAGE_CHARS) -> SplitDocument:
     """Split `text[body_start:]` into passages; all offsets are absolute in `text`."""
     max_chars = max(1, max_passage_chars)
@@ -546,12 +566,14 @@ def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = M
     line_starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
     passages: list[Passage] = []
     seen: set[str] = set()
-    section = question = header = (0, 0)
+    section = question = header = parent = (0, 0)
+    levels: list[tuple[int, tuple[int, int]]] = []  # the Markdown headings open above, outermost first
     number = 0
     for i, (paragraph, kind) in enumerate(zip(found, kinds, strict=True)):
         if kind == HEADING:  # a heading right under another ("7 Tariffs", "7.1 Water") is framed by both
             opening = section[0] if i and kinds[i - 1] == HEADING else paragraph.start
             section, question, header = (opening, paragraph.end), (0, 0), (0, 0)
+            parent = _parent_heading(text, paragraph, opening, levels)
             continue
         if kind == QUESTION:
             question = (paragraph.start, paragraph.end)
@@ -571,7 +593,7 @@ def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = M
         for group in _group(_paragraph_sentences(text, paragraph, kind, max_chars, line_starts), max_chars):
             first, last = group[0], group[-1]
             passages.append(Passage(number, first.start, last.end, first.line_start, last.line_end, tuple(group),
-                                    section, above))
+                                    section, above, parent))
         number += 1
         question = (0, 0)
     if title_span:

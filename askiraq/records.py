@@ -15,8 +15,9 @@ from askiraq.errors import CorruptIndex
 from askiraq.memo import Memo
 
 # passage_rows columns: paragraph, start, end, line_start, line_end, heading start, heading end,
-# above start, above end (an FAQ question or a table's header row).
-PASSAGE_ROW = 9
+# above start, above end (an FAQ question or a table's header row), parent start, parent end (the Markdown
+# heading a level up).
+PASSAGE_ROW = 11
 # sentence_rows columns: start, end, line_start, line_end, quotable (1) or not (0).
 SENTENCE_ROW = 5
 # Memo bounds: a batch of thousands of questions touches tens of thousands of passages and sentences;
@@ -65,6 +66,7 @@ class PassageRecord(NamedTuple):
     heading: tuple[int, int]  # character span of the section heading, (0, 0) when none
     above: tuple[int, int]  # span of the FAQ question or table header row right above it, (0, 0) when none
     sentences: tuple[SentenceRecord, ...]
+    parent: tuple[int, int] = (0, 0)  # span of the Markdown heading a level up from `heading`, (0, 0) when none
 
 
 def table_header(doc_text: str, record: PassageRecord) -> str:
@@ -107,7 +109,7 @@ class Records:
         if not 0 <= passage_id < self.passage_count:
             raise CorruptIndex(f"no passage {passage_id}")
         at = PASSAGE_ROW * passage_id
-        paragraph, start, end, line_start, line_end, hs, he, qs, qe = self._rows[at:at + PASSAGE_ROW]
+        paragraph, start, end, line_start, line_end, hs, he, qs, qe, ps, pe = self._rows[at:at + PASSAGE_ROW]
         doc_id = self.doc_of_passage(passage_id)
         pointers = self._generation.array("sent_ptr")
         rows = self._generation.array("sentence_rows")
@@ -117,7 +119,7 @@ class Records:
         sentences = tuple(_sentence(i, rows[SENTENCE_ROW * i:SENTENCE_ROW * (i + 1)]) for i in range(first, last))
         number = passage_id - self.document(doc_id).first_passage + 1
         return PassageRecord(passage_id, doc_id, number, paragraph, start, end, line_start, line_end,
-                             (hs, he), (qs, qe), sentences)
+                             (hs, he), (qs, qe), sentences, (ps, pe))
 
     def _read_document(self, doc_id: int) -> DocRecord:
         try:

@@ -433,7 +433,7 @@ def _searched_texts(index: Index, record: PassageRecord) -> list[str]:
     """A passage's text and the heading and FAQ question over it, whose words it is found by (each on its own, so
     that no phrase runs from a heading into the text)."""
     doc_text = index.texts.text(record.doc_id)
-    framing = [doc_text[start:end] for start, end in (record.heading, record.above) if end]
+    framing = [doc_text[start:end] for start, end in (record.parent, record.heading, record.above) if end]
     return [index.texts.passage_text(record), *framing]
 
 
@@ -552,7 +552,8 @@ def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highligh
     header = table_header(doc_text, record)
     text = answers.readable(index.texts.passage_text(record), header)
     above = record.above if record.above[1] and not header else record.heading  # (a row's header is in its text)
-    heading = answers.heading_path(doc_text[above[0]:above[1]])
+    shown = (record.parent, above) if above == record.heading else (above,)  # "2.3.0 (2024-05-02) › Fixed"
+    heading = " › ".join(answers.heading_path(doc_text[start:end]) for start, end in shown if end)
     wanted = {t for t, _ in query.weighted}
     highlights = tuple((t.start, t.end) for t in tokenize(text) if not t.stop and t.term in wanted) if highlight else ()
     matches = []

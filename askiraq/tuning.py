@@ -80,7 +80,7 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # moves; a trial's "How many members voted to accept?" had been refused.
 FIGURE_NOUN_WORDS = 3
 
-ANALYSIS_VERSION = 16  # bump whenever splitting or analysis changes what is indexed
+ANALYSIS_VERSION = 17  # bump whenever splitting or analysis changes what is indexed
 
 
 class BuildSettings(NamedTuple):

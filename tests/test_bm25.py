@@ -68,7 +68,7 @@ def test_forward_index_is_the_analysis_of_the_passage_text(shipped_index: Index)
         record = records.passage(pid)
         text = shipped_index.texts.text(record.doc_id)
         expected = Counter(analyze(shipped_index.texts.passage_text(record)))
-        for span in (record.heading, record.above):
+        for span in (record.parent, record.heading, record.above):
             expected += Counter(analyze(text[span[0]:span[1]]))
         doc = records.document(record.doc_id)
         if pid in leads and doc.title_line:

@@ -234,6 +234,22 @@ def test_a_chapter_heading_over_its_first_section_frames_it_too() -> None:
     assert heading_path(text[first.heading[0]:first.heading[1]]) == "7 Customers and tariffs › 7.1 Tariff"
 
 
+def test_every_section_keeps_the_markdown_heading_a_level_up() -> None:
+    text = ("# Changelog\n\nEvery change is listed.\n\n## 2.3.0 (2024-05-02)\n\n### Added\n\n- A Kafka output.\n\n"
+            "### Fixed\n\n- A memory leak.\n\n## 2.2.0\n\n### Fixed\n\n- A crash on reload.\n\n"
+            "#### Note\n\nOnly on Linux.\n\n## Older releases\n\nSee the archive.\n")
+    framed = [(_heading(text, p.parent), _heading(text, p.heading), _heading(text, (p.start, p.end)))
+              for p in split_document(text).passages]
+    assert framed == [
+        ("", "", "Every change is listed."),
+        ("", "2.3.0 (2024-05-02) ### Added", "- A Kafka output."),  # right under it: one heading span
+        ("2.3.0 (2024-05-02)", "Fixed", "- A memory leak."),  # sections further down keep it too
+        ("", "2.2.0 ### Fixed", "- A crash on reload."),
+        ("Fixed", "Note", "Only on Linux."),  # the nearest heading a level up
+        ("", "Older releases", "See the archive."),  # a heading of the same level closes the one before
+    ]
+
+
 def test_a_code_block_s_fences_are_neither_text_nor_headings() -> None:
     text = ("# Pumping stations\n\n## Configuration\n\nThe station is configured as below.\n\n```yaml\n"
             "station: PS-04\nendpoint: opc.tcp://10.20.4.11:4840\n```\n")

@@ -201,3 +201,13 @@ def test_a_question_for_an_amount_is_answered_only_by_a_figure(tmp_path: Path) -
     withheld = ask(index, "How much does printing cost?")
     assert withheld.answer is None and withheld.reason == "the best passages give no figure for the amount asked"
     assert withheld.hits[0].citation.source == "library.txt"  # still listed, as the closest passage
+
+
+def test_a_markdown_section_is_found_and_shown_under_the_heading_a_level_up(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"CHANGELOG.md": (
+        "# Changelog\n\n## 2.3.0 (2024-05-02)\n\n### Added\n\n- A Kafka output.\n\n### Fixed\n\n"
+        "- A memory leak in the journald input.\n\n## 2.2.0 (2024-02-06)\n\n### Added\n\n- ARM64 packages.\n\n"
+        "### Fixed\n\n- A memory leak in the syslog input.\n")})
+    result = ask(index, "Which memory leak was fixed in 2.3.0?")
+    assert result.hits[0].text == "A memory leak in the journald input."
+    assert result.hits[0].heading == "2.3.0 (2024-05-02) › Fixed"
