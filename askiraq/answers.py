@@ -18,8 +18,9 @@ from askiraq.tuning import FIGURE_NOUN_WORDS
 # A figure, perhaps with a unit written on to it ("20p", "5km", "2GB"), not a year or a decade ("1990s").
 _FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\ds?\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
            r"(?:(?!(?:st|nd|rd|th)\b)[^\W\d_]{1,3})?(?!\w|,\d)"
-           r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-           r"fifty|hundred|thousand|dozens?|hundreds|thousands|million|billion)\b")
+           r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+           r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+           r"thousand|dozens?|hundreds|thousands|million|billion)\b")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DAY_OR_TIME = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}:\d\d\b"
 _DATE = (r"(?i)\b(1[89]|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d|"

@@ -173,6 +173,11 @@ def test_a_sentence_gives_an_amount_only_with_a_figure(sentence: str, gives: boo
     assert gives_amount(sentence, asked("How much of the 5,000 troops budget is spent?")) is gives
 
 
+def test_number_words_are_figures() -> None:
+    sentence = "The lamp had fourteen burners, nineteen windows and sixty steps; seventy men and one boat."
+    assert [f.value for f in figures(sentence)] == ["fourteen", "nineteen", "sixty", "seventy", "one"]
+
+
 def test_a_unit_written_on_to_a_figure_is_part_of_it_but_an_ordinal_or_a_decade_is_no_figure() -> None:
     assert [f.value for f in figures("It costs 20p, 5km and 2GB; the 3rd, 21st and 1990s are none.")] == \
         ["20p", "5km", "2gb"]
