@@ -79,6 +79,11 @@ _QUESTION_WORDS = frozenset((
 ))
 
 
+def asks(sentence: str) -> bool:
+    """Whether a sentence is itself a question ("Could I ask that item 8 include the bonfire rules?")."""
+    return sentence.rstrip("\"”’') ").endswith("?")
+
+
 def is_asked_in_words(question: str) -> bool:
     """A question put as a sentence ("Why did the boats sink?"), not keywords ("election turnout")."""
     words = question.split()

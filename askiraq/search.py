@@ -583,6 +583,8 @@ def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> li
                     continue
                 score = sentence.score * (1.0 - params.answer_rank_discount * rank)
                 quoted = answers.clean(text[s.start:s.end], table_header(text, passage.record))
+                if answers.asks(quoted):  # searchable, but a question is never an answer
+                    continue
                 scored.append(_Scored(score, rank, quoted, passage.record, s, sentence.terms, sentence.before))
     return sorted(scored, key=lambda s: (-s.score, s.rank))
 

@@ -8,6 +8,7 @@ from askiraq.analysis import analyze
 from askiraq.answers import (
     Asked,
     Wanted,
+    asks,
     clean,
     counts,
     figures,
@@ -277,3 +278,11 @@ def test_a_table_row_is_shown_with_its_column_names() -> None:
     assert readable("| Night Owl | £8.75 | £29.00 |", header) == "Product: Night Owl; 250 g: £8.75; 1 kg: £29.00"
     assert readable("| Decaf |  | £31.00 |", header) == "Product: Decaf; 1 kg: £31.00"  # an empty cell left out
     assert readable("| Night Owl | £8.75 |", header) == "| Night Owl | £8.75 |"  # columns that do not line up
+
+
+@pytest.mark.parametrize(("sentence", "question"), [
+    ("Could I ask that item 8 include the bonfire rules?", True), ('He asked: "Who pays?"', True),
+    ("The vote was 26 to 5.", False), ("Is it? No, it is not.", False),
+])
+def test_a_sentence_that_is_itself_a_question(sentence: str, question: bool) -> None:
+    assert asks(sentence) is question

@@ -211,3 +211,11 @@ def test_a_markdown_section_is_found_and_shown_under_the_heading_a_level_up(tmp_
     result = ask(index, "Which memory leak was fixed in 2.3.0?")
     assert result.hits[0].text == "A memory leak in the journald input."
     assert result.hits[0].heading == "2.3.0 (2024-05-02) › Fixed"
+
+
+def test_a_question_in_the_text_is_found_but_never_quoted_as_the_answer(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"agm.txt": "AGM notes\n\nTomasz wrote: could I ask for a vote on the bonfire "
+                                           "rules? He hoped so.\n\nThe members approved the bonfire rules 26 to 5.\n"})
+    result = ask(index, "What was the vote on the bonfire rules?")
+    assert any("could I ask" in h.text for h in result.hits)  # found
+    assert result.answer is not None and result.answer.text == "The members approved the bonfire rules 26 to 5."
