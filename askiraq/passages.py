@@ -68,6 +68,7 @@ _TABLE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?\s*")  # |---
 # E-mail: a header block of "Field: value" lines, a reply's attribution ("On Tue, ... Jonas wrote:").
 _MAIL_HEADER = re.compile(r"(?:from|to|cc|bcc|date|sent|subject|reply-to|message-id|in-reply-to|references"
                           r"|organi[sz]ation|importance):[ \t]", re.I)
+_SIGNATURE_BELOW = re.compile(r"[ \t]*(?:\r?\n[ \t]*)+--[ \t]?\r?\n")  # blank lines, then a signature's "-- " line
 _MAIL_SUBJECT = re.compile(r"^[ \t]*subject:[ \t]*(\S[^\n]*?)[ \t]*$", re.I | re.M)
 # A digital library's end marker ("*** END OF THE PROJECT GUTENBERG EBOOK ... ***"): what follows is its licence.
 _END_OF_TEXT = re.compile(r"^[ \t]*\*{3}[ \t]*END OF\b[^\n]*\*{3}[ \t]*$", re.I | re.M)
@@ -364,7 +365,10 @@ def _kinds(text: str, paragraphs: list[_Paragraph]) -> list[str]:
             kinds.append(FURNITURE)
             continue
         after_credit = i > 0 and kinds[-1] == CREDIT
-        kinds.append(_first_kind(p, _collapsed(text, p.start, p.end), after_credit))
+        kind = _first_kind(p, _collapsed(text, p.start, p.end), after_credit)
+        if kind == HEADING and replies and _SIGNATURE_BELOW.match(text, p.end):
+            kind = FURNITURE  # a sign-off ("Margaret" over "-- "), not a heading over the next message
+        kinds.append(kind)
     return kinds
 
 

@@ -370,6 +370,13 @@ def test_an_e_mail_s_headers_signature_and_quoted_replies_are_searchable_but_not
     assert (mail.title, mail.title_line) == ("MV Kestrel delivered", None)
 
 
+def test_a_sign_off_name_over_a_signature_heads_nothing() -> None:
+    text = ("From: Gareth <g@example.org>\nSubject: Tank\n\nThe tank split in the cold snap.\n\nGareth\n\n-- \n"
+            "Gareth Hughes\nSite Secretary\n\nFrom: Ruth <r@example.org>\nSubject: Re: Tank\n\nBroughton, then.\n")
+    assert [(_heading(text, p.heading), _collapsed(text[p.start:p.end])) for p in split_document(text).passages
+            if p.sentences[0].quotable] == [("", "The tank split in the cold snap."), ("", "Broughton, then.")]
+
+
 def test_a_markdown_quotation_is_one_paragraph_that_may_be_quoted() -> None:
     text = "Notes\n\n> The harbour master said the quay\n> reopens in May.\n"
     assert _quotable(text) == {"> The harbour master said the quay > reopens in May.": True}
