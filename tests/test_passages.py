@@ -359,6 +359,7 @@ def test_an_e_mail_s_headers_signature_and_quoted_replies_are_searchable_but_not
         "The new ferry MV Kestrel was delivered by Tollund Shipyard in Esbjerg on 14 March 2023, after sea trials the "
         "week before.": True,
         "Best regards,": True,  # (a sign-off is text, but it holds no two words of a question)
+        "Jonas": False,  # a sign-off name over the signature: no heading over Ingrid's reply
         "Jonas Brandt Operations Manager Mobile +45 20 48 11 93": False,
         "From: Ingrid Halvorsen <ingrid@ferries.example> Subject: Re: MV Kestrel delivered": False,
         "The port shaft vibrates at full load.": True,
