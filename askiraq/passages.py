@@ -458,6 +458,7 @@ def _punkt(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start, end)]
 
 
+_FOOTNOTE_MARK = re.compile(r"\[\^?\d{1,3}\]")  # "each.[5] This ...": the [5] ends the sentence before
 _LIST_NUMBER = re.compile(r"\(?(?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,6})[.)]")  # "3." or "b)" is no sentence of its own
 
 
@@ -484,6 +485,9 @@ def _sentences(text: str, start: int, end: int, max_chars: int) -> list[tuple[in
     merged: list[tuple[int, int]] = []
     for span in raw:
         s, e = _strip(text, *span)
+        if merged and s == merged[-1][1] and (mark := _FOOTNOTE_MARK.match(text, s, e)):
+            merged[-1] = (merged[-1][0], mark.end())
+            s, e = _strip(text, mark.end(), e)
         if s >= e:
             continue
         if merged and (_no_break_after(text, *merged[-1]) or _continues(text, s, e)

@@ -149,6 +149,13 @@ def test_a_numbered_list_item_is_one_sentence_with_its_number() -> None:
                          "iv. And wait."]
 
 
+def test_a_footnote_mark_glued_to_a_sentence_s_end_ends_that_sentence() -> None:
+    text = "Report\n\nEach costs 4.2 million kwacha.[5] This excludes the 19 dry ones. See [3] for more.[^2] Done.\n"
+    sentences = [text[s.start:s.end] for p in split_document(text).passages for s in p.sentences]
+    assert sentences == ["Each costs 4.2 million kwacha.[5]", "This excludes the 19 dry ones.", "See [3] for more.[^2]",
+                         "Done."]
+
+
 def test_labelled_lines_under_a_title_are_paragraphs_of_their_own() -> None:
     text = ("Focus group with library users, 27 February 2024\nModerator: Hannah Cho\nParticipants: P1, P2 and P3\n\n"
             "P1: Mostly homework and the free Wi-Fi.\n")
