@@ -20,7 +20,7 @@ SHOW_CONTEXT = 2000  # `show`: characters of a paragraph kept each side of the p
 # One row per result; answer and confidence (the question's) repeat on each. New columns go last, so
 # scripts reading columns by position keep working.
 CSV_COLUMNS = ("id", "question", "rank", "score", "source", "citation", "line_start", "line_end",
-               "title", "text", "answer", "confidence")
+               "title", "text", "answer", "confidence", "heading")
 
 _BOLD, _DIM, _MATCH, _CITE, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;31m", "\x1b[35m", "\x1b[0m"
 
@@ -299,7 +299,7 @@ def _csv(result: SearchResult, query_id: str | None, header: bool) -> str:
     for hit in result.hits:
         c = hit.citation
         rows.append((*question, hit.rank, f"{hit.score:.6f}", c.source, c.location, c.line_start,
-                     c.line_end, c.title, hit.text, *answer))
+                     c.line_end, c.title, hit.text, *answer, hit.heading))
     if not result.hits:  # the question still has its row (in a batch, every question is in the table)
-        rows.append((*question, *[""] * (len(CSV_COLUMNS) - 4), *answer))
+        rows.append((*question, *[""] * (len(CSV_COLUMNS) - 5), *answer, ""))
     return _csv_rows(rows)

@@ -163,6 +163,17 @@ def test_csv_carries_the_answer_and_confidence_of_its_question() -> None:
         (NO_ANSWER, "", "", "0.000")]  # a question with no passage still has its row
 
 
+def test_csv_ends_with_the_heading_over_each_passage(tmp_path: Path) -> None:
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "CHANGELOG.md").write_text("# Changelog\n\n## 2.3.0\n\n### Added\n\n- A Kafka output.\n\n"
+                                         "### Fixed\n\n- A memory leak in the Kafka output.\n", encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(run("ask", "--corpus", str(corpus), "--format", "csv", "kafka").stdout)))
+    assert rows[0][-1] == "heading" and rows[0][:-1] == list(CSV_COLUMNS[:-1])  # a new column goes last
+    headings = {row[rows[0].index("text")]: row[-1] for row in rows[1:]}
+    assert headings == {"A Kafka output.": "2.3.0 › Added", "A memory leak in the Kafka output.": "2.3.0 › Fixed"}
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "markdown", "text"])
 def test_json_with_another_format_is_refused(fmt: str) -> None:
     result = run("ask", "--json", "--format", fmt, WAIVERS)
