@@ -45,7 +45,8 @@ _WANTS_AFTER = {  # second word after "how"/"what"/"which" that says what kind o
     "what": {"number": "number", "percentage": "number", "amount": "number", "year": "date", "date": "date",
              "day": "date", "month": "date"},
     "which": {"group": "name", "person": "name", "official": "name", "leader": "name", "camp": "name",
-              "party": "name", "organization": "name", "organisation": "name"},
+              "party": "name", "organization": "name", "organisation": "name", "year": "date", "date": "date",
+              "day": "date", "month": "date"},
 }
 _WANTS_WORD = {"when": "date", "who": "name", "whom": "name", "whose": "name", "where": "place"}
 # Questions for an amount, which only a figure gives. Not "how long" or "how often": "for decades", "since 2003" and
@@ -104,7 +105,7 @@ def wanted(question: str) -> Wanted:
                for at, m in enumerate(matches)]
     stops = stopwords()
     for at, (word, following) in enumerate(zip(words, [*words[1:], ""][:len(words)], strict=True)):
-        if not (opening[at] or (opening[at - 1] and words[at - 1] in stops)):
+        if not (opening[at] or (opening[at - 1] and (words[at - 1] in stops or words[at - 1] == "since"))):
             continue
         kind = _WANTS_AFTER.get(word, {}).get(following) or _WANTS_WORD.get(word)
         if kind:

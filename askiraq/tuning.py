@@ -78,6 +78,8 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # set moves; a trial's "How many passengers can the Kestrel carry?" had said the sources disagree.
 # A figure followed by no noun ("voted 41 to 6") counts the noun among the three words before it in its clause: no set
 # moves; a trial's "How many members voted to accept?" had been refused.
+# "Since when" and "which year / date / day / month" ask for a date like "when" and "what year": no set moves; a
+# trial's "Since when has Mr Pritchard had plot 17?" quoted the sentence without the year.
 # A sentence that is itself a question ends in "?" and is never quoted as an answer: no set moves; a trial's "What was
 # the vote on the bonfire rules?" had quoted "Could I ask that item 8 include ... the bonfire rules?".
 FIGURE_NOUN_WORDS = 3

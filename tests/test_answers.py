@@ -38,6 +38,7 @@ def asked(question: str, expansions: tuple[tuple[str, str], ...] = ()) -> Asked:
     ("how much did it cost", "number"),
     ("How long did the talks last?", "number"),
     ("In what year did the war begin?", "date"),
+    ("In which year did the bridge open?", "date"), ("Since when has Mr Pritchard had plot 17?", "date"),
     ("When did the lull begin?", "date"),
     ("Who leads the militia?", "name"),
     ("Which group claimed the attack?", "name"),
