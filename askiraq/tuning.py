@@ -80,6 +80,10 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # moves; a trial's "How many members voted to accept?" had been refused.
 # "Since when" and "which year / date / day / month" ask for a date like "when" and "what year": no set moves; a
 # trial's "Since when has Mr Pritchard had plot 17?" quoted the sentence without the year.
+# Tried and left out: a list item without closing punctuation ("2. The new water tank", an agenda's) never quoted as an
+# answer: gk answer@1 -0.015 and answer sentence -0.015 ("- Symphony No. 9 "From the New World" (1893)" answers
+# "What is the nickname of the Ninth Symphony?"), though a trial's "When is the AGM?" had quoted "Minutes of the 2023
+# AGM".
 # A sentence that is itself a question ends in "?" and is never quoted as an answer: no set moves; a trial's "What was
 # the vote on the bonfire rules?" had quoted "Could I ask that item 8 include ... the bonfire rules?".
 FIGURE_NOUN_WORDS = 3
