@@ -86,7 +86,7 @@ _FURNITURE_ANYWHERE = re.compile(
     r"|all\s+rights\s+reserved|copyright\s*©|©\s*\d{4}",
     re.I,
 )
-_BYLINE = re.compile(r"by\s+[A-Z][^.!?]{0,140}", re.I)
+_BYLINE = re.compile(r"by\s+(?=[A-Z])(?:[^.!?]|\b[A-Z]\.){1,140}", re.I)  # "By Edith M. Carrow": initials too
 _CREDIT_MARK = re.compile(r"/|\b(?:AP|AFP|EPA|PRESS|REUTERS|GETTY|IMAGES?|PHOTO(?:GRAPH)?S?|POOL|VIA|COURTESY|STAFF"
                           r"|HANDOUT|SHUTTERSTOCK|ALAMY)\b")
 # A caption's credit in brackets at its end: "(Reuters/Javier Ocaña)", "(Talgrano handout via Reuters)".

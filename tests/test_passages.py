@@ -404,6 +404,14 @@ def test_a_book_s_chapter_lines_are_headings_and_a_bracketed_photo_credit_makes_
         STORY: True, "ASSOCIATED PRESS": False, asides: False}  # an agency's credit: the paragraph under it captions
 
 
+def test_a_book_s_byline_with_initials_is_a_byline_not_a_heading_over_its_first_chapter() -> None:
+    book = ("The Keeper of Harrow Point\n\nby Edith M. Carrow\n\nCHAPTER I.\n\nIt was on the fourth of October "
+            "that Thomas first set foot upon the island.\n")
+    first = "It was on the fourth of October that Thomas first set foot upon the island."
+    assert _headed(book) == [("", "by Edith M. Carrow"), ("CHAPTER I.", first)]
+    assert _quotable(book)["by Edith M. Carrow"] is False  # searchable, never quoted
+
+
 def test_a_digital_library_s_licence_after_its_end_marker_is_never_quoted() -> None:
     end = "*** END OF THE PROJECT GUTENBERG EBOOK THE KEEPER ***"
     licence = "Section 1. You may receive a refund of the money you paid for this work within 90 days."
