@@ -255,14 +255,53 @@ def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Docum
         return None
     metadata, body_start = parse_front_matter(text)
     metadata.update(_read_sidecar(path, source.rel, notices))
-    if "date" not in metadata:  # a news archive's "2024-03-19_rail_deal.txt"
-        named = parse_date(os.path.basename(source.rel))
-        if named is not None:
-            metadata["date"] = named.isoformat()
+    if "date" not in metadata:  # an e-mail's "Date:" header; a news archive's "2024-03-19_rail_deal.txt"
+        dated = _mail_date(text[body_start:]) or parse_date(os.path.basename(source.rel))
+        if dated is not None:
+            metadata["date"] = dated.isoformat()
     if not text[body_start:].strip():
         notices.append(Notice(source.rel, "skipped: only front matter, no text"))
         return None
     return Document(source.rel, text, body_start, metadata)
+
+
+_HEADER_BLOCK = re.compile(r"\s*((?:[A-Za-z][\w-]*:[^\n]*\n)+)")  # "From: ...", "Date: ..." lines at the top
+_DATE_HEADER = re.compile(r"^date:[ \t]*(\S[^\n]*?)[ \t]*$", re.I | re.M)
+
+
+def _mail_date(text: str) -> "date | None":
+    """The date of an e-mail (or a thread saved as text) from the "Date:" line of the header block it starts with."""
+    block = _HEADER_BLOCK.match(text[:4096])
+    found = _DATE_HEADER.search(block.group(1)) if block else None
+    if not found:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(found.group(1)).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return parse_date(found.group(1)) or _written_date(found.group(1))
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_WRITTEN = re.compile(r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?|([A-Za-z]{3,9})\.?\s+(\d{1,2})"
+                      r"(?:st|nd|rd|th)?),?\s+(\d{4})\b")
+
+
+def _written_date(value: str) -> "date | None":
+    """A date written out: "15 January 2024", "Monday 15 January 2024", "March 12, 2024"."""
+    from datetime import date
+
+    found = _WRITTEN.search(value)
+    word = (found.group(2) or found.group(3)).lower() if found else ""
+    month = next((number for number, name in enumerate(_MONTHS, 1) if name.startswith(word)), None)
+    if not found or month is None:
+        return None
+    try:
+        return date(int(found.group(5)), month, int(found.group(1) or found.group(4)))
+    except ValueError:
+        return None
 
 
 def parse_date(value: str) -> "date | None":

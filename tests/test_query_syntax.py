@@ -121,6 +121,21 @@ def test_a_date_at_the_start_of_a_file_name_dates_the_article(tmp_path: Path) ->
     assert payload["undated_left_out"] == 1
 
 
+def test_an_e_mail_or_minutes_are_dated_by_the_date_line_of_the_header_they_start_with(tmp_path: Path) -> None:
+    archive = tmp_path / "mail"
+    archive.mkdir()
+    (archive / "tank.txt").write_text("From: Gareth <g@example.org>\nDate: Mon, 8 Jan 2024 19:42:11 +0000\n"
+                                      "Subject: Water tank\n\nThe water tank split in the cold.\n", encoding="utf-8")
+    (archive / "agm.txt").write_text("Meeting: AGM\nDate: Saturday 16 March 2024\n\nThe water tank was agreed.\n",
+                                     encoding="utf-8")
+    (archive / "notes.txt").write_text("Notes\n\nDate: 1 May 2024, said the water tank note.\n", encoding="utf-8")
+    listed = {s["source"]: s["date"] for s in json.loads(
+        CliRunner().invoke(cli, ["sources", "--corpus", str(archive), "--json"]).stdout)}
+    assert listed == {"tank.txt": "2024-01-08", "agm.txt": "2024-03-16", "notes.txt": None}  # (not a header block)
+    since = CliRunner().invoke(cli, ["ask", "--corpus", str(archive), "--since", "2024-02-01", "--json", "water tank"])
+    assert {r["source"] for r in json.loads(since.stdout)["results"]} == {"agm.txt"}
+
+
 def test_front_matter_is_metadata_not_text_and_lines_still_count(corpus_copy: Path) -> None:
     corpus = dated_copy(corpus_copy)
     (corpus / "002_ea14664ba9abae13.txt").write_text(
