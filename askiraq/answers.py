@@ -23,8 +23,7 @@ _FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\ds?\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\
            r"thousand|dozens?|hundreds|thousands|million|billion)\b")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DAY_OR_TIME = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}:\d\d\b"
-_DATE = (r"(?i)\b(1[89]|20)\d\d\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d|"
-         r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_DATE = rf"(?i)\b(1[89]|20)\d\d\b|\b{_MONTH}\s+\d|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 # Capital and small letters of the Latin, Greek and Cyrillic scripts, so that "Jürgen Weiß", "Émile Zola" and
 # "Łukasz Nowak" are names too (Python's re has no \p{Lu}).
 _LATIN_TO_CYRILLIC = [chr(c) for c in range(0xC0, 0x530)]
@@ -243,7 +242,7 @@ def counting_figure(sentence: str, asked: Asked) -> Figure | None:
     for figure in figures(sentence):
         if figure.value in asked.numbers:
             continue
-        if not head:  # ("the plant will cost ¥300 million" gives what "how much will the plant cost?" asks)
+        if not head:
             if not asked.terms.isdisjoint(figure.following) or not asked.terms.isdisjoint(figure.preceding[-1:]):
                 return figure
             continue

@@ -256,7 +256,7 @@ def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Docum
     metadata, body_start = parse_front_matter(text)
     metadata.update(_read_sidecar(path, source.rel, notices))
     if "date" not in metadata:  # an e-mail's "Date:" header; a news archive's "2024-03-19_rail_deal.txt"
-        dated = _mail_date(text[body_start:]) or parse_date(os.path.basename(source.rel))
+        dated = _header_date(text[body_start:]) or parse_date(os.path.basename(source.rel))
         if dated is not None:
             metadata["date"] = dated.isoformat()
     if not text[body_start:].strip():
@@ -269,8 +269,9 @@ _HEADER_BLOCK = re.compile(r"\s*((?:[A-Za-z][\w-]*:[^\n]*\n)+)")  # "From: ...",
 _DATE_HEADER = re.compile(r"^date:[ \t]*(\S[^\n]*?)[ \t]*$", re.I | re.M)
 
 
-def _mail_date(text: str) -> "date | None":
-    """The date of an e-mail (or a thread saved as text) from the "Date:" line of the header block it starts with."""
+def _header_date(text: str) -> "date | None":
+    """The date of an e-mail (a thread saved as text, minutes) from the "Date:" line of the header block it starts
+    with."""
     block = _HEADER_BLOCK.match(text[:4096])
     found = _DATE_HEADER.search(block.group(1)) if block else None
     if not found:
