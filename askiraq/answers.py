@@ -154,10 +154,19 @@ def figures(sentence: str) -> tuple[Figure, ...]:
     found = []
     for match in re.finditer(_FIGURE, sentence):
         tail = sentence[match.end():match.end() + 60]
-        clause = _CLAUSE_BREAK.split(sentence[:match.start()])[-1]
+        clause = _clause_before(sentence[:match.start()])
         found.append(Figure(match.group().replace(",", "").lower(), tuple(analyze(tail)[:FIGURE_NOUN_WORDS]),
                             _counted_after(tail), tuple(analyze(clause)[-FIGURE_NOUN_WORDS:]), _measure(clause, tail)))
     return tuple(found)
+
+
+def _clause_before(text: str) -> str:
+    """The clause a figure is in, up to the figure; for a figure right after a colon, the label before it ("the
+    borehole had dried up: 19", "Not working: 97"), which names what it counts."""
+    clauses = _CLAUSE_BREAK.split(text)
+    if len(clauses) > 1 and not clauses[-1].strip() and text.rstrip().endswith(":"):
+        return clauses[-2]
+    return clauses[-1]
 
 
 def _measure(before: str, after: str) -> str:

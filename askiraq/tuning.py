@@ -77,7 +77,8 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # A count never disagrees with an average, a rate or a limit ("an average of 23 passengers", "certified for 312"): no
 # set moves; a trial's "How many passengers can the Kestrel carry?" had said the sources disagree.
 # A figure followed by no noun ("voted 41 to 6") counts the noun among the three words before it in its clause: no set
-# moves; a trial's "How many members voted to accept?" had been refused.
+# moves; a trial's "How many members voted to accept?" had been refused. Right after a colon, the label before it
+# ("the borehole had dried up: 19"): no set moves; a trial's "How many boreholes dried up?" had been refused.
 # "Since when" and "which year / date / day / month" ask for a date like "when" and "what year": no set moves; a
 # trial's "Since when has Mr Pritchard had plot 17?" quoted the sentence without the year.
 # Tried and left out: a list item without closing punctuation ("2. The new water tank", an agenda's) never quoted as an

@@ -110,6 +110,10 @@ def test_a_figure_that_counts_no_noun_after_it_counts_the_one_before_it() -> Non
     assert counts("The number of Iraqi soldiers killed rose to 12.", american) is None
     assert counts("The number of American soldiers killed rose to 12.", american) is None  # too far back
     assert counts("Of the American soldiers, 12 died.", american) is None  # another clause
+    boreholes = asked("How many boreholes dried up?")  # after a colon, the label before it names what it counts
+    assert counts("(b) a fall in the water table, so that the borehole had dried up: 19;", boreholes) == "19"
+    assert counts("Boreholes: 19", boreholes) == "19"
+    assert counts("Wells were checked; 19 were full.", boreholes) is None  # (a semicolon ends the clause)
 
 
 @pytest.mark.parametrize(("sentence", "measure"), [
