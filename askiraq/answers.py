@@ -334,9 +334,7 @@ def readable(text: str, header: str = "") -> str:
     lose their markers, which would land mid-sentence once the lines are joined."""
     if ">" in text and (text.startswith(">") or "\n>" in text or "\n >" in text):
         text = _QUOTE_MARKERS.sub("", text)
-    text = one_line(text)
-    if header and text.startswith("|"):
-        text = _labelled_row(text, one_line(header))
+    text = _labelled_row(text, header) if header else one_line(text)
     if text[:1] in _LIST_STARTS:
         text = _LIST_MARKER.sub("", text)
     return _without_markup(text)
@@ -351,17 +349,21 @@ def _without_markup(text: str) -> str:
 
 
 def _labelled_row(row: str, header: str) -> str:
-    """A table row's cells with their column names; the row as it is when the columns do not line up."""
+    """A table row's cells with their column names, on one line; the row as it is when the columns do not line up."""
     cells, names = _cells(row), _cells(header)
     if len(cells) != len(names):
-        return row
+        return one_line(row)
     return "; ".join(f"{name}: {cell}" if name else cell for name, cell in zip(names, cells, strict=True) if cell)
 
 
 def _cells(row: str) -> list[str]:
-    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+    """A Markdown row's cells ("| a | b |"), or a plain-text row's (columns two spaces or more apart)."""
+    row = row.strip()
+    parts = row.strip("|").split("|") if row.startswith("|") else _CELL_GAP.split(row)
+    return [" ".join(cell.split()) for cell in parts]
 
 
+_CELL_GAP = re.compile(r"[ \t]{2,}|\t")
 _QA_LABEL = re.compile(r"^(?:A|Answer)\s*:\s+(?=\S)")  # an FAQ answer's label: "A: Yes, but ..."
 
 

@@ -137,6 +137,7 @@ class _Paragraph(NamedTuple):
     end: int
     kind: str  # one of the _KINDS below
     single_line: bool
+    row: bool = False  # a table's row or header row (Markdown's "| a | b |", or columns aligned with spaces)
 
 
 # Paragraph kinds. TEXT and LIST are quotable; CAPTION, CREDIT, BYLINE and FURNITURE are searchable
@@ -193,6 +194,35 @@ def _blocks(text: str, body_start: int) -> list[list[tuple[int, int]]]:
             blocks.append([])
         position = match.end() if match else len(text)
     return [block for block in blocks if block]
+
+
+_CELL = re.compile(r"\S+(?: \S+)*")  # a cell of a table aligned with spaces: words one space apart
+_SENTENCE_GAP = re.compile(r"[.!?][\"”’')]*(?: {2,}|\t)\S")  # "… in 1965.  It ran …"
+
+
+def _is_aligned_table(text: str, block: list[tuple[int, int]]) -> bool:
+    """A plain-text table: a header line over two rows or more, each line cut by runs of spaces into the same number
+    of cells (two or more), each row holding a figure, and the rows' cells lined up by their left or right edges. (In
+    prose with two spaces after its full stops, a "cell" ends with the full stop.)"""
+    if len(block) < 3 or not all(any(c.isdigit() for c in text[s:e]) for s, e in block[1:]):
+        return False
+    if any(_SENTENCE_GAP.search(text, s, e) for s, e in block):
+        return False
+    lines = [_cell_columns(text, s, e) for s, e in block]
+    count = len(lines[0])
+    if count < 2 or any(len(cells) != count for cells in lines):
+        return False
+    for column in range(1, count):
+        starts, ends = zip(*(cells[column] for cells in lines[1:]), strict=True)
+        if max(starts) - min(starts) > 1 and max(ends) - min(ends) > 1:
+            return False
+    return True
+
+
+def _cell_columns(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The cells of a line (runs of words one space apart) as the columns they start and end at."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return [(cell.start() - line_start, cell.end() - line_start) for cell in _CELL.finditer(text, start, end)]
 
 
 def _ends_sentence(line: str) -> bool:
@@ -266,6 +296,9 @@ def _quoted_paragraphs(text: str, lines: list[tuple[int, int]]) -> list[_Paragra
 def _block_paragraphs(text: str, block: list[tuple[int, int]], header: bool = False) -> list[_Paragraph]:
     """Markdown headings and table rows stand alone; the lines between them are joined or not (`header`: the
     file's first block)."""
+    if _is_aligned_table(text, block):  # its header row frames each row below it, as a Markdown table's does
+        names, *rows = block
+        return [_Paragraph(*names, FURNITURE, True, True), *(_Paragraph(*row, LIST, True, True) for row in rows)]
     paragraphs: list[_Paragraph] = []
     run: list[tuple[int, int]] = []
     for s, e in block:
@@ -281,7 +314,7 @@ def _block_paragraphs(text: str, block: list[tuple[int, int]], header: bool = Fa
             start, end = _strip(text, atx.end(), e) if atx else (s, e)
             if atx:  # the heading's own text, without its closing #s
                 end = start + len(text[start:end].rstrip("#").rstrip())
-            paragraphs.append(_Paragraph(start, end, HEADING if atx else LIST, True))  # a table row is a list item
+            paragraphs.append(_Paragraph(start, end, HEADING if atx else LIST, True, not atx))  # (a row is a list item)
         elif _SETEXT_UNDERLINE.fullmatch(text, s, e) and len(run) == 1:
             paragraphs.append(_Paragraph(*run[0], HEADING, True))
             run = []
@@ -337,7 +370,7 @@ def _first_kind(paragraph: _Paragraph, line: str, after_credit: bool) -> str:
     """What a paragraph is, from its own text (headings and questions are settled later)."""
     if paragraph.kind == HEADING:
         return HEADING
-    if paragraph.kind == LIST and line.startswith("|"):  # a table row, even one of codes in capitals ("| RAU |")
+    if paragraph.kind == LIST and paragraph.row:  # a table row, even one of codes in capitals ("| RAU |")
         return LIST
     if _is_furniture(line):
         return FURNITURE
@@ -586,10 +619,10 @@ def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = M
         if kind == QUESTION:
             question = (paragraph.start, paragraph.end)
             continue
-        row = text.startswith("|", paragraph.start)
+        row = paragraph.row
         if row and kind == FURNITURE:  # a table's header row: it frames the rows below it
             header = (paragraph.start, paragraph.end)
-            if i + 1 < len(found) and kinds[i + 1] == LIST and text.startswith("|", found[i + 1].start):
+            if i + 1 < len(found) and kinds[i + 1] == LIST and found[i + 1].row:
                 continue  # indexed with each row, not a passage of its own
         elif not (row and kind == LIST):
             header = (0, 0)

@@ -70,9 +70,11 @@ class PassageRecord(NamedTuple):
 
 
 def table_header(doc_text: str, record: PassageRecord) -> str:
-    """The header row of the Markdown table a row passage belongs to; "" for any other passage."""
+    """The header row of the table a row passage belongs to (Markdown's, or columns aligned with spaces); "" for any
+    other passage (the span above an FAQ answer is its question)."""
     start, end = record.above
-    return doc_text[start:end] if end and doc_text.startswith("|", start) else ""
+    above = doc_text[start:end]
+    return above if end and (above.startswith("|") or ("  " in above and not above.endswith("?"))) else ""
 
 
 class Records:

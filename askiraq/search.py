@@ -477,7 +477,7 @@ def _frame_first_sentence(index: Index, query: _Query, candidate: _Candidate, te
     record = candidate.record
     start, end = record.above if record.above[1] else record.heading
     doc_text = index.texts.text(record.doc_id)
-    if not end or not candidate.sentences or doc_text.startswith("|", start):  # (a table row has its header)
+    if not end or not candidate.sentences or table_header(doc_text, record):  # (a table row has its header)
         return
     first = candidate.sentences[0]
     first.terms |= index.term_ids(doc_text[start:end])

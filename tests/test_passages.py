@@ -257,6 +257,30 @@ def test_every_section_keeps_the_markdown_heading_a_level_up() -> None:
     ]
 
 
+def test_a_plain_text_table_aligned_with_spaces_is_a_header_row_over_rows() -> None:
+    table = ("Ward          Visited   Fully functional   Not working\n"
+             "Chitembo         71          52                 9\n"
+             "Luvale           58          37                14\n"
+             "Total           412         257                97\n")
+    text = f"Report\n\nANNEX: WATER POINTS BY WARD\n\n{table}"
+    rows = [p for p in split_document(text).passages if p.above[1]]
+    assert [_heading(text, p.above) for p in rows] == ["Ward Visited Fully functional Not working"] * 3
+    assert [text[p.start:p.end].split()[0] for p in rows] == ["Chitembo", "Luvale", "Total"]
+    assert [p.line_start for p in rows] == [6, 7, 8]
+
+
+@pytest.mark.parametrize("block", [
+    # prose with two spaces after its full stops: the gaps do not line up
+    "The project was begun in 1965.  It ran for\nfour years, with 12 staff.  The report of\n"
+    "Phase I, completed in 1969.  Then a second.\n",
+    "Name  Role\nAnna  chair\nTom  treasurer\n",  # no figure in the rows: not taken for a table
+    "Ward   Visited\nLuvale   58\nMbeza\n",  # a row with a cell missing
+])
+def test_text_that_only_looks_like_a_table_is_not_one(block: str) -> None:
+    text = f"Notes\n\n{block}"
+    assert all(p.above == (0, 0) for p in split_document(text).passages)
+
+
 def test_a_code_block_s_fences_are_neither_text_nor_headings() -> None:
     text = ("# Pumping stations\n\n## Configuration\n\nThe station is configured as below.\n\n```yaml\n"
             "station: PS-04\nendpoint: opc.tcp://10.20.4.11:4840\n```\n")

@@ -219,3 +219,13 @@ def test_a_question_in_the_text_is_found_but_never_quoted_as_the_answer(tmp_path
     result = ask(index, "What was the vote on the bonfire rules?")
     assert any("could I ask" in h.text for h in result.hits)  # found
     assert result.answer is not None and result.answer.text == "The members approved the bonfire rules 26 to 5."
+
+
+def test_a_plain_text_table_row_is_shown_with_its_column_names(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"annex.txt": (
+        "Water points\n\nANNEX: WATER POINTS BY WARD\n\nWard          Visited   Fully functional   Not working\n"
+        "Chitembo         71          52                 9\nLuvale           58          37                14\n"
+        "Mbeza            34          11                15\n")})
+    result = ask(index, "Luvale ward water points")
+    assert result.hits[0].text == "Ward: Luvale; Visited: 58; Fully functional: 37; Not working: 14"
+    assert result.hits[0].citation.location.endswith("annex.txt:7")
