@@ -197,6 +197,8 @@ def _blocks(text: str, body_start: int) -> list[list[tuple[int, int]]]:
 
 
 _CELL = re.compile(r"\S+(?: \S+)*")  # a cell of a table aligned with spaces: words one space apart
+_COLUMN_GAP = re.compile(r"\S(?: {2,}|\t)\S")
+_DIGIT = re.compile(r"\d")
 _SENTENCE_GAP = re.compile(r"[.!?][\"”’')]*(?: {2,}|\t)\S")  # "… in 1965.  It ran …"
 
 
@@ -204,9 +206,10 @@ def _is_aligned_table(text: str, block: list[tuple[int, int]]) -> bool:
     """A plain-text table: a header line over two rows or more, each line cut by runs of spaces into the same number
     of cells (two or more), each row holding a figure, and the rows' cells lined up by their left or right edges. (In
     prose with two spaces after its full stops, a "cell" ends with the full stop.)"""
-    if len(block) < 3 or not all(any(c.isdigit() for c in text[s:e]) for s, e in block[1:]):
+    if len(block) < 3 or not all(_COLUMN_GAP.search(text, s, e) for s, e in block):  # (most blocks stop here)
         return False
-    if any(_SENTENCE_GAP.search(text, s, e) for s, e in block):
+    if not all(_DIGIT.search(text, s, e) for s, e in block[1:]) or any(_SENTENCE_GAP.search(text, s, e)
+                                                                        for s, e in block):
         return False
     lines = [_cell_columns(text, s, e) for s, e in block]
     count = len(lines[0])
