@@ -263,6 +263,19 @@ def counting_figure(sentence: str, asked: Asked) -> Figure | None:
     return None
 
 
+# What can say when: a year (from 1000), a month, a weekday, a time of day, a season or a span of time ("last week",
+# "the 17th century", "at dawn").
+_WHEN = (r"\b1\d\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b|\b\d{1,2}(?::\d\d|\s?[ap]\.?m\b)|(?i:\b(?:"
+         r"today|yesterday|tomorrow|tonight|now|ago|centur(?:y|ies)|decades?|years?|months?|weeks?|days?|hours?|"
+         r"mornings?|evenings?|nights?|noon|midnight|dawn|dusk|spring|summer|autumn|winter|weekends?)\b)")
+
+
+def gives_date(sentence: str) -> bool:
+    """Whether a sentence (or a heading) can say when: a date, or any of _WHEN."""
+    return _matches(_DATE, sentence) or _matches(_WHEN, sentence)
+
+
 def gives_amount(sentence: str, asked: Asked) -> bool:
     """Whether a sentence holds a figure to answer "how much": not a year, a date's day, a time of day ("on
     Saturday 22 June at 14:00") or a figure the question itself gives."""

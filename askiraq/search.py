@@ -604,6 +604,9 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
         return [], False, "no sentence of the best passages can be quoted as an answer"
     if params.amount_check and query.asked.wanted.amount and not answers.gives_amount(scored[0].text, query.asked):
         return [], False, "the best passages give no figure for the amount asked"
+    if params.date_check and query.asked.wanted.kind == "date" and not any(
+            map(answers.gives_date, [scored[0].text, *_searched_texts(index, scored[0].passage)[1:]])):
+        return [], False, "the best passages give no date"  # (nor does the heading over the sentence to be quoted)
     if params.answer_types and query.asked.wanted.counted:
         counting = [(s, figure) for s in scored if (figure := answers.counting_figure(s.text, query.asked))]
         if not counting:

@@ -315,6 +315,7 @@ STAGES = {
     "sentence re-ranking": {"sentence_weight": "0"},
     "answer-type checks": {"answer_types": "false"},
     "amount check": {"amount_check": "false"},
+    "date check": {"date_check": "false"},
     "near-duplicate folding": {"fold_duplicates": "false"},
     "no-answer rule": {"no_answer": "false"},
     "article subject": {"subject_headline_words": "0"},

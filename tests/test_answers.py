@@ -13,6 +13,7 @@ from askiraq.answers import (
     counts,
     figures,
     gives_amount,
+    gives_date,
     has_wanted,
     heading_path,
     is_asked_in_words,
@@ -182,6 +183,18 @@ def test_a_sentence_gives_an_amount_only_with_a_figure(sentence: str, gives: boo
 def test_number_words_are_figures() -> None:
     sentence = "The lamp had fourteen burners, nineteen windows and sixty steps; seventy men and one boat."
     assert [f.value for f in figures(sentence)] == ["fourteen", "nineteen", "sixty", "seventy", "one"]
+
+
+@pytest.mark.parametrize(("sentence", "says_when"), [
+    ("In 1602 the Dutch East India Company was founded.", True), ("The AGM is on 16 March.", True),
+    ("The library closes at 4 pm on Sundays.", True), ("It reopens at 14:00.", True),
+    ("The work will be done in the spring.", True), ("The flag went last week.", True),
+    ("## 2.2.0 (2024-02-06)", True),  # a heading over the sentence may say it
+    ("The militias began to attack the bases of the coalition.", False),
+    ("The flag, deprecated since 1.8, is gone.", False), ("Shortly after the start of the war.", False),
+])
+def test_a_sentence_that_can_say_when(sentence: str, says_when: bool) -> None:
+    assert gives_date(sentence) is says_when
 
 
 def test_a_unit_written_on_to_a_figure_is_part_of_it_but_an_ordinal_or_a_decade_is_no_figure() -> None:

@@ -203,6 +203,18 @@ def test_a_question_for_an_amount_is_answered_only_by_a_figure(tmp_path: Path) -
     assert withheld.hits[0].citation.source == "library.txt"  # still listed, as the closest passage
 
 
+def test_a_question_for_a_date_is_answered_only_by_a_sentence_or_heading_that_says_when(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"CHANGELOG.md": "# Changelog\n\n## 2.2.0 (2024-02-06)\n\n### Removed\n\n"
+                                                "- The legacy TLS flag is gone.\n",
+                                "roadmap.txt": "Roadmap\n\nVersion 3.0 of the agent will drop the legacy TLS flag "
+                                               "and add a new output.\n"})
+    removed = ask(index, "When was the legacy TLS flag removed?")
+    assert removed.answer is not None and removed.answer.text.startswith("The legacy TLS flag is gone.")  # heading
+    withheld = ask(index, "When will version 3.0 of the agent be released?")
+    assert withheld.answer is None and withheld.reason == "the best passages give no date"
+    assert withheld.hits[0].citation.source == "roadmap.txt"
+
+
 def test_a_markdown_section_is_found_and_shown_under_the_heading_a_level_up(tmp_path: Path) -> None:
     index = index_of(tmp_path, {"CHANGELOG.md": (
         "# Changelog\n\n## 2.3.0 (2024-05-02)\n\n### Added\n\n- A Kafka output.\n\n### Fixed\n\n"
