@@ -432,9 +432,13 @@ def _candidates(index: Index, query: _Query, ranked: _Ranking,
 def _searched_texts(index: Index, record: PassageRecord) -> list[str]:
     """A passage's text and the heading and FAQ question over it, whose words it is found by (each on its own, so
     that no phrase runs from a heading into the text)."""
+    return [index.texts.passage_text(record), *_framing_texts(index, record)]
+
+
+def _framing_texts(index: Index, record: PassageRecord) -> list[str]:
+    """The headings (its own, and the one a level up) and the FAQ question or table header over a passage."""
     doc_text = index.texts.text(record.doc_id)
-    framing = [doc_text[start:end] for start, end in (record.parent, record.heading, record.above) if end]
-    return [index.texts.passage_text(record), *framing]
+    return [doc_text[start:end] for start, end in (record.parent, record.heading, record.above) if end]
 
 
 def _rerank(index: Index, query: _Query, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -605,7 +609,7 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
     if params.amount_check and query.asked.wanted.amount and not answers.gives_amount(scored[0].text, query.asked):
         return [], False, "the best passages give no figure for the amount asked"
     if params.date_check and query.asked.wanted.kind == "date" and not any(
-            map(answers.gives_date, [scored[0].text, *_searched_texts(index, scored[0].passage)[1:]])):
+            map(answers.gives_date, [scored[0].text, *_framing_texts(index, scored[0].passage)])):
         return [], False, "the best passages give no date"  # (nor does the heading over the sentence to be quoted)
     if params.answer_types and query.asked.wanted.counted:
         counting = [(s, figure) for s in scored if (figure := answers.counting_figure(s.text, query.asked))]
