@@ -13,6 +13,7 @@ from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from askiraq.analysis import analyze, breaks_after_hyphen, stopwords, tokenize
+from askiraq.corpus import MONTHS
 from askiraq.tuning import FIGURE_NOUN_WORDS
 
 # A figure, perhaps with a unit written on to it ("20p", "5km", "2GB"), not a year or a decade ("1990s").
@@ -21,7 +22,8 @@ _FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\ds?\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\
            r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
            r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
            r"thousand|dozens?|hundreds|thousands|million|billion)\b")
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_ABBREVIATED_MONTHS = [month[:3].capitalize() for month in MONTHS]  # "Jan" ... "Dec"
+_MONTH = rf"(?:{'|'.join(_ABBREVIATED_MONTHS)})[a-z]*\.?"  # "Oct.", "October"
 _DAY_OR_TIME = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}:\d\d\b"
 _DATE = rf"(?i)\b(1[89]|20)\d\d\b|\b{_MONTH}\s+\d|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 # Capital and small letters of the Latin, Greek and Cyrillic scripts, so that "Jürgen Weiß", "Émile Zola" and
@@ -265,8 +267,8 @@ def counting_figure(sentence: str, asked: Asked) -> Figure | None:
 
 # What can say when: a year (from 1000), a month, a weekday, a time of day, a season or a span of time ("last week",
 # "the 17th century", "at dawn").
-_WHEN = (r"\b1\d\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b|\b\d{1,2}(?::\d\d|\s?[ap]\.?m\b)|(?i:\b(?:"
+_WHEN = (rf"\b1\d\d\d\b|\b(?:{'|'.join(m.capitalize() for m in MONTHS)}|{'|'.join(_ABBREVIATED_MONTHS)}|Sept)\b"
+         r"|\b\d{1,2}(?::\d\d|\s?[ap]\.?m\b)|(?i:\b(?:"
          r"today|yesterday|tomorrow|tonight|now|ago|centur(?:y|ies)|decades?|years?|months?|weeks?|days?|hours?|"
          r"mornings?|evenings?|nights?|noon|midnight|dawn|dusk|spring|summer|autumn|winter|weekends?)\b)")
 

@@ -284,8 +284,8 @@ def _header_date(text: str) -> "date | None":
         return parse_date(found.group(1)) or _written_date(found.group(1))
 
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
 _WRITTEN = re.compile(r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?|([A-Za-z]{3,9})\.?\s+(\d{1,2})"
                       r"(?:st|nd|rd|th)?),?\s+(\d{4})\b")
 
@@ -296,7 +296,7 @@ def _written_date(value: str) -> "date | None":
 
     found = _WRITTEN.search(value)
     word = (found.group(2) or found.group(3)).lower() if found else ""
-    month = next((number for number, name in enumerate(_MONTHS, 1) if name.startswith(word)), None)
+    month = next((number for number, name in enumerate(MONTHS, 1) if name.startswith(word)), None)
     if not found or month is None:
         return None
     try:
