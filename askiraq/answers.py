@@ -96,10 +96,11 @@ _WORD_RE = re.compile(r"[^\W_]+")
 _CLAUSE_OPENERS = ".?!:;,(\u2014\"\u201c"
 
 
-def wanted(question: str) -> Wanted:
+def wanted(question: str, degrees: bool = True) -> Wanted:
     """What kind of answer the question wants, from a question word that opens it or one of its clauses, perhaps
     after a preposition ("How many ...", "In what year ...", "..., and when was it ..."); not one inside a clause
-    ("reports about how many vessels ...", "where there was no firm ground")."""
+    ("reports about how many vessels ...", "where there was no firm ground"). With `degrees`, "how" before any other
+    word that is not a stop word asks for a figure too ("How big ...", "How deadly ...")."""
     matches = list(_WORD_RE.finditer(question.lower()))
     words = [m.group() for m in matches]
     opening = [not at or question[max(0, m.start() - 20):m.start()].rstrip()[-1:] in _CLAUSE_OPENERS
@@ -109,11 +110,22 @@ def wanted(question: str) -> Wanted:
         if not (opening[at] or (opening[at - 1] and (words[at - 1] in stops or words[at - 1] == "since"))):
             continue
         kind = _WANTS_AFTER.get(word, {}).get(following) or _WANTS_WORD.get(word)
+        if not kind and degrees and word == "how" and _is_degree(question, matches[at + 1:at + 2], stops):
+            kind = "number"
         if kind:
             if (word, following) == ("how", "many"):
                 return Wanted(kind, *_counted(question))
             return Wanted(kind, (), amount=(word, following) in _AMOUNTS)
     return Wanted("", ())
+
+
+def _is_degree(question: str, following: list[re.Match[str]], stops: frozenset[str]) -> bool:
+    """Whether the word after "how" asks for a degree, which a figure gives ("how big", "how deadly", "how low"): a
+    lower-case word that is not a stop word ("how did", "how the"), a name ("how Iran funds") or "how come" (why)."""
+    if not following:
+        return False
+    word = question[following[0].start():following[0].end()]
+    return word.islower() and word not in stops and word != "come" and not _is_plural(word)
 
 
 def _counted(question: str) -> tuple[tuple[str, ...], frozenset[str]]:

@@ -207,7 +207,7 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
         expansions += _expanded(terms, have, params.typo_weight, lambda term: _corrections(index, term, have, params))
     weighted = [(t, 1.0) for t in terms] + [(e.term, e.weight) for e in expansions]
     excluded = {t for word in parsed.excluded_words for t in analyze(word)}
-    asked = answers.Asked(answers.wanted(question), frozenset(t for t, _ in weighted),
+    asked = answers.Asked(answers.wanted(question, params.degree_questions), frozenset(t for t, _ in weighted),
                           answers.synonyms_of(set(terms), [(e.term, e.trigger) for e in expansions]),
                           answers.question_figures(parsed.text))
     strengths: dict[int, float] = {}
@@ -442,12 +442,16 @@ def _framing_texts(index: Index, record: PassageRecord) -> list[str]:
 
 
 def _rerank(index: Index, query: _Query, candidates: list[_Candidate]) -> list[_Candidate]:
-    """For typed questions: BM25 plus the strength of the passage's best sentence, for the first
-    `rerank_pool` passages (answers sit in one sentence). Other questions keep BM25's order."""
+    """For typed questions, and at a lower weight for other short ones: BM25 plus the strength of the passage's best
+    sentence, for the first `rerank_pool` passages (answers sit in one sentence). Other questions keep BM25's order."""
     params = query.params
     hybrid = bool(candidates) and candidates[0].cosine is not None
-    weight = params.semantic_sentence_weight if hybrid else params.sentence_weight
-    pool = params.rerank_pool if query.asked.wanted.kind and weight else 0
+    if query.asked.wanted.kind:
+        weight = params.semantic_sentence_weight if hybrid else params.sentence_weight
+    else:  # (long untyped questions, CISI's paragraphs among them, rank as BM25 does)
+        short = len(query.terms) <= params.short_question_terms and not hybrid
+        weight = params.short_question_sentence_weight if short else 0.0
+    pool = params.rerank_pool if weight else 0
     mass = sum(query.strengths.values()) or 1.0  # a sentence holding every question word
     for candidate in candidates[:pool]:
         best = max((s.score for s in _scored_sentences(index, query, candidate) if s.record.quotable), default=0.0)

@@ -46,6 +46,11 @@ def asked(question: str, expansions: tuple[tuple[str, str], ...] = ()) -> Asked:
     ("Where did they meet?", "place"),
     ("Why does Iraq rely on waivers?", ""),
     ("militia attacks on US bases", ""),
+    # "how" before a word asking for a degree wants a figure; not before a stop word, a name, a plural or "come"
+    ("How big is the Broughton tank?", "number"), ("How deadly were the strikes?", "number"),
+    ("How low did the yen fall?", "number"),
+    ("How did the lull end?", ""), ("How Iran funds the militias", ""), ("how militias recruit", ""),
+    ("How come the boats sank?", ""),
     ("", ""),
 ])
 def test_the_kind_of_answer_a_question_wants(question: str, kind: str) -> None:
@@ -160,9 +165,15 @@ def test_other_number_questions_need_a_question_word_after_the_figure_or_right_b
     ("How old was he?", True), ("What percentage of the vote did she win?", True),
     ("How long did the talks last?", False),  # "for decades", "since 2003"
     ("How often does the ferry run?", False), ("How many ships sank?", False), ("When did it open?", False),
+    ("How big is the tank?", False),  # "the largest in Europe" answers it too
 ])
 def test_questions_for_an_amount(question: str, amount: bool) -> None:
     assert wanted(question).amount is amount
+
+
+def test_degree_questions_can_be_turned_off() -> None:
+    assert wanted("How big is the tank?", degrees=False).kind == ""
+    assert wanted("How far is the airport?", degrees=False).kind == "number"
 
 
 @pytest.mark.parametrize(("sentence", "gives"), [

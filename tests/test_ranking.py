@@ -148,6 +148,40 @@ def test_typed_questions_prefer_the_passage_with_the_kind_of_answer(tmp_path: Pa
     assert plain.hits[0].citation.source == "vague.txt"
 
 
+PLOTS = {f"plot{i}.txt": f"Plot {i} grows beans and onions by the shed." for i in range(4)}  # idf for the rest
+
+
+def test_a_degree_question_prefers_the_sentence_with_a_figure(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {
+        "vague.txt": "The Broughton tank stands by the north gate.",
+        "sized.txt": "Broughton Plumbing offered a 2,500-litre tank, fitted and connected to the mains supply.",
+        **PLOTS,
+    })
+    result = ask(index, "How big is the Broughton tank?")
+    assert result.hits[0].citation.source == "sized.txt" and "2,500" in result.answer.text  # type: ignore[union-attr]
+    untyped = ask(index, "How big is the Broughton tank?", DEFAULT_PARAMS._replace(degree_questions=False))
+    assert untyped.hits[0].citation.source == "vague.txt"
+
+
+SPREAD = "The harbour was quiet that week. Dredging had stopped for the holiday. Basra slept."
+TOGETHER = "In Basra the harbour dredging resumed after the winter storms had passed over the gulf coast."
+
+
+def test_a_short_question_prefers_the_passage_holding_it_in_one_sentence(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"spread.txt": SPREAD, "together.txt": TOGETHER, **PLOTS})
+    result = ask(index, "Basra harbour dredging")
+    assert [h.citation.source for h in result.hits][:2] == ["together.txt", "spread.txt"]
+    plain = ask(index, "Basra harbour dredging", DEFAULT_PARAMS._replace(short_question_sentence_weight=0))
+    assert [h.citation.source for h in plain.hits][:2] == ["spread.txt", "together.txt"]
+
+
+def test_a_long_untyped_question_keeps_the_bm25_scores(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"spread.txt": SPREAD, "together.txt": TOGETHER, **PLOTS})
+    question = "Basra harbour dredging quiet stopped slept resumed pause"  # more terms than short_question_terms
+    assert all(hit.score == hit.bm25 for hit in ask(index, question).hits)
+    assert any(hit.score > hit.bm25 for hit in ask(index, "Basra harbour dredging").hits)
+
+
 def test_how_many_needs_a_figure_that_counts_the_thing_asked(tmp_path: Path) -> None:
     index = index_of(tmp_path, {"a.txt": "Two cranes were installed at the Basra quay on Monday, officials said.",
                               "b.txt": "Three Basra dock workers were hurt when a crane fell at the quay."})
@@ -246,7 +280,8 @@ def test_no_answer_is_decided_by_the_best_passage_that_could_be_quoted(tmp_path:
               "who had missed the coach and would rather be seasick than wait three days at the inn for the next one.")
     others = {f"note{n}.txt": f"Note {n}: the harbour was busy in the summer months.\n" for n in range(6)}
     index = index_of(tmp_path, {"ships.txt": f"Ships of the coast\n\nRead more: the Marigold\n\n{voyage}\n", **others})
-    result = ask(index, "What did the Marigold carry?")
+    # (BM25's order: a short question's re-ranking by its best quotable sentence would put the furniture lower)
+    result = ask(index, "What did the Marigold carry?", DEFAULT_PARAMS._replace(short_question_sentence_weight=0))
     assert result.hits[0].text == "Read more: the Marigold"  # furniture, ranked first, holds one of the two words
     assert result.answer is not None and result.answer.text.startswith("Every week the Marigold carried slate")
 
