@@ -137,30 +137,25 @@ def test_a_second_sentence_must_answer_on_its_own(tmp_path: Path) -> None:
     assert result.answer is not None and result.answer.text == "Boats were wrecked at the Lorelei."
 
 
-def test_typed_questions_prefer_the_passage_with_the_kind_of_answer(tmp_path: Path) -> None:
-    index = index_of(tmp_path, {
-        "vague.txt": "The Basra quay will open to container ships. The Basra quay is long and the quay is busy.",
-        "dated.txt": "Officials said the container quay in Basra opens on 12 March 2024.",
-    })
-    result = ask(index, "When does the Basra container quay open?")
-    assert result.hits[0].citation.source == "dated.txt" and "2024" in result.answer.text  # type: ignore[union-attr]
-    plain = ask(index, "When does the Basra container quay open?", DEFAULT_PARAMS._replace(sentence_weight=0))
-    assert plain.hits[0].citation.source == "vague.txt"
-
-
 PLOTS = {f"plot{i}.txt": f"Plot {i} grows beans and onions by the shed." for i in range(4)}  # idf for the rest
 
 
-def test_a_degree_question_prefers_the_sentence_with_a_figure(tmp_path: Path) -> None:
-    index = index_of(tmp_path, {
-        "vague.txt": "The Broughton tank stands by the north gate.",
-        "sized.txt": "Broughton Plumbing offered a 2,500-litre tank, fitted and connected to the mains supply.",
-        **PLOTS,
-    })
-    result = ask(index, "How big is the Broughton tank?")
-    assert result.hits[0].citation.source == "sized.txt" and "2,500" in result.answer.text  # type: ignore[union-attr]
-    untyped = ask(index, "How big is the Broughton tank?", DEFAULT_PARAMS._replace(degree_questions=False))
-    assert untyped.hits[0].citation.source == "vague.txt"
+@pytest.mark.parametrize(("files", "question", "off", "figure"), [
+    ({"vague.txt": "The Basra quay will open to container ships. The Basra quay is long and the quay is busy.",
+      "dated.txt": "Officials said the container quay in Basra opens on 12 March 2024."},
+     "When does the Basra container quay open?", {"sentence_weight": 0}, "2024"),
+    # "how" before a degree word wants a figure
+    ({"vague.txt": "The Broughton tank stands by the north gate.",
+      "sized.txt": "Broughton Plumbing offered a 2,500-litre tank, fitted and connected to the mains supply.", **PLOTS},
+     "How big is the Broughton tank?", {"degree_questions": False}, "2,500"),
+])
+def test_typed_questions_prefer_the_passage_with_the_kind_of_answer(
+        tmp_path: Path, files: dict[str, str], question: str, off: dict[str, object], figure: str) -> None:
+    index = index_of(tmp_path, files)
+    result = ask(index, question)
+    assert result.hits[0].citation.source != "vague.txt" and figure in result.answer.text  # type: ignore[union-attr]
+    plain = ask(index, question, DEFAULT_PARAMS._replace(**off))
+    assert plain.hits[0].citation.source == "vague.txt"
 
 
 SPREAD = "The harbour was quiet that week. Dredging had stopped for the holiday. Basra slept."
