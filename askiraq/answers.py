@@ -277,10 +277,11 @@ def counting_figure(sentence: str, asked: Asked) -> Figure | None:
     return None
 
 
+_TIME_OF_DAY = r"\b\d{1,2}(?::\d\d|\s?[ap]\.?m\b)"  # "14:00", "4 pm", "9a.m"
 # What can say when: a year (from 1000), a month, a weekday, a time of day, a season or a span of time ("last week",
 # "the 17th century", "at dawn").
 _WHEN = (rf"\b1\d\d\d\b|\b(?:{'|'.join(m.capitalize() for m in MONTHS)}|{'|'.join(_ABBREVIATED_MONTHS)}|Sept)\b"
-         r"|\b\d{1,2}(?::\d\d|\s?[ap]\.?m\b)|(?i:\b(?:"
+         rf"|{_TIME_OF_DAY}|(?i:\b(?:"
          r"today|yesterday|tomorrow|tonight|now|ago|centur(?:y|ies)|decades?|years?|months?|weeks?|days?|hours?|"
          r"mornings?|evenings?|nights?|noon|midnight|dawn|dusk|spring|summer|autumn|winter|weekends?)\b)")
 
@@ -307,8 +308,8 @@ def has_wanted(sentence: str, asked: Asked) -> bool:
     kind = asked.wanted.kind
     if kind == "number":
         return counts(sentence, asked) is not None
-    if kind == "date":
-        return _matches(_DATE, sentence)
+    if kind == "date":  # (a time of day answers "when does the library close?")
+        return _matches(_DATE, sentence) or _matches(_TIME_OF_DAY, sentence)
     if kind == "name":
         return _matches(_NAME, sentence) or _opens_with_name(sentence)
     return True

@@ -72,6 +72,8 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # -0.002 / nDCG -0.003, no set clearly better; left out.
 # "Where" wanting a place (a capitalised word after in/at/to/from/near ...): no answer on any set changes (re-wrapped
 # confidence AUC -0.003), though a trial's "Where did Silas Crane flee to?" would quote "fled to Roscoff"; left out.
+# A time of day ("4 pm", "16:30") is what a "when" question wants, as a date is: no set moves; a trial's "When does the
+# library close on Sundays?" had quoted "Nominations close on 20 May 2024" over "It closes at 4 pm."
 # One capitalised word inside a sentence as a name ("awarded to Nordmarine"): gk answer sentence -0.015, re-wrapped
 # MRR +0.003, CISI nDCG +0.001; left out.
 # A count never disagrees with an average, a rate or a limit ("an average of 23 passengers", "certified for 312"): no
