@@ -25,6 +25,10 @@ _FIGURE = (r"(?i)(?<![\w.,])(?!(?:19|20)\d\ds?\b)(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\
 _ABBREVIATED_MONTHS = [month[:3].capitalize() for month in MONTHS]  # "Jan" ... "Dec"
 _MONTH = rf"(?:{'|'.join(_ABBREVIATED_MONTHS)})[a-z]*\.?"  # "Oct.", "October"
 _DAY_OR_TIME = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}:\d\d\b"
+# A year before 1900 after a word that dates ("built in 1868", "since 1602"); later years are never figures.
+_OLD_YEAR = r"(?i)\b(?:in|since|from|until|till|by|before|after|around|circa|c\.)\s+1\d\d\d\b"
+# Digits in brackets restating the figure in words before them: "thirty (30) days" counts days.
+_RESTATED = re.compile(r"\s*\(\s*\d[\d,.]*\s*\)")
 _DATE = rf"(?i)\b(1[89]|20)\d\d\b|\b{_MONTH}\s+\d|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 # Capital and small letters of the Latin, Greek and Cyrillic scripts, so that "Jürgen Weiß", "Émile Zola" and
 # "Łukasz Nowak" are names too (Python's re has no \p{Lu}).
@@ -168,6 +172,10 @@ def figures(sentence: str) -> tuple[Figure, ...]:
     found = []
     for match in re.finditer(_FIGURE, sentence):
         tail = sentence[match.end():match.end() + 60]
+        if sentence[match.start() - 1:match.start()] == "(" and tail.startswith(")"):  # the "(30)" of "thirty (30)"
+            tail = tail[1:]
+        elif restated := _RESTATED.match(tail):
+            tail = tail[restated.end():]
         clause = _clause_before(sentence[:match.start()])
         found.append(Figure(match.group().replace(",", "").lower(), tuple(analyze(tail)[:FIGURE_NOUN_WORDS]),
                             _counted_after(tail), tuple(analyze(clause)[-FIGURE_NOUN_WORDS:]), _measure(clause, tail)))
@@ -294,7 +302,8 @@ def gives_date(sentence: str) -> bool:
 def gives_amount(sentence: str, asked: Asked) -> bool:
     """Whether a sentence holds a figure to answer "how much": not a year, a date's day, a time of day ("on
     Saturday 22 June at 14:00") or a figure the question itself gives."""
-    return any(figure.value not in asked.numbers for figure in figures(re.sub(_DAY_OR_TIME, " ", sentence)))
+    undated = re.sub(_OLD_YEAR, " ", re.sub(_DAY_OR_TIME, " ", sentence))
+    return any(figure.value not in asked.numbers for figure in figures(undated))
 
 
 def _names(phrase: tuple[str, ...], head: str, modifiers: list[str], asked: Asked) -> bool:

@@ -72,6 +72,10 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # -0.002 / nDCG -0.003, no set clearly better; left out.
 # "Where" wanting a place (a capitalised word after in/at/to/from/near ...): no answer on any set changes (re-wrapped
 # confidence AUC -0.003), though a trial's "Where did Silas Crane flee to?" would quote "fled to Roscoff"; left out.
+# Digits in brackets restating a figure ("thirty (30) days", contract style) count what follows them, and a year before
+# 1900 after a dating word ("built in 1868") is no amount: no set moves; in a trial's contracts "How many days does
+# Northwind have to pay an invoice?" had been refused, and "How much did Greystone pay for the chapel?" (unanswerable)
+# answered by "The chapel was built in 1868".
 # A time of day ("4 pm", "16:30") is what a "when" question wants, as a date is: no set moves; a trial's "When does the
 # library close on Sundays?" had quoted "Nominations close on 20 May 2024" over "It closes at 4 pm."
 # One capitalised word inside a sentence as a name ("awarded to Nordmarine"): gk answer sentence -0.015, re-wrapped

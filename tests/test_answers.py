@@ -186,9 +186,19 @@ def test_degree_questions_can_be_turned_off() -> None:
     ("The meeting is on Saturday 22 June 2024 at 14:00.", False),  # a date and a time of day
     ("Prices have risen since Oct. 7 and since the 1990s.", False),
     ("Of the 5,000 troops, most are advisers.", False),  # the question's own figure
+    ("The chapel was built in 1868 by the parish.", False),  # a year, though before 1900
+    ("The chapel was sold for 1868 pounds.", True),
 ])
 def test_a_sentence_gives_an_amount_only_with_a_figure(sentence: str, gives: bool) -> None:
     assert gives_amount(sentence, asked("How much of the 5,000 troops budget is spent?")) is gives
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Customer shall pay each invoice within thirty (30) days of the invoice date.",
+    "The Agent shall pay each invoice within (30) days of the month end.",
+])
+def test_digits_in_brackets_restate_a_figure_and_count_what_follows(sentence: str) -> None:
+    assert counts(sentence, asked("How many days does the Customer have to pay an invoice?")) is not None
 
 
 def test_number_words_are_figures() -> None:
