@@ -513,6 +513,13 @@ def _continues(text: str, start: int, end: int) -> bool:
     return head[:1].isalpha() and head[:1].islower()
 
 
+def _closes_emphasis(text: str, previous: tuple[int, int], start: int) -> bool:
+    """A "sentence" opening with the "**" that closes a bold lead-in label ("**Autolyse.** Mix the flours ...") goes
+    with the label: the label alone is no sentence, and the "**" no start of one."""
+    marker = text[start:start + 2]
+    return marker in ("**", "__") and text.count(marker, *previous) % 2 == 1
+
+
 def _sentences(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
     """Sentence spans of one paragraph [start, end), each at most `max_chars` long."""
     raw: list[tuple[int, int]] = []
@@ -527,7 +534,7 @@ def _sentences(text: str, start: int, end: int, max_chars: int) -> list[tuple[in
         if s >= e:
             continue
         if merged and (_no_break_after(text, *merged[-1]) or _continues(text, s, e)
-                       or _LIST_NUMBER.fullmatch(text, *merged[-1])):
+                       or _LIST_NUMBER.fullmatch(text, *merged[-1]) or _closes_emphasis(text, merged[-1], s)):
             merged[-1] = (merged[-1][0], e)
         else:
             merged.append((s, e))

@@ -156,6 +156,12 @@ def test_a_footnote_mark_glued_to_a_sentence_s_end_ends_that_sentence() -> None:
                          "Done."]
 
 
+def test_a_bold_lead_in_label_is_part_of_the_sentence_after_it() -> None:
+    text = "# Method\n\n**Autolyse.** Mix the flours with water. Rest for 1 hour.\n\n- __Shape.__ Fold it twice.\n"
+    sentences = [text[s.start:s.end] for p in split_document(text).passages for s in p.sentences]
+    assert sentences == ["**Autolyse.** Mix the flours with water.", "Rest for 1 hour.", "- __Shape.__ Fold it twice."]
+
+
 def test_labelled_lines_under_a_title_are_paragraphs_of_their_own() -> None:
     text = ("Focus group with library users, 27 February 2024\nModerator: Hannah Cho\nParticipants: P1, P2 and P3\n\n"
             "P1: Mostly homework and the free Wi-Fi.\n")
