@@ -82,6 +82,8 @@ def find_passage(index: Index, citation: str) -> PassageRecord:
     passage) matches.
     """
     name, match = _parsed(citation)
+    if match is None:
+        _check_location(index, citation.strip())
     doc = _article(index, name)
     if match is None:
         raise CitationError(f"{citation!r} names an article, not a passage",
@@ -120,9 +122,21 @@ def _article(index: Index, name: str) -> DocRecord:
                             "pass the corpus it is from with --corpus DIR; askiraq sources lists its articles")
 
 
+def _check_location(index: Index, spec: str) -> None:
+    """An indexed article's name with something after ":" or "#" that is no location ("file.txt:abc") is a bad
+    location, not an unknown article."""
+    for separator in ("#", ":"):
+        name, found, location = spec.rpartition(separator)
+        if found and name and any(name == doc.rel or name.endswith(f"/{doc.rel}") for doc in index.records.documents()):
+            raise CitationError(f"{location!r} in {spec!r} is not a line or passage number",
+                                f"write {name}:LINE, {name}:START-END or {name}#N")
+
+
 def _at_location(index: Index, doc: DocRecord, passages: list[PassageRecord], match: re.Match[str],
                  citation: str) -> PassageRecord:
     line = int(match.group("line"))
+    if match.group("end") and int(match.group("end")) < line:
+        raise CitationError(f"{citation!r} ends before it starts", "write the lower line first, e.g. file.txt:56-60")
     if match.group("column"):
         text = index.texts.text(doc.doc_id)
         line_start = 0 if line == 1 else _nth_newline(text, line - 1) + 1

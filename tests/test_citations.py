@@ -88,6 +88,9 @@ def test_show_accepts_every_spelling_of_an_article(corpus: Path, tmp_path: Path,
     ("wrapped.txt#9", "has passages #1 to #2"),
     ("wrapped.txt:99", "no passage at"),
     ("wrapped.txt", "names an article, not a passage"),
+    ("wrapped.txt:abc", "'abc' in 'wrapped.txt:abc' is not a line or passage number"),
+    ("news/wrapped.txt#first", "'first' in .* is not a line or passage number"),
+    ("wrapped.txt:6-4", "ends before it starts"),
 ])
 def test_citations_that_name_no_passage(corpus: Path, tmp_path: Path, citation: str, message: str) -> None:
     index = open_index(corpus, tmp_path / "index").index
