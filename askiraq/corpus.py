@@ -182,12 +182,27 @@ def _decode(data: bytes) -> tuple[str, str] | None:
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    mended = _mostly_utf8(data)
+    if mended is not None:
+        return mended
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 text with a few stray bytes ("£9" written right, one byte gone wrong) as UTF-8, each bad byte a
+    replacement character, rather than the whole file as Windows-1252 ("Â£9"): when its valid UTF-8 characters
+    beyond ASCII outnumber its bad bytes."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    wide = sum(1 for char in text if char > "\x7f") - bad
+    return (text, f"UTF-8 with {bad} bad byte{'s' if bad > 1 else ''} replaced") if wide > bad else None
 
 
 _TEXT_BYTES = bytes([9, 10, 12, 13, *range(32, 256)])

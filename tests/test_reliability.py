@@ -45,6 +45,14 @@ def test_other_encodings_are_decoded_with_a_warning(corpus_copy: Path) -> None:
     assert sources_of(ask(corpus_copy, "quindle cafe")) == {"latin.txt"}
 
 
+def test_utf8_text_with_a_stray_byte_stays_utf8(corpus_copy: Path) -> None:
+    menu = "The “special” is smoked grumpfish at £9.\n".encode() + b"\xff broken here.\n"
+    (corpus_copy / "menu.txt").write_bytes(menu)
+    result = ask(corpus_copy, "smoked grumpfish")
+    assert "menu.txt: not UTF-8; decoded as UTF-8 with 1 bad byte replaced" in result.stderr
+    assert json.loads(result.stdout)["results"][0]["text"] == "The “special” is smoked grumpfish at £9."
+
+
 def test_utf16_text_with_its_byte_order_mark_is_read(corpus_copy: Path) -> None:
     """What Windows Notepad saves as "Unicode": full of zero bytes, but text."""
     (corpus_copy / "notepad.txt").write_bytes("The brindlewick ferry to Tromsø sails at dawn.\n".encode("utf-16"))
