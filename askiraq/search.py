@@ -603,8 +603,8 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -
     params = query.params
     needed = min(params.min_matched_words, len(set(query.terms)))
     if params.no_answer and matched < needed:
-        return [], False, f"no passage of the best {params.answer_from} holds more than {matched} of the question's " \
-            f"{len(set(query.terms))} words"
+        return [], False, f"no passage of the best {params.answer_from} that can be quoted holds more than " \
+            f"{matched} of the question's {len(set(query.terms))} words"
     if params.min_cosine and hits[0].cosine is not None and max(h.cosine or 0.0 for h in hits) < params.min_cosine:
         return [], False, "no passage is close in meaning to the question"
     scored = _answer_sentences(index, query, hits)
