@@ -362,7 +362,7 @@ def _is_heading_shaped(line: str) -> bool:
     """Short, without closing punctuation, and not ending in a comma ("Best regards," "Hi all," open what follows);
     or a book's "CHAPTER XIV." / "Part 2.", whatever it ends with."""
     return (len(line) < HEADING_MAX_CHARS and not _ends_sentence(line) and len(line.split()) <= HEADING_MAX_WORDS
-            and not line.endswith((",", ";"))) or bool(_NUMBERED_PART.fullmatch(line))
+            and not line.endswith((",", ";")) and ";" not in line) or bool(_NUMBERED_PART.fullmatch(line))
 
 
 def _is_question(line: str) -> bool:
@@ -387,7 +387,23 @@ def _first_kind(paragraph: _Paragraph, line: str, after_credit: bool) -> str:
             return QUESTION
         if _is_heading_shaped(line):
             return HEADING
+    if paragraph.kind == LIST and paragraph.single_line and _is_numbered_heading(line):
+        return HEADING
     return paragraph.kind
+
+
+_NUMBERED = re.compile(r"\d{1,2}\.[ \t]+(\S.*)")
+_SMALL_WORDS = frozenset(("a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"))
+
+
+def _is_numbered_heading(line: str) -> bool:
+    """A numbered section title on a line of its own: "7. CHARGES AND PAYMENT", "1. Introduction" (heading-shaped,
+    every word but a small one capitalised); not a loose list's "1. Preheat the oven to 220 °C"."""
+    match = _NUMBERED.fullmatch(line)
+    if not match or not _is_heading_shaped(match.group(1)):
+        return False
+    words = [w for w in match.group(1).split() if any(c.isalpha() for c in w)]
+    return bool(words) and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words)
 
 
 def _kinds(text: str, paragraphs: list[_Paragraph]) -> list[str]:
