@@ -280,13 +280,14 @@ def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Docum
     return Document(source.rel, text, body_start, metadata)
 
 
-_HEADER_BLOCK = re.compile(r"\s*((?:[A-Za-z][\w-]*:[^\n]*\n)+)")  # "From: ...", "Date: ..." lines at the top
+# "From: ...", "Date: ..." lines at the top, perhaps under a title line ("Rowing Club - Committee Meeting").
+_HEADER_BLOCK = re.compile(r"\s*(?:[^\n:]{1,120}\n)?((?:[A-Za-z][\w-]*:[^\n]*\n)+)")
 _DATE_HEADER = re.compile(r"^date:[ \t]*(\S[^\n]*?)[ \t]*$", re.I | re.M)
 
 
 def _header_date(text: str) -> "date | None":
     """The date of an e-mail (a thread saved as text, minutes) from the "Date:" line of the header block it starts
-    with."""
+    with, under a title line or not."""
     block = _HEADER_BLOCK.match(text[:4096])
     found = _DATE_HEADER.search(block.group(1)) if block else None
     if not found:

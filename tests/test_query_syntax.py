@@ -129,11 +129,14 @@ def test_an_e_mail_or_minutes_are_dated_by_the_date_line_of_the_header_they_star
     (archive / "agm.txt").write_text("Meeting: AGM\nDate: Saturday 16 March 2024\n\nThe water tank was agreed.\n",
                                      encoding="utf-8")
     (archive / "notes.txt").write_text("Notes\n\nDate: 1 May 2024, said the water tank note.\n", encoding="utf-8")
+    (archive / "club.txt").write_text("Rowing Club - Committee Meeting\nDate: Wednesday 18 September 2024\n\n"
+                                      "The water tank leaks.\n", encoding="utf-8")  # a header under a title line
     listed = {s["source"]: s["date"] for s in json.loads(
         CliRunner().invoke(cli, ["sources", "--corpus", str(archive), "--json"]).stdout)}
-    assert listed == {"tank.txt": "2024-01-08", "agm.txt": "2024-03-16", "notes.txt": None}  # (not a header block)
+    assert listed == {"tank.txt": "2024-01-08", "agm.txt": "2024-03-16", "notes.txt": None,  # (not a header block)
+                      "club.txt": "2024-09-18"}
     since = CliRunner().invoke(cli, ["ask", "--corpus", str(archive), "--since", "2024-02-01", "--json", "water tank"])
-    assert {r["source"] for r in json.loads(since.stdout)["results"]} == {"agm.txt"}
+    assert {r["source"] for r in json.loads(since.stdout)["results"]} == {"agm.txt", "club.txt"}
 
 
 def test_front_matter_is_metadata_not_text_and_lines_still_count(corpus_copy: Path) -> None:
