@@ -358,11 +358,16 @@ def _is_caption(line: str, after_credit: bool) -> bool:
     return after_credit and len(line) <= CAPTION_MAX_CHARS and not _DATELINE.match(line)
 
 
+# A list of terms ("Keywords: soil; nitrate") or an e-mail address ("Corresponding author: ...@...")
+_NEVER_IN_HEADINGS = (";", "@")
+
+
 def _is_heading_shaped(line: str) -> bool:
-    """Short, without closing punctuation, and not ending in a comma ("Best regards," "Hi all," open what follows);
-    or a book's "CHAPTER XIV." / "Part 2.", whatever it ends with."""
+    """Short, without closing punctuation, not ending in a comma ("Best regards," "Hi all," open what follows) and
+    holding none of _NEVER_IN_HEADINGS; or a book's "CHAPTER XIV." / "Part 2.", whatever it ends with."""
     return (len(line) < HEADING_MAX_CHARS and not _ends_sentence(line) and len(line.split()) <= HEADING_MAX_WORDS
-            and not line.endswith((",", ";")) and ";" not in line) or bool(_NUMBERED_PART.fullmatch(line))
+            and not line.endswith(",") and not any(mark in line for mark in _NEVER_IN_HEADINGS)) \
+        or bool(_NUMBERED_PART.fullmatch(line))
 
 
 def _is_question(line: str) -> bool:
@@ -387,13 +392,17 @@ def _first_kind(paragraph: _Paragraph, line: str, after_credit: bool) -> str:
             return QUESTION
         if _is_heading_shaped(line):
             return HEADING
-    if paragraph.kind == LIST and paragraph.single_line and _is_numbered_heading(line):
-        return HEADING
     return paragraph.kind
 
 
 _NUMBERED = re.compile(r"\d{1,2}\.[ \t]+(\S.*)")
 _SMALL_WORDS = frozenset(("a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"))
+
+
+def _stands_alone(text: str, p: _Paragraph) -> bool:
+    """Whether a paragraph has a blank line (or the start or end of the file) above and below it."""
+    before, after = text[:p.start].rstrip(" \t"), text[p.end:].lstrip(" \t")
+    return (not before or before.endswith("\n\n")) and (not after.strip() or after.startswith(("\n\n", "\r\n\r\n")))
 
 
 def _is_numbered_heading(line: str) -> bool:
@@ -418,6 +427,8 @@ def _kinds(text: str, paragraphs: list[_Paragraph]) -> list[str]:
             continue
         after_credit = i > 0 and kinds[-1] == CREDIT
         kind = _first_kind(p, _collapsed(text, p.start, p.end), after_credit)
+        if kind == LIST and p.single_line and _stands_alone(text, p) and _is_numbered_heading(text[p.start:p.end]):
+            kind = HEADING  # "7. CHARGES AND PAYMENT" between blank lines; not an agenda's "2. Minutes of the AGM"
         if kind == HEADING and replies and _SIGNATURE_BELOW.match(text, p.end):
             kind = FURNITURE  # a sign-off ("Margaret" over "-- "), not a heading over the next message
         kinds.append(kind)

@@ -58,10 +58,12 @@ FURNITURE_MAX_CHARS = 400  # page furniture and credits are short lines
 CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or agency credit
 # A header block under a title line of its own ("Rowing Club - Committee Meeting" over "Date: ...") dates its file as
 # one at the top does: no set moves (no evaluation file has one); a trial's minutes had been left out by --since.
-# A numbered section title on its own line ("7. CHARGES AND PAYMENT", "3. Results") is a heading, and a line holding a
-# semicolon ("Keywords: cover crops; nitrate leaching") is none: no set moves; in a trial's contracts and papers each
-# clause had been under no heading and every section after "2.4 Ethics" under that heading (its answers: one more
-# question's passage in the top 3, one answer from another clause holding the same words, 93 right against 94).
+# A numbered section title between blank lines ("7. CHARGES AND PAYMENT", "3. Results") is a heading, and a line holding
+# a semicolon ("Keywords: cover crops; nitrate leaching") or an e-mail address ("Corresponding author: ...@...") is
+# none: no set moves; in a trial's contracts and papers each clause had been under no heading and every section after
+# "2.4 Ethics" under that heading (its answers: one more question's passage in the top 3, one answer from another
+# clause holding the same words, 93 right against 94). Without "between blank lines" an agenda's tight list ("2.
+# Minutes of the 2023 AGM") became headings, and an earlier trial lost two answers.
 # A bold lead-in label ("**Autolyse.** Mix the flours ...") is part of the sentence after it, not a sentence of its own:
 # no set moves; a trial's recipes had quoted "**Autolyse." for "autolyse", and "**" had leaked into 5 of 151 answers.
 
@@ -108,7 +110,7 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # the vote on the bonfire rules?" had quoted "Could I ask that item 8 include ... the bonfire rules?".
 FIGURE_NOUN_WORDS = 3
 
-ANALYSIS_VERSION = 26  # bump whenever splitting or analysis changes what is indexed
+ANALYSIS_VERSION = 28  # bump whenever splitting or analysis changes what is indexed
 
 
 class BuildSettings(NamedTuple):

@@ -236,17 +236,21 @@ def test_a_heading_with_nothing_under_it_is_a_passage_of_its_own() -> None:
     assert _quotable(text) == {STORY: True, "Further reading": False}
 
 
-def test_a_numbered_section_title_on_its_own_line_is_a_heading() -> None:
+def test_numbered_section_titles_are_headings_and_lists_of_terms_or_addresses_are_not() -> None:
     text = ("Services agreement\n\n7. CHARGES AND PAYMENT\n\n7.1 The Customer shall pay each invoice.\n\n"
             "8. Term of the Agreement\n\nThe Agreement runs for three years.\n\n"
-            "1. Preheat the oven to 220 degrees\n\nKeywords: cover crops; nitrate leaching\n\nNitrate fell by half.\n")
+            "1. Preheat the oven to 220 degrees\n\nKeywords: cover crops; nitrate leaching\n\nNitrate fell by half.\n\n"
+            "Corresponding author: e.whit@uni.example\n\nThe agenda:\n1. Apologies\n2. Minutes of the 2023 AGM\n")
     assert _headed(text) == [
         ("7. CHARGES AND PAYMENT", "7.1 The Customer shall pay each invoice."),
         ("8. Term of the Agreement", "The Agreement runs for three years."),
         ("8. Term of the Agreement", "1. Preheat the oven to 220 degrees"),  # a loose list's step, in sentence case
         ("8. Term of the Agreement", "Keywords: cover crops; nitrate leaching"),  # a list of terms, no heading
         ("8. Term of the Agreement", "Nitrate fell by half."),
-    ]
+        ("8. Term of the Agreement", "Corresponding author: e.whit@uni.example"),  # an address is no heading
+        ("8. Term of the Agreement", "The agenda:"),
+        ("8. Term of the Agreement", "1. Apologies"), ("8. Term of the Agreement", "2. Minutes of the 2023 AGM"),
+    ]  # (a tight list's items are no headings)
 
 
 def test_a_chapter_heading_over_its_first_section_frames_it_too() -> None:
