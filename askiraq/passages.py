@@ -399,10 +399,20 @@ _NUMBERED = re.compile(r"\d{1,2}\.[ \t]+(\S.*)")
 _SMALL_WORDS = frozenset(("a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"))
 
 
+_ONLY_SPACE = re.compile(r"\s*\Z")
+
+
 def _stands_alone(text: str, p: _Paragraph) -> bool:
-    """Whether a paragraph has a blank line (or the start or end of the file) above and below it."""
-    before, after = text[:p.start].rstrip(" \t"), text[p.end:].lstrip(" \t")
-    return (not before or before.endswith("\n\n")) and (not after.strip() or after.startswith(("\n\n", "\r\n\r\n")))
+    """Whether a paragraph has a blank line (or the start or end of the file) above and below it. (Read around the
+    paragraph only: no copy of the text before or after it, which made a long list quadratic.)"""
+    above = p.start
+    while above and text[above - 1] in " \t":
+        above -= 1
+    below = p.end
+    while below < len(text) and text[below] in " \t":
+        below += 1
+    return (not above or text.endswith("\n\n", 0, above)) and (
+        text.startswith(("\n\n", "\r\n\r\n"), below) or _ONLY_SPACE.match(text, below) is not None)
 
 
 def _is_numbered_heading(line: str) -> bool:
@@ -427,7 +437,7 @@ def _kinds(text: str, paragraphs: list[_Paragraph]) -> list[str]:
             continue
         after_credit = i > 0 and kinds[-1] == CREDIT
         kind = _first_kind(p, _collapsed(text, p.start, p.end), after_credit)
-        if kind == LIST and p.single_line and _stands_alone(text, p) and _is_numbered_heading(text[p.start:p.end]):
+        if kind == LIST and p.single_line and _is_numbered_heading(text[p.start:p.end]) and _stands_alone(text, p):
             kind = HEADING  # "7. CHARGES AND PAYMENT" between blank lines; not an agenda's "2. Minutes of the AGM"
         if kind == HEADING and replies and _SIGNATURE_BELOW.match(text, p.end):
             kind = FURNITURE  # a sign-off ("Margaret" over "-- "), not a heading over the next message
