@@ -127,9 +127,17 @@ def _check_location(index: Index, spec: str) -> None:
     location, not an unknown article."""
     for separator in ("#", ":"):
         name, found, location = spec.rpartition(separator)
-        if found and name and any(name == doc.rel or name.endswith(f"/{doc.rel}") for doc in index.records.documents()):
+        if found and name and _names_article(index, name):
             raise CitationError(f"{location!r} in {spec!r} is not a line or passage number",
                                 f"write {name}:LINE, {name}:START-END or {name}#N")
+
+
+def _names_article(index: Index, name: str) -> bool:
+    try:
+        _article(index, name)
+    except ArticleNotIndexed:
+        return False
+    return True
 
 
 def _at_location(index: Index, doc: DocRecord, passages: list[PassageRecord], match: re.Match[str],
