@@ -9,16 +9,17 @@ imported only here, and only when something is built.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from askiraq.analysis import analyze, breaks_after_hyphen, names_a_subject
-from askiraq.corpus import CorpusScan, Notice, SourceFile, read_document
+from askiraq.corpus import CorpusScan, Document, Notice, SourceFile, file_kind
 from askiraq.errors import CorpusError, CorruptIndex
 from askiraq.records import PASSAGE_ROW, SENTENCE_ROW, DocRecord
 from askiraq.tuning import EPSILON, K1, B, BuildSettings
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 
 PARALLEL_MIN_FILES = 64  # fewer articles are analysed in this process: starting workers costs more
 PARALLEL_WINDOW = 2048  # articles handed to the workers at a time, so results cannot pile up in memory
+STREAM_FROM_BYTES = 4 << 20  # see _streams
+READABLE = (".txt, .md, .html/.htm/.xhtml, e-mail (.eml, .mbox, Maildir), .pdf and .docx (with askiraq[formats]), "
+            ".json/.jsonl")
 
 _PARTS = ("rows", "sent_count", "sentence_rows", "fwd_count", "fwd_term", "fwd_tf", "implied", "sterm_count",
           "sterm", "vectors")
@@ -46,16 +50,35 @@ class _Analysed(NamedTuple):
     sentence_terms: list[list[str]]  # distinct terms of every sentence, in order
     implied: list[int]  # words of every passage that are implied, not written (its article's subject)
     vectors: bytes  # float16 vector of every passage (semantic mode), else b""
+    part: str = ""  # the article's name among those of its file (an mbox's message, a JSON record)
+    pages: tuple[int, ...] = ()  # a PDF's first line of each page
+    stored: str | None = None  # a reader's text (not the file's own), kept in the index
 
 
-def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed | None, list[Notice]]:
-    from askiraq.passages import split_document  # imports NLTK: only ever needed to build
-
+def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[list[_Analysed], list[Notice]]:
     root, source, settings = job
     notices: list[Notice] = []
-    document = read_document(root, source, notices)
-    if document is None:
-        return None, notices
+    return list(_analysed_articles(root, source, settings, notices)), notices
+
+
+def _analysed_articles(root: str, source: SourceFile, settings: BuildSettings, notices: list[Notice],
+                       progress: Callable[[int], None] | None = None) -> Iterator[_Analysed]:
+    """Each article of one file, split and analysed, as it is read (an mbox's messages one at a time)."""
+    from askiraq.readers import ReaderSettings, read_articles
+
+    articles = read_articles(root, source, notices, ReaderSettings(settings.json_fields or ""), progress)
+    for document in articles:
+        analysed = _analyse_document(document, source, settings)
+        if analysed is None:
+            name = f"{source.rel}:{document.part}" if document.part else source.rel
+            notices.append(Notice(name if document.part else source.rel, "skipped: no text to index"))
+        else:
+            yield analysed
+
+
+def _analyse_document(document: Document, source: SourceFile, settings: BuildSettings) -> _Analysed | None:
+    from askiraq.passages import split_document  # imports NLTK: only ever needed to build
+
     text = document.text
     split = split_document(text, document.body_start, max_passage_chars=settings.max_passage_chars)
     # The body's headline is indexed (every word of the body is); else a title given as metadata.
@@ -63,8 +86,11 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
     headline = analyze(split.title if split.title_line else document.metadata.get("title", ""))
     lead = next((i for i, p in enumerate(split.passages) if any(s.quotable for s in p.sentences)), 0)
     subject = split.title_line is not None and names_a_subject(split.title, settings.subject_headline_words)
+    origin = document.origin
+    where = _file_lines(origin.lines) if origin is not None and not origin.pages else _same_line
     analysed = _Analysed(source, document.metadata.get("title") or split.title, split.title_line,
-                         dict(document.metadata), [], [], [], [], [], b"")
+                         dict(document.metadata), [], [], [], [], [], b"", document.part,
+                         origin.pages if origin is not None else (), text if origin is not None else None)
     fields: dict[tuple[int, int], list[str]] = {}
     for number, passage in enumerate(split.passages):
         counts: Counter[str] = Counter()
@@ -85,17 +111,32 @@ def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[_Analysed
         about = subject and any(s.quotable for s in passage.sentences)
         counts.update(headline * (settings.title_weight or number == lead or about))
         analysed.implied.append(len(headline) if about and not settings.title_weight and number != lead else 0)
-        analysed.rows.append((passage.paragraph, passage.start, passage.end, passage.line_start, passage.line_end,
-                              *passage.heading, *passage.above, *passage.parent))
-        analysed.sentences.append([(s.start, s.end, s.line_start, s.line_end, int(s.quotable))
+        analysed.rows.append((passage.paragraph, passage.start, passage.end, where(passage.line_start),
+                              where(passage.line_end), *passage.heading, *passage.above, *passage.parent))
+        analysed.sentences.append([(s.start, s.end, where(s.line_start), where(s.line_end),
+                                    int(s.quotable and not _overlaps(document.quoted, s.start, s.end)))
                                    for s in passage.sentences])
         analysed.terms.append(counts)
     if not analysed.rows:
-        notices.append(Notice(source.rel, "skipped: no text to index"))
-        return None, notices
+        return None
     if settings.semantic:
         analysed = analysed._replace(vectors=_passage_vectors(text, split.passages))
-    return analysed, notices
+    return analysed
+
+
+def _overlaps(spans: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of `spans`: a sentence touching a quoted reply is not quoted."""
+    return any(span_start < end and span_end > start for span_start, span_end in spans)
+
+
+def _same_line(line: int) -> int:
+    return line
+
+
+def _file_lines(lines: tuple[int, ...]) -> Callable[[int], int]:
+    """A reader's text line → the line of its file where that text is (0: not found; the citation then names the
+    passage's number)."""
+    return lambda line: lines[line - 1] if 0 < line <= len(lines) else 0
 
 
 _BROKEN_WORD = re.compile(r"([^\W\d_]+)-[ \t]*\r?\n[ \t]*([a-z]+)")
@@ -124,12 +165,20 @@ def _passage_vectors(text: str, passages: Sequence[Any]) -> bytes:
     return semantic.vector_bytes(semantic.encoder().encode([encoded_text(text, p) for p in passages]))
 
 
+def _streams(source: SourceFile) -> bool:
+    """A large file of another format (an mbox, a JSON export, a long PDF) is read in this process an article at a
+    time, its progress shown as it goes, rather than as one worker's result held whole in memory."""
+    return source.size >= STREAM_FROM_BYTES and file_kind(source.rel) not in ("text", None)
+
+
 def _analyse_all(root: str, sources: Sequence[SourceFile], settings: BuildSettings,
-                 progress: Progress | None) -> Iterator[tuple[_Analysed | None, list[Notice]]]:
-    jobs = [(root, source, settings) for source in sources]
+                 progress: Progress | None) -> Iterator[tuple[Iterable[_Analysed], list[Notice]]]:
+    """Each file's analysed articles and notices, in order. The articles of a streamed file come as they are read:
+    its notices are complete once they have all been taken. Progress counts bytes of the files analysed."""
+    jobs = [(root, source, settings) for source in sources if not _streams(source)]
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
-        results: Iterable[tuple[_Analysed | None, list[Notice]]] = map(_analyse_file, jobs)
+        results: Iterator[tuple[list[_Analysed], list[Notice]]] = map(_analyse_file, jobs)
         pool = None
     else:
         import multiprocessing
@@ -138,14 +187,27 @@ def _analyse_all(root: str, sources: Sequence[SourceFile], settings: BuildSettin
         pool = multiprocessing.get_context(method).Pool(workers, initializer=_leave_interrupts_to_the_parent)
         results = (result for start in range(0, len(jobs), PARALLEL_WINDOW)
                    for result in pool.imap(_analyse_file, jobs[start:start + PARALLEL_WINDOW], chunksize=16))
+    total = max(sum(source.size for source in sources), 1)
+    done = 0
     try:
-        for done, result in enumerate(results, 1):
+        for source in sources:
+            if _streams(source):
+                notices: list[Notice] = []
+                within = None if progress is None else functools.partial(_progress_within, progress, done, total,
+                                                                         source.size)
+                yield _analysed_articles(root, source, settings, notices, within), notices
+            else:
+                yield next(results)
+            done += source.size
             if progress:
-                progress(done, len(jobs))
-            yield result
+                progress(done, total)
     finally:
         if pool is not None:
             pool.terminate()
+
+
+def _progress_within(progress: Progress, done: int, total: int, size: int, position: int) -> None:
+    progress(done + min(position, size), total)
 
 
 def _leave_interrupts_to_the_parent() -> None:
@@ -165,6 +227,7 @@ class _Builder:
         self.vocab: list[str] = []
         self.term_ids: dict[str, int] = {}
         self.docs: list[dict[str, Any]] = []
+        self.texts: list[str] = []  # the text of every article read from another format (HTML, e-mail, PDF...)
         self.parts: dict[str, list[Any]] = {k: [] for k in _PARTS}
 
     def add_reused(self, old: Index, record: DocRecord) -> None:
@@ -193,8 +256,9 @@ class _Builder:
         if old.vectors is not None:
             dims = old.vectors.dims
             self.parts["vectors"].append(view("vectors", "<f2")[dims * p0:dims * p1])
+        stored = old.texts.stored_text(record) if record.stored >= 0 else None
         self._add_doc(record.rel, record.title, record.title_line, record.metadata, record.passage_count,
-                      (record.size, record.mtime_ns, record.sidecar_mtime_ns))
+                      (record.size, record.mtime_ns, record.sidecar_mtime_ns), (record.part, record.pages, stored))
 
     def add_fresh(self, doc: _Analysed) -> None:
         np = self.np
@@ -217,7 +281,7 @@ class _Builder:
             self.parts["vectors"].append(np.frombuffer(doc.vectors, dtype="<f2"))
         s = doc.source
         self._add_doc(s.rel, doc.title, doc.title_line, doc.metadata, len(doc.rows),
-                      (s.size, s.mtime_ns, s.sidecar_mtime_ns))
+                      (s.size, s.mtime_ns, s.sidecar_mtime_ns), (doc.part, doc.pages, doc.stored))
 
     def _term_id(self, term: str) -> int:
         tid = self.term_ids.get(term)
@@ -227,12 +291,22 @@ class _Builder:
         return tid
 
     def _add_doc(self, rel: str, title: str, title_line: int | None, metadata: dict[str, str],
-                 count: int, stat: tuple[int, int, int]) -> None:
+                 count: int, stat: tuple[int, int, int],
+                 derived: tuple[str, tuple[int, ...], str | None] = ("", (), None)) -> None:
         first = self.docs[-1]["p0"] + self.docs[-1]["n"] if self.docs else 0
         size, mtime_ns, sidecar_mtime_ns = stat
-        self.docs.append({"rel": rel, "title": title, "title_line": title_line, "meta": metadata,
-                          "p0": first, "n": count, "size": size, "mtime_ns": mtime_ns,
-                          "sidecar_mtime_ns": sidecar_mtime_ns})
+        record: dict[str, Any] = {"rel": rel, "title": title, "title_line": title_line, "meta": metadata,
+                                  "p0": first, "n": count, "size": size, "mtime_ns": mtime_ns,
+                                  "sidecar_mtime_ns": sidecar_mtime_ns}
+        part, pages, stored = derived
+        if part:
+            record["part"] = part
+        if pages:
+            record["pages"] = list(pages)
+        if stored is not None:  # a reader's text: kept here, since the file is not text (its spans index into it)
+            record["text"] = len(self.texts)
+            self.texts.append(stored)
+        self.docs.append(record)
 
     def _joined(self, name: str, dtype: str) -> Any:
         parts = self.parts.pop(name)  # each part is freed once it is merged
@@ -266,6 +340,9 @@ class _Builder:
         encoded = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
         encoded.update(_string_table(np, "vocab", vocab))
         encoded.update(_string_table(np, "docs", [json.dumps(d, ensure_ascii=False) for d in self.docs]))
+        if self.texts:
+            encoded.update(_string_table(np, "texts", self.texts))
+            self.texts = []
         encoded["doc_first"] = np.array([d["p0"] for d in self.docs], dtype="<u8")
         meta: dict[str, Any] = {"passages": rows.shape[0], "documents": len(self.docs), "terms": len(vocab),
                                 "avgdl": avgdl}
@@ -339,6 +416,22 @@ def _string_table(np: Any, name: str, values: list[str]) -> dict[str, Any]:
     return {f"{name}.offsets": offsets, f"{name}.blob": blob}
 
 
+def unsupported_counts(paths: Iterable[str]) -> dict[str, int]:
+    """How many files of each type askiraq does not read, by suffix (most first)."""
+    counts = Counter(os.path.splitext(path)[1].lower() or "(no suffix)" for path in paths)
+    return dict(counts.most_common())
+
+
+def _nothing_to_index(scan: CorpusScan) -> CorpusError:
+    """The error for a folder with no article askiraq can read: what it found there, and what askiraq reads."""
+    found = unsupported_counts(scan.unsupported)
+    listed = ", ".join(f"{count} {suffix}" for suffix, count in found.items())
+    what = f"found only files askiraq does not read ({listed})" if found and not scan.files else (
+        "no readable articles" + (f" (and {listed}, which askiraq does not read)" if found else ""))
+    return CorpusError(f"nothing to index in {scan.root}: {what}",
+                       f"askiraq reads {READABLE}; pass --corpus DIR")
+
+
 def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
           notices: list[Notice], progress: Progress | None = None,
           recheck: frozenset[str] = frozenset()) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -354,36 +447,37 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
 
         semantic.encoder()  # distilled here, once, before any worker needs it
     builder = _Builder()
-    reusable: dict[str, DocRecord] = {}
+    reusable: dict[str, list[DocRecord]] = {}  # each file's articles (an mbox's messages, a JSON file's records)
     if previous is not None and previous.generation.meta.get("settings") == settings.record():
         with contextlib.suppress(CorruptIndex):
-            reusable = {d.rel: d for d in previous.records.documents()}
+            for record in previous.records.documents():
+                reusable.setdefault(record.rel, []).append(record)
             builder.vocab = list(previous.postings.vocabulary())
             builder.term_ids = {t: i for i, t in enumerate(builder.vocab)}
-    plan: list[SourceFile | DocRecord] = []
+    plan: list[SourceFile | list[DocRecord]] = []
     for source in scan.files:
         old = reusable.get(source.rel)
-        unchanged = old is not None and (old.size, old.mtime_ns, old.sidecar_mtime_ns) == source[1:] \
+        unchanged = old is not None and (old[0].size, old[0].mtime_ns, old[0].sidecar_mtime_ns) == source[1:] \
             and source.rel not in recheck
         plan.append(old if unchanged and old is not None else source)
     analysed = _analyse_all(scan.root, [p for p in plan if isinstance(p, SourceFile)], settings, progress)
     for item in plan:
-        if isinstance(item, DocRecord) and previous is not None:
-            builder.add_reused(previous, item)
+        if not isinstance(item, SourceFile) and previous is not None:
+            for record in item:
+                builder.add_reused(previous, record)
             continue
-        result, file_notices = next(analysed)
+        articles, file_notices = next(analysed)
+        for article in articles:
+            builder.add_fresh(article)
         notices.extend(file_notices)
-        if result is not None:
-            builder.add_fresh(result)
     if not builder.docs:
-        raise CorpusError(f"nothing to index in {scan.root}: no readable .txt or .md articles",
-                          "add UTF-8 .txt or .md files, or pass --corpus DIR")
+        raise _nothing_to_index(scan)
     meta, arrays = builder.finish()
     indexed = {d["rel"] for d in builder.docs}
     left_out = {n.path: str(n) for n in notices if n.path and n.path not in indexed}  # (a file's last word)
     meta.update(fingerprint=scan.fingerprint, settings=settings.record(), files=len(scan.files),
                 folders=scan.folders, corpus=os.path.realpath(scan.root), k1=K1, b=B, epsilon=EPSILON,
-                skipped=sorted(left_out.values()),
+                skipped=sorted(left_out.values()), unsupported=unsupported_counts(scan.unsupported),
                 unreadable=sorted(n.path for n in notices if n.retry and n.path not in indexed))
     if previous is not None:
         said = set(previous.generation.meta.get("skipped", []))

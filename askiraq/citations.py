@@ -9,6 +9,7 @@ or ends on the same line (a long paragraph on one line, cut into runs), the loca
 
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import re
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 _LOCATION = re.compile(r"(?P<name>.+?):(?P<line>\d+)(?::(?P<column>\d+)|-(?P<end>\d+))?")
 _PASSAGE_ID = re.compile(r"(?P<name>.+)#(?P<number>\d+)")
+_PAGE = re.compile(r"(?P<name>.+?):p(?P<page>\d+)(?::(?P<line>\d+))?")  # a PDF's page, and a line inside it
 
 
 class Citation(NamedTuple):
@@ -36,6 +38,9 @@ class Citation(NamedTuple):
     title: str
     publisher: str = ""
     date: str = ""
+    url: str = ""
+    author: str = ""
+    page: int = 0  # a PDF's page (line_start and line_end are then lines inside it); 0 for other files
 
 
 def display_path(path: str) -> str:
@@ -57,12 +62,53 @@ def cite(index: Index, record: PassageRecord, span: tuple[int, int, int, int] | 
     doc = index.records.document(record.doc_id)
     start, _end, line_start, line_end = span or (record.start, record.end, record.line_start, record.line_end)
     path = index.texts.path(doc.doc_id)
-    lines = f"{line_start}" if line_start == line_end else f"{line_start}-{line_end}"
-    if _line_shared(index, record, line_start):
-        text = index.texts.text(doc.doc_id)
-        lines = f"{line_start}:{start - (text.rfind(chr(10), 0, start) + 1) + 1}"
-    return Citation(doc.rel, f"{display_path(path)}:{lines}", path, line_start, line_end, f"{doc.rel}#{record.number}",
-                    doc.title, doc.metadata.get("publisher", ""), doc.metadata.get("date", ""))
+    page = 0
+    if doc.stored >= 0:  # read from another format: its lines are the file's (or a PDF page's), where known
+        location, page, line_start, line_end = _derived_location(index, doc, record, line_start, line_end)
+    else:
+        location = f"{line_start}" if line_start == line_end else f"{line_start}-{line_end}"
+        if _line_shared(index, record, line_start):
+            text = index.texts.text(doc.doc_id)
+            location = f"{line_start}:{start - (text.rfind(chr(10), 0, start) + 1) + 1}"
+    shown = display_path(path)
+    meta = doc.metadata
+    return Citation(doc.name, f"{shown}{location}" if location.startswith((":", "#")) else f"{shown}:{location}",
+                    path, line_start, line_end, f"{doc.name}#{record.number}", doc.title, meta.get("publisher", ""),
+                    meta.get("date", ""), meta.get("url", ""), meta.get("author", ""), page)
+
+
+def _derived_location(index: Index, doc: DocRecord, record: PassageRecord, line_start: int,
+                      line_end: int) -> tuple[str, int, int, int]:
+    """Where a passage of a document read from another format is, as (location, page, line start, line end): a PDF's
+    `p12` (with `:5`, the line inside the page, when the page has several passages), the file's `40` where the
+    passage's line is known and its own, else the passage's number in its article, `:part#3` or `#3`."""
+    by_number = (f":{doc.part}#{record.number}" if doc.part else f"#{record.number}", 0, 0, 0)
+    if doc.pages:
+        page = bisect.bisect_right(doc.pages, line_start)
+        first = doc.pages[page - 1] if page else 1
+        alone = not _on_page(index, record, doc, page)
+        inside = (line_start - first + 1, line_end - first + 1)
+        if alone:
+            return f"p{page}", page, *inside
+        if not _line_shared(index, record, line_start):
+            return f"p{page}:{inside[0]}", page, *inside
+        return by_number[0], page, *inside
+    if line_start <= 0 or _line_shared(index, record, line_start):
+        return by_number
+    line_end = max(line_end, line_start)
+    return (f"{line_start}" if line_start == line_end else f"{line_start}-{line_end}"), 0, line_start, line_end
+
+
+def _on_page(index: Index, record: PassageRecord, doc: DocRecord, page: int) -> bool:
+    """Whether a neighbouring passage of `record` is on the same PDF page."""
+    pid = record.passage_id
+    for other in (pid - 1, pid + 1):
+        if doc.first_passage <= other < doc.first_passage + doc.passage_count:
+            neighbour = index.records.passage(other)
+            if page in (bisect.bisect_right(doc.pages, neighbour.line_start),
+                        bisect.bisect_right(doc.pages, neighbour.line_end)):
+                return True
+    return False
 
 
 def _line_shared(index: Index, record: PassageRecord, line: int) -> bool:
@@ -75,7 +121,8 @@ def _line_shared(index: Index, record: PassageRecord, line: int) -> bool:
 
 
 def find_passage(index: Index, citation: str) -> PassageRecord:
-    """The passage a citation names: `file#n`, `path:line`, `path:start-end` or `path:line:column`.
+    """The passage a citation names: `file#n`, `path:line`, `path:start-end`, `path:line:column`, a PDF's
+    `path:p12` or `path:p12:5`, or an article of a file holding several with its passage, `archive.mbox:120#2`.
 
     The path may be the article's path in the corpus, the corpus folder's name and that path, the
     path as askiraq prints it, or an absolute path. CitationError when nothing (or more than one
@@ -84,42 +131,75 @@ def find_passage(index: Index, citation: str) -> PassageRecord:
     name, match = _parsed(citation)
     if match is None:
         _check_location(index, citation.strip())
-    doc = _article(index, name)
+    docs = _articles(index, name)
     if match is None:
         raise CitationError(f"{citation!r} names an article, not a passage",
-                            f"add a line or passage number, e.g. {doc.rel}:1 or {doc.rel}#1")
-    passages = [index.records.passage(p) for p in range(doc.first_passage, doc.first_passage + doc.passage_count)]
+                            f"add a line or passage number, e.g. {docs[0].name}:1 or {docs[0].name}#1")
     if "number" in match.groupdict():
-        number = int(match.group("number"))
-        if 1 <= number <= len(passages):
-            return passages[number - 1]
-        raise CitationError(f"{doc.rel} has passages #1 to #{len(passages)}, not #{number}",
-                            "use a citation printed by askiraq ask")
-    return _at_location(index, doc, passages, match, citation)
+        return _numbered(index, docs, int(match.group("number")))
+    passages = [index.records.passage(p) for d in docs
+                for p in range(d.first_passage, d.first_passage + d.passage_count)]
+    if "page" in match.groupdict():
+        return _on_page_location(index, docs, passages, match, citation)
+    return _at_location(index, docs, passages, match, citation)
+
+
+def _numbered(index: Index, docs: list[DocRecord], number: int) -> PassageRecord:
+    """`ARTICLE#n`: the n-th passage of the one article named (a file of several articles needs its part)."""
+    whole = [d for d in docs if not d.part] if len(docs) > 1 else docs
+    if len(whole) != 1:
+        examples = ", ".join(f"{d.name}#{number}" for d in docs[:3])
+        raise CitationError(f"{docs[0].rel} holds {len(docs)} articles", f"name one: {examples}")
+    doc = whole[0]
+    if 1 <= number <= doc.passage_count:
+        return index.records.passage(doc.first_passage + number - 1)
+    raise CitationError(f"{doc.name} has passages #1 to #{doc.passage_count}, not #{number}",
+                        "use a citation printed by askiraq ask")
 
 
 def cited_file(citation: str) -> str | None:
     """The file a citation names, when it is a path to an existing file (else None)."""
     name, _ = _parsed(citation)
-    return name if os.path.isfile(name) else None
+    for file_name, _part in _splits(name):
+        if os.path.isfile(file_name):
+            return file_name
+    return None
 
 
 def _parsed(citation: str) -> tuple[str, re.Match[str] | None]:
     """A citation's article part, and its match as a passage id or a location (None: an article alone)."""
     spec = citation.strip()
-    match = _PASSAGE_ID.fullmatch(spec) or _LOCATION.fullmatch(spec)
+    match = _PASSAGE_ID.fullmatch(spec) or _PAGE.fullmatch(spec) or _LOCATION.fullmatch(spec)
     return (match.group("name") if match else spec), match
 
 
-def _article(index: Index, name: str) -> DocRecord:
+def _splits(name: str) -> list[tuple[str, str]]:
+    """The ways to read `name` as a file and the part of it named after a colon: "a.mbox:120" is the file
+    "a.mbox:120" or the part "120" of "a.mbox"."""
+    found = [(name, "")]
+    at = name.rfind(":")
+    while at > 0:
+        found.append((name[:at], name[at + 1:]))
+        at = name.rfind(":", 0, at)
+    return found
+
+
+def _articles(index: Index, name: str) -> list[DocRecord]:
+    """The articles `name` names: every article of a file, or the one part of it named after a colon."""
     root = os.path.realpath(index.corpus_root)
-    wanted = os.path.realpath(name) if os.path.exists(name) else None
-    for doc in index.records.documents():
-        full = os.path.join(root, doc.rel)
-        if name in (doc.rel, f"{os.path.basename(root)}/{doc.rel}", full) or wanted == full:
-            return doc
+    docs = index.records.documents()
+    for file_name, part in _splits(name):
+        wanted = os.path.realpath(file_name) if os.path.exists(file_name) else None
+        found = [d for d in docs if (not part or d.part == part) and _names_file(root, d.rel, file_name, wanted)]
+        if found:
+            return found
     raise ArticleNotIndexed(f"no indexed article matches {name!r} in {index.corpus_root}",
                             "pass the corpus it is from with --corpus DIR; askiraq sources lists its articles")
+
+
+def _names_file(root: str, rel: str, name: str, wanted: str | None) -> bool:
+    full = os.path.join(root, rel)
+    return name in (rel, f"{os.path.basename(root)}/{rel}", full) or wanted == full
 
 
 def _check_location(index: Index, spec: str) -> None:
@@ -134,18 +214,40 @@ def _check_location(index: Index, spec: str) -> None:
 
 def _names_article(index: Index, name: str) -> bool:
     try:
-        _article(index, name)
+        _articles(index, name)
     except ArticleNotIndexed:
         return False
     return True
 
 
-def _at_location(index: Index, doc: DocRecord, passages: list[PassageRecord], match: re.Match[str],
+def _on_page_location(index: Index, docs: list[DocRecord], passages: list[PassageRecord], match: re.Match[str],
+                      citation: str) -> PassageRecord:
+    """`report.pdf:p12` (the page's one passage) or `report.pdf:p12:5` (the passage at line 5 of the page)."""
+    doc = docs[0]
+    page = int(match.group("page"))
+    if not doc.pages or not 1 <= page <= len(doc.pages):
+        raise CitationError(f"{doc.name} has no page {page}" if doc.pages else f"{doc.name} has no pages",
+                            "use a citation printed by askiraq ask")
+    first = doc.pages[page - 1]
+    last = doc.pages[page] - 1 if page < len(doc.pages) else 1 << 62
+    if match.group("line"):
+        line = first + int(match.group("line")) - 1
+        found = [p for p in passages if p.line_start <= line <= p.line_end]
+    else:
+        found = [p for p in passages if p.line_start <= last and p.line_end >= first]
+    return _one(index, found, doc, citation, f"page {page}")
+
+
+def _at_location(index: Index, docs: list[DocRecord], passages: list[PassageRecord], match: re.Match[str],
                  citation: str) -> PassageRecord:
     line = int(match.group("line"))
     if match.group("end") and int(match.group("end")) < line:
         raise CitationError(f"{citation!r} ends before it starts", "write the lower line first, e.g. file.txt:56-60")
     if match.group("column"):
+        doc = docs[0]
+        if doc.stored >= 0:
+            raise CitationError(f"{doc.name} is not a text file: its passages have no columns",
+                                f"write {doc.name}:LINE or {doc.name}#N")
         text = index.texts.text(doc.doc_id)
         line_start = 0 if line == 1 else _nth_newline(text, line - 1) + 1
         offset = line_start + int(match.group("column")) - 1
@@ -154,13 +256,17 @@ def _at_location(index: Index, doc: DocRecord, passages: list[PassageRecord], ma
         end = int(match.group("end") or line)
         found = [p for p in passages if (p.line_start, p.line_end) == (line, end)] or [
             p for p in passages if p.line_start <= line <= p.line_end]
+    return _one(index, found, docs[0], citation, f"line {line}")
+
+
+def _one(index: Index, found: list[PassageRecord], doc: DocRecord, citation: str, where: str) -> PassageRecord:
     if len(found) == 1:
         return found[0]
     if not found:
         raise CitationError(f"no passage at {citation!r} in {doc.rel}",
                             "use a citation printed by askiraq ask, e.g. file.txt:7 or file.txt#2")
-    choices = ", ".join(cite(index, p).location for p in found)
-    raise CitationError(f"line {line} of {doc.rel} holds {len(found)} passages", f"name one: {choices}")
+    choices = ", ".join(cite(index, p).location for p in found[:5])
+    raise CitationError(f"{where} of {doc.rel} holds {len(found)} passages", f"name one: {choices}")
 
 
 def _nth_newline(text: str, n: int) -> int:

@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 
 from askiraq.errors import CorpusError
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = (".txt", ".md")  # plain text, read in place (every other format goes through askiraq.readers)
+# The formats askiraq.readers reads, by file suffix (a name without a usual suffix is looked at: it may be an e-mail).
+READER_SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".eml": "mail", ".mbox": "mbox",
+                   ".mbx": "mbox", ".pdf": "pdf", ".docx": "docx", ".json": "json", ".jsonl": "jsonl",
+                   ".ndjson": "jsonl"}
 SIDECAR_SUFFIX = ".meta.json"
 METADATA_KEYS = ("title", "date", "publisher", "url", "author")
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -58,6 +62,7 @@ class CorpusScan(NamedTuple):
     files: tuple[SourceFile, ...]
     notices: tuple[Notice, ...]
     folders: dict[str, int]  # modification time of every folder walked, by path relative to root
+    unsupported: tuple[str, ...] = ()  # files of a type askiraq does not read (never opened), relative to root
 
     @property
     def fingerprint(self) -> str:
@@ -66,13 +71,42 @@ class CorpusScan(NamedTuple):
         return content_key(manifest)
 
 
+class Origin(NamedTuple):
+    """Where the lines of a document read from another format (HTML, e-mail, PDF, JSON...) are in its file."""
+
+    lines: tuple[int, ...] = ()  # the file's line for each line of the text (0: not found, cite a passage number)
+    pages: tuple[int, ...] = ()  # a PDF: the first line of the text on each page (its lines are the text's own)
+
+
 class Document(NamedTuple):
-    """One decoded article. `text` is the file's text exactly; content starts at `body_start`."""
+    """One decoded article. `text` is the file's text exactly; content starts at `body_start`.
+
+    A document read from another format (`origin` set) has the text its reader made, kept in the index; `part`
+    names it among the articles of a file that holds several (an mbox's message, a JSON record, an attachment)."""
 
     rel: str
     text: str
     body_start: int
     metadata: Mapping[str, str]
+    part: str = ""
+    origin: Origin | None = None
+    quoted: tuple[tuple[int, int], ...] = ()  # spans not the author's own (a reply's quotation): never an answer
+
+
+def file_kind(name: str) -> str | None:
+    """How a file is read, from its name: "text" (.txt, .md), a reader's format, "sniff" (no usual suffix: its
+    content may be an e-mail, as in Maildir and MH folders), or None (a type askiraq does not read)."""
+    lower = name.lower()
+    if lower.endswith(ARTICLE_SUFFIXES):
+        return "text"
+    stem, dot, suffix = lower.rpartition(".")
+    if not dot or not stem:
+        return "sniff"
+    kind = READER_SUFFIXES.get("." + suffix)
+    if kind is not None:
+        return kind
+    usual = 1 <= len(suffix) <= 5 and suffix.isalnum() and not suffix.isdigit()
+    return None if usual else "sniff"  # "00001.7c53336b37..." (a mail corpus), "1204680122.M1P2.host:2,S"
 
 
 def content_key(text: str) -> str:
@@ -97,7 +131,7 @@ def _sidecar_path(path: str) -> str:
 
 
 def _scan_folder(folder: str, prefix: str, files: list[SourceFile], notices: list[Notice],
-                 folders: dict[str, int]) -> None:
+                 folders: dict[str, int], unsupported: list[str]) -> None:
     """Add the articles of one folder (recursively). One stat per article: this runs on every query."""
     try:
         with os.scandir(folder) as it:
@@ -114,9 +148,10 @@ def _scan_folder(folder: str, prefix: str, files: list[SourceFile], notices: lis
         try:
             if entry.is_dir(follow_symlinks=False):
                 folders[prefix + name] = entry.stat(follow_symlinks=False).st_mtime_ns
-                _scan_folder(entry.path, prefix + name + "/", files, notices, folders)
+                _scan_folder(entry.path, prefix + name + "/", files, notices, folders, unsupported)
                 continue
-            if not name.lower().endswith(ARTICLE_SUFFIXES):
+            if not name.lower().endswith(ARTICLE_SUFFIXES) and file_kind(name) is None:
+                unsupported.append(prefix + name)
                 continue
             st = entry.stat()
         except OSError as err:
@@ -150,8 +185,9 @@ def scan_corpus(root: "str | os.PathLike[str]") -> CorpusScan:
     notices: list[Notice] = []
     files: list[SourceFile] = []
     folders = {"": os.stat(root).st_mtime_ns}
-    _scan_folder(root, "", files, notices, folders)
-    return CorpusScan(root, tuple(files), tuple(notices), folders)
+    unsupported: list[str] = []
+    _scan_folder(root, "", files, notices, folders, unsupported)
+    return CorpusScan(root, tuple(files), tuple(notices), folders, tuple(unsupported))
 
 
 def folders_unchanged(root: str, folders: dict[str, int]) -> bool:
@@ -246,18 +282,36 @@ def _read_sidecar(path: str, rel: str, notices: list[Notice]) -> dict[str, str]:
     return {k: str(v) for k, v in raw.items() if k in METADATA_KEYS and v not in (None, "")}
 
 
+def read_bytes(root: str, rel: str, notices: list[Notice]) -> bytes | None:
+    """A file's bytes (its first MAX_FILE_BYTES); None, with a Notice, when it cannot be read."""
+    try:
+        with open(os.path.join(root, rel), "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        notices.append(Notice(rel, f"skipped: cannot read ({err.strerror})", retry=True))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        notices.append(Notice(rel, f"only the first {MAX_FILE_BYTES >> 20} MiB indexed"))
+        data = data[:MAX_FILE_BYTES]
+    return data
+
+
+def decode_text(data: bytes) -> tuple[str, str] | None:
+    """Text and the encoding it was decoded with (see `_decode`); None for bytes that are not text."""
+    return _decode(data)
+
+
+def sidecar_metadata(root: str, rel: str, notices: list[Notice]) -> dict[str, str]:
+    """The metadata of a file's `NAME.meta.json`, if it has one."""
+    return _read_sidecar(os.path.join(root, rel), rel, notices)
+
+
 def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Document | None:
     """Read and decode one article; on any problem add a Notice and return None."""
     path = os.path.join(root, source.rel)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as err:
-        notices.append(Notice(source.rel, f"skipped: cannot read ({err.strerror})", retry=True))
+    data = read_bytes(root, source.rel, notices)
+    if data is None:
         return None
-    if len(data) > MAX_FILE_BYTES:
-        notices.append(Notice(source.rel, f"only the first {MAX_FILE_BYTES >> 20} MiB indexed"))
-        data = data[:MAX_FILE_BYTES]
     decoded = _decode(data)
     if decoded is None:
         notices.append(Notice(source.rel, "skipped: binary file, not text"))

@@ -27,7 +27,7 @@ TITLE_TERMS_MEMO = 100_000  # articles whose headline terms a batch looked up (a
 HEADER_TERMS_MEMO = 100_000  # table rows whose header row a batch looked up (the same)
 
 StrPath = str | os.PathLike[str]  # paths come in as str or pathlib.Path; askiraq keeps them as str
-Progress = Callable[[int, int], None]  # (articles done, articles to do) while building
+Progress = Callable[[int, int], None]  # (bytes of the files analysed, bytes to analyse) while building
 
 
 class Index:
@@ -42,7 +42,7 @@ class Index:
         self.corpus_root = os.fspath(corpus_root)
         self.records = Records(generation)
         self.postings = Postings(generation, self.records.passage_count)
-        self.texts = SourceTexts(self.corpus_root, self.records)
+        self.texts = SourceTexts(self.corpus_root, self.records, generation)
         vectors = generation.meta.get("vectors")
         self.vectors = VectorsInfo(str(vectors["model"]), int(vectors["dims"])) if isinstance(vectors, dict) else None
         self.headline_terms = Memo(self._headline_terms, TITLE_TERMS_MEMO)
@@ -87,6 +87,7 @@ class OpenedIndex(NamedTuple):
     rebuilt: bool
     notices: list[Notice]
     kept: bool = True  # False: the index folder could not be written, and this index lives in memory only
+    unsupported: tuple[str, ...] = ()  # files of a type askiraq does not read (when the folder was scanned)
 
 
 def default_index_root() -> str:
@@ -177,12 +178,15 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
     current = None if force else _try_open(index_dir, corpus_root, notices)
     if settings.semantic is None:  # keep what the index was built with
         settings = settings._replace(semantic=bool(current is not None and current.vectors is not None))
+    if settings.json_fields is None:
+        stored = current.generation.meta.get("settings", {}) if current is not None else {}
+        settings = settings._replace(json_fields=str(stored.get("json_fields") or ""))
     if current is not None and not full_check and not recheck and _unchanged_folders(current, corpus_root, settings):
         return OpenedIndex(current, corpus_root, index_dir, False, notices)
     scan = scan_corpus(corpus_root)
     notices.extend(scan.notices)
     if current is not None and not recheck and _is_fresh(current.generation, scan, settings):
-        return OpenedIndex(current, corpus_root, index_dir, False, notices)
+        return OpenedIndex(current, corpus_root, index_dir, False, notices, unsupported=scan.unsupported)
     try:
         index = _rebuild(index_dir, scan, settings, force, notices, progress, recheck)
     except _ReadOnly:
@@ -190,8 +194,8 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
 
         meta, arrays = build(scan, settings, None, notices, progress)
         return OpenedIndex(Index(store.in_memory(meta, arrays), corpus_root), corpus_root, index_dir, True, notices,
-                           kept=False)
-    return OpenedIndex(index, corpus_root, index_dir, True, notices)
+                           kept=False, unsupported=scan.unsupported)
+    return OpenedIndex(index, corpus_root, index_dir, True, notices, unsupported=scan.unsupported)
 
 
 class _ReadOnly(Exception):
@@ -223,12 +227,34 @@ def _rebuild(index_dir: str, scan: CorpusScan, settings: BuildSettings, force: b
         raise _ReadOnly from err
 
 
+def left_out_summary(skipped: list[str], unsupported: tuple[str, ...]) -> str:
+    """The files left out of the index, counted by reason ("2 binary file, not text"), and those of a type askiraq
+    does not read counted by suffix: one line, "" when none."""
+    from collections import Counter
+
+    reasons = Counter(_reason(line) for line in skipped)
+    kinds = Counter(os.path.splitext(path)[1].lower() or "(no suffix)" for path in unsupported)
+    parts = [f"{count} {reason}" for reason, count in reasons.most_common()]
+    if kinds:
+        listed = ", ".join(f"{count} {suffix}" for suffix, count in kinds.most_common())
+        parts.append(f"{len(unsupported)} of a type askiraq does not read ({listed})")
+    return "; ".join(parts)
+
+
+def _reason(notice: str) -> str:
+    """A skipped file's reason without its details: "a.pdf: skipped: cannot read (Permission denied)" → "cannot
+    read"."""
+    reason = notice.rpartition("skipped")[2]
+    reason = reason.split(": ", 1)[1] if reason.startswith(" after ") and ": " in reason else reason.lstrip(": ")
+    return reason.split(" (", 1)[0]
+
+
 def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> dict[str, Any]:
     """Where the corpus's index is and whether it is fresh, without building anything."""
     index_dir = index_dir_for(corpus_root, index_root or default_index_root())
     report: dict[str, Any] = {"corpus": os.path.realpath(corpus_root), "index": index_dir}
     scan = scan_corpus(corpus_root)
-    report["files"] = len(scan.files)
+    report["files"] = len(scan.files) + len(scan.unsupported)
     try:
         generation = store.read_current(index_dir)
     except CorruptIndex as err:
@@ -238,7 +264,8 @@ def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> d
         report["state"] = "missing; built on first use"
         return report
     vectors = generation.meta.get("vectors")
-    settings = BuildSettings(semantic=isinstance(vectors, dict))
+    stored = generation.meta.get("settings", {})
+    settings = BuildSettings(semantic=isinstance(vectors, dict), json_fields=str(stored.get("json_fields") or ""))
     report["state"] = "fresh" if _is_fresh(generation, scan, settings) else "stale; rebuilt on next use"
     for key in ("documents", "passages", "terms"):
         report[key] = generation.meta.get(key)
@@ -246,5 +273,6 @@ def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> d
     report["vectors"] = (f"{vectors['model']}, {vectors['dims']} dimensions, {size / 1024:,.0f} KiB"
                          if isinstance(vectors, dict) else "none (BM25 only; askiraq index --semantic adds them)")
     report["skipped"] = list(generation.meta.get("skipped", []))  # files found but not indexed, and why
+    report["left_out"] = left_out_summary(report["skipped"], scan.unsupported)
     report["format_version"] = generation.meta.get("version")
     return report

@@ -39,6 +39,14 @@ class DocRecord(NamedTuple):
     size: int = 0
     mtime_ns: int = 0
     sidecar_mtime_ns: int = 0
+    part: str = ""  # its name among the articles of a file that holds several (an mbox's message, a JSON record)
+    pages: tuple[int, ...] = ()  # a PDF: the first line of its text on each page
+    stored: int = -1  # a reader's text (HTML, e-mail, PDF...): its row in the index's texts table; -1: the file's own
+
+    @property
+    def name(self) -> str:
+        """The article as a citation names it: its file, and its part of the file when it is one of several."""
+        return f"{self.rel}:{self.part}" if self.part else self.rel
 
 
 class SentenceRecord(NamedTuple):
@@ -128,7 +136,9 @@ class Records:
             raw = json.loads(self._docs[doc_id])
             return DocRecord(doc_id, str(raw["rel"]), str(raw["title"]), raw["title_line"],
                              {str(k): str(v) for k, v in raw["meta"].items()}, int(raw["p0"]), int(raw["n"]),
-                             int(raw["size"]), int(raw["mtime_ns"]), int(raw["sidecar_mtime_ns"]))
+                             int(raw["size"]), int(raw["mtime_ns"]), int(raw["sidecar_mtime_ns"]),
+                             str(raw.get("part", "")), tuple(int(p) for p in raw.get("pages", ())),
+                             int(raw.get("text", -1)))
         except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
             raise CorruptIndex(f"document record {doc_id} is damaged: {err}") from err
 

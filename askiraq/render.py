@@ -113,21 +113,23 @@ def render_passage(citation: Citation, text: str, passage: tuple[int, int], para
     if len(after) > SHOW_CONTEXT:
         after = after[:SHOW_CONTEXT].rsplit(" ", 1)[0] + "…"
     body = (header + "\n" if header else "") + before + _paint(text[start:end], _BOLD, style) + after
-    return f"{citation.location}  ({citation.passage_id})\n{citation.title}\n\n{body}\n"
+    url = f"\n{citation.url}" if citation.url else ""
+    return f"{citation.location}  ({citation.passage_id})\n{citation.title}{url}\n\n{body}\n"
 
 
 def render_sources(docs: Sequence[DocRecord], as_json: bool = False) -> str:
-    """`askiraq sources`: one line per article (file, passages, title, publisher and date), or a JSON array."""
+    """`askiraq sources`: one line per article (file, passages, title, publisher and date), or a JSON array. An
+    article of a file that holds several is named with its part (`archive.mbox:120`, `export.jsonl:7`)."""
     if as_json:
-        return json.dumps([{"source": d.rel, "title": d.title, "passages": d.passage_count,
+        return json.dumps([{"source": d.name, "title": d.title, "passages": d.passage_count,
                             **{k: d.metadata.get(k) for k in ("publisher", "date", "url", "author")}}
                            for d in docs], ensure_ascii=False, indent=2) + "\n"
-    width = max((len(d.rel) for d in docs), default=0)
+    width = max((len(d.name) for d in docs), default=0)
     lines = []
     for d in docs:
         extra = ", ".join(x for x in (d.metadata.get("publisher", ""), d.metadata.get("date", "")) if x)
         passages = f"{d.passage_count:>4} {plural(d.passage_count, 'passage'):<8}"  # the titles stay in one column
-        lines.append(f"{d.rel:<{width}}  {passages}  {d.title}" + (f" ({extra})" if extra else ""))
+        lines.append(f"{d.name:<{width}}  {passages}  {d.title}" + (f" ({extra})" if extra else ""))
     return "".join(line + "\n" for line in lines)
 
 
@@ -145,8 +147,9 @@ def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
 
 def _citation_json(c: Citation) -> dict[str, Any]:
     return {"source": c.source, "citation": c.location, "path": c.path, "passage_id": c.passage_id,
-            "line_start": c.line_start, "line_end": c.line_end, "title": c.title,
-            "publisher": c.publisher or None, "date": c.date or None}
+            "line_start": c.line_start or None, "line_end": c.line_end or None, "title": c.title,
+            "publisher": c.publisher or None, "date": c.date or None, "url": c.url or None,
+            "author": c.author or None, "page": c.page or None}
 
 
 def to_json(result: SearchResult, query_id: str | None = None) -> dict[str, Any]:
@@ -227,7 +230,7 @@ def _text(result: SearchResult, style: Style) -> str:
         score = _paint(f"score {hit.score:.2f}", _DIM, style)
         lines.append(f"{hit.rank}. {_paint(hit.citation.location, _CITE, style)}  {score}")
         title = hit.citation.title + (f" — {hit.heading}" if hit.heading else "")
-        extra = ", ".join(x for x in (hit.citation.publisher, hit.citation.date) if x)
+        extra = ", ".join(x for x in (hit.citation.publisher, hit.citation.date, hit.citation.url) if x)
         lines.append("   " + _paint(title + (f" ({extra})" if extra else ""), _BOLD, style))
         lines.append("   " + _highlight(hit, style))
         if hit.also_in:
@@ -271,7 +274,7 @@ def _markdown(result: SearchResult, query_id: str | None) -> str:
     if notes:
         lines.append("")
         for number, c in enumerate(notes, 1):
-            extra = "".join(f", {_md(x)}" for x in (c.publisher, c.date) if x)
+            extra = "".join(f", {_md(x)}" for x in (c.publisher, c.date) if x) + (f", <{c.url}>" if c.url else "")
             lines.append(f"[^{prefix}{number}]: `{c.location}` — *{_md(c.title)}*{extra}")
     return "\n".join(lines) + "\n"
 

@@ -11,7 +11,8 @@ import os
 from askiraq.corpus import SourceFile, read_document
 from askiraq.errors import CorruptIndex, StaleIndex
 from askiraq.memo import Memo
-from askiraq.records import PassageRecord, Records
+from askiraq.records import DocRecord, PassageRecord, Records
+from askiraq.store import Generation, StringTable
 
 TEXTS_MEMO = 256  # whole articles; an answer reads at most a few, a batch reuses the ones it just read
 PATHS_MEMO = 10_000
@@ -20,8 +21,10 @@ PATHS_MEMO = 10_000
 class SourceTexts:
     """Each indexed article's path and text, checked unchanged since indexing."""
 
-    def __init__(self, corpus_root: str, records: Records) -> None:
+    def __init__(self, corpus_root: str, records: Records, generation: Generation) -> None:
         self.corpus_root = corpus_root
+        self._generation = generation
+        self._texts: StringTable | None = None
         self._resolved_root = os.path.realpath(corpus_root)
         self._records = records
         self.path = Memo(self._checked_path, PATHS_MEMO)
@@ -30,6 +33,18 @@ class SourceTexts:
     def passage_text(self, record: PassageRecord) -> str:
         """The passage exactly as it is in its article. StaleIndex, CorruptIndex as `text`."""
         return self.text(record.doc_id)[record.start:record.end]
+
+    def stored_text(self, record: DocRecord) -> str:
+        """The text a reader made of an article's file, as the index keeps it. CorruptIndex when it has none."""
+        table = self._stored()
+        if not 0 <= record.stored < len(table):
+            raise CorruptIndex(f"document record {record.doc_id} points at a text the index does not have")
+        return table[record.stored]
+
+    def _stored(self) -> StringTable:
+        if self._texts is None:
+            self._texts = self._generation.strings("texts")
+        return self._texts
 
     def _checked_path(self, doc_id: int) -> str:
         """The article's absolute path; CorruptIndex for a stored path that would leave the corpus folder."""
@@ -53,6 +68,8 @@ class SourceTexts:
             raise StaleIndex(f"{record.rel}: {err.strerror}", record.rel) from err
         if (st.st_size, st.st_mtime_ns) != (record.size, record.mtime_ns):
             raise StaleIndex(f"{record.rel} changed since it was indexed", record.rel)
+        if record.stored >= 0:  # a reader's text (the file is HTML, e-mail, PDF...): kept in the index
+            return self.stored_text(record)
         source = SourceFile(record.rel, record.size, record.mtime_ns, record.sidecar_mtime_ns)
         document = read_document(self.corpus_root, source, [])
         if document is None:  # unreadable now (permissions), or no longer text

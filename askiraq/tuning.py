@@ -110,7 +110,7 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # the vote on the bonfire rules?" had quoted "Could I ask that item 8 include ... the bonfire rules?".
 FIGURE_NOUN_WORDS = 3
 
-ANALYSIS_VERSION = 28  # bump whenever splitting or analysis changes what is indexed
+ANALYSIS_VERSION = 29  # bump whenever splitting or analysis changes what is indexed
 
 
 class BuildSettings(NamedTuple):
@@ -123,8 +123,11 @@ class BuildSettings(NamedTuple):
     # Passage vectors for the semantic mode: True builds them, False leaves them out, None keeps what the
     # stored index has (so a question uses what the index was built with).
     semantic: bool | None = None
+    # JSON records' field names when they are not the usual ones: "text=story,title=headline" (askiraq.readers);
+    # None keeps what the stored index was built with, as `semantic` does.
+    json_fields: str | None = None
 
-    def record(self) -> dict[str, int | bool | None]:
+    def record(self) -> dict[str, int | bool | str | None]:
         """The settings as an index stores them (with the analysis version): a different record means rebuild."""
         return {"analysis": ANALYSIS_VERSION, **self._asdict()}
 

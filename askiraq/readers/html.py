@@ -1,0 +1,121 @@
+"""Reader: a saved web page (.html, .htm, .xhtml) as its article alone, with title, date, author, site and URL.
+
+trafilatura finds the main text and the metadata (it is made for news boilerplate: navigation, scripts, comments,
+cookie banners and related links are left out; see the README's comparison with readability-lxml and jusText).
+Each paragraph is then found again in the page's own text (lxml keeps each element's line), so a citation names
+the line of the .html file where the paragraph starts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from askiraq.corpus import Document, Notice, Origin, SourceFile, read_bytes, sidecar_metadata
+from askiraq.readers import Progress, ReaderSettings, assemble
+
+_INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"})
+_PROBE_WORDS = 8  # a paragraph is found again in the page by its first words
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")  # lxml refuses one that names an encoding in a str
+
+
+def read(root: str, source: SourceFile, notices: list[Notice], settings: ReaderSettings,
+         progress: Progress | None = None) -> Iterator[Document]:
+    data = read_bytes(root, source.rel, notices)
+    if data is None:
+        return
+    document = page_document(data, source.rel, notices)
+    if document is not None:
+        yield document._replace(metadata={**document.metadata, **sidecar_metadata(root, source.rel, notices)})
+
+
+def from_bytes(data: bytes, rel: str, part: str, notices: list[Notice], kind: str) -> Iterator[Document]:
+    """An HTML attachment's article."""
+    document = page_document(data, rel, notices, part, locate=False)
+    if document is not None:
+        yield document
+
+
+def page_document(data: bytes | str, rel: str, notices: list[Notice], part: str = "",
+                  locate: bool = True) -> Document | None:
+    """An HTML page's article (its main text under its title), or None with a Notice when it has none."""
+    import trafilatura
+    from trafilatura.utils import decode_file
+
+    page = decode_file(data) if isinstance(data, bytes) else data  # (its own charset detection, for lxml too)
+    if not page.strip():
+        notices.append(Notice(rel, "skipped: empty file"))
+        return None
+    extracted: Any = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False,
+                                            include_tables=True, deduplicate=False)
+    text = (extracted.text or "") if extracted is not None else ""
+    if not text.strip():
+        notices.append(Notice(rel, "skipped: no article text found in the page (only scripts, menus or links?)"))
+        return None
+    title = " ".join((extracted.title or "").split())
+    paragraphs = [line for line in text.splitlines() if line.strip()]
+    found = _source_lines(page, [title, *paragraphs]) if locate else [0] * (len(paragraphs) + 1)
+    blocks = ([(title, found[0])] if title else []) + list(zip(paragraphs, found[1:], strict=True))
+    body, lines = assemble(blocks)
+    metadata = {key: " ".join(str(value).split()) for key, value in (
+        ("title", title), ("date", extracted.date), ("author", extracted.author),
+        ("publisher", extracted.sitename or extracted.hostname), ("url", extracted.url)) if value}
+    return Document(rel, body, 0, metadata, part, Origin(lines))
+
+
+def _source_lines(page: str, paragraphs: list[str]) -> list[int]:
+    """The line of the page where each paragraph's text starts (0 where it cannot be found), searched in order."""
+    visible, line_at = _visible_text(page)
+    found: list[int] = []
+    cursor = 0
+    for paragraph in paragraphs:
+        probe = "".join(paragraph.removeprefix("- ").split()[:_PROBE_WORDS])  # (a list item's marker is made)
+        at = visible.find(probe, cursor) if probe else -1
+        if at < 0 and probe:
+            at = visible.find(probe)
+        if at < 0:
+            found.append(0)
+            continue
+        cursor = at + len(probe)
+        found.append(_line_of(line_at, at))
+    return found
+
+
+def _visible_text(page: str) -> tuple[str, list[tuple[int, int]]]:
+    """The page's visible text without its whitespace (inline tags may split words, or join them), and (offset,
+    line) where each run of it starts.
+
+    Walked with a stack in document order (an element's text, its children with their tails): no recursion limit
+    on deeply nested pages. A tail belongs to the parent's visibility (text after a <script> is shown)."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        root: Any = lxml.html.document_fromstring(_XML_DECLARATION.sub(" ", page, count=1))
+    except (ValueError, TypeError, lxml.etree.ParserError):
+        return "", []
+    pieces: list[str] = []
+    line_at: list[tuple[int, int]] = []
+    size = 0
+    stack: list[tuple[bool, Any, bool]] = [(False, root, False)]  # (is the tail, element, hidden)
+    while stack:
+        is_tail, element, hidden = stack.pop()
+        if not is_tail:
+            tag = element.tag.lower() if isinstance(element.tag, str) else ""
+            hidden = hidden or not tag or tag in _INVISIBLE
+            for child in reversed(element):
+                stack += [(True, child, hidden), (False, child, hidden)]
+        words = "" if hidden else "".join(((element.tail if is_tail else element.text) or "").split())
+        if words:
+            line_at.append((size, element.sourceline or 0))
+            pieces.append(words)
+            size += len(words)
+    return "".join(pieces), line_at
+
+
+def _line_of(line_at: list[tuple[int, int]], offset: int) -> int:
+    from bisect import bisect_right
+
+    index = bisect_right(line_at, (offset, 1 << 62)) - 1
+    return line_at[index][1] if index >= 0 else 0
