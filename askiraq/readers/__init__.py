@@ -18,7 +18,7 @@ from askiraq.corpus import Document, Notice, SourceFile, file_kind, read_documen
 Progress = Callable[[int], None]  # bytes of the file read so far
 EXTRA = "formats"  # the optional extra that brings the PDF and Word libraries: pip install 'askiraq[formats]'
 _MODULES = {"html": "html", "mail": "mail", "mbox": "mail", "sniff": "mail", "pdf": "pdf", "docx": "docx",
-            "json": "records", "jsonl": "records"}
+            "json": "exports", "jsonl": "exports"}
 _LABELS = {"html": "HTML page", "mail": "e-mail", "mbox": "mbox file", "sniff": "file", "pdf": "PDF",
            "docx": "Word document", "json": "JSON file", "jsonl": "JSON lines file"}
 
