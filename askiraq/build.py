@@ -422,12 +422,16 @@ def unsupported_counts(paths: Iterable[str]) -> dict[str, int]:
     return dict(counts.most_common())
 
 
-def _nothing_to_index(scan: CorpusScan) -> CorpusError:
-    """The error for a folder with no article askiraq can read: what it found there, and what askiraq reads."""
+def _nothing_to_index(scan: CorpusScan, notices: list[Notice]) -> CorpusError:
+    """The error for a folder with no article askiraq can read: what it found there (the first file that could not
+    be read, and why), and what askiraq reads."""
     found = unsupported_counts(scan.unsupported)
     listed = ", ".join(f"{count} {suffix}" for suffix, count in found.items())
+    skipped = [n for n in notices if n.path]
     what = f"found only files askiraq does not read ({listed})" if found and not scan.files else (
         "no readable articles" + (f" (and {listed}, which askiraq does not read)" if found else ""))
+    if skipped:
+        what += f"; {len(skipped)} problem{'s' if len(skipped) > 1 else ''} with files, first {skipped[0]}"
     return CorpusError(f"nothing to index in {scan.root}: {what}",
                        f"askiraq reads {READABLE}; pass --corpus DIR")
 
@@ -471,7 +475,7 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
             builder.add_fresh(article)
         notices.extend(file_notices)
     if not builder.docs:
-        raise _nothing_to_index(scan)
+        raise _nothing_to_index(scan, notices)
     meta, arrays = builder.finish()
     indexed = {d["rel"] for d in builder.docs}
     left_out = {n.path: str(n) for n in notices if n.path and n.path not in indexed}  # (a file's last word)

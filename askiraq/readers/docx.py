@@ -58,7 +58,7 @@ def _paragraph(paragraph: Any) -> str:
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     heading = _HEADING_STYLE.match(style)
     if text and (heading or style.lower() == "title"):
-        return "#" * (int(heading.group(1)) if heading else 1) + " " + text
+        return "#" * (int(heading.group(1)) + 1 if heading else 1) + " " + text  # the Title style above Heading 1
     if text and style.lower().startswith("list"):
         return "- " + text
     return text

@@ -26,7 +26,7 @@ PARAGRAPH_END_WIDTH = 0.8  # a line shorter than this share of the page's usual 
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?", re.I)
 _DIGITS = re.compile(r"\d+")
 _BROKEN_HEAD = re.compile(r"(?:^|\s)([^\W\d_]+)-$")  # a line ending in a word's first letters and a hyphen
-_BROKEN_TAIL = re.compile(r"\s*([a-z][^\W\d_]*)")  # the next line's first word, in lower case
+_BROKEN_TAIL = re.compile(r"\s*([a-z][^\W\d_]*)(\S*)")  # the next line's first word, in lower case
 
 
 def read(root: str, source: SourceFile, notices: list[Notice], settings: ReaderSettings,
@@ -124,16 +124,16 @@ def page_text(pages: list[list[str]]) -> tuple[str, tuple[int, ...]]:
 
 def _dehyphenated(lines: list[str]) -> list[str]:
     """Lines with a word that typesetting broke after a hyphen whole again on the first line ("adip-" / "iscing
-    elit" → "adipiscing" / "elit"), its line count kept (citations count lines). A compound keeps its hyphen:
-    "well-" / "known" stays "well-known" when both halves are words and the whole is not."""
+    elit" → "adipiscing" / "elit"; a next line left empty is dropped). A compound keeps its hyphen: "well-" /
+    "known" stays "well-known" when both halves are words and the whole is not."""
     out = list(lines)
     for at in range(len(out) - 1):
         head = _BROKEN_HEAD.search(out[at])
         tail = _BROKEN_TAIL.match(out[at + 1])
-        if head and tail and out[at + 1][tail.end():].strip() and _joins(head.group(1), tail.group(1)):
-            out[at] = out[at][:head.end(1)] + tail.group(1)
+        if head and tail and _joins(head.group(1), tail.group(1)):
+            out[at] = out[at][:head.end(1)] + tail.group(1) + tail.group(2)
             out[at + 1] = out[at + 1][tail.end():].lstrip()
-    return out
+    return [line for at, line in enumerate(out) if line.strip() or not lines[at].strip()]
 
 
 def _joins(first: str, second: str) -> bool:

@@ -1,0 +1,548 @@
+"""The readers (askiraq.readers): HTML pages, e-mail, PDF, Word, JSON exports. Each reader on small files made here,
+real-world-shaped (a news page with comments and a cookie banner, a reply chain, a two-column PDF, a JSONL export),
+then questions end to end over a folder mixing them, citations followed back with `show`, and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from askiraq.cli import cli
+from askiraq.corpus import Notice, SourceFile, file_kind
+from askiraq.errors import CorpusError
+from askiraq.index import open_index
+from askiraq.readers import read_articles
+from askiraq.readers.mail import is_message, reply_spans
+from askiraq.readers.pdf import page_text
+
+NEWS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Basra port opens new container terminal | The Gulf Courier</title>
+<meta property="og:title" content="Basra port opens new container terminal">
+<meta property="og:site_name" content="The Gulf Courier">
+<link rel="canonical" href="https://courier.example/2024/03/basra-terminal">
+<meta name="author" content="Dana Haddad">
+<meta property="article:published_time" content="2024-03-14T09:00:00Z">
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Basra port opens new container terminal"}
+</script>
+<script>window.COURIER = {comments: {postTitle: "Basra port"}, tracking: true};</script>
+</head>
+<body>
+<div id="cookie-banner" class="cookie-consent">We use cookies to improve your experience. Accept all cookies?
+<button>Accept</button></div>
+<nav class="menu"><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
+<li><a href="/business">Business</a></li></ul></nav>
+<main>
+<article>
+<h1>Basra port opens new container terminal</h1>
+<p class="byline">By Dana Haddad, March 14, 2024</p>
+<p>The port of Umm Qasr near Basra opened a new container terminal on Thursday, adding capacity for
+1.5 million containers a year, the transport ministry said.</p>
+<p>The terminal was built by a Korean consortium at a cost of $410 million and took four years to complete,
+officials said at the opening ceremony.</p>
+<p>Iraq hopes the terminal will cut its reliance on ports in neighbouring countries and shorten the time it
+takes for imported goods to reach Baghdad.</p>
+</article>
+<aside class="related"><h3>Related stories</h3><ul><li><a href="/a">Oil exports rise in February</a></li>
+<li><a href="/b">New rail link to Turkey planned</a></li></ul></aside>
+<section id="comments" class="comments">
+<h3>Comments</h3>
+<div class="comment"><p>Great news for the south! My cousin says the terminal cost ten billion dollars.</p></div>
+<div class="comment"><p>The old port was closed for 20 years, I think.</p></div>
+</section>
+</main>
+<footer><p>Copyright 2024 The Gulf Courier. All rights reserved.</p></footer>
+</body>
+</html>
+"""
+
+REPLY_CHAIN = b"""From dana@courier.example Mon Jan  8 09:15:02 2024
+Return-Path: <dana@courier.example>
+Received: from mail.courier.example (mail.courier.example [192.0.2.7])
+\tby mx.example.net with ESMTP id 4f2a
+\tfor <desk@example.net>; Mon, 8 Jan 2024 09:15:02 +0000
+From: Dana Haddad <dana@courier.example>
+To: desk@example.net
+Subject: Ferry timetable for the Shatt al-Arab
+Date: Mon, 8 Jan 2024 09:15:02 +0000
+Message-ID: <ferry-1@courier.example>
+X-Os: Red Hat Linux 7.3
+Content-Type: text/plain; charset=utf-8
+
+Hello desk,
+
+The new ferry across the Shatt al-Arab will run every forty minutes from
+six in the morning, according to the river authority.
+
+Dana
+--\x20
+Dana Haddad, river correspondent
+
+From sami@example.net Tue Jan  9 11:00:00 2024
+From: Sami Aziz <sami@example.net>
+To: dana@courier.example
+Subject: Re: Ferry timetable for the Shatt al-Arab
+Date: Tue, 9 Jan 2024 11:00:00 +0000
+Message-ID: <ferry-2@example.net>
+In-Reply-To: <ferry-1@courier.example>
+References: <ferry-1@courier.example>
+Content-Type: text/plain; charset=iso-8859-1
+Content-Transfer-Encoding: quoted-printable
+
+Thanks. The fare will be 2,000 dinars a crossing, and children under twelve =
+travel free, the authority told me this morning.
+
+On Mon, 8 Jan 2024, Dana Haddad wrote:
+> The new ferry across the Shatt al-Arab will run every forty minutes from
+> six in the morning, according to the river authority.
+
+From dana@courier.example Wed Jan 10 08:00:00 2024
+From: Dana Haddad <dana@courier.example>
+Subject: Re: Ferry timetable for the Shatt al-Arab
+Date: Wed, 10 Jan 2024 08:00:00 +0000
+Message-ID: <ferry-3@courier.example>
+In-Reply-To: <ferry-2@example.net>
+References: <ferry-1@courier.example> <ferry-2@example.net>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="XYZ"
+
+--XYZ
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: base64
+
+VGhlIGZlcnJ5IGhhcyBzZWF0cyBmb3Igb25lIGh1bmRyZWQgYW5kIGVpZ2h0eSBwYXNzZW5nZXJz
+Lg==
+
+--XYZ
+Content-Type: text/html; charset=utf-8
+Content-Disposition: attachment; filename="briefing.html"
+
+<html><head><title>Ferry briefing</title></head><body><article><h1>Ferry briefing</h1>
+<p>The ferry was built in Basra shipyards and is the first of three vessels ordered by the river
+authority for the crossing, at a cost of 3.5 billion dinars each.</p>
+<p>The second vessel is due in the summer, officials at the shipyard said on Tuesday.</p></article></body></html>
+--XYZ--
+"""
+
+
+def _message_line(number: int) -> int:
+    """The line of the reply chain's n-th message (its mbox "From " line)."""
+    lines = REPLY_CHAIN.decode().split("\n")
+    starts = [n for n, line in enumerate(lines, 1) if line.startswith("From ") and (n == 1 or not lines[n - 2])]
+    return starts[number - 1]
+
+
+def _pdf(pages: list[list[tuple[int, int, str]]], encrypt: str = "") -> bytes:
+    """A PDF of `pages`, each a list of (x, y, text) drawn in that order with Helvetica 10 (made by hand: the tests
+    need no PDF writer; pypdf encrypts it when asked)."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for lines in pages:
+        stream = "".join(f"BT /F1 10 Tf {x} {y} Td ({t.replace('(', '[').replace(')', ']')}) Tj ET\n"
+                         for x, y, t in lines)
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}endstream")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objects)} 0 R "
+                       "/Resources << /Font << /F1 3 0 R >> >> >>")
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    if encrypt:
+        import io
+
+        import pypdf
+
+        writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(out)))
+        writer.encrypt(encrypt, algorithm="RC4-128")
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
+    return out
+
+
+LEFT = ["Water levels in the Tigris fell by a third over the", "summer, the ministry of water resources said in its",
+        "annual report, published on Monday after long de-", "lays.",
+        "Farmers in Wasit province planted half the usual", "area of rice this year."]
+RIGHT = ["Dams upstream in Turkey hold back much of the", "river's flow, and rainfall in the basin was the",
+         "lowest in forty years, the report found.", "The ministry asked for new irrigation canals."]
+
+
+def _two_column_report() -> bytes:
+    """Three pages, two columns drawn column by column (as LaTeX and Word write them), a running header and a page
+    number on each page, and a word broken after its hyphen at a line's end."""
+    pages = []
+    for number in (1, 2, 3):
+        lines = [(72, 760, "Iraq Water Review 2023 - Ministry of Water Resources")]
+        if number == 2:
+            lines += [(72, 700 - 14 * i, text) for i, text in enumerate(LEFT)]
+            lines += [(320, 700 - 14 * i, text) for i, text in enumerate(RIGHT)]
+        else:
+            lines += [(72, 700, f"Section {number}: tables and maps of the basin, page after page of figures."),
+                      (72, 686, "Nothing here is about rice or canals at all.")]
+        lines.append((300, 40, str(number)))
+        pages.append(lines)
+    return _pdf(pages)
+
+
+def _docx(path: Path) -> None:
+    import docx
+
+    word = docx.Document()
+    word.add_heading("Annual Report of the Basra Ferry Company", 0)
+    word.add_heading("Passengers", 1)
+    word.add_paragraph("The company carried 1.2 million passengers in 2023, a fifth more than in 2022.")
+    table = word.add_table(rows=3, cols=2)
+    for r, row in enumerate([("Vessel", "Seats"), ("Shatt Star", "180"), ("Faw Pearl", "240")]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    word.add_heading("Outlook", 1)
+    word.add_paragraph("Two more vessels will join the fleet in 2025.")
+    word.save(str(path))
+
+
+def _export(path: Path) -> None:
+    records = [
+        {"title": "Rail link to Turkey agreed", "content": "<p>Iraq and Turkey agreed on a <b>rail link</b> "
+         "through Mosul.</p><p>The line will be 1,200 kilometres long and open in 2028.</p>",
+         "publishedAt": "2024-03-19T08:00:00Z", "source": {"id": None, "name": "Reuters"},
+         "url": "https://news.example/rail", "author": "Omar Said"},
+        {"title": "Dates harvest", "text": "The date harvest in Basra reached 750,000 tonnes.", "date": "2023-10-02"},
+        {"headline": "No body here", "summary": "nothing"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n{not json\n", encoding="utf-8")
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    """A folder of what analysts have: a saved page, a mail archive, a report, a Word file, an export, a text."""
+    folder = tmp_path / "mixed"
+    (folder / "Maildir" / "cur").mkdir(parents=True)
+    (folder / "basra-terminal.html").write_text(NEWS_PAGE, encoding="utf-8")
+    (folder / "desk.mbox").write_bytes(REPLY_CHAIN)
+    (folder / "water-review.pdf").write_bytes(_two_column_report())
+    _docx(folder / "ferry-report.docx")
+    _export(folder / "export.jsonl")
+    (folder / "Maildir" / "cur" / "1704790000.M1P2.host:2,S").write_bytes(
+        b"From: Lina <lina@example.org>\nSubject: Dredging contract\nDate: Thu, 11 Jan 2024 10:00:00 +0000\n"
+        b"Message-ID: <dredge@example.org>\n\nThe dredging contract for the Khor al-Zubair channel went to a Belgian "
+        b"company for 95 million dollars.\n")
+    (folder / "notes.txt").write_text("Notes\n\nThe harbour master retires in June.\n", encoding="utf-8")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    return folder
+
+
+def _ask(corpus: Path, *args: str) -> dict:
+    result = CliRunner().invoke(cli, ["ask", "--corpus", str(corpus), "--json", *args])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def _read(folder: Path, name: str) -> tuple[list, list[Notice]]:
+    path = folder / name
+    notices: list[Notice] = []
+    stat = path.stat()
+    docs = list(read_articles(str(folder), SourceFile(name, stat.st_size, stat.st_mtime_ns, 0), notices))
+    return docs, notices
+
+
+# ---------------------------------------------------------------- which files are read how
+
+
+def test_files_are_read_by_suffix_and_names_without_a_usual_suffix_are_looked_at() -> None:
+    assert [file_kind(n) for n in ("a.txt", "b.MD", "c.html", "d.htm", "e.xhtml", "f.eml", "g.mbox", "h.pdf")] == \
+        ["text", "text", "html", "html", "html", "mail", "mbox", "pdf"]
+    assert [file_kind(n) for n in ("i.docx", "j.json", "k.jsonl", "photo.jpg", "data.tar.gz", "sheet.xlsx")] == \
+        ["docx", "json", "jsonl", None, None, None]
+    # Maildir, MH and mail-corpus names: no suffix, or no usual one.
+    assert {file_kind(n) for n in ("1704790000.M1P2.host:2,S", "17", "00001.7c53336b37003a9286aba55d2945844c")} \
+        == {"sniff"}
+
+
+def test_a_file_is_an_email_by_its_content() -> None:
+    assert is_message(b"From a@b.org Thu Aug 22 12:36:23 2002\nReturn-Path: <a@b.org>\n")
+    assert is_message(b"Received: from x\n\tby y\nFrom: A <a@b.org>\nSubject: hi\n\nbody\n")
+    assert not is_message(b"Dear diary,\nFrom: the garden\n")
+    assert not is_message(b"Title: a recipe\nServes: four\n\nMix the flour.\n")
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def test_a_news_page_is_its_article_alone_with_its_metadata(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(NEWS_PAGE, encoding="utf-8")
+    docs, notices = _read(tmp_path, "page.html")
+    assert notices == [] and len(docs) == 1
+    page = docs[0]
+    assert "container terminal on Thursday" in page.text and "Korean consortium" in page.text
+    for boilerplate in ("cookies", "Accept", "Home", "Related stories", "Oil exports", "ten billion", "cousin",
+                        "window.COURIER", "NewsArticle", "All rights reserved"):
+        assert boilerplate not in page.text
+    assert page.metadata["title"] == "Basra port opens new container terminal"
+    assert page.metadata["date"] == "2024-03-14"
+    assert page.metadata["author"] == "Dana Haddad"
+    assert page.metadata["publisher"] == "The Gulf Courier"
+    assert page.metadata["url"] == "https://courier.example/2024/03/basra-terminal"
+
+
+def test_a_page_that_is_all_script_is_reported_and_skipped(tmp_path: Path) -> None:
+    (tmp_path / "app.html").write_text("<html><body><script>" + "var x = 1;" * 20_000 + "</script></body></html>",
+                                       encoding="utf-8")
+    docs, notices = _read(tmp_path, "app.html")
+    assert docs == [] and [n.path for n in notices] == ["app.html"] and "skipped" in notices[0].message
+
+
+def test_a_page_cites_the_line_of_the_html_file_where_the_paragraph_is(mixed: Path) -> None:
+    answer = _ask(mixed, "What did the terminal built by the Korean consortium cost?")["answer"]
+    sentence = answer["sentences"][0]
+    assert "$410 million" in sentence["text"]
+    line = NEWS_PAGE.splitlines()[sentence["line_start"] - 1]
+    assert "Korean consortium" in line
+    assert sentence["citation"].endswith(f"basra-terminal.html:{sentence['line_start']}")
+    assert sentence["url"] == "https://courier.example/2024/03/basra-terminal"
+    assert sentence["author"] == "Dana Haddad"
+
+
+def test_no_answer_from_a_news_page_quotes_its_comments_or_furniture(mixed: Path) -> None:
+    for question in ("How much did the terminal cost?", "How long was the old port closed?",
+                     "Do you accept cookies?", "What did the cousin say?"):
+        payload = _ask(mixed, "--source", "*.html", question)
+        quoted = " ".join(r["text"] for r in payload["results"])
+        assert "cousin" not in quoted and "cookies" not in quoted and "20 years" not in quoted
+        assert "<" not in quoted and "window." not in quoted
+
+
+# ---------------------------------------------------------------- e-mail
+
+
+def test_an_mbox_is_one_article_a_message_with_its_headers_as_metadata(mixed: Path) -> None:
+    docs, notices = _read(mixed, "desk.mbox")
+    own = [d for d in docs if ":" not in d.part]
+    starts = [str(_message_line(n)) for n in (1, 2, 3)]
+    assert [d.part for d in own] == starts
+    first, reply, last = own
+    assert first.metadata["title"] == "Ferry timetable for the Shatt al-Arab"
+    assert first.metadata["author"] == "Dana Haddad" and first.metadata["date"] == "2024-01-08"
+    assert reply.metadata["thread"] == "<ferry-1@courier.example>" == last.metadata["thread"]
+    assert reply.metadata["in_reply_to"] == "<ferry-1@courier.example>"
+    for header in ("Received", "X-Os", "Return-Path", "Subject:", "Message-ID"):
+        assert header not in first.text
+    assert "2,000 dinars a crossing, and children under twelve travel free" in reply.text  # quoted-printable
+    assert "one hundred and eighty passengers" in last.text  # base64
+    attachment = [d for d in docs if d.part == f"{starts[2]}:briefing.html"]
+    assert attachment and "Basra shipyards" in attachment[0].text and notices == []
+
+
+def test_a_reply_quotes_its_own_text_never_the_message_it_quotes(mixed: Path) -> None:
+    payload = _ask(mixed, "--source", "*.mbox", "How often will the ferry across the Shatt al-Arab run?")
+    assert payload["answer"]["sentences"][0]["source"] == "desk.mbox:1"  # Dana's message, not Sami's quotation of it
+    reply = reply_spans("Thanks, noted.\n\nOn Mon, Dana wrote:\n> every forty minutes\n-- \nSami\n")
+    quoted = "".join("Thanks, noted.\n\nOn Mon, Dana wrote:\n> every forty minutes\n-- \nSami\n"[a:b] for a, b in reply)
+    assert "forty minutes" in quoted and "Sami" in quoted and "Thanks" not in quoted
+
+
+def test_no_mail_answer_quotes_a_header_or_a_signature(mixed: Path) -> None:
+    for question in ("Which Linux does Dana run?", "Who is the river correspondent?", "What is the fare?"):
+        payload = _ask(mixed, "--source", "*.mbox", question)
+        if payload["answer"]:
+            text = payload["answer"]["text"]
+            assert "X-Os" not in text and "Red Hat" not in text and "river correspondent" not in text
+
+
+def test_mail_is_dated_by_its_date_header(mixed: Path) -> None:
+    payload = _ask(mixed, "--since", "2024-01-09", "--until", "2024-01-09", "-k", "10", "ferry")
+    assert {r["source"] for r in payload["results"]} == {f"desk.mbox:{_message_line(2)}"}
+
+
+def test_a_maildir_message_and_a_truncated_mbox_are_read(mixed: Path) -> None:
+    payload = _ask(mixed, "Who won the dredging contract for the Khor al-Zubair channel?")
+    assert "Belgian company" in payload["answer"]["text"]
+    (mixed / "cut.mbox").write_bytes(REPLY_CHAIN[:REPLY_CHAIN.index(b"VGhlIGZlcnJ5")] + b"VGhlIGZl")
+    docs, _ = _read(mixed, "cut.mbox")
+    assert len([d for d in docs if ":" not in d.part]) >= 2  # the messages before the cut are all there
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def test_a_two_column_report_reads_column_by_column_without_headers_or_page_numbers(tmp_path: Path) -> None:
+    (tmp_path / "report.pdf").write_bytes(_two_column_report())
+    docs, notices = _read(tmp_path, "report.pdf")
+    assert notices == [] and len(docs) == 1
+    text = docs[0].text
+    assert "Ministry of Water Resources" not in text  # the running header
+    assert "\n2\n" not in text  # the page number
+    assert "long delays." in text  # "de-" / "lays." made whole
+    left, right = text.index("area of rice this year."), text.index("Dams upstream in Turkey")
+    assert left < right  # the left column before the right one
+    assert len(docs[0].origin.pages) == 3
+
+
+def test_a_page_of_a_pdf_is_cited_and_shown(mixed: Path) -> None:
+    sentence = _ask(mixed, "Why is there less water in the Tigris?")["results"][0]
+    assert sentence["page"] == 2 and sentence["citation"].split(":")[-2:][0].startswith("p2")
+    shown = CliRunner().invoke(cli, ["show", "--corpus", str(mixed), sentence["citation"]])
+    assert shown.exit_code == 0 and sentence["text"][:40] in " ".join(shown.output.split())
+
+
+def test_page_text_keeps_a_compound_hyphen_and_ends_paragraphs_at_short_lines() -> None:
+    text, starts = page_text([["A well-", "known fact fills this line of the page up to", "its end.",
+                               "Next paragraph starts here and fills a line", "and ends."]])
+    assert "well-\nknown" in text and "its end.\n\nNext" in text and starts == (1,)
+
+
+def test_a_scan_an_encrypted_pdf_and_a_damaged_one_are_each_reported(tmp_path: Path) -> None:
+    (tmp_path / "scan.pdf").write_bytes(_pdf([[], []]))
+    (tmp_path / "locked.pdf").write_bytes(_pdf([[(72, 700, "Secret figures.")]], encrypt="pw"))
+    (tmp_path / "damaged.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog")
+    reasons = {}
+    for name in ("scan.pdf", "locked.pdf", "damaged.pdf"):
+        docs, notices = _read(tmp_path, name)
+        assert docs == [] and len(notices) == 1
+        reasons[name] = notices[0].message
+    assert "no text layer" in reasons["scan.pdf"] and "encrypted" in reasons["locked.pdf"]
+    assert reasons["damaged.pdf"].startswith("skipped: not a readable PDF")
+
+
+def test_without_the_formats_extra_a_pdf_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "report.pdf").write_bytes(_two_column_report())
+    monkeypatch.setitem(sys.modules, "pypdf", None)
+    docs, notices = _read(tmp_path, "report.pdf")
+    assert docs == [] and "askiraq[formats]" in notices[0].message
+
+
+# ---------------------------------------------------------------- Word
+
+
+def test_a_word_report_has_its_headings_and_tables(mixed: Path) -> None:
+    docs, notices = _read(mixed, "ferry-report.docx")
+    assert notices == [] and "## Passengers" in docs[0].text and "| Shatt Star | 180 |" in docs[0].text
+    payload = _ask(mixed, "How many seats does the Faw Pearl have?")
+    assert "240" in payload["answer"]["text"] and payload["answer"]["sentences"][0]["citation"].endswith("#3")
+
+
+def test_a_docx_that_is_another_zip_is_reported(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "fake.docx", "w") as archive:
+        archive.writestr("notes.txt", "not a Word document")
+    docs, notices = _read(tmp_path, "fake.docx")
+    assert docs == [] and notices[0].message.startswith("skipped: not a readable Word document")
+
+
+# ---------------------------------------------------------------- JSON exports
+
+
+def test_each_record_of_an_export_is_an_article_cited_by_its_line(mixed: Path) -> None:
+    docs, notices = _read(mixed, "export.jsonl")
+    assert [d.part for d in docs] == ["1", "2"]
+    assert docs[0].metadata == {"title": "Rail link to Turkey agreed", "author": "Omar Said",
+                                "url": "https://news.example/rail", "publisher": "Reuters", "date": "2024-03-19"}
+    assert "<b>" not in docs[0].text and "1,200 kilometres" in docs[0].text
+    messages = " | ".join(n.message for n in notices)
+    assert "1 line not JSON" in messages and "1 record with no text field" in messages
+    answer = _ask(mixed, "How long will the rail link to Turkey be?")["answer"]["sentences"][0]
+    assert answer["citation"].split("/")[-1].startswith("export.jsonl:1")
+    assert answer["url"] == "https://news.example/rail" and answer["author"] == "Omar Said"
+
+
+def test_a_json_array_cites_the_line_each_record_starts_on(tmp_path: Path) -> None:
+    records = {"status": "ok", "articles": [{"title": "A", "text": "Alpha text about harbours."},
+                                            {"title": "B", "text": "Bravo text about canals."}]}
+    (tmp_path / "api.json").write_text(json.dumps(records, indent=2), encoding="utf-8")
+    docs, _ = _read(tmp_path, "api.json")
+    lines = (tmp_path / "api.json").read_text(encoding="utf-8").splitlines()
+    assert [lines[int(d.part) - 1].strip() for d in docs] == ["{", "{"]
+    assert '"B"' in lines[int(docs[1].part)]
+
+
+def test_unusual_field_names_are_given_by_the_user(tmp_path: Path) -> None:
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"hed": "Canal dug", "copy": "The canal is 40 km long."}) + "\n",
+                                         encoding="utf-8")
+    result = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)])
+    assert result.exit_code == 2 and "--json-fields text=FIELD" in result.output and "copy" in result.output
+    payload = _ask(tmp_path, "--json-fields", "text=copy,title=hed", "How long is the canal?")
+    assert payload["answer"]["text"] == "The canal is 40 km long."
+    assert payload["results"][0]["title"] == "Canal dug"
+
+
+def test_a_json_file_that_is_not_json_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "broken.json").write_text('{"articles": [1, 2,', encoding="utf-8")
+    docs, notices = _read(tmp_path, "broken.json")
+    assert docs == [] and notices[0].message.startswith("skipped: not JSON")
+
+
+# ---------------------------------------------------------------- the folder as a whole
+
+
+def test_a_mixed_folder_answers_from_every_format(mixed: Path) -> None:
+    expected = {
+        "When did the new container terminal at Umm Qasr open?": ("basra-terminal.html", "Thursday"),
+        "What fare will the Shatt al-Arab ferry charge?": (f"desk.mbox:{_message_line(2)}", "2,000 dinars"),
+        "How many passengers did the ferry company carry in 2023?": ("ferry-report.docx", "1.2 million"),
+        "Where did farmers plant half the usual area of rice?": ("water-review.pdf", "Wasit"),
+        "When will the rail link through Mosul open?": ("export.jsonl:1", "2028"),
+        "When does the harbour master retire?": ("notes.txt", "June"),
+        "How much did each ferry vessel cost?": (f"desk.mbox:{_message_line(3)}:briefing.html", "3.5 billion"),
+    }
+    for question, (source, words) in expected.items():
+        answer = _ask(mixed, question)["answer"]
+        assert answer is not None, question
+        assert answer["sentences"][0]["source"] == source and words in answer["text"], (question, answer)
+
+
+def test_every_citation_of_every_format_is_shown_by_show(mixed: Path) -> None:
+    payload = _ask(mixed, "-k", "40", "ferry terminal rice rail passengers harbour dredging canal vessel")
+    assert len({r["source"].split(":")[0] for r in payload["results"]}) >= 6
+    for result in payload["results"]:
+        shown = CliRunner().invoke(cli, ["show", "--corpus", str(mixed), result["citation"]])
+        assert shown.exit_code == 0, (result["citation"], shown.output)
+        assert f"({result['passage_id']})" in shown.output.splitlines()[0], result["citation"]
+        by_id = CliRunner().invoke(cli, ["show", "--corpus", str(mixed), result["passage_id"]])
+        assert by_id.exit_code == 0 and shown.output == by_id.output
+
+
+def test_info_and_index_account_for_every_file(mixed: Path) -> None:
+    (mixed / "broken.json").write_text("{", encoding="utf-8")
+    indexed = CliRunner().invoke(cli, ["index", "--corpus", str(mixed)])
+    assert indexed.exit_code == 0
+    assert "Left out: 1 not JSON; 1 of a type askiraq does not read (1 .jpg)" in indexed.stdout
+    report = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(mixed), "--json"]).stdout)
+    assert report["files"] == 9  # every file of the folder: 7 read, 1 not JSON, 1 photo
+    assert report["skipped"] == ["broken.json: skipped: not JSON (Expecting property name enclosed in double "
+                                 "quotes: line 1 column 2 (char 1))"]
+    assert report["left_out"] == "1 not JSON; 1 of a type askiraq does not read (1 .jpg)"
+
+
+def test_a_folder_of_only_unsupported_files_says_what_it_found_and_what_is_read(tmp_path: Path) -> None:
+    for name in ("a.jpg", "b.jpg", "sheet.xlsx"):
+        (tmp_path / name).write_bytes(b"\x00\x01")
+    with pytest.raises(CorpusError) as caught:
+        open_index(tmp_path)
+    assert "2 .jpg, 1 .xlsx" in caught.value.message and ".html" in caught.value.hint and ".pdf" in caught.value.hint
+
+
+def test_a_question_over_pages_and_mail_imports_no_reader_library(mixed: Path, isolated_index_dir: Path) -> None:
+    open_index(mixed)
+    code = ("import sys\nfrom askiraq.cli import cli\n"
+            f"try:\n    cli.main(['ask', '--corpus', {str(mixed)!r}, 'ferry fare'], prog_name='askiraq')\n"
+            "except SystemExit as exit:\n    code = exit.code\n"
+            "print('LOADED', sorted(m for m in ('trafilatura', 'lxml', 'pypdf', 'docx', 'email.parser', 'nltk', "
+            "'numpy', 'askiraq.readers') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "ASKIRAQ_INDEX_DIR": str(isolated_index_dir)})
+    assert "2,000 dinars" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "LOADED []"
