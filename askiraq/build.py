@@ -80,7 +80,9 @@ def _analyse_document(document: Document, source: SourceFile, settings: BuildSet
     from askiraq.passages import split_document  # imports NLTK: only ever needed to build
 
     text = document.text
-    split = split_document(text, document.body_start, max_passage_chars=settings.max_passage_chars)
+    markdown = not document.part and document.rel.lower().endswith(".md")
+    split = split_document(text, document.body_start, max_passage_chars=settings.max_passage_chars,
+                           markdown=markdown)
     # The body's headline is indexed (every word of the body is); else a title given as metadata.
     # A stand-in title only repeats the first passage.
     headline = analyze(split.title if split.title_line else document.metadata.get("title", ""))
@@ -436,6 +438,27 @@ def _nothing_to_index(scan: CorpusScan, notices: list[Notice]) -> CorpusError:
                        f"askiraq reads {READABLE}; pass --corpus DIR")
 
 
+def _plan(scan: CorpusScan, settings: BuildSettings, previous: Index | None, builder: _Builder,
+          recheck: frozenset[str]) -> list[SourceFile | list[DocRecord]]:
+    """Each file to read, or the articles of `previous` to copy for a file that did not change (all the articles
+    of a file that holds several: an mbox's messages, a JSON file's records). The builder starts with `previous`'s
+    vocabulary when its articles can be reused."""
+    reusable: dict[str, list[DocRecord]] = {}
+    if previous is not None and previous.generation.meta.get("settings") == settings.record():
+        with contextlib.suppress(CorruptIndex):
+            for record in previous.records.documents():
+                reusable.setdefault(record.rel, []).append(record)
+            builder.vocab = list(previous.postings.vocabulary())
+            builder.term_ids = {t: i for i, t in enumerate(builder.vocab)}
+    plan: list[SourceFile | list[DocRecord]] = []
+    for source in scan.files:
+        old = reusable.get(source.rel)
+        unchanged = old is not None and (old[0].size, old[0].mtime_ns, old[0].sidecar_mtime_ns) == source[1:] \
+            and source.rel not in recheck
+        plan.append(old if unchanged and old is not None else source)
+    return plan
+
+
 def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
           notices: list[Notice], progress: Progress | None = None,
           recheck: frozenset[str] = frozenset()) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -451,19 +474,7 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
 
         semantic.encoder()  # distilled here, once, before any worker needs it
     builder = _Builder()
-    reusable: dict[str, list[DocRecord]] = {}  # each file's articles (an mbox's messages, a JSON file's records)
-    if previous is not None and previous.generation.meta.get("settings") == settings.record():
-        with contextlib.suppress(CorruptIndex):
-            for record in previous.records.documents():
-                reusable.setdefault(record.rel, []).append(record)
-            builder.vocab = list(previous.postings.vocabulary())
-            builder.term_ids = {t: i for i, t in enumerate(builder.vocab)}
-    plan: list[SourceFile | list[DocRecord]] = []
-    for source in scan.files:
-        old = reusable.get(source.rel)
-        unchanged = old is not None and (old[0].size, old[0].mtime_ns, old[0].sidecar_mtime_ns) == source[1:] \
-            and source.rel not in recheck
-        plan.append(old if unchanged and old is not None else source)
+    plan = _plan(scan, settings, previous, builder, recheck)
     analysed = _analyse_all(scan.root, [p for p in plan if isinstance(p, SourceFile)], settings, progress)
     for item in plan:
         if not isinstance(item, SourceFile) and previous is not None:

@@ -618,15 +618,58 @@ def _opening_words(line: str, words: int = 10, max_chars: int = 80) -> str:
     return opening + ("…" if len(opening) < len(line) else "")
 
 
-def paragraphs(text: str, body_start: int = 0) -> tuple[tuple[int, int] | None, list[_Paragraph], list[str]]:
-    """The headline's span (if any), then the body's other paragraphs (with a word in them) and their kinds."""
+def paragraphs(text: str, body_start: int = 0, markdown: bool = False) \
+        -> tuple[tuple[int, int] | None, list[_Paragraph], list[str]]:
+    """The headline's span (if any), then the body's other paragraphs (with a word in them) and their kinds. Code
+    (between fences, or indented in a Markdown file) is text, never a heading or a headline."""
     found = [p for i, block in enumerate(_blocks(text, body_start)) for p in _block_paragraphs(text, block, i == 0)
              if _WORD.search(text, p.start, p.end)]
     kinds = _kinds(text, found)
+    code = _code_spans(text, body_start, markdown) if "```" in text or "~~~" in text or markdown else []
+    if code:
+        inside = [any(s <= p.start < e for s, e in code) for p in found]
+        kinds = [TEXT if hidden and kind in (HEADING, QUESTION) else kind for kind, hidden in zip(kinds, inside,
+                                                                                                  strict=True)]
     title = None
-    if found and _is_title(text, found[0], kinds[0]):
+    if found and _is_title(text, found[0], kinds[0]) and not (code and inside[0]):
         title, found, kinds = (found[0].start, found[0].end), found[1:], kinds[1:]
     return title, found, _settle_headings(kinds)
+
+
+_INDENTED = re.compile(r"(?: {4}|\t)[ \t]*\S")
+
+
+def _code_spans(text: str, body_start: int, markdown: bool) -> list[tuple[int, int]]:
+    """The spans of code: between a fence line and the next (```, ~~~), and in a Markdown file runs of lines
+    indented four spaces or a tab after a blank line (not under a list item, whose paragraphs are indented)."""
+    spans: list[tuple[int, int]] = []
+    opened = -1
+    indented = -1
+    blank_before, in_list = True, False
+    position = body_start
+    for match in [*_LINE_END.finditer(text, body_start), None]:
+        end = match.start() if match else len(text)
+        line = text[position:end]
+        stripped = line.strip()
+        if _CODE_FENCE.fullmatch(stripped):
+            if opened < 0:
+                opened = end
+            else:
+                spans.append((opened, position))
+                opened = -1
+        elif opened < 0 and markdown:
+            if indented < 0 and blank_before and not in_list and _INDENTED.match(line):
+                indented = position
+            elif indented >= 0 and stripped and not _INDENTED.match(line):
+                spans.append((indented, position))
+                indented = -1
+            if stripped and not _INDENTED.match(line):
+                in_list = bool(_LIST_ITEM.match(stripped))
+        blank_before = not stripped
+        position = match.end() if match else len(text)
+    if indented >= 0:
+        spans.append((indented, len(text)))
+    return spans
 
 
 def _parent_heading(text: str, heading: _Paragraph, opening: int, levels: list[tuple[int, tuple[int, int]]]) \
@@ -646,11 +689,13 @@ def _parent_heading(text: str, heading: _Paragraph, opening: int, levels: list[t
     return parent
 
 
-def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = MAX_PASSAGE_CHARS) -> SplitDocument:
-    """Split `text[body_start:]` into passages; all offsets are absolute in `text`."""
+def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = MAX_PASSAGE_CHARS,
+                   markdown: bool = False) -> SplitDocument:
+    """Split `text[body_start:]` into passages; all offsets are absolute in `text` (`markdown`: the file is
+    Markdown, where lines indented four spaces are code)."""
     max_chars = max(1, max_passage_chars)
     body_start = min(max(0, body_start), len(text))
-    title_span, found, kinds = paragraphs(text, body_start)
+    title_span, found, kinds = paragraphs(text, body_start, markdown)
     line_starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
     passages: list[Passage] = []
     seen: set[str] = set()

@@ -546,3 +546,49 @@ def test_a_question_over_pages_and_mail_imports_no_reader_library(mixed: Path, i
                           env={**os.environ, "ASKIRAQ_INDEX_DIR": str(isolated_index_dir)})
     assert "2,000 dinars" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
+# ---------------------------------------------------------------- Markdown for site generators
+
+SITE_PAGE = """---
+title: Release notes
+---
+## v0.1.0 {#v0-1-0}
+{: .changelog}
+
+<h5>Pinned items</h5> <p>Items marked &#34;pinned&#34; stay at the top of the list &amp; never expire.</p>
+
+{% include footer.html %}
+
+Posted by {{ page.author }}: the sync now runs every <b>fifteen minutes</b>.
+
+```html
+<div>code &amp; stays as written</div>
+```
+"""
+
+
+def test_markdown_html_entities_and_template_tags_never_reach_an_answer(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text(SITE_PAGE, encoding="utf-8")
+    payload = _ask(tmp_path, "Which items stay at the top and never expire?")
+    answer = payload["answer"]["text"]
+    assert answer == 'Pinned items Items marked "pinned" stay at the top of the list & never expire.'
+    assert payload["answer"]["sentences"][0]["line_start"] == 7  # the file's own line
+    for question in ("How often does the sync run?", "footer include page author", "changelog v0-1-0"):
+        quoted = " ".join(r["text"] for r in _ask(tmp_path, "-k", "10", question)["results"])
+        assert not any(mark in quoted for mark in ("{%", "{{", "{:", "{#", "&#", "<b>", "<h5>")), quoted
+    assert "<div>code &amp; stays as written</div>" in " ".join(
+        r["text"] for r in _ask(tmp_path, "-k", "10", "code stays written")["results"])  # code is kept as it is
+
+
+def test_a_code_block_is_never_a_heading(tmp_path: Path) -> None:
+    from askiraq.passages import split_document
+
+    fenced = "Setup\n\n```\npip install askiraq\n```\n\nThen build the index of the folder once.\n"
+    split = split_document(fenced)
+    assert [fenced[p.start:p.end] for p in split.passages][-1] == "Then build the index of the folder once."
+    assert all(p.heading == (0, 0) for p in split.passages)
+    shell = "Intro text of the page.\n\n```bash\n# Build the index\naskiraq index\n```\n\nMore text follows.\n"
+    assert all(p.heading == (0, 0) for p in split_document(shell).passages)  # a shell comment is no heading
+    indented = "Notes\n\nSome text to read first.\n\n    make build\n\nThe build takes a minute.\n"
+    assert all(p.heading == (0, 0) for p in split_document(indented, markdown=True).passages)
