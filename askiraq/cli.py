@@ -234,7 +234,8 @@ def corpus_option(func: F) -> F:
     return click.option(
         "--corpus", type=click.Path(), metavar="DIRECTORY", envvar="ASKIRAQ_CORPUS",
         default=None, show_envvar=True,
-        help="Folder of .txt/.md articles. Default: the five articles shipped with askiraq.")(func)
+        help="Folder of articles: .txt, .md, .html, e-mail, .pdf, .docx, .json/.jsonl (see README). Default: "
+             "the five articles shipped with askiraq.")(func)
 
 
 def semantic_option(func: F) -> F:

@@ -15,6 +15,7 @@ from askiraq.records import DocRecord
 from askiraq.search import Hit, SearchResult
 
 SCHEMA_VERSION = 2
+THREAD_KEYS = ("message_id", "in_reply_to", "thread")  # an e-mail's place in its thread (`sources --json`)
 FORMATS = ("text", "json", "jsonl", "markdown", "csv")
 SHOW_CONTEXT = 2000  # `show`: characters of a paragraph kept each side of the passage (a normal paragraph is whole)
 # One row per result; answer and confidence (the question's) repeat on each. New columns go last, so
@@ -118,11 +119,13 @@ def render_passage(citation: Citation, text: str, passage: tuple[int, int], para
 
 
 def render_sources(docs: Sequence[DocRecord], as_json: bool = False) -> str:
-    """`askiraq sources`: one line per article (file, passages, title, publisher and date), or a JSON array. An
-    article of a file that holds several is named with its part (`archive.mbox:120`, `export.jsonl:7`)."""
+    """`askiraq sources`: one line per article (file, passages, title, publisher and date), or a JSON array (with an
+    e-mail's thread). An article of a file that holds several is named with its part (`archive.mbox:120`,
+    `export.jsonl:7`)."""
     if as_json:
         return json.dumps([{"source": d.name, "title": d.title, "passages": d.passage_count,
-                            **{k: d.metadata.get(k) for k in ("publisher", "date", "url", "author")}}
+                            **{k: d.metadata.get(k) for k in ("publisher", "date", "url", "author")},
+                            **{k: d.metadata[k] for k in THREAD_KEYS if k in d.metadata}}
                            for d in docs], ensure_ascii=False, indent=2) + "\n"
     width = max((len(d.name) for d in docs), default=0)
     lines = []

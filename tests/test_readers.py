@@ -364,6 +364,16 @@ def test_no_mail_answer_quotes_a_header_or_a_signature(mixed: Path) -> None:
             assert "X-Os" not in text and "Red Hat" not in text and "river correspondent" not in text
 
 
+def test_sources_tie_a_thread_by_its_first_message(mixed: Path) -> None:
+    listed = json.loads(CliRunner().invoke(cli, ["sources", "--corpus", str(mixed), "--json"]).stdout)
+    thread = [item for item in listed if item.get("thread") == "<ferry-1@courier.example>"]
+    assert [item["title"] for item in thread] == ["Ferry timetable for the Shatt al-Arab",
+                                                  "Re: Ferry timetable for the Shatt al-Arab",
+                                                  "Re: Ferry timetable for the Shatt al-Arab", "Ferry briefing"]
+    assert thread[2]["in_reply_to"] == "<ferry-2@example.net>" and "thread" not in listed[-1]
+    assert thread[3]["date"] == "2024-01-10"  # an attachment is dated as its message
+
+
 def test_mail_is_dated_by_its_date_header(mixed: Path) -> None:
     payload = _ask(mixed, "--since", "2024-01-09", "--until", "2024-01-09", "-k", "10", "ferry")
     assert {r["source"] for r in payload["results"]} == {f"desk.mbox:{_message_line(2)}"}

@@ -138,7 +138,9 @@ def message_documents(data: bytes, rel: str, part: str, first_line: int, notices
         yield Document(rel, text, 0, metadata, part, Origin(lines), reply_spans(text))
     elif not any(True for _ in message.iter_attachments()):
         notices.append(Notice(name, "skipped: a message with no text"))
-    yield from _attachments(message, rel, part, notices)
+    inherited = {k: v for k, v in metadata.items() if k in ("date", "author", "thread", "message_id")}
+    for attachment in _attachments(message, rel, part, notices):  # dated and threaded as its message
+        yield attachment._replace(metadata={**inherited, **attachment.metadata})
 
 
 def _content(part: Any) -> str:
