@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from askiraq.analysis import analyze, breaks_after_hyphen, names_a_subject
-from askiraq.corpus import CorpusScan, Document, Notice, SourceFile, file_kind
+from askiraq.corpus import CorpusScan, Document, Notice, SourceFile, file_kind, suffix_counts
 from askiraq.errors import CorpusError, CorruptIndex
 from askiraq.records import PASSAGE_ROW, SENTENCE_ROW, DocRecord
 from askiraq.tuning import EPSILON, K1, B, BuildSettings
@@ -71,7 +71,7 @@ def _analysed_articles(root: str, source: SourceFile, settings: BuildSettings, n
         analysed = _analyse_document(document, source, settings)
         if analysed is None:
             name = f"{source.rel}:{document.part}" if document.part else source.rel
-            notices.append(Notice(name if document.part else source.rel, "skipped: no text to index"))
+            notices.append(Notice(name, "skipped: no text to index"))
         else:
             yield analysed
 
@@ -418,20 +418,13 @@ def _string_table(np: Any, name: str, values: list[str]) -> dict[str, Any]:
     return {f"{name}.offsets": offsets, f"{name}.blob": blob}
 
 
-def unsupported_counts(paths: Iterable[str]) -> dict[str, int]:
-    """How many files of each type askiraq does not read, by suffix (most first)."""
-    counts = Counter(os.path.splitext(path)[1].lower() or "(no suffix)" for path in paths)
-    return dict(counts.most_common())
-
-
 def _nothing_to_index(scan: CorpusScan, notices: list[Notice]) -> CorpusError:
     """The error for a folder with no article askiraq can read: what it found there (the first file that could not
     be read, and why), and what askiraq reads."""
-    found = unsupported_counts(scan.unsupported)
-    listed = ", ".join(f"{count} {suffix}" for suffix, count in found.items())
+    listed = suffix_counts(scan.unsupported)
     skipped = [n for n in notices if n.path]
-    what = f"found only files askiraq does not read ({listed})" if found and not scan.files else (
-        "no readable articles" + (f" (and {listed}, which askiraq does not read)" if found else ""))
+    what = f"found only files askiraq does not read ({listed})" if listed and not scan.files else (
+        "no readable articles" + (f" (and {listed}, which askiraq does not read)" if listed else ""))
     if skipped:
         what += f"; {len(skipped)} problem{'s' if len(skipped) > 1 else ''} with files, first {skipped[0]}"
     return CorpusError(f"nothing to index in {scan.root}: {what}",
@@ -492,7 +485,7 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
     left_out = {n.path: str(n) for n in notices if n.path and n.path not in indexed}  # (a file's last word)
     meta.update(fingerprint=scan.fingerprint, settings=settings.record(), files=len(scan.files),
                 folders=scan.folders, corpus=os.path.realpath(scan.root), k1=K1, b=B, epsilon=EPSILON,
-                skipped=sorted(left_out.values()), unsupported=unsupported_counts(scan.unsupported),
+                skipped=sorted(left_out.values()),
                 unreadable=sorted(n.path for n in notices if n.retry and n.path not in indexed))
     if previous is not None:
         said = set(previous.generation.meta.get("skipped", []))

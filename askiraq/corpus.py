@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -120,6 +120,15 @@ def default_corpus() -> str:
     package = os.path.dirname(os.path.realpath(__file__))
     installed = os.path.join(package, "data", "corpus")
     return installed if os.path.isdir(installed) else os.path.join(os.path.dirname(package), "corpus")
+
+
+def suffix_counts(paths: "Iterable[str]") -> str:
+    """How many of `paths` have each suffix, most first: "30 .png, 5 .zip" ("" for none; the files of a type
+    askiraq does not read)."""
+    from collections import Counter
+
+    counts = Counter(os.path.splitext(path)[1].lower() or "(no suffix)" for path in paths)
+    return ", ".join(f"{count} {suffix}" for suffix, count in counts.most_common())
 
 
 def _is_ignored(name: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from askiraq import store
 from askiraq.analysis import analyze
-from askiraq.corpus import CorpusScan, Notice, content_key, folders_unchanged, scan_corpus
+from askiraq.corpus import CorpusScan, Notice, content_key, folders_unchanged, scan_corpus, suffix_counts
 from askiraq.errors import CorruptIndex, IndexStoreError, OutdatedIndex
 from askiraq.memo import Memo
 from askiraq.postings import Postings
@@ -233,11 +233,9 @@ def left_out_summary(skipped: list[str], unsupported: tuple[str, ...]) -> str:
     from collections import Counter
 
     reasons = Counter(_reason(line) for line in skipped)
-    kinds = Counter(os.path.splitext(path)[1].lower() or "(no suffix)" for path in unsupported)
     parts = [f"{count} {reason}" for reason, count in reasons.most_common()]
-    if kinds:
-        listed = ", ".join(f"{count} {suffix}" for suffix, count in kinds.most_common())
-        parts.append(f"{len(unsupported)} of a type askiraq does not read ({listed})")
+    if unsupported:
+        parts.append(f"{len(unsupported)} of a type askiraq does not read ({suffix_counts(unsupported)})")
     return "; ".join(parts)
 
 

@@ -602,3 +602,11 @@ def test_a_code_block_is_never_a_heading(tmp_path: Path) -> None:
     assert all(p.heading == (0, 0) for p in split_document(shell).passages)  # a shell comment is no heading
     indented = "Notes\n\nSome text to read first.\n\n    make build\n\nThe build takes a minute.\n"
     assert all(p.heading == (0, 0) for p in split_document(indented, markdown=True).passages)
+
+
+def test_a_message_with_raw_8bit_headers_and_bytes_is_indexed(tmp_path: Path) -> None:
+    (tmp_path / "raw.eml").write_bytes(b"From: J\xf6rg <j@example.org>\nSubject: Gr\xfc\xdfe aus Basra\n"
+                                       b"Date: Fri, 12 Jan 2024 10:00:00 +0000\n\nThe quay wall is 640 metres long "
+                                       b"and was finished in \xff\xfe March.\n")
+    payload = _ask(tmp_path, "How long is the quay wall?")
+    assert "640 metres" in payload["answer"]["text"] and payload["results"][0]["date"] == "2024-01-12"

@@ -60,12 +60,26 @@ def read_articles(root: str, source: SourceFile, notices: list[Notice], settings
     try:
         for document in reader.read(root, source, notices, settings or ReaderSettings(), progress):
             read += 1
-            yield document
+            yield _encodable(document)
     except MissingLibrary as missing:
         notices.append(Notice(source.rel, str(missing)))
     except Exception as err:  # a third-party parser may raise anything on a damaged file: never stop the build
         where = f" after {read} articles" if read else ""
         notices.append(Notice(source.rel, f"skipped{where}: not a readable {_LABELS[kind]} ({_summary(err)})"))
+
+
+def _encodable(document: Document) -> Document:
+    """The document with any lone surrogate (a library's decoding of damaged bytes, a header's 8-bit bytes) as "?",
+    one character for one, so that the index can keep its text and metadata as UTF-8 and every span stays put."""
+    def clean(text: str) -> str:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "replace").decode("utf-8")
+        return text
+
+    return document._replace(text=clean(document.text), part=clean(document.part),
+                             metadata={key: clean(value) for key, value in document.metadata.items()})
 
 
 def _summary(err: BaseException) -> str:
