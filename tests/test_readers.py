@@ -610,3 +610,18 @@ def test_a_message_with_raw_8bit_headers_and_bytes_is_indexed(tmp_path: Path) ->
                                        b"and was finished in \xff\xfe March.\n")
     payload = _ask(tmp_path, "How long is the quay wall?")
     assert "640 metres" in payload["answer"]["text"] and payload["results"][0]["date"] == "2024-01-12"
+
+
+def test_an_unreadable_mbox_is_read_once_it_can_be(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    (tmp_path / "desk.mbox").write_bytes(REPLY_CHAIN)
+    (tmp_path / "notes.txt").write_text("The harbour master retires in June.\n", encoding="utf-8")
+    (tmp_path / "desk.mbox").chmod(0)
+    try:
+        assert "desk.mbox: skipped: cannot read" in CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)]).output
+        (tmp_path / "desk.mbox").chmod(0o644)
+        assert _ask(tmp_path, "What fare will the ferry charge?")["answer"]["sentences"][0]["source"] == \
+            f"desk.mbox:{_message_line(2)}"
+    finally:
+        (tmp_path / "desk.mbox").chmod(0o644)

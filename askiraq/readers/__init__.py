@@ -63,6 +63,8 @@ def read_articles(root: str, source: SourceFile, notices: list[Notice], settings
             yield _encodable(document)
     except MissingLibrary as missing:
         notices.append(Notice(source.rel, str(missing)))
+    except OSError as err:  # (permissions: read again once it can be, as a text file is)
+        notices.append(Notice(source.rel, f"skipped: cannot read ({err.strerror or err})", retry=True))
     except Exception as err:  # a third-party parser may raise anything on a damaged file: never stop the build
         where = f" after {read} articles" if read else ""
         notices.append(Notice(source.rel, f"skipped{where}: not a readable {_LABELS[kind]} ({_summary(err)})"))
