@@ -132,7 +132,7 @@ def main() -> None:
     print("| what | size | index build | peak memory |\n|---|---|---|---|")
     for row in rows:
         print(f"| {row['what']} | {row['MiB']} MiB | {row['seconds']} s | {row['peak_mib']} MiB |")
-    (ROOT / "bench-formats.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    (data.parent / "bench-formats.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

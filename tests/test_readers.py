@@ -625,3 +625,14 @@ def test_an_unreadable_mbox_is_read_once_it_can_be(tmp_path: Path) -> None:
             f"desk.mbox:{_message_line(2)}"
     finally:
         (tmp_path / "desk.mbox").chmod(0o644)
+
+
+def test_every_package_of_askiraq_is_in_the_install() -> None:
+    import re
+
+    project = Path(__file__).resolve().parent.parent
+    listed = re.search(r"^packages = \[(.*)\]$", (project / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    assert listed is not None
+    packages = {name.strip().strip('"') for name in listed.group(1).split(",")}
+    found = {".".join(init.parent.relative_to(project).parts) for init in (project / "askiraq").rglob("__init__.py")}
+    assert found <= packages  # (a subpackage left out of the list is missing from a non-editable install)
