@@ -29,7 +29,7 @@ _DAY_OR_TIME = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}|\b{_MONTH}\s+
 _OLD_YEAR = r"(?i)\b(?:in|since|from|until|till|by|before|after|around|circa|c\.)\s+1\d\d\d\b"
 # Digits in brackets restating the figure in words before them: "thirty (30) days" counts days.
 _RESTATED = re.compile(r"\s*\(\s*\d[\d,.]*\s*\)")
-_DATE = rf"(?i)\b(1[89]|20)\d\d\b|\b{_MONTH}\s+\d|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+_DATE = rf"(?i)\b(1[89]|20)\d\ds?\b|\b{_MONTH}\s+\d|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 # Capital and small letters of the Latin, Greek and Cyrillic scripts, so that "Jürgen Weiß", "Émile Zola" and
 # "Łukasz Nowak" are names too (Python's re has no \p{Lu}).
 _LATIN_TO_CYRILLIC = [chr(c) for c in range(0xC0, 0x530)]
@@ -288,7 +288,7 @@ def counting_figure(sentence: str, asked: Asked) -> Figure | None:
 _TIME_OF_DAY = r"\b\d{1,2}(?::\d\d|\s?[ap]\.?m\b)"  # "14:00", "4 pm", "9a.m"
 # What can say when: a year (from 1000), a month, a weekday, a time of day, a season or a span of time ("last week",
 # "the 17th century", "at dawn").
-_WHEN = (rf"\b1\d\d\d\b|\b(?:{'|'.join(m.capitalize() for m in MONTHS)}|{'|'.join(_ABBREVIATED_MONTHS)}|Sept)\b"
+_WHEN = (rf"\b1\d\d\ds?\b|\b(?:{'|'.join(m.capitalize() for m in MONTHS)}|{'|'.join(_ABBREVIATED_MONTHS)}|Sept)\b"
          rf"|{_TIME_OF_DAY}|(?i:\b(?:"
          r"today|yesterday|tomorrow|tonight|now|ago|centur(?:y|ies)|decades?|years?|months?|weeks?|days?|hours?|"
          r"mornings?|evenings?|nights?|noon|midnight|dawn|dusk|spring|summer|autumn|winter|weekends?)\b)")

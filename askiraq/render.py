@@ -12,9 +12,9 @@ from typing import Any, NamedTuple
 
 from askiraq.citations import Citation
 from askiraq.records import DocRecord
-from askiraq.search import Hit, SearchResult
+from askiraq.search import Answer, Hit, SearchResult
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 THREAD_KEYS = ("message_id", "in_reply_to", "thread")  # an e-mail's place in its thread (`sources --json`)
 FORMATS = ("text", "json", "jsonl", "markdown", "csv")
 SHOW_CONTEXT = 2000  # `show`: characters of a paragraph kept each side of the passage (a normal paragraph is whole)
@@ -155,24 +155,25 @@ def _citation_json(c: Citation) -> dict[str, Any]:
             "author": c.author or None, "page": c.page or None}
 
 
+def _answer_json(answer: Answer | None) -> dict[str, Any] | None:
+    if answer is None:
+        return None
+    return {"text": answer.text, "citations": [s.citation.location for s in answer.sentences],
+            "sentences": [{"text": s.text, **_citation_json(s.citation)} for s in answer.sentences],
+            "conflicting": answer.conflicting}
+
+
 def to_json(result: SearchResult, query_id: str | None = None) -> dict[str, Any]:
     """The documented JSON object (askiraq/data/answer.schema.json)."""
-    answer = None
-    if result.answer is not None:
-        answer = {
-            "text": result.answer.text,
-            "citations": [s.citation.location for s in result.answer.sentences],
-            "sentences": [{"text": s.text, **_citation_json(s.citation)} for s in result.answer.sentences],
-            "conflicting": result.answer.conflicting,
-        }
     payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     if query_id is not None:
         payload["id"] = query_id
     payload.update({
         "question": result.question,
-        "answer": answer,
+        "answer": _answer_json(result.answer),
         "confidence": round(result.confidence, 3),
         "no_answer_reason": result.reason or None if result.answer is None else None,
+        "withheld_answer": _answer_json(result.withheld),
         "results": [{
             "rank": h.rank, "score": round(h.score, 6), "bm25": round(h.bm25, 6),
             "cosine": None if h.cosine is None else round(h.cosine, 6), **_citation_json(h.citation),
@@ -190,11 +191,10 @@ def to_json(result: SearchResult, query_id: str | None = None) -> dict[str, Any]
 
 
 def _no_answer(result: SearchResult) -> str:
-    """One line saying why there is no answer, and how close the passages below come."""
+    """One line saying why there is no answer (the reason says how likely the best candidate was to be right)."""
     if not result.hits:
         return f"No answer in the corpus: {result.reason}."
-    return (f"No confident answer in the corpus: {result.reason} (the closest passage matches "
-            f"{result.confidence:.0%} of the question).")
+    return f"No confident answer in the corpus: {result.reason}."
 
 
 def _paint(text: str, code: str, style: Style) -> str:
@@ -217,6 +217,9 @@ def _text(result: SearchResult, style: Style) -> str:
     lines: list[str] = []
     if result.answer is None:
         lines.append(_paint(_no_answer(result) + (" The closest passages:" if result.hits else ""), _BOLD, style))
+        if style.explain and result.withheld is not None:
+            lines.append(f"Withheld (confidence {result.confidence:.0%}):")
+            lines += [f"  {s.text} [{_paint(s.citation.location, _CITE, style)}]" for s in result.withheld.sentences]
     else:
         disagree = "the sources disagree; " if result.answer.conflicting else ""
         lines.append(_paint(f"Answer ({disagree}confidence {result.confidence:.0%}):", _BOLD, style))

@@ -17,12 +17,13 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
-from askiraq import answers
+from askiraq import answers, selector
 from askiraq.analysis import analyze, names_a_subject, tokenize
 from askiraq.citations import Citation, cite
 from askiraq.corpus import parse_date
 from askiraq.errors import QueryError, SemanticUnavailable
 from askiraq.expansions import Expansion, Thesaurus, is_english_word, synonyms
+from askiraq.features import CandidateFacts, QuestionFacts
 from askiraq.index import Index
 from askiraq.query import ParsedQuery, parse_query
 from askiraq.records import PassageRecord, SentenceRecord, table_header
@@ -90,9 +91,10 @@ class SearchResult(NamedTuple):
     hits: tuple[Hit, ...]
     expansions: tuple[Expansion, ...]
     reason: str = ""  # why there is no (confident) answer
-    confidence: float = 0.0  # share of the question's weight in the answer's sentences (no answer: the best passage)
+    confidence: float = 0.0  # the answer model's probability that the answer (or the one withheld) is right
     undated_left_out: int = 0
     warnings: tuple[str, ...] = ()
+    withheld: Answer | None = None  # with no confident answer, the best candidate (what `confidence` is about)
 
 
 class _Query(NamedTuple):
@@ -105,8 +107,7 @@ class _Query(NamedTuple):
     params: RankingParams
     # Each weighted term the corpus has, by id: its idf x weight (summed over repeats), what it adds to a sentence.
     strengths: dict[int, float]
-    # Each distinct question word: its weight in the confidence and the ids of it and its expansions (see _coverage).
-    covered: list[tuple[float, frozenset[int]]]
+    facts: QuestionFacts  # what the answer selector's features read of the question
 
 
 class _Sentence:
@@ -131,16 +132,12 @@ class _Candidate:
         self.duplicates: list[_Candidate] = []
 
 
-class _Scored(NamedTuple):
-    """A sentence that could be the answer."""
+class _Choice(NamedTuple):
+    """A candidate answer: its features' input and where it is (one sentence, or a sentence and the one before)."""
 
-    score: float
-    rank: int  # of its passage among the hits
-    text: str
+    facts: CandidateFacts
     passage: PassageRecord
-    sentence: SentenceRecord
-    terms: frozenset[int]
-    before: frozenset[int]  # the previous sentence's terms, which it goes on from
+    span: tuple[int, int, int, int]  # start, end, line start, line end
 
     @property
     def doc_id(self) -> int:
@@ -149,6 +146,34 @@ class _Scored(NamedTuple):
 
 def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     """Answer one question from the index. QueryError for a question that cannot be searched."""
+    query, result, hits = _retrieve(index, question, options)
+    if not hits:
+        return result
+    quotable = _quotable(hits)
+    chosen, conflicting, reason, confidence = _answer(index, query, quotable)
+    quoted = Answer(tuple(_quoted(index, c) for c in chosen), conflicting) if chosen else None
+    answer, withheld = (None, quoted) if reason else (quoted, None)
+    shown = tuple(_hit(index, query, rank, c, options.highlight) for rank, c in enumerate(hits[:options.top], 1))
+    return result._replace(answer=answer, hits=shown, reason=reason, confidence=confidence, withheld=withheld)
+
+
+class CandidateSet(NamedTuple):
+    """A question's candidate answers as the answer selector sees them (for training it: scripts/train_answerer.py)."""
+
+    question: QuestionFacts
+    candidates: tuple[CandidateFacts, ...]
+
+
+def answer_candidates(index: Index, question: str, options: SearchOptions) -> CandidateSet | None:
+    """The candidate answers `search` would choose from (None when nothing matches the question)."""
+    query, _result, hits = _retrieve(index, question, options)
+    if not hits:
+        return None
+    return CandidateSet(query.facts, tuple(c.facts for c in _choices(index, query, _quotable(hits))))
+
+
+def _retrieve(index: Index, question: str, options: SearchOptions) -> tuple[_Query, SearchResult, list[_Candidate]]:
+    """The question prepared, the result so far (warnings, or why nothing matches) and the ranked, folded hits."""
     warnings: list[str] = []
     if not question.strip():
         raise QueryError("the question is empty", 'put your question in quotes: askiraq "QUESTION"')
@@ -162,9 +187,9 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     result = SearchResult(question, None, (), tuple(query.expansions), undated_left_out=undated,
                           warnings=tuple(warnings))
     if not query.terms and not query.parsed.phrases:
-        return result._replace(reason="the question has no searchable words")
+        return query, result._replace(reason="the question has no searchable words"), []
     if allowed_docs is not None and not allowed_docs:
-        return result._replace(reason=f"no article matches {_filters(options)}")
+        return query, result._replace(reason=f"no article matches {_filters(options)}"), []
     params = options.params
     depth = max(options.top, params.answer_from, params.rerank_pool)
     candidates = _candidates(index, query, _ranking(index, query), allowed_docs, depth)
@@ -177,19 +202,14 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     ranked = _rerank(index, query, candidates)
     hits = _fold_duplicates(ranked, params) if params.fold_duplicates else ranked
     if not hits:
-        return result._replace(reason="nothing in the corpus matches the question")
-    # Answers come from the best passages that can be quoted, and the no-answer rule asks of the first `answer_from`
-    # of them: a "Read more" line, a credit or an e-mail's header block ranked above them is never the answer.
-    quotable = [h for h in hits if any(s.quotable for s in h.record.sentences)] or hits[:1]
-    confidence, matched = _coverage(query, quotable[0].terms)
-    matched = max([matched, *(_coverage(query, h.terms)[1] for h in quotable[1:params.answer_from])])
-    chosen, conflicting, reason = _answer(index, query, quotable, matched)
-    answer = Answer(tuple(_quoted(index, s) for s in chosen), conflicting) if chosen else None
-    if chosen:  # how much of the question the quoted sentences hold, not just their passage
-        own = frozenset().union(*(s.terms for s in chosen))
-        confidence, _ = _coverage(query, own, frozenset().union(*(s.before for s in chosen)))
-    shown = tuple(_hit(index, query, rank, c, options.highlight) for rank, c in enumerate(hits[:options.top], 1))
-    return result._replace(answer=answer, hits=shown, reason=reason, confidence=confidence)
+        result = result._replace(reason="nothing in the corpus matches the question")
+    return query, result, hits
+
+
+def _quotable(hits: list[_Candidate]) -> list[_Candidate]:
+    """The hits answers may come from: a "Read more" line, a credit or an e-mail's header block ranked among them
+    is never the answer."""
+    return [h for h in hits if any(s.quotable for s in h.record.sentences)] or hits[:1]
 
 
 def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
@@ -223,20 +243,36 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
     if not answers.is_asked_in_words(parsed.text):  # keywords name what they want: no sentence "goes on" to it
         params = params._replace(previous_sentence_weight=0.0)
     return _Query(parsed, terms, weighted, expansions, excluded, asked, params, strengths,
-                  _covered(index, terms, asked, params))
+                  _question_facts(index, parsed.text, asked, params, strengths))
 
 
-def _covered(index: Index, terms: list[str], asked: answers.Asked,
-             params: RankingParams) -> list[tuple[float, frozenset[int]]]:
-    """Each distinct question word's weight in the confidence (its idf; a word the corpus lacks weighs what a word
-    of a single passage would) and the term ids that count as it (it and its thesaurus expansions)."""
+def _question_facts(index: Index, text: str, asked: answers.Asked, params: RankingParams,
+                    strengths: dict[int, float]) -> QuestionFacts:
+    """The question as the answer selector's features read it: each distinct word the corpus has (it or one of its
+    thesaurus expansions or slips) with its weight (idf) and the term ids that count as it; the share of the
+    question's weight in words the corpus lacks (each as rare as a word of one passage, and at least as rare as the
+    rarest it has); its rarest word; and its names (capitalised words, not the question word opening it)."""
     postings = index.postings
-    covered = []
-    for term in dict.fromkeys(terms):
-        tid = postings.term_id(term)
-        weight = max(postings.idf(tid) if tid >= 0 else postings.max_idf, params.min_coverage_idf)
-        covered.append((weight, frozenset(postings.term_id(t) for t in asked.synonyms.get(term, {term}))))
-    return covered
+    tokens = [t for t in tokenize(text) if not t.stop]
+    known: dict[str, tuple[float, frozenset[int]]] = {}
+    unknown: set[str] = set()
+    for token in tokens:
+        ids = frozenset(postings.term_id(t) for t in asked.synonyms.get(token.term, {token.term})) - {-1}
+        if not ids:
+            unknown.add(token.term)
+        elif token.term not in known:
+            tid = postings.term_id(token.term)
+            known[token.term] = (max(postings.idf(tid) if tid >= 0 else 0.0, params.min_coverage_idf), ids)
+    rarest = max(known.values(), key=lambda word: word[0]) if known else (0.0, frozenset[int]())
+    absent = max(postings.max_idf, rarest[0], params.min_coverage_idf)  # (the weight of each word it lacks)
+    total = absent * len(unknown) + sum(w for w, _ in known.values()) or 1.0
+    common = sum(map(is_english_word, unknown))  # ("charge" for "fare": other words; a name or a code: another topic)
+    in_words = answers.is_asked_in_words(text)
+    names = {t.term for at, t in enumerate(tokens)
+             if text[t.start:t.end][:1].isupper() and not (at == 0 and t.start == 0 and in_words)}
+    return QuestionFacts(text, asked, tuple(known.values()), rarest[1], tuple(known[n][1] for n in names if n in known),
+                         in_words, absent * common / total, absent * (len(unknown) - common) / total,
+                         len(known) + len(unknown), len(names & unknown) / len(names) if names else 0.0, strengths)
 
 
 def _expanded(terms: list[str], have: set[str], weight: float,
@@ -534,26 +570,6 @@ def _jaccard(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
     return shared / (len(a) + len(b) - shared) if a or b else 0.0
 
 
-def _coverage(query: _Query, present: AbstractSet[int],
-              before: AbstractSet[int] = frozenset()) -> tuple[float, int]:
-    """Share of the question's idf mass found in a set of terms (a passage's, or the answer sentences'),
-    and how many of its distinct words are there.
-
-    A word counts if it or one of its expansions is present (or in `before`, the sentence an answer goes on
-    from), at its weight in `query.covered`.
-    """
-    total = found = 0.0
-    matched = 0
-    for weight, counted_as in query.covered:
-        total += weight
-        if not counted_as.isdisjoint(present):
-            found += weight
-            matched += 1
-        elif not counted_as.isdisjoint(before):  # (not a matched word: the two-word rules ask a sentence itself)
-            found += weight
-    return (found / total if total else 0.0), matched
-
-
 def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highlight: bool) -> Hit:
     record = candidate.record
     doc_text = index.texts.text(record.doc_id)
@@ -574,77 +590,92 @@ def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highligh
                highlights, tuple(matches), also)
 
 
-def _answer_sentences(index: Index, query: _Query, hits: list[_Candidate]) -> list[_Scored]:
-    """Quotable sentences of the first `answer_from` hits and their near-duplicates, best first.
-
-    A near-duplicate's sentences count too: two rewrites of one story that give different figures
-    are exactly where "the sources disagree".
-    """
+def _choices(index: Index, query: _Query, hits: list[_Candidate]) -> list[_Choice]:
+    """The candidate answers: the quotable sentences of the first `answer_from` hits (and of their near-duplicates,
+    whose figures may disagree) that hold a question word or go on from one that does, and each sentence that goes
+    on from the one before it with that sentence ("Ali Hassan spoke on Tuesday. He said the deal collapsed.")."""
     params = query.params
-    scored = []
+    best = hits[0].score or 1.0
+    choices = []
     for rank, hit in enumerate(hits[:params.answer_from]):
         for passage in (hit, *hit.duplicates):
             text = index.texts.text(passage.record.doc_id)
-            for sentence in _scored_sentences(index, query, passage):
+            header = table_header(text, passage.record)
+            shared = (passage.record, rank, passage.score / best, passage.cosine or 0.0, passage.record.number == 1,
+                      bool(hit.duplicates), passage.terms, " ".join(_framing_texts(index, passage.record)))
+            previous: tuple[_Sentence, str] | None = None
+            for position, sentence in enumerate(_scored_sentences(index, query, passage)):
                 s = sentence.record
-                if not s.quotable or sentence.score <= 0:
+                quoted = answers.clean(text[s.start:s.end], header) if s.quotable else ""
+                if not quoted or answers.asks(quoted):  # searchable, but a question is never an answer
+                    previous = None
                     continue
-                score = sentence.score * (1.0 - params.answer_rank_discount * rank)
-                quoted = answers.clean(text[s.start:s.end], table_header(text, passage.record))
-                if answers.asks(quoted):  # searchable, but a question is never an answer
-                    continue
-                scored.append(_Scored(score, rank, quoted, passage.record, s, sentence.terms, sentence.before))
-    return sorted(scored, key=lambda s: (-s.score, s.rank))
+                if sentence.score > 0:
+                    choices.append(_choice(shared, position, quoted, sentence.terms, sentence.before, (s, s)))
+                if previous is not None and params.quote_previous \
+                        and (query.strengths.keys() & sentence.before) - sentence.terms and _goes_on(quoted):
+                    first, first_text = previous
+                    choices.append(_choice(shared, position, f"{first_text} {quoted}", first.terms | sentence.terms,
+                                           frozenset(), (first.record, s), first_text))
+                previous = (sentence, quoted)
+    return choices
 
 
-def _answer(index: Index, query: _Query, hits: list[_Candidate], matched: int) -> tuple[list[_Scored], bool, str]:
-    """The answer's sentences: the best one or two, or every differing count when the sources disagree
-    (then True); or none, and why."""
+def _goes_on(sentence: str) -> bool:
+    """Whether a sentence reads as going on from the one before: it opens with a stop word ("He said ...", "It
+    consists of ...", "The station ...")."""
+    tokens = tokenize(sentence[:40])
+    return bool(tokens) and tokens[0].stop
+
+
+def _choice(shared: tuple[PassageRecord, int, float, float, bool, bool, frozenset[int], str], position: int,
+            text: str, terms: frozenset[int], before: frozenset[int],
+            sentences: tuple[SentenceRecord, SentenceRecord], opening: str = "") -> _Choice:
+    record, rank, ratio, cosine, lead, corroborated, passage_terms, framing = shared
+    first, last = sentences
+    facts = CandidateFacts(text, opening, terms, before, passage_terms, framing, rank, ratio, cosine, position, lead,
+                           first is not last, corroborated, frozenset((first.sentence_id, last.sentence_id)),
+                           record.passage_id)
+    return _Choice(facts, record, (first.start, last.end, first.line_start, last.line_end))
+
+
+def _answer(index: Index, query: _Query, hits: list[_Candidate]) -> tuple[list[_Choice], bool, str, float]:
+    """The answer's sentences: the best candidate, with a second from another article that is an answer in itself,
+    or every differing count when the sources disagree (then True); or none, and why. And the confidence: the
+    model's probability that the best candidate is right."""
     params = query.params
-    needed = min(params.min_matched_words, len(set(query.terms)))
-    if params.no_answer and matched < needed:
-        return [], False, f"no passage of the best {params.answer_from} that can be quoted holds more than " \
-            f"{matched} of the question's {len(set(query.terms))} words"
-    if params.min_cosine and hits[0].cosine is not None and max(h.cosine or 0.0 for h in hits) < params.min_cosine:
-        return [], False, "no passage is close in meaning to the question"
-    scored = _answer_sentences(index, query, hits)
-    if not scored:
-        return [], False, "no sentence of the best passages can be quoted as an answer"
-    if params.amount_check and query.asked.wanted.amount and not answers.gives_amount(scored[0].text, query.asked):
-        return [], False, "the best passages give no figure for the amount asked"
-    if params.date_check and query.asked.wanted.kind == "date" and not any(
-            map(answers.gives_date, [scored[0].text, *_framing_texts(index, scored[0].passage)])):
-        return [], False, "the best passages give no date"  # (nor does the heading over the sentence to be quoted)
+    model = selector.shipped_model()
+    off = frozenset(params.features_off.split(",")) - {""}
+    choices = _choices(index, query, hits)
+    selection = selector.select(query.facts, [c.facts for c in choices], model, off)
+    ranked = [choices[i] for i in selection.order]
+    if not selection.answered:  # (the best candidate is withheld)
+        return ranked[:1], False, selector.shortfall(selection, model, off), selection.confidence
+    # Other answers worth showing beside the best: candidates passing the gates, at least `alternative_share` as
+    # likely to be right. Differing counts among them are sources that disagree; else one from another article joins.
+    floor = params.alternative_share * selection.probabilities[selection.order[0]]
+    likely = [choices[i] for i in selection.order if selection.probabilities[i] >= floor
+              and not model.gate(selection.rows[i], off)]
     if params.answer_types and query.asked.wanted.counted:
-        counting = [(s, figure) for s in scored if (figure := answers.counting_figure(s.text, query.asked))]
-        if not counting:
-            return [], False, "no passage gives a figure for what the question counts"
+        counting = [(c, figure) for c in likely if (figure := answers.counting_figure(c.facts.text, query.asked))]
         figures = _figures(counting)
         if len(figures) > 1:
-            return figures, True, ""
-        scored = [s for s, _ in counting]
-    best = scored[0]
-    chosen = [best]
-    for candidate in scored[1:]:  # a second sentence, from another article, that is an answer in itself
-        strong = candidate.score >= params.second_sentence * best.score
-        if strong and candidate.doc_id != best.doc_id \
-                and _jaccard(candidate.terms, best.terms) < params.duplicate_jaccard \
-                and _coverage(query, candidate.terms)[1] >= needed:
-            chosen.append(candidate)
-            break
-    return chosen, False, ""
+            return figures, True, "", selection.confidence
+    best = likely[0]
+    second = next((c for c in likely[1:] if c.doc_id != best.doc_id
+                   and _jaccard(c.facts.terms, best.facts.terms) < params.duplicate_jaccard), None)
+    return [best, *([second] if second and params.second_answer else [])], False, "", selection.confidence
 
 
-def _quoted(index: Index, scored: _Scored) -> AnswerSentence:
-    s = scored.sentence
-    return AnswerSentence(scored.text, cite(index, scored.passage, (s.start, s.end, s.line_start, s.line_end)))
+def _quoted(index: Index, choice: _Choice) -> AnswerSentence:
+    return AnswerSentence(choice.facts.text, cite(index, choice.passage, choice.span))
 
 
-def _figures(counting: list[tuple[_Scored, answers.Figure]]) -> list[_Scored]:
+def _figures(counting: list[tuple[_Choice, answers.Figure]]) -> list[_Choice]:
     """Sentences that count the thing asked about, one per distinct figure (best first); none when all
     the figures come from one article (two counts in one story are two things, not sources disagreeing).
     Only figures of the best one's measure disagree with it: an average or a capacity is not a count."""
-    seen: dict[str, _Scored] = {}
+    seen: dict[str, _Choice] = {}
     measure = None
     for sentence, figure in counting:
         if measure not in (None, figure.measure):

@@ -199,25 +199,8 @@ class RankingParams(NamedTuple):
     # session's trial's "How big is the Broughton tank?" quotes the 2,500-litre tank; its other "how big" and "how
     # low" questions, and the fifth session's, are unchanged.
     degree_questions: bool = True
-    # No answer to a question for an amount ("how much", "how far", "what percentage") when the sentence that would
-    # be quoted holds no figure (answers.gives_amount). Against off: refused dev2 0.333 -> 0.500 and gk 0.500 ->
-    # 0.667 ("How much does Iraq pay Iran for electricity?", "How much does an indoor volleyball weigh?"), every
-    # answerable question keeps its answer, no ranking figure moves. Confidence AUC falls (dev2 0.746 -> 0.733, gk
-    # 0.713 -> 0.701, re-wrapped 0.794 -> 0.785) only because it is taken over answered questions, and the answers
-    # withheld were wrong ones with low figures (0.27, 0.34). A trial's 15 "how much" questions: "annual electricity
-    # bill" (unanswerable) is refused, the rest unchanged. Asked of any of the answer's candidate sentences instead of
-    # the one quoted: nothing is refused. Left out for "how long" and "how often", which words answer ("for decades",
-    # "every spring").
-    amount_check: bool = True
-    # The same for a question for a date ("when", "what year", "since when"): no answer when neither the sentence to be
-    # quoted nor the heading over it can say when (answers.gives_date: a date, a year, a month, a weekday, a time of
-    # day, "last week", "in the spring"). Against off: refused dev2 0.500 -> 0.667 ("When is the anti-ISIS mission
-    # scheduled to end?"), every answerable question keeps its answer, no ranking figure moves (confidence AUC dev2
-    # +0.006). Years from 1800 only (answers' _DATE): a gk answer lost ("In 1602 the Dutch East India Company ... was
-    # founded"). Counting "after", "before", "since" and "during" as saying when: nothing is refused. A trial's 15
-    # date questions: two unanswerable ones refused ("When will version 3.0 be released?"), one wrong answer
-    # withheld, none lost; a changelog's sentence says when through its heading ("2.2.0 (2024-02-06) › Removed").
-    date_check: bool = True
+    # (The amount and date checks, 0.2.0's refusal rules, are gates of the answer model now: askiraq.features.GATES,
+    # kept or not by the training data.)
     # Near-duplicate passages (term-set Jaccard) are folded into one hit citing both. Off: dev -0.10.
     # 0.2: CISI -0.003 MAP / -0.010 nDCG and a dev answer sentence; 0.4 and 0.5: dev -0.10.
     fold_duplicates: bool = True
@@ -260,41 +243,31 @@ class RankingParams(NamedTuple):
     #   they were for stay at ranks 2, 10 and 19;
     # - captions and credits ranked lower (score x f): 0.8 gains dev2 @1 +0.026 but loses dev @1 -0.05
     #   (a caption holds that answer); 0.6 and 0.4 lose on dev, dev2 @3 and re-wrapped.
-    # No-answer rule: no answer when none of the first `answer_from` passages that can be quoted holds two of the
-    # question's words (or their expansions). 1: dev's off-topic "Who won the 2022 World Cup?" is answered; 3: one more
-    # dev2 unanswerable refused, but 2.1% of answerable questions lose their answer (target: <= 2%). Asked of those
-    # passages rather than the first alone: no set moves; a trial's "What language is Harbormaster written in?" had
-    # been refused while its second passage held both words.
-    # Tried and left out: every answer sentence holding two question words itself (else the best sentence, or else no
-    # answer): gk answer sentence -0.030 (-0.045 refusing), though confidence AUC +0.046.
-    no_answer: bool = True
-    min_matched_words: int = 2
+    # (0.2.0's no-answer rule, two of the question's words in one of the best passages, is a gate of the answer
+    # model now: askiraq.features.GATES.)
     # An article's subject (a short headline, SUBJECT_HEADLINE_WORDS) counts in each of its sentences. (So do
     # a table header's words in its rows, changing no set; an FAQ question's words in the answer below it
     # lost dev2 answer sentence -0.026, so they do not.)
     subject_headline_words: int = SUBJECT_HEADLINE_WORDS
     # A sentence goes on from the one before it ("Near X the river passes the Lorelei. Here the channel is narrow
     # ... so many boats were wrecked"): the question words of the previous sentence of its passage that it lacks
-    # count at this weight in its score, and in full in the answer's confidence. Against 0: answer sentence dev
-    # +0.05, re-wrapped +0.017, gk +0.030, no ranking figure moves; confidence AUC dev +0.054, dev2 +0.013,
-    # re-wrapped +0.026, gk -0.010. 0.4 ties; 0.3 loses the dev gain, 0.6 half the gk gain, 0.75 a dev2 answer
-    # sentence. In the confidence at half weight: gk AUC -0.030; left out of it: gk -0.053. Only for sentences
-    # opening with a stop word ("Here", "He"; not "Rotterdam handled"): the same answers, every AUC lower.
-    # (So "Rotterdam handled 13.4 million containers" right after a sentence naming Antwerp answers "How many
-    # containers did Antwerp handle?" at 100%: a known cost.) Only for questions asked in words (a question mark or
-    # a question word first): every gain above is one, and a keyword query names what it wants ("election turnout"
-    # had quoted the sentence after "Final turnout was 59.8%"); the same answers, confidence AUC dev2 +0.020,
-    # re-wrapped +0.012.
+    # count at this weight in its score when passages are re-ranked by their best sentence (the answer model reads
+    # them as its context_coverage feature, and may quote the two sentences together: quote_previous). 0.2.0, against
+    # 0: answer sentence dev +0.05, re-wrapped +0.017, gk +0.030, no ranking figure moved. Only for questions asked in
+    # words: a keyword query names what it wants ("election turnout" had quoted the sentence after "Final turnout was
+    # 59.8%").
     previous_sentence_weight: float = 0.5
-    # Answer sentences come from the first `answer_from` hits that can be quoted, their scores lowered by
-    # answer_rank_discount per rank. 1: 6% of answerable questions lose their answer; 2: dev sentence
-    # -0.05; 5 ties with 3. Discount 0: dev2 sentence -0.026; 0.2: dev sentence -0.05.
+    # Candidate answers come from the first `answer_from` hits that can be quoted (0.2.0: 1 lost 6% of answerable
+    # questions their answer, 5 tied with 3).
     answer_from: int = 3
-    answer_rank_discount: float = 0.1
-    # A second sentence, from another article, when it scores this share of the best (and holds two question
-    # words, as min_matched_words asks of any answer). 0.5 ties; 0.9 and never (1.01) lose a dev and a dev2
-    # answer sentence.
-    second_sentence: float = 0.75
+    # Beside the best answer: candidates at least this share as likely to be right (and passing the gates). Two of them
+    # from different articles giving different counts for "how many X" are shown as sources that disagree; else the
+    # best of them from another article (no near-duplicate of the answer) joins the answer, with `second_answer`.
+    alternative_share: float = 0.6
+    second_answer: bool = True
+    # A sentence that goes on from the one before it (opens with a stop word, lacks question words that one holds) is
+    # also a candidate quoted with it ("Ali Hassan spoke on Tuesday. He said the deal collapsed.").
+    quote_previous: bool = True
     # Semantic mode (an index built with --semantic): score = (1 - w) x BM25 / the best BM25 + w x cosine.
     # 0.5 against BM25 alone (evaluate --semantic): dev2 @1 +0.051, CISI MAP +0.010 / nDCG +0.008,
     # re-wrapped @1 +0.017, dev @3 +0.05 but @1 -0.05 (one question moves from rank 1 to 2).
@@ -312,17 +285,12 @@ class RankingParams(NamedTuple):
     # sentence's cosine instead of the mean: dev2 sentence -0.026, and at weights 0.4 / 0.6 dev2 @1 -0.051
     # or CISI nDCG -0.007.
     sentence_cosine_pool: int = 5
-    # No answer when no passage's cosine reaches this (0: off). 0.3 and 0.4 change nothing on any set
-    # (the off-topic questions already fail the two-word rule); 0.5 loses answers. So it stays off.
-    min_cosine: float = 0.0
-    # The confidence figure: the share of the question's idf in the answer's sentences (in the best passage
-    # when there is no answer). A word the corpus lacks weighs what a word of one passage would; no word
-    # weighs less than this (the figure is reported, not used for the decision, so nothing to sweep).
-    # Taken from the answer's sentences rather than the best passage, it ranks right answers above wrong
-    # ones better on every question set (confidence AUC, dev / dev2 / re-wrapped: 0.633 / 0.653 / 0.690
-    # -> 0.828 / 0.719 / 0.760). Thresholds on it do not separate dev2's unanswerable questions (their
-    # figures run 0.31-0.86), so the no-answer rule does not use it.
+    # A question word's weight in the answer model's coverage features is its idf, at least this (a word of more than
+    # half the passages has a floor of its own, see EPSILON).
     min_coverage_idf: float = 0.05
+    # Answer-selector features switched off (comma-separated names of askiraq.features.FEATURES): each then counts
+    # as its training mean. For ablations (scripts/evaluate.py --ablate); none in use.
+    features_off: str = ""
 
 
 DEFAULT_PARAMS = RankingParams()

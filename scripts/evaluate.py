@@ -32,16 +32,18 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from evalsets import JudgedSet, QuestionSet, cisi_set, question_sets
+from evalsets import JudgedSet, QuestionSet, absent_sets, cisi_set, folded, missing, question_sets
 
-from askiraq.analysis import analyze, normalize
+from askiraq.analysis import analyze
 from askiraq.expansions import load_thesaurus
 from askiraq.index import Index, open_index
 from askiraq.search import MAX_QUESTION_CHARS, SearchOptions, search
 from askiraq.tuning import DEFAULT_PARAMS, BuildSettings, RankingParams
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL_SETS = ("dev", "dev2", "cisi", "rewrapped", "gk")
+ALL_SETS = ("dev", "dev2", "cisi", "rewrapped", "gk", "heldout")
+ABSENT_SETS = ("dev", "dev2", "rewrapped", "gk", "heldout")  # asked again without the articles that answer them
+CALIBRATION_BINS = 10
 QA_DEPTH = 10
 CISI_DEPTH = 1000
 
@@ -58,6 +60,7 @@ class Run(NamedTuple):
     answer: str | None  # None: "no answer"
     confidence: float = 1.0
     reason: str = ""
+    candidate: str | None = None  # the answer, or the one withheld below the threshold (what confidence is about)
 
 
 System = Callable[[str, int], Run]
@@ -97,7 +100,10 @@ def askiraq_system(index: Index, overrides: dict[str, str]) -> System:
     def ask(question: str, depth: int) -> Run:
         result = search(index, question, options._replace(top=depth))
         ranking = [Ranked((h.citation.source, *(c.source for c in h.also_in)), h.text) for h in result.hits]
-        return Run(ranking, result.answer.text if result.answer else None, result.confidence, result.reason)
+        answer = result.answer.text if result.answer else None
+        withheld = getattr(result, "withheld", None)  # (older versions: scripts/evaluate.py measures them too)
+        candidate = withheld.text if withheld else answer
+        return Run(ranking, answer, result.confidence, result.reason, candidate)
 
     return ask
 
@@ -118,7 +124,8 @@ def baseline_system(index: Index) -> System:
         scores = bm25.get_scores(terms)
         order = sorted((i for i in range(len(texts)) if scores[i] > 0), key=lambda i: (-scores[i], i))[:depth]
         ranking = [Ranked((sources[i],), " ".join(texts[i].split())) for i in order]
-        return Run(ranking, ranking[0].text if ranking else None)
+        answer = ranking[0].text if ranking else None
+        return Run(ranking, answer, candidate=answer)
 
     return ask
 
@@ -126,19 +133,18 @@ def baseline_system(index: Index) -> System:
 # ---------------------------------------------------------------------------- judging
 
 
-def _folded(text: str) -> str:
-    return " ".join(normalize(text).casefold().split())
-
-
 def _has_term(text: str, terms: list[str]) -> bool:
-    folded = _folded(text)
-    return any(_folded(t) in folded for t in terms)
+    text = folded(text)
+    return any(folded(t) in text for t in terms if t.strip())
 
 
 def judge_question(question: dict[str, Any], run: Run) -> dict[str, float]:
-    """Scores of one run against its gold question (answerable or not)."""
+    """Scores of one run against its gold question (answerable or not). `right`: whether the candidate answer that
+    the confidence is about (given or withheld) is right, which no answer to an unanswerable question is."""
+    right = {"right": float(bool(question["evidence"]) and run.candidate is not None
+                            and _has_term(run.candidate, question["answer_terms"]))}
     if not question["evidence"]:
-        return {"refused": float(run.answer is None)}
+        return {"refused": float(run.answer is None), **right}
     evidence = {e["source"] for e in question["evidence"]}
     terms = question["answer_terms"]
     ranks = [rank for rank, r in enumerate(run.ranking, 1) if evidence & set(r.sources) and _has_term(r.text, terms)]
@@ -148,7 +154,10 @@ def judge_question(question: dict[str, Any], run: Run) -> dict[str, float]:
         "answer@3": float(first is not None and first <= 3),
         "mrr": 1.0 / first if first else 0.0,
         "answer_sentence": float(run.answer is not None and _has_term(run.answer, terms)),
+        # the sentence chosen (answered or withheld), when the top passage holds the answer
+        **({"sentence_top": right["right"]} if first == 1 else {}),
         "answered": float(run.answer is not None),
+        **right,
     }
 
 
@@ -175,16 +184,35 @@ def judge_ranking(documents: list[str], relevant: set[str]) -> dict[str, float]:
 
 
 def confidence_auc(rows: list[dict[str, Any]]) -> float | None:
-    """How well the confidence figure ranks right answers above wrong ones, over the answered questions: the
-    chance that a right answer (its sentence holds an answer term) has the higher figure than a wrong one (a
-    wrong sentence, or any answer to an unanswerable question); ties count half. None without both kinds."""
-    answered = [r for r in rows if r["answer"] is not None]
-    right = [r["confidence"] for r in answered if r.get("answer_sentence")]
-    wrong = [r["confidence"] for r in answered if not r.get("answer_sentence")]
+    """How well the confidence figure ranks right answers above wrong ones, over every question with a candidate
+    answer (given, or withheld below the threshold): the chance that a right one (its sentence holds an answer term)
+    has the higher figure than a wrong one (a wrong sentence, or any answer to an unanswerable question); ties count
+    half. None without both kinds."""
+    judged = [r for r in rows if r["candidate"] is not None]
+    right = [r["confidence"] for r in judged if r["right"]]
+    wrong = [r["confidence"] for r in judged if not r["right"]]
     if not right or not wrong:
         return None
     wins = sum((a > b) + 0.5 * (a == b) for a in right for b in wrong)
     return wins / (len(right) * len(wrong))
+
+
+def reliability(rows: list[dict[str, Any]]) -> list[tuple[float, float, int, float]]:
+    """Confidence in CALIBRATION_BINS equal bins against the share right: (bin start, mean confidence, questions,
+    share right) for each bin that has a question."""
+    bins: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["candidate"] is not None:
+            bins.setdefault(min(int(row["confidence"] * CALIBRATION_BINS), CALIBRATION_BINS - 1), []).append(row)
+    return [(at / CALIBRATION_BINS, sum(r["confidence"] for r in chosen) / len(chosen), len(chosen),
+             sum(r["right"] for r in chosen) / len(chosen)) for at, chosen in sorted(bins.items())]
+
+
+def calibration_error(rows: list[dict[str, Any]]) -> float | None:
+    """Expected calibration error: the questions-weighted mean gap between confidence and the share right, by bin."""
+    table = reliability(rows)
+    count = sum(n for _, _, n, _ in table)
+    return sum(n * abs(mean - right) for _, mean, n, right in table) / count if count else None
 
 
 def _mean(rows: Iterable[dict[str, float]], metric: str) -> float | None:
@@ -202,11 +230,27 @@ def run_questions(qset: QuestionSet, systems: dict[str, System]) -> dict[str, An
         for q in qset.questions:
             run = system(q["question"], QA_DEPTH)
             rows.append({"id": q["id"], "kind": q["kind"], **judge_question(q, run),
-                         "top": _folded(run.ranking[0].text) if run.ranking else None, "answer": run.answer,
-                         "confidence": round(run.confidence, 3), "reason": run.reason})
+                         "top": folded(run.ranking[0].text) if run.ranking else None, "answer": run.answer,
+                         "candidate": run.candidate, "confidence": round(run.confidence, 3), "reason": run.reason})
         report[name] = {"rows": rows, **{m: _mean(rows, m) for m in QA_METRICS}}
-    report["askiraq"]["confidence_auc"] = confidence_auc(report["askiraq"]["rows"])
+    ours = report["askiraq"]
+    ours["confidence_auc"] = confidence_auc(ours["rows"])
+    ours["calibration_error"] = calibration_error(ours["rows"])
+    ours["reliability"] = reliability(ours["rows"])
     return report
+
+
+def run_absent(qset: QuestionSet, cache: Path, index_for: Callable[[Path], Index],
+               overrides: dict[str, str]) -> dict[str, Any]:
+    """"Not in the folder": the share of answerable questions refused when the articles that answer them are gone."""
+    rows = []
+    for absent in absent_sets(cache, qset):
+        system = askiraq_system(index_for(absent.corpus), overrides)
+        for q in absent.questions:
+            run = system(q["question"], 1)
+            rows.append({"id": q["id"], "refused": float(run.answer is None), "answer": run.answer,
+                         "confidence": round(run.confidence, 3)})
+    return {"rows": rows, "questions": len(rows), "refused": _mean(rows, "refused")}
 
 
 def run_judged(jset: JudgedSet, systems: dict[str, System], index: Index) -> dict[str, Any]:
@@ -223,7 +267,7 @@ def run_judged(jset: JudgedSet, systems: dict[str, System], index: Index) -> dic
     return report
 
 
-QA_METRICS = ("answer@1", "answer@3", "mrr", "answer_sentence", "answered", "refused")
+QA_METRICS = ("answer@1", "answer@3", "mrr", "answer_sentence", "sentence_top", "answered", "refused")
 IR_METRICS = ("map", "ndcg@10", "p@10", "empty", "answered")
 
 
@@ -240,6 +284,9 @@ def evaluate(sets: Iterable[str], overrides: dict[str, Any], cache: Path, with_b
             return indexes[corpus]
 
         for name in sets:
+            if why := missing(name):
+                print(why, file=sys.stderr)
+                continue
             if name == "cisi":
                 jset = cisi_set(cache)
                 index = index_for(jset.corpus)
@@ -254,6 +301,8 @@ def evaluate(sets: Iterable[str], overrides: dict[str, Any], cache: Path, with_b
             if with_baseline:
                 systems["baseline"] = baseline_system(index)
             results[name] = run_questions(qset, systems)
+            if name in ABSENT_SETS:
+                results[name]["absent"] = run_absent(qset, cache, index_for, overrides)
         if "rewrapped" in results:
             results["rewrapped"]["same_top"] = _same_top(qsets, results["rewrapped"], overrides, index_for)
     return results
@@ -264,7 +313,7 @@ def _same_top(qsets: dict[str, QuestionSet], rewrapped: dict[str, Any], override
     """Share of questions whose top passage reads the same on the original and the re-wrapped corpus."""
     system = askiraq_system(index_for(qsets["dev"].corpus), overrides)
     original = {q["id"]: system(q["question"], 1) for q in qsets["rewrapped"].questions}
-    same = [(_folded(original[row["id"]].ranking[0].text) if original[row["id"]].ranking else None) == row["top"]
+    same = [(folded(original[row["id"]].ranking[0].text) if original[row["id"]].ranking else None) == row["top"]
             for row in rewrapped["askiraq"]["rows"]]
     return sum(same) / len(same)
 
@@ -286,23 +335,43 @@ def _pair(report: dict[str, Any], metric: str) -> str:
 
 
 def format_table(results: dict[str, Any]) -> str:
-    """One row per set: askiraq's figures, each with plain BM25's of the same run in brackets."""
-    lines = ["| set | answer@1 | answer@3 | MRR | answer sentence | confidence AUC | answered / refused |",
-             "|---|---|---|---|---|---|---|"]
-    for name, report in results.items():
-        if name in ("cisi", "ablation", "semantic"):
-            continue
+    """Two tables: ranking, one row per set, askiraq's figures each with plain BM25's of the same run in brackets;
+    then answers and refusals (BM25 has neither)."""
+    qa = [(name, report) for name, report in results.items() if "askiraq" in report and name != "cisi"]
+    lines = ["| set | answer@1 | answer@3 | MRR |", "|---|---|---|---|"]
+    for name, report in qa:
+        lines.append(f"| {name} | {_pair(report, 'answer@1')} | {_pair(report, 'answer@3')} | {_pair(report, 'mrr')} |")
+    lines += ["", "| set | answer sentence | sentence, top passage right | confidence AUC | calibration error "
+              "| answered | refused: unanswerable | refused: not in the folder |", "|---|---|---|---|---|---|---|---|"]
+    for name, report in qa:
         ours = report["askiraq"]
-        tail = f"; same top passage {_cell(report['same_top'])}" if "same_top" in report else ""
-        no_answer = f"{_cell(ours['answered'])} / {_cell(ours['refused'])}{tail}"
-        lines.append(f"| {name} | {_pair(report, 'answer@1')} | {_pair(report, 'answer@3')} | {_pair(report, 'mrr')} "
-                     f"| {_cell(ours['answer_sentence'])} | {_cell(ours['confidence_auc'])} | {no_answer} |")
+        absent = report.get("absent")
+        not_in_folder = f"{_cell(absent['refused'])} of {absent['questions']}" if absent else ""
+        same_top = f"; same top passage {_cell(report['same_top'])}" if "same_top" in report else ""
+        lines.append(f"| {name} | {_cell(ours['answer_sentence'])} | {_cell(ours['sentence_top'])} "
+                     f"| {_cell(ours['confidence_auc'])} | {_cell(ours['calibration_error'])} "
+                     f"| {_cell(ours['answered'])}{same_top} | {_cell(ours['refused'])} | {not_in_folder} |")
     if "cisi" in results:
         report = results["cisi"]
         empty = sum(r["empty"] for r in report["askiraq"]["rows"])
         lines += ["", "| set | MAP | nDCG@10 | P@10 | queries with no results |", "|---|---|---|---|---|",
                   f"| cisi | {_pair(report, 'map')} | {_pair(report, 'ndcg@10')} | {_pair(report, 'p@10')} "
                   f"| {empty:.0f} of {len(report['askiraq']['rows'])} |"]
+    return "\n".join(lines)
+
+
+def reliability_table(results: dict[str, Any]) -> str:
+    """Each question set's confidence, binned, against the share of its candidate answers that are right."""
+    lines = ["| set | " + " | ".join(f"{at / CALIBRATION_BINS:.1f}–{(at + 1) / CALIBRATION_BINS:.1f}"
+                                      for at in range(CALIBRATION_BINS)) + " | calibration error |",
+             "|---" * (CALIBRATION_BINS + 2) + "|"]
+    for name, report in results.items():
+        ours = report.get("askiraq", {})
+        if "reliability" not in ours:
+            continue
+        cells = {round(start * CALIBRATION_BINS): f"{right:.2f} ({n})" for start, _, n, right in ours["reliability"]}
+        lines.append(f"| {name} | " + " | ".join(cells.get(at, "") for at in range(CALIBRATION_BINS))
+                     + f" | {_cell(ours['calibration_error'])} |")
     return "\n".join(lines)
 
 
@@ -316,10 +385,7 @@ STAGES = {
     "short-question re-ranking": {"short_question_sentence_weight": "0"},
     "answer-type checks": {"answer_types": "false"},
     "degree questions": {"degree_questions": "false"},
-    "amount check": {"amount_check": "false"},
-    "date check": {"date_check": "false"},
     "near-duplicate folding": {"fold_duplicates": "false"},
-    "no-answer rule": {"no_answer": "false"},
     "article subject": {"subject_headline_words": "0"},
     "previous sentence": {"previous_sentence_weight": "0"},
 }
@@ -389,6 +455,8 @@ def main() -> None:
     check_overrides(overrides)
     results = evaluate(sets, overrides, args.cache)
     print(format_table(results))
+    print()
+    print(reliability_table(results))
     if args.ablate:
         ablated = ablate(sets, overrides, args.cache)
         print()

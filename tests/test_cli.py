@@ -93,7 +93,7 @@ def test_json_output_validates_and_cites_an_evidence_file() -> None:
     assert result.exit_code == 0
     payload = json.loads(result.stdout)
     jsonschema.validate(payload, SCHEMA)
-    assert payload["schema_version"] == 2 and payload["question"] == WAIVERS
+    assert payload["schema_version"] == 3 and payload["question"] == WAIVERS
     assert payload["results"][0]["source"] in EVIDENCE
     assert re.search(r"electric(ity| power)", payload["answer"]["text"])
     assert payload["answer"]["citations"][0].startswith("corpus/")
@@ -138,7 +138,7 @@ def test_jsonl_is_one_valid_line_equal_to_the_json() -> None:
 def test_csv_has_a_header_and_keeps_commas_and_quotes_in_the_text() -> None:
     question = "who signed the attacks as Islamic Resistance in Iraq?"
     result = run("ask", "--format", "csv", "-k", "3", question)
-    assert result.exit_code == 0
+    assert result.exit_code in (0, 1) and not result.stderr  # (answered or not, the passages are the table)
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0][:3] == ["id", "question", "rank"] and len(rows) == 4
     records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
@@ -197,7 +197,8 @@ def test_markdown_is_ready_for_a_report() -> None:
     assert not set(re.findall(r"\[\^[^\]]+\]:", out)) & set(re.findall(r"\[\^[^\]]+\]:", other))
     assert "Iraq" in footnote.split("*")[1]
     unsure = run("ask", "--format", "markdown", "-k", "2", "Who won the 2022 World Cup?").stdout.splitlines()
-    assert unsure[2].startswith("*No confident answer in the corpus:") and unsure[2].endswith("question).*")
+    assert unsure[2].startswith("*No confident answer in the corpus:")
+    assert re.search(r"\(confidence \d+%, below \d+%\)\.\*$", unsure[2])
     assert unsure.count("The closest passages:") == 1 and "Passages:" not in unsure  # said once
 
 
@@ -280,7 +281,7 @@ def test_debug_shows_the_traceback_and_keeps_the_exit_status(monkeypatch: pytest
 ])
 def test_a_question_may_start_with_an_exclusion(args: list[str]) -> None:
     result = run(*args, "--json") if "--" not in args else run("--json", *args)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code in (0, 1) and not result.stderr, result.output  # a question, answered or not
     payload = json.loads(result.stdout)
     assert payload["question"] == "-Hezbollah attacks"
     assert len(payload["results"]) == (2 if "2" in str(args) else 3)
@@ -322,7 +323,7 @@ def test_help_is_a_command_and_a_misspelt_command_is_not_a_question() -> None:
     asked = run("ask", "sorces")  # asked as a question, it is one (and a slip of "sources")
     assert asked.exit_code in (0, 1) and not asked.stderr and "1. " in asked.stdout
     one_word = run("Hezbollah")  # no command is close: a one-word question
-    assert one_word.exit_code == 0 and one_word.stdout.startswith("Answer (")
+    assert one_word.exit_code in (0, 1) and not one_word.stderr and "\n1. corpus/" in one_word.stdout
 
 
 def test_colour_only_when_asked_and_never_with_no_color() -> None:
@@ -534,7 +535,7 @@ def test_batch_in_every_format_carries_the_ids() -> None:
         return result.stdout
 
     singles = [json.loads(run("ask", "--json", "-k", "2", q).stdout) for q in (WAIVERS, "Who is Iyad al-Anbar?")]
-    expected = [{"schema_version": 2, "id": "w", **singles[0]}, {"schema_version": 2, "id": "2", **singles[1]}]
+    expected = [{"schema_version": 3, "id": "w", **singles[0]}, {"schema_version": 3, "id": "2", **singles[1]}]
     array = batch("--format", "json")
     assert json.loads(array) == expected
     assert array == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"

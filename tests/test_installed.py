@@ -60,7 +60,7 @@ def test_a_closed_pipe_ends_quietly_with_the_status_of_what_was_printed(tmp_path
     assert piped(f"'{COMMAND}' 'What is the capital of Australia?'", reader="true") == ("", "status 1", "")
     # a batch's output is far more than a pipe holds (64 KiB): the reader leaves while askiraq is printing
     batch = piped(f"yes 'militia attacks on US bases' | head -400 | '{COMMAND}' ask --batch - -k 10")
-    assert batch[0].startswith('{"schema_version": 2') and batch[1:] == ("status 0", "")
+    assert batch[0].startswith('{"schema_version": 3') and batch[1:] == ("status 0", "")
     unanswered = piped(f"yes 'What is the capital of Australia?' | head -2000 | '{COMMAND}' ask --batch - -k 10")
     assert unanswered[1:] == ("status 1", "")  # no question answered before the reader left
 
@@ -85,7 +85,7 @@ def test_shell_completion_of_the_installed_command(tmp_path: Path) -> None:
 
 def test_a_question_that_starts_with_an_exclusion_and_debug_tracebacks(tmp_path: Path) -> None:
     done = askiraq("-k", "1", "-Hezbollah attacks", cwd=tmp_path)
-    assert done.returncode == 0 and done.stdout.startswith("Answer ("), done.stderr
+    assert done.returncode in (0, 1) and "\n1. " in done.stdout and not done.stderr, done.stderr
     assert "Hezbollah" not in done.stdout
     debug = askiraq("--debug", "--corpus", str(tmp_path / "missing"), "q", cwd=tmp_path)
     assert debug.returncode == 2 and debug.stderr.startswith("Traceback (most recent call last):")

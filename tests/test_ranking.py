@@ -8,8 +8,9 @@ import pytest
 from conftest import index_of
 
 from askiraq.expansions import Thesaurus, load_thesaurus, parse_rules
+from askiraq.features import share
 from askiraq.index import Index, open_index
-from askiraq.search import SearchOptions, SearchResult, search
+from askiraq.search import SearchOptions, SearchResult, answer_candidates, search
 from askiraq.tuning import DEFAULT_PARAMS, BuildSettings, RankingParams
 
 REPORT = ("The harbour authority in Basra said the new quay would open to container ships in the spring, "
@@ -39,23 +40,22 @@ def test_a_near_duplicate_is_folded_into_the_passage_it_repeats(tmp_path: Path) 
 def test_one_shared_word_is_not_an_answer_two_are(tmp_path: Path) -> None:
     index = index_of(tmp_path, {"a.txt": REPORT})
     one = ask(index, "Which football team won in Basra last night?")
-    assert one.answer is None and one.hits and "holds more than 1 of the question's" in one.reason
+    assert one.answer is None and one.hits and "holds two of the question's words" in one.reason
     two = ask(index, "Which harbour in Basra is being dredged?")
     assert two.answer is not None and "dredging" in two.answer.text
-    assert 0 < one.confidence < two.confidence <= 1
+    assert 0 < one.confidence < 0.05 < 0.9 < two.confidence <= 1  # (1 in 50 such candidates is right in training)
     assert ask(index, "Which football team won in Basra last night?",
-               DEFAULT_PARAMS._replace(no_answer=False)).answer is not None
+               DEFAULT_PARAMS._replace(features_off="two_words")).answer is not None
 
 
-def test_confidence_is_what_the_quoted_sentence_holds_of_the_question(tmp_path: Path) -> None:
+def test_a_sentence_naming_what_the_question_names_is_the_more_confident_answer(tmp_path: Path) -> None:
     port = ("The port chief said automation was needed to compete with Antwerp and Hamburg. Cranes will be replaced. "
             "Rotterdam handled 13.4 million containers in 2023, down 7% from a year earlier.")
     index = index_of(tmp_path, {"port.txt": port})
     wrong_port = ask(index, "How many containers did Antwerp handle?")
-    assert wrong_port.answer is not None and wrong_port.answer.text.startswith("Rotterdam handled")
-    assert 0.2 < wrong_port.confidence < 0.7  # the passage names Antwerp, the answer does not
     right_port = ask(index, "How many containers did Rotterdam handle?")
-    assert right_port.answer is not None and right_port.confidence == 1.0
+    assert right_port.answer is not None and right_port.answer.text.startswith("Rotterdam handled")
+    assert wrong_port.confidence < right_port.confidence  # the passage names Antwerp, the sentence does not
 
 
 ENGINEER = ("George Stephenson was an English engineer who built early steam locomotives.\n"
@@ -82,11 +82,13 @@ def test_a_sentence_goes_on_from_the_one_before_it(tmp_path: Path) -> None:
              "Barges now pass it with the help of signal lights.\n")
     index = index_of(tmp_path, {"rhine.txt": rhine})
     result = ask(index, "Why did so many boats come to grief at the Lorelei?")
-    assert result.answer is not None and result.answer.text.startswith("Here the channel is narrow")
+    assert result.answer is not None and result.answer.text == (  # quoted with the sentence that names the Lorelei
+        "Near the town of Goarshausen the river passes the Lorelei, a slate cliff 130 metres high. Here the channel "
+        "is narrow and rocky, so many boats were wrecked on this bend.")
     alone = ask(index, "Why did so many boats come to grief at the Lorelei?",
-                DEFAULT_PARAMS._replace(previous_sentence_weight=0))
-    assert alone.answer is not None and alone.answer.text.startswith("Near the town of Goarshausen")
-    assert result.confidence > alone.confidence  # "Lorelei", in the sentence it goes on from, counts as found
+                DEFAULT_PARAMS._replace(quote_previous=False))
+    assert (alone.answer or alone.withheld) is not None and len((alone.answer or alone.withheld).sentences) == 1
+    assert result.confidence > alone.confidence
 
 
 def test_a_keyword_query_wants_the_sentence_that_holds_its_words(tmp_path: Path) -> None:
@@ -133,8 +135,9 @@ def test_a_second_sentence_must_answer_on_its_own(tmp_path: Path) -> None:
     })
     result = ask(index, "Why did so many boats come to grief at the Lorelei?")
     assert "plants.txt" in {h.citation.source for h in result.hits}  # "come" is rare: it scores near the best
-    # ...but the oxygen sentence holds one word of the question, so it is no answer by itself
-    assert result.answer is not None and result.answer.text == "Boats were wrecked at the Lorelei."
+    # ...but the oxygen sentence holds one word of the question, so it is no answer by itself (nor a second one); the
+    # best, which does not say why, is withheld
+    assert result.answer is None and result.withheld and result.withheld.text == "Boats were wrecked at the Lorelei."
 
 
 PLOTS = {f"plot{i}.txt": f"Plot {i} grows beans and onions by the shed." for i in range(4)}  # idf for the rest
@@ -236,8 +239,11 @@ def test_general_synonyms_rank_passages_but_count_in_no_confidence(tmp_path: Pat
     without = ask(index, question, DEFAULT_PARAMS._replace(synonym_weight=0))
     assert [h.citation.source for h in without.hits] == ["a.txt", "b.txt"]  # the shorter passage
     assert "stadium" not in {e.term for e in without.expansions}
-    # "stadium" is no "arena" to the confidence: the answer holds two of the question's three words either way.
-    assert result.confidence == without.confidence < 1.0
+    # "stadium" is no "arena" to the answer's features: the sentence holds two of the question's three words
+    found = answer_candidates(index, question, SearchOptions(thesaurus=NO_THESAURUS))
+    assert found is not None
+    stadium = next(c for c in found.candidates if "stadium" in c.text)
+    assert share(found.question.words, stadium.terms)[1] == 2
 
 
 def test_thesaurus_expansions_are_searched_at_their_weight(tmp_path: Path) -> None:

@@ -350,7 +350,8 @@ def test_an_mbox_is_one_article_a_message_with_its_headers_as_metadata(mixed: Pa
 
 def test_a_reply_quotes_its_own_text_never_the_message_it_quotes(mixed: Path) -> None:
     payload = _ask(mixed, "--source", "*.mbox", "How often will the ferry across the Shatt al-Arab run?")
-    assert payload["answer"]["sentences"][0]["source"] == "desk.mbox:1"  # Dana's message, not Sami's quotation of it
+    chosen = payload["answer"] or payload["withheld_answer"]  # (the sentence chosen, confident or not)
+    assert chosen["sentences"][0]["source"] == "desk.mbox:1"  # Dana's message, not Sami's quotation of it
     reply = reply_spans("Thanks, noted.\n\nOn Mon, Dana wrote:\n> every forty minutes\n-- \nSami\n")
     quoted = "".join("Thanks, noted.\n\nOn Mon, Dana wrote:\n> every forty minutes\n-- \nSami\n"[a:b] for a, b in reply)
     assert "forty minutes" in quoted and "Sami" in quoted and "Thanks" not in quoted
@@ -359,8 +360,8 @@ def test_a_reply_quotes_its_own_text_never_the_message_it_quotes(mixed: Path) ->
 def test_no_mail_answer_quotes_a_header_or_a_signature(mixed: Path) -> None:
     for question in ("Which Linux does Dana run?", "Who is the river correspondent?", "What is the fare?"):
         payload = _ask(mixed, "--source", "*.mbox", question)
-        if payload["answer"]:
-            text = payload["answer"]["text"]
+        for chosen in (payload["answer"], payload["withheld_answer"]):
+            text = chosen["text"] if chosen else ""
             assert "X-Os" not in text and "Red Hat" not in text and "river correspondent" not in text
 
 
@@ -509,7 +510,8 @@ def test_a_mixed_folder_answers_from_every_format(mixed: Path) -> None:
         "How much did each ferry vessel cost?": (f"desk.mbox:{_message_line(3)}:briefing.html", "3.5 billion"),
     }
     for question, (source, words) in expected.items():
-        answer = _ask(mixed, question)["answer"]
+        payload = _ask(mixed, question)
+        answer = payload["answer"] or payload["withheld_answer"]  # (the sentence chosen, confident or not)
         assert answer is not None, question
         assert answer["sentences"][0]["source"] == source and words in answer["text"], (question, answer)
 

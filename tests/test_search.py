@@ -64,16 +64,15 @@ def test_questions_nothing_in_the_corpus_matches(index: Index, question: str) ->
 
 
 @pytest.mark.parametrize(("question", "reason"), [
-    ("Who won the 2022 World Cup?", "that can be quoted holds more than 1 of the question's 4 words"),
-    ("How many American soldiers have been killed?", "no passage gives a figure"),
-    ("How many rockets were fired at the U.S. Embassy in Baghdad in the Friday attack?", "no passage gives a figure"),
+    ("Who won the 2022 World Cup?", "no passage that can be quoted holds two of the question's words"),
+    ("How many rockets were fired at the U.S. Embassy in Baghdad in the Friday attack?", "give no figure"),
     ("How much does Iraq pay Iran each year for imported electricity?", "no figure for the amount asked"),
 ])
 def test_an_unconfident_answer_is_withheld_but_the_passages_are_listed(index: Index, question: str,
                                                                        reason: str) -> None:
     result = ask(index, question)
     assert result.answer is None and reason in result.reason
-    assert result.hits and 0 <= result.confidence <= 1
+    assert result.hits and 0 <= result.confidence < 0.1  # (the share of right answers among such candidates)
 
 
 def test_paraphrases_find_the_article_words(index: Index) -> None:
@@ -146,7 +145,8 @@ def test_a_long_question_ranks_and_is_answered() -> None:
     ] * 2)
     assert 1000 < len(question) <= 2000
     result = search(open_index(SHIPPED_CORPUS).index, question, SearchOptions(thesaurus=load_thesaurus(), top=5))
-    assert len(result.hits) == 5 and result.answer is not None and not result.warnings
+    assert len(result.hits) == 5 and not result.warnings
+    assert (result.answer or result.withheld) is not None and 0 < result.confidence < 1
 
 
 def test_a_table_row_answers_with_its_column_names_and_rows_are_not_folded(tmp_path: Path) -> None:
@@ -174,7 +174,11 @@ def test_a_table_row_holds_what_its_header_names(tmp_path: Path) -> None:
         "| Leek and potato | 50 min | no, the potato turns grainy |\n")})
     result = ask(index, "leek soup freezes well")
     assert result.answer is not None and result.answer.text.startswith("Soup: Leek and potato")
-    assert result.confidence == 1.0  # "soup" and "freezes well" are in the row: its header names its cells
+    (tmp_path / "headless").mkdir()
+    headless = ask(index_of(tmp_path / "headless", {"soups.md": "# Winter soups\n\n| Red lentil | 35 min | yes |\n"
+                                                              "| Leek and potato | 50 min | no, it turns grainy |\n"}),
+                   "leek soup freezes well")
+    assert result.confidence > headless.confidence  # "soup" and "freezes well" are in the row: its header names them
 
 
 def test_table_rows_of_codes_in_capitals_are_rows_and_codes_have_no_word_family(tmp_path: Path) -> None:
@@ -199,7 +203,9 @@ def test_a_question_for_an_amount_is_answered_only_by_a_figure(tmp_path: Path) -
     index = index_of(tmp_path / "without", {"library.txt": "Library notes\n\nThe cost of printing is shown at the "
                                                           "desk, open from 9:30 every day except 2 May.\n"})
     withheld = ask(index, "How much does printing cost?")
-    assert withheld.answer is None and withheld.reason == "the best passages give no figure for the amount asked"
+    assert withheld.answer is None and withheld.reason.startswith("the best passages give no figure")
+    off = DEFAULT_PARAMS._replace(features_off="amount_given,figure_present,number_given")
+    assert ask(index, "How much does printing cost?", params=off).answer is not None
     assert withheld.hits[0].citation.source == "library.txt"  # still listed, as the closest passage
 
 
@@ -211,7 +217,9 @@ def test_a_question_for_a_date_is_answered_only_by_a_sentence_or_heading_that_sa
     removed = ask(index, "When was the legacy TLS flag removed?")
     assert removed.answer is not None and removed.answer.text.startswith("The legacy TLS flag is gone.")  # heading
     withheld = ask(index, "When will version 3.0 of the agent be released?")
-    assert withheld.answer is None and withheld.reason == "the best passages give no date"
+    assert withheld.answer is None and withheld.reason.startswith("the best passages give no date")
+    assert ask(index, "When will version 3.0 of the agent be released?",
+               params=DEFAULT_PARAMS._replace(features_off="date_given")).answer is not None
     assert withheld.hits[0].citation.source == "roadmap.txt"
 
 

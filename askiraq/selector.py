@@ -1,0 +1,176 @@
+"""Stage 5 (search), the answer selector: which candidate sentence to quote, and the chance that it is right.
+
+One small learned model over the named features of askiraq.features: a logistic regression scores every candidate,
+and a second one turns the best candidate's score and its margin over the next into a calibrated probability that
+the quoted answer is right (its `confidence`). Below the model's threshold there is no answer ("not in the folder"),
+with a reason read from the features that pulled the probability down. The weights are data
+(askiraq/data/answerer.json, written by scripts/train_answerer.py); inference is plain Python.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from typing import Any, NamedTuple
+
+from askiraq.errors import AskiraqError
+from askiraq.features import FEATURE_NAMES, GATES, CandidateFacts, QuestionFacts, failed_gates, rivals, vectors
+
+MODEL_FORMAT = 1
+MODEL_FILE = os.path.join(os.path.dirname(__file__), "data", "answerer.json")
+
+
+class AnswerModel(NamedTuple):
+    """Features held to the range training saw (a linear model must not extrapolate), standardised (x - mean) / scale
+    and weighted; then the calibration of the best candidate's score."""
+
+    features: tuple[str, ...]
+    low: tuple[float, ...]  # each feature's range in training (its 0.5th and 99.5th percentiles)
+    high: tuple[float, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    calibration: tuple[float, float, float]  # a, b, c: P(right) = σ(a x best logit + b x margin + c)
+    threshold: float  # no answer below this probability
+    gates: dict[str, float]  # the gates kept (askiraq.features.GATES), each with how often its failures are right
+
+    def logits(self, rows: Sequence[Sequence[float]], off: AbstractSet[str] = frozenset()) -> list[float]:
+        """Each candidate's score (a logit); a feature switched off counts as its training mean (weighs nothing)."""
+        columns = zip(self.features, self.weights, self.scale, self.mean, self.low, self.high, strict=True)
+        used = [(at, w / s, m, lo, hi) for at, (name, w, s, m, lo, hi) in enumerate(columns) if name not in off]
+        return [self.bias + sum(w * (min(max(row[at], lo), hi) - m) for at, w, m, lo, hi in used) for row in rows]
+
+    def confidence(self, best: float, second: float | None) -> float:
+        """The calibrated probability that the best candidate is right, from its logit and its lead on the next."""
+        a, b, c = self.calibration
+        margin = best - second if second is not None else NO_SECOND_MARGIN
+        return _sigmoid(a * best + b * margin + c)
+
+    def to_json(self) -> dict[str, Any]:
+        fields = {k: list(v) if isinstance(v, tuple) else v for k, v in self._asdict().items()}
+        return {"format": MODEL_FORMAT, **fields}
+
+    def gate(self, row: Sequence[float], off: AbstractSet[str] = frozenset()) -> tuple[float, str] | None:
+        """For a candidate failing kept gates: the least share of right answers among them, and why; else None."""
+        failed = [g for g in failed_gates(row, self.gates.keys()) if g.feature not in off]
+        return min(((self.gates[g.name], g.reason) for g in failed), default=None)
+
+
+NO_SECOND_MARGIN = 5.0  # a lone candidate leads by this much (logit units; beyond it the margin hardly matters)
+
+
+def runner_up(scores: Sequence[float], rivals: Sequence[int]) -> float | None:
+    """The best score among the best candidate's rivals (candidates quoting other sentences), if any."""
+    return max((scores[k] for k in rivals), default=None)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+
+
+class ModelError(AskiraqError):
+    """The shipped answer model cannot be read (a broken install)."""
+
+
+def model_from_json(raw: Any) -> AnswerModel:
+    """An AnswerModel from its JSON form, checked against the feature table. ModelError when it does not fit."""
+    try:
+        if raw["format"] != MODEL_FORMAT:
+            raise ValueError(f"format {raw['format']}, expected {MODEL_FORMAT}")
+        low, high, mean, scale, weights = (tuple(map(float, raw[key])) for key in
+                                           ("low", "high", "mean", "scale", "weights"))
+        a, b, c = map(float, raw["calibration"])
+        model = AnswerModel(tuple(map(str, raw["features"])), low, high, mean, scale, weights, float(raw["bias"]),
+                            (a, b, c), float(raw["threshold"]), {str(k): float(v) for k, v in raw["gates"].items()})
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise ModelError(f"the answer model is damaged: {err}", "reinstall askiraq") from err
+    columns = (model.low, model.high, model.mean, model.scale, model.weights)
+    if model.features != FEATURE_NAMES or model.gates.keys() - {g.name for g in GATES} \
+            or any(len(column) != len(FEATURE_NAMES) for column in columns):
+        raise ModelError("the answer model does not fit this version's features", "reinstall askiraq")
+    return model
+
+
+@functools.cache
+def shipped_model() -> AnswerModel:
+    """The model that ships with the package (read once)."""
+    try:
+        with open(MODEL_FILE, encoding="utf-8") as handle:
+            return model_from_json(json.load(handle))
+    except (OSError, ValueError) as err:
+        raise ModelError(f"cannot read the answer model: {err}", "reinstall askiraq") from err
+
+
+class Selection(NamedTuple):
+    """The candidates' probabilities of being right, best first, and the decision."""
+
+    order: tuple[int, ...]  # candidate indexes, best first (those failing a gate last)
+    probabilities: tuple[float, ...]  # each candidate's own probability of being right (by candidate index)
+    rows: tuple[tuple[float, ...], ...]  # each candidate's features (by candidate index)
+    confidence: float  # the calibrated probability that the best candidate is right
+    answered: bool  # confidence reaches the model's threshold
+    gated: str = ""  # why not, when every candidate fails a gate
+
+
+def select(question: QuestionFacts, candidates: Sequence[CandidateFacts], model: AnswerModel,
+           off: AbstractSet[str] = frozenset()) -> Selection:
+    """Score every candidate, pick the best that passes the gates, and say how likely it is to be right."""
+    return decide(vectors(question, candidates), rivals(candidates), model, off)
+
+
+def decide(rows: Sequence[Sequence[float]], rival_lists: Sequence[Sequence[int]], model: AnswerModel,
+           off: AbstractSet[str] = frozenset()) -> Selection:
+    """`select` on the candidates' features and rivals."""
+    if not rows:
+        return Selection((), (), (), 0.0, False)
+    scores = model.logits(rows, off)
+    gates = [model.gate(row, off) for row in rows]
+    probabilities = tuple(_sigmoid(score) if gate is None else gate[0] for score, gate in zip(scores, gates,
+                                                                                              strict=True))
+    order = tuple(sorted(range(len(rows)), key=lambda i: (gates[i] is not None, -scores[i], i)))
+    table = tuple(map(tuple, rows))
+    if (gate := gates[order[0]]) is not None:  # (each fails a gate: the share of such candidates right is its chance)
+        best = max(range(len(rows)), key=lambda i: (probabilities[i], scores[i]))
+        gate = gates[best] or gate
+        return Selection((best, *(i for i in order if i != best)), probabilities, table, probabilities[best], False,
+                         gate[1])
+    others = [k for k in rival_lists[order[0]] if gates[k] is None]
+    confidence = model.confidence(scores[order[0]], runner_up(scores, others))
+    return Selection(order, probabilities, table, confidence, confidence >= model.threshold)
+
+
+# Why the best candidate falls short, by the feature that pulled its score down most (others: a generic reason).
+_SHORTFALLS = {
+    "two_words": "no passage that can be quoted holds two of the question's words",
+    "passage_coverage": "the best passages hold few of the question's words",
+    "sentence_coverage": "no sentence holds the question's main words",
+    "context_coverage": "no sentence holds the question's main words",
+    "rarest_in_sentence": "no sentence holds the question's rarest word",
+    "rarest_in_passage": "no passage that can be quoted holds the question's rarest word",
+    "names_in_sentence": "no sentence names what the question names",
+    "names_in_passage": "no passage that can be quoted names what the question names",
+    "number_given": "no passage gives a figure for what the question counts",
+    "amount_given": "the best passages give no figure for the amount asked",
+    "date_given": "the best passages give no date",
+    "name_given": "the best passages name no one",
+}
+
+
+def shortfall(selection: Selection, model: AnswerModel, off: AbstractSet[str] = frozenset()) -> str:
+    """Why the best candidate is not a confident answer, in words."""
+    if not selection.order:
+        return "no sentence of the best passages can be quoted as an answer"
+    if selection.gated:
+        return f"{selection.gated} (confidence {selection.confidence:.0%}, below {model.threshold:.0%})"
+    row = selection.rows[selection.order[0]]
+    pulls = [(w / s * (min(max(row[at], lo), hi) - m), name) for at, (name, w, s, m, lo, hi) in
+             enumerate(zip(model.features, model.weights, model.scale, model.mean, model.low, model.high, strict=True))
+             if name in _SHORTFALLS and name not in off]
+    worst = min(pulls, default=(0.0, ""))
+    why = _SHORTFALLS[worst[1]] if worst[0] < 0 else "the best sentence found is unlikely to answer it"
+    return f"{why} (confidence {selection.confidence:.0%}, below {model.threshold:.0%})"
