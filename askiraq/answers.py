@@ -344,49 +344,10 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
-_QUOTE_MARKERS = re.compile(r"^[ \t]*>[ \t>]*", re.M)
-_LIST_MARKER = re.compile(r"^(?:[-*+\u2022]|\d{1,3}[.)])\s+")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
-_CODE = re.compile(r"`([^`]+)`")
-_LINK = re.compile(r"!?\[([^\]]+)\]\([^)\s]+\)")
-_LIST_STARTS = frozenset("-*+\u20220123456789")
-_MARKUP = ("*", "_", "`", "[")
-
-
-def heading_path(text: str) -> str:
-    """A heading as one line; a chapter's heading and its first section's (blank lines apart) as
-    `7 Tariffs › 7.1 Water`."""
-    if "\n" not in text:
-        return _without_markup(" ".join(text.split()))
-    parts = (_without_markup(" ".join(part.split()).lstrip("#").strip()) for part in _BLANK_LINE.split(text))
-    return " › ".join(part for part in parts if part)
-
-
-def readable(text: str, header: str = "") -> str:
-    """Text as askiraq shows it: one line, without Markdown markup (list marker, **bold**, `code`, links),
-    and a table row under `header` (its table's header row) with the column names: "Product: Night Owl;
-    1 kg: £29.00" reads alone where "| Night Owl | £29.00 |" does not. Quoted lines ("> " in e-mail and Markdown)
-    lose their markers, which would land mid-sentence once the lines are joined."""
-    if ">" in text and (text.startswith(">") or "\n>" in text or "\n >" in text):
-        text = _QUOTE_MARKERS.sub("", text)
-    text = _labelled_row(text, header) if header else one_line(text)
-    if text[:1] in _LIST_STARTS:
-        text = _LIST_MARKER.sub("", text)
-    return _without_markup(text)
-
-
-def _without_markup(text: str) -> str:
-    """Text without Markdown's **bold**, *emphasis*, `code` and [links](...)."""
-    if any(mark in text for mark in _MARKUP):  # (most text has none: no regex to run, on a hot path)
-        for pattern, kept in ((_STRONG, r"\2"), (_EMPHASIS, r"\1"), (_CODE, r"\1"), (_LINK, r"\1")):
-            text = pattern.sub(kept, text)
-    return text
-
-
-def _labelled_row(row: str, header: str) -> str:
-    """A table row's cells with their column names, on one line; the row as it is when the columns do not line up."""
+def labelled_row(row: str, header: str) -> str:
+    """A table row as it reads: its cells with their column names (from `header`, its table's header row), on one
+    line ("Product: Night Owl; 1 kg: £29.00", where "| Night Owl | £29.00 |" says nothing alone); the row as it is
+    when the columns do not line up."""
     cells, names = _cells(row), _cells(header)
     if len(cells) != len(names):
         return one_line(row)
@@ -401,19 +362,6 @@ def _cells(row: str) -> list[str]:
 
 
 _CELL_GAP = re.compile(r"[ \t]{2,}|\t")
-_QA_LABEL = re.compile(r"^(?:A|Answer)\s*:\s+(?=\S)")  # an FAQ answer's label: "A: Yes, but ..."
-
-
-def clean(sentence: str, header: str = "") -> str:
-    """Readable (see `readable`), without an FAQ answer's "A:" label or a quotation mark left open or closed by
-    the sentence cut."""
-    sentence = _QA_LABEL.sub("", readable(sentence, header))
-    for opening, closing in (("“", "”"), ('"', '"')):
-        if sentence.startswith(opening) and sentence.count(opening) + sentence.count(closing) == 1:
-            sentence = sentence[1:]
-        if sentence.endswith(closing) and sentence.count(opening) + sentence.count(closing) == 1:
-            sentence = sentence[:-1]
-    return sentence.strip()
 
 
 def synonyms_of(terms: AbstractSet[str], expansions: list[tuple[str, str]]) -> dict[str, frozenset[str]]:

@@ -53,6 +53,7 @@ class _Analysed(NamedTuple):
     part: str = ""  # the article's name among those of its file (an mbox's message, a JSON record)
     pages: tuple[int, ...] = ()  # a PDF's first line of each page
     stored: str | None = None  # a reader's text (not the file's own), kept in the index
+    markdown: bool = False  # its text is Markdown
 
 
 def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[list[_Analysed], list[Notice]]:
@@ -80,9 +81,8 @@ def _analyse_document(document: Document, source: SourceFile, settings: BuildSet
     from askiraq.passages import split_document  # imports NLTK: only ever needed to build
 
     text = document.text
-    markdown = not document.part and document.rel.lower().endswith(".md")
     split = split_document(text, document.body_start, max_passage_chars=settings.max_passage_chars,
-                           markdown=markdown)
+                           markdown=document.markdown)
     # The body's headline is indexed (every word of the body is); else a title given as metadata.
     # A stand-in title only repeats the first passage.
     headline = analyze(split.title if split.title_line else document.metadata.get("title", ""))
@@ -92,7 +92,8 @@ def _analyse_document(document: Document, source: SourceFile, settings: BuildSet
     where = _file_lines(origin.lines) if origin is not None and not origin.pages else _same_line
     analysed = _Analysed(source, document.metadata.get("title") or split.title, split.title_line,
                          dict(document.metadata), [], [], [], [], [], b"", document.part,
-                         origin.pages if origin is not None else (), text if origin is not None else None)
+                         origin.pages if origin is not None else (), text if origin is not None else None,
+                         document.markdown)
     fields: dict[tuple[int, int], list[str]] = {}
     for number, passage in enumerate(split.passages):
         counts: Counter[str] = Counter()
@@ -260,7 +261,8 @@ class _Builder:
             self.parts["vectors"].append(view("vectors", "<f2")[dims * p0:dims * p1])
         stored = old.texts.stored_text(record) if record.stored >= 0 else None
         self._add_doc(record.rel, record.title, record.title_line, record.metadata, record.passage_count,
-                      (record.size, record.mtime_ns, record.sidecar_mtime_ns), (record.part, record.pages, stored))
+                      (record.size, record.mtime_ns, record.sidecar_mtime_ns),
+                      (record.part, record.pages, stored, record.markdown))
 
     def add_fresh(self, doc: _Analysed) -> None:
         np = self.np
@@ -283,7 +285,7 @@ class _Builder:
             self.parts["vectors"].append(np.frombuffer(doc.vectors, dtype="<f2"))
         s = doc.source
         self._add_doc(s.rel, doc.title, doc.title_line, doc.metadata, len(doc.rows),
-                      (s.size, s.mtime_ns, s.sidecar_mtime_ns), (doc.part, doc.pages, doc.stored))
+                      (s.size, s.mtime_ns, s.sidecar_mtime_ns), (doc.part, doc.pages, doc.stored, doc.markdown))
 
     def _term_id(self, term: str) -> int:
         tid = self.term_ids.get(term)
@@ -294,15 +296,17 @@ class _Builder:
 
     def _add_doc(self, rel: str, title: str, title_line: int | None, metadata: dict[str, str],
                  count: int, stat: tuple[int, int, int],
-                 derived: tuple[str, tuple[int, ...], str | None] = ("", (), None)) -> None:
+                 derived: tuple[str, tuple[int, ...], str | None, bool] = ("", (), None, False)) -> None:
         first = self.docs[-1]["p0"] + self.docs[-1]["n"] if self.docs else 0
         size, mtime_ns, sidecar_mtime_ns = stat
         record: dict[str, Any] = {"rel": rel, "title": title, "title_line": title_line, "meta": metadata,
                                   "p0": first, "n": count, "size": size, "mtime_ns": mtime_ns,
                                   "sidecar_mtime_ns": sidecar_mtime_ns}
-        part, pages, stored = derived
+        part, pages, stored, markdown = derived
         if part:
             record["part"] = part
+        if markdown:
+            record["markdown"] = True
         if pages:
             record["pages"] = list(pages)
         if stored is not None:  # a reader's text: kept here, since the file is not text (its spans index into it)

@@ -398,7 +398,6 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
     options = SearchOptions(top=top, sources=sources, exclude_sources=exclude_sources,
                             since=_date(since), until=_date(until),
                             thesaurus=load_thesaurus(expansions, enabled=not no_expand),
-                            highlight=style.color,
                             params=_OWN_WORDS_ONLY if no_expand else DEFAULT_PARAMS)
     if semantic is False:  # this question without the vectors; the index keeps them
         options = options._replace(params=options.params._replace(semantic_weight=0.0))

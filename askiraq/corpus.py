@@ -91,6 +91,12 @@ class Document(NamedTuple):
     part: str = ""
     origin: Origin | None = None
     quoted: tuple[tuple[int, int], ...] = ()  # spans not the author's own (a reply's quotation): never an answer
+    markdown: bool = False  # its text is Markdown (a .md file, a Word file as its reader writes it): markup not text
+
+
+def is_markdown(name: str) -> bool:
+    """Whether a file is Markdown (its markup is not text: it is never shown, and indented lines are code)."""
+    return name.lower().endswith(".md")
 
 
 def file_kind(name: str) -> str | None:
@@ -340,7 +346,7 @@ def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Docum
     if not text[body_start:].strip():
         notices.append(Notice(source.rel, "skipped: only front matter, no text"))
         return None
-    return Document(source.rel, text, body_start, metadata)
+    return Document(source.rel, text, body_start, metadata, markdown=is_markdown(source.rel))
 
 
 # "From: ...", "Date: ..." lines at the top, perhaps under a title line ("Rowing Club - Committee Meeting").

@@ -1,10 +1,13 @@
-"""Stage 5 (search), the answer selector's named features: what a candidate sentence is measured by, in one table.
+"""Stage 5 (search), the one table of what decides an answer: the answer selector's features, its gates, and the rules
+of ranking and quoting, each with its name, what it does, made-up examples it must fire on and must not, and a switch.
 
-Every signal that decides which sentence is quoted, and whether any is, is an entry of FEATURES: its name, what it
-computes, made-up examples it must fire on and must not (tests/test_features.py is generated from them), and a switch
-(`RankingParams.features_off`). The answer model (askiraq.selector) weighs them; the weights are learned from labelled
-questions by scripts/train_answerer.py, never set by hand. A feature is a number, mostly 0 to 1; "fires" means it is
-above 0 (for a signed feature, its sign says which way it pushes).
+- FEATURES: what a candidate answer is measured by. The answer model (askiraq.selector) weighs them; the weights are
+  learned by scripts/train_answerer.py, never set by hand. A feature is a number, 0 when it does not fire; its
+  switch is its name in `RankingParams.table_off` (it then counts as its training mean: it weighs nothing).
+- GATES: conditions right answers rarely fail, over a feature; the training data decides which are kept (see Gate).
+- RULES: the stages of ranking and quoting, each switched off by the RankingParams (or BuildSettings) values given.
+
+tests/test_table.py is generated from the examples, and scripts/evaluate.py --ablate switches each entry off in turn.
 """
 
 from __future__ import annotations
@@ -55,19 +58,24 @@ class CandidateFacts(NamedTuple):
 
 
 class Example(NamedTuple):
-    """A question, an article, and the sentence of it that is the candidate looked at."""
+    """A question, an article, and the start of the candidate looked at; other articles in the folder, if any."""
 
     question: str
     article: str
     quote: str
+    others: tuple[str, ...] = ()
+    semantic: bool = False  # asked of an index with passage vectors (the semantic mode)
 
 
 class Feature(NamedTuple):
     name: str
     computes: str
     value: Callable[[QuestionFacts, CandidateFacts], float]
-    fires_on: tuple[Example, ...]
-    not_on: tuple[Example, ...]
+    fires_on: tuple[Example, ...]  # its value is above 0 for these candidates...
+    not_on: tuple[Example, ...]  # ...and 0 or below for these
+
+
+# ---------------------------------------------------------------------------- what the features read
 
 
 def share(words: WordWeights, present: AbstractSet[int], before: AbstractSet[int] = frozenset()) -> tuple[float, int]:
@@ -85,9 +93,14 @@ def share(words: WordWeights, present: AbstractSet[int], before: AbstractSet[int
     return (found / total if total else 0.0), matched
 
 
-def _strength(question: QuestionFacts, present: AbstractSet[int]) -> float:
+def _missing(words: WordWeights, present: AbstractSet[int], before: AbstractSet[int] = frozenset()) -> float:
+    """The share of the question's weight (the words the corpus has) not found."""
+    return 1.0 - share(words, present, before)[0] if words else 0.0
+
+
+def _strength_missing(question: QuestionFacts, present: AbstractSet[int]) -> float:
     total = sum(question.strengths.values())
-    return sum(question.strengths[t] for t in question.strengths.keys() & present) / total if total else 0.0
+    return 1.0 - sum(question.strengths[t] for t in question.strengths.keys() & present) / total if total else 0.0
 
 
 def _names_found(question: QuestionFacts, present: AbstractSet[int]) -> float:
@@ -118,9 +131,10 @@ def _gives(question: QuestionFacts, candidate: CandidateFacts, kind: str) -> flo
     return 1.0 if given else -1.0
 
 
-def _type_missing(question: QuestionFacts, candidate: CandidateFacts) -> bool:
-    return _gives(question, candidate, "number") < 0 or _gives(question, candidate, "date") < 0 or \
-        _amount(question, candidate) < 0
+def _figure_present(question: QuestionFacts, candidate: CandidateFacts) -> float:
+    if not _kind(question, "number"):
+        return 0.0
+    return 1.0 if answers.gives_amount(candidate.text, question.asked) else -1.0
 
 
 def _amount(question: QuestionFacts, candidate: CandidateFacts) -> float:
@@ -129,192 +143,241 @@ def _amount(question: QuestionFacts, candidate: CandidateFacts) -> float:
     return 1.0 if answers.gives_amount(candidate.text, question.asked) else -1.0
 
 
-def _ex(question: str, article: str, quote: str) -> Example:
-    return Example(question, article, quote)
+def _type_missing(question: QuestionFacts, candidate: CandidateFacts) -> bool:
+    return _gives(question, candidate, "number") < 0 or _gives(question, candidate, "date") < 0 or \
+        _amount(question, candidate) < 0
 
+
+# ---------------------------------------------------------------------------- the features
 
 _OPENED = "The harbour bridge was opened in 1932 by the mayor, Jane Doyle."
-_STORY = ("The Harbour Bridge\n\nThe harbour bridge was opened in 1932 by the mayor, Jane Doyle.\n\n"
-          "It carries 160,000 vehicles a day. Tolls pay for its upkeep.\n")
+_CARRIES = "It carries 160,000 vehicles a day."
+_TOLLS = "Tolls pay for its upkeep."
+_STORY = f"The Harbour Bridge\n\n{_OPENED}\n\n{_CARRIES} {_TOLLS}\n"
+_FERRY = "The Harbour Ferry\n\nThe ferry to the island leaves every hour. It carries bicycles and cars.\n"
+_LONG = ("The harbour bridge was opened in 1932 by the mayor, Jane Doyle, after four years of work by six hundred men "
+         "from the town and the valley.")
+_ISLAND = "Island Ferry\n\nThe island has one quay. The ferry to the island leaves every hour from it.\n"
+_FERRY_TOO = "Island Crossing\n\nA ferry to the island leaves every hour and carries bicycles and cars too.\n"
+
+
+def _ex(question: str, quote: str, article: str = _STORY, *others: str, semantic: bool = False) -> Example:
+    return Example(question, article, quote, others, semantic)
+
+
+def _both(question: str, quote: str) -> Example:
+    """A question over the bridge story and the ferry story (one of its passages is not the best)."""
+    return _ex(question, quote, _STORY, _FERRY)
+
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("rank", "1 / (1 + the rank of the candidate's passage among the passages that can be quoted)",
-            lambda q, c: 1.0 / (1 + c.rank),
-            (_ex("Who opened the bridge?", _STORY, _OPENED),),
-            ()),
-    Feature("score_ratio", "the passage's ranking score over the best passage's",
-            lambda q, c: c.score_ratio,
-            (_ex("Who opened the bridge?", _STORY, _OPENED),),
-            ()),
-    Feature("passage_coverage", "the share of the question's idf-weighted words (those the corpus has) in the passage",
-            lambda q, c: share(q.words, c.passage_terms)[0],
-            (_ex("How many vehicles cross the bridge?", _STORY, "It carries 160,000 vehicles a day."),),
-            (_ex("Who painted the lighthouse?", _STORY, "It carries 160,000 vehicles a day."),)),
-    Feature("two_words", "1 when the passage holds two of the question's words (or all, for a one-word question)",
+    Feature("passage_rank", "rank / (1 + rank) of the candidate's passage among the passages that can be quoted "
+            "(0 for the best)",
+            lambda q, c: c.rank / (1 + c.rank),
+            (_both("Who opened the bridge and the ferry?", "The ferry to the island"),),
+            (_both("Who opened the bridge and the ferry?", _OPENED),)),
+    Feature("score_gap", "1 - the passage's ranking score over the best passage's",
+            lambda q, c: 1.0 - c.score_ratio,
+            (_both("Who opened the bridge and the ferry?", "The ferry to the island"),),
+            (_both("Who opened the bridge and the ferry?", _OPENED),)),
+    Feature("passage_missing", "the share of the question's idf-weighted words (those the corpus has) that the "
+            "passage lacks",
+            lambda q, c: _missing(q.words, c.passage_terms),
+            (_ex("How many vehicles does the island ferry carry?", _CARRIES, _STORY, _FERRY),),
+            (_ex("How many vehicles does the bridge carry?", _CARRIES),)),
+    Feature("two_words", "1 when the passage holds two of the question's words (all, for a one-word question)",
             lambda q, c: float(share(q.words, c.passage_terms)[1] >= min(2, q.word_count)),
-            (_ex("How many vehicles use the tolls?", _STORY, "It carries 160,000 vehicles a day."),),
-            (_ex("How many lorries use the tolls?", _STORY, "It carries 160,000 vehicles a day."),)),
-    Feature("sentence_coverage", "the share of the question's idf-weighted words in the sentence itself (with its "
-            "article's subject and its table header)",
-            lambda q, c: share(q.words, c.terms)[0],
-            (_ex("Who opened the bridge?", _STORY, _OPENED),),
-            (_ex("Who opened the bridge?", _STORY, "Tolls pay for its upkeep."),)),
-    Feature("context_coverage", "the same with the words of the sentence it goes on from",
-            lambda q, c: share(q.words, c.terms, c.before)[0],
-            (_ex("How many vehicles pay tolls?", _STORY, "Tolls pay for its upkeep."),),
-            (_ex("Who painted the lighthouse?", _STORY, "Tolls pay for its upkeep."),)),
-    Feature("strength", "the share of the question's searched weight (idf x weight of its words and expansions) "
-            "in the sentence",
-            lambda q, c: _strength(q, c.terms),
-            (_ex("Who opened the bridge?", _STORY, _OPENED),),
-            (_ex("Who opened the bridge?", _STORY, "Tolls pay for its upkeep."),)),
+            (_ex("How many vehicles use the tolls?", _CARRIES),),
+            (_ex("How many lorries does the bridge carry?", "The harbour bridge", _STORY, "Lorries are heavy."),)),
+    Feature("sentence_missing", "the share of the question's idf-weighted words that the sentence lacks (its "
+            "article's subject and its table header count as its own)",
+            lambda q, c: _missing(q.words, c.terms),
+            (_ex("Who opened the bridge?", _TOLLS),),
+            (_ex("Who opened the bridge?", _OPENED),)),
+    Feature("context_missing", "the same, with the words of the sentence it goes on from",
+            lambda q, c: _missing(q.words, c.terms, c.before),
+            (_ex("Who opened the bridge?", _TOLLS),),
+            (_ex("How many vehicles pay tolls?", _TOLLS),)),
+    Feature("strength_missing", "the share of the question's searched weight (idf x weight of its words and "
+            "expansions) that the sentence lacks",
+            lambda q, c: _strength_missing(q, c.terms),
+            (_ex("Who opened the bridge?", _TOLLS),),
+            (_ex("Who opened the bridge?", _OPENED),)),
     Feature("rarest_in_sentence", "1 when the question's rarest word is in the sentence (or the one it goes on from)",
             lambda q, c: float(not q.rarest.isdisjoint(c.terms | c.before)),
-            (_ex("How much do the tolls raise?", _STORY, "Tolls pay for its upkeep."),),
-            (_ex("How much do the tolls raise?", _STORY,
-                 _OPENED),)),
+            (_both("Does the ferry carry bicycles?", "It carries bicycles"),),
+            (_both("Does the ferry carry bicycles?", _CARRIES),)),
     Feature("rarest_in_passage", "1 when the question's rarest word is in the passage",
             lambda q, c: float(not q.rarest.isdisjoint(c.passage_terms)),
-            (_ex("How much do the tolls raise?", _STORY, "It carries 160,000 vehicles a day."),),
-            (_ex("How much do the tolls raise?", _STORY,
-                 _OPENED),)),
+            (_both("Does the ferry carry bicycles?", "It carries bicycles"),),
+            (_both("Does the ferry carry bicycles?", _CARRIES),)),
     Feature("names_in_sentence", "the share of the question's names (capitalised words the corpus has) in the "
             "sentence itself (or its article's subject); 1 when it names nothing",
             lambda q, c: _names_found(q, c.terms),
-            (_ex("When did Jane Doyle open the bridge?", _STORY,
-                 _OPENED),),
-            (_ex("When did Jane Doyle open the bridge?", _STORY, "It carries 160,000 vehicles a day."),)),
+            (_ex("When did Jane Doyle open the bridge?", _OPENED),),
+            (_ex("When did Jane Doyle pay the tolls?", _TOLLS),)),
     Feature("names_in_passage", "the share of the question's names in the passage; 1 when it names nothing",
             lambda q, c: _names_found(q, c.passage_terms),
-            (_ex("When did Jane Doyle open the bridge?", _STORY,
-                 _OPENED),),
-            (_ex("When did Jane Doyle open the Tolls Bridge?", _STORY, "It carries 160,000 vehicles a day."),)),
+            (_ex("When did Jane Doyle open the bridge?", _OPENED),),
+            (_ex("When did Jane Doyle pay the tolls?", _TOLLS),)),
     Feature("novelty", "the share of the sentence's words that the question does not hold: an answer adds something",
             _novelty,
-            (_ex("Who opened the bridge?", _STORY, _OPENED),),
-            (_ex("Do tolls pay for upkeep?", _STORY, "Tolls pay for its upkeep."),)),
+            (_ex("Who opened the bridge?", _OPENED),),
+            (_ex("Do tolls pay for upkeep?", _TOLLS, f"Notes on the harbour bridge and its traffic over the years\n\n"
+                 f"{_TOLLS}\n"),)),  # (a long headline names no subject whose words the sentence would count)
     Feature("first_sentence", "1 for the first sentence of its passage",
             lambda q, c: float(c.position == 0),
-            (_ex("How many vehicles cross?", _STORY, "It carries 160,000 vehicles a day."),),
-            (_ex("What pays for the upkeep?", _STORY, "Tolls pay for its upkeep."),)),
+            (_ex("How many vehicles cross?", _CARRIES),),
+            (_ex("What pays for the upkeep?", _TOLLS),)),
     Feature("lead", "1 when the passage is its article's first",
             lambda q, c: float(c.lead),
-            (_ex("Who opened the bridge?", _STORY, _OPENED),),
-            (_ex("How many vehicles cross?", _STORY, "It carries 160,000 vehicles a day."),)),
-    Feature("length", "the sentence's length in terms, over 40 (at most 1)",
-            lambda q, c: min(len(c.terms), 40) / 40,
-            (_ex("What pays for the upkeep?", _STORY, "Tolls pay for its upkeep."),),
-            ()),
+            (_ex("Who opened the bridge?", _OPENED),),
+            (_ex("How many vehicles cross?", _CARRIES),)),
+    Feature("length", "the sentence's terms beyond ten, over 30 (at most 1)",
+            lambda q, c: min(max(len(c.terms) - 10, 0), 30) / 30,
+            (_ex("When was the bridge opened?", _LONG, f"The Harbour Bridge\n\n{_LONG}\n"),),
+            (_ex("What pays for the upkeep?", _TOLLS),)),
     Feature("pair", "1 when the candidate quotes the sentence before it too (it goes on from it)",
             lambda q, c: float(c.pair),
-            (),
-            (_ex("Who opened the bridge?", _STORY, _OPENED),)),
+            (_ex("Does the island ferry carry bicycles?", "The ferry to the island leaves every hour. It carries",
+                 _FERRY),),
+            (_ex("Does the island ferry carry bicycles?", "It carries", _FERRY),)),
     Feature("corroborated", "1 when another article repeats the passage (a near-duplicate folded into it)",
             lambda q, c: float(c.corroborated),
-            (),
-            (_ex("Who opened the bridge?", _STORY, _OPENED),)),
+            (_ex("How often does the island ferry leave?", "The ferry to the island", _FERRY, _FERRY_TOO),),
+            (_ex("How often does the island ferry leave?", "The ferry to the island", _FERRY, _STORY),)),
     Feature("cosine", "the passage's cosine with the question in the semantic mode (else 0)",
             lambda q, c: c.cosine,
-            (),
-            (_ex("Who opened the bridge?", _STORY, _OPENED),)),
+            (_ex("Who opened the bridge?", _OPENED, semantic=True),),
+            (_ex("Who opened the bridge?", _OPENED),)),
     Feature("unknown_words", "the share of the question's weight in English words no article has (nor their "
             "expansions): the folder may say it in other words",
             lambda q, c: q.unknown,
-            (_ex("How many vehicles cross the viaduct?", _STORY, "It carries 160,000 vehicles a day."),),
-            (_ex("How many vehicles cross the bridge?", _STORY, "It carries 160,000 vehicles a day."),
-             _ex("How many vehicles cross the Zubrowka bridge?", _STORY, "It carries 160,000 vehicles a day."))),
+            (_ex("How many vehicles cross the viaduct?", _CARRIES),),
+            (_ex("How many vehicles does the Zubrowka bridge carry?", _CARRIES),)),
     Feature("unknown_terms", "the share of the question's weight in other words no article has (names, codes, "
             "jargon): the folder may be about something else",
             lambda q, c: q.unknown_rare,
-            (_ex("How many vehicles cross the Zubrowka bridge?", _STORY, "It carries 160,000 vehicles a day."),),
-            (_ex("How many vehicles cross the viaduct?", _STORY, "It carries 160,000 vehicles a day."),)),
+            (_ex("How many vehicles does the Zubrowka bridge carry?", _CARRIES),),
+            (_ex("How many vehicles cross the viaduct?", _CARRIES),)),
     Feature("unknown_names", "the share of the question's names that no article has",
             lambda q, c: q.unknown_names,
-            (_ex("When did Mark Ellis open the bridge?", _STORY,
-                 _OPENED),),
-            (_ex("When did Jane Doyle open the bridge?", _STORY,
-                 _OPENED),)),
+            (_ex("When did Mark Ellis open the bridge?", _OPENED),),
+            (_ex("When did Jane Doyle open the bridge?", _OPENED),)),
     Feature("keywords", "1 for a question put as keywords, not as a sentence",
             lambda q, c: float(not q.in_words),
-            (_ex("bridge tolls", _STORY, "Tolls pay for its upkeep."),),
-            (_ex("What pays for the bridge?", _STORY, "Tolls pay for its upkeep."),)),
-    Feature("question_words", "the number of the question's distinct words, over 12 (at most 1)",
-            lambda q, c: min(q.word_count, 12) / 12,
-            (_ex("bridge tolls", _STORY, "Tolls pay for its upkeep."),),
-            ()),
+            (_ex("bridge tolls", _TOLLS),),
+            (_ex("What pays for the bridge?", _TOLLS),)),
+    Feature("long_question", "the question's distinct words beyond three, over nine (at most 1)",
+            lambda q, c: min(max(q.word_count - 3, 0), 9) / 9,
+            (_ex("How many vehicles cross the harbour bridge each day?", _CARRIES),),
+            (_ex("bridge tolls", _TOLLS),)),
     Feature("number_given", "for a question wanting a figure (how many X, how much, how big): 1 when the sentence "
             "holds a figure that counts X (or near a question word), -1 when not",
             lambda q, c: _gives(q, c, "number"),
-            (_ex("How many vehicles does the bridge carry?", _STORY, "It carries 160,000 vehicles a day."),),
-            (_ex("How many vehicles does the bridge carry?", _STORY, "Tolls pay for its upkeep."),
-             _ex("Who opened the bridge?", _STORY, "It carries 160,000 vehicles a day."))),
-    Feature("figure_present", "for a question wanting a figure: 1 when the sentence holds any figure (not a year, a "
-            "date or a figure of the question), whatever it counts, -1 when it holds none",
-            lambda q, c: 0.0 if not _kind(q, "number") else 1.0 if answers.gives_amount(c.text, q.asked) else -1.0,
-            (_ex("How many lorries does the bridge carry?", _STORY, "It carries 160,000 vehicles a day."),),
-            (_ex("How many vehicles does the bridge carry?", _STORY, "Tolls pay for its upkeep."),
-             _ex("Who opened the bridge?", _STORY, "It carries 160,000 vehicles a day."))),
+            (_ex("How many vehicles does the bridge carry?", _CARRIES),),
+            (_ex("How many lorries does the bridge carry?", _CARRIES),
+             _ex("Who opened the bridge?", _CARRIES))),
+    Feature("figure_present", "for a question wanting a figure: 1 when the sentence holds any figure (not a year, "
+            "a date or a figure of the question), whatever it counts, -1 when it holds none",
+            _figure_present,
+            (_ex("How many lorries does the bridge carry?", _CARRIES),),
+            (_ex("How many vehicles pay the tolls?", _TOLLS),
+             _ex("Who opened the bridge?", _CARRIES))),
     Feature("amount_given", "for a question for an amount (how much, how far, what percentage): 1 when the sentence "
             "holds a figure (not a year, a date or a figure of the question), -1 when not",
             _amount,
-            (_ex("How much traffic does the bridge carry?", _STORY, "It carries 160,000 vehicles a day."),),
-            (_ex("How much traffic does the bridge carry?", _STORY, "Tolls pay for its upkeep."),)),
+            (_ex("How much traffic does the bridge carry?", _CARRIES),),
+            (_ex("How much traffic does the bridge carry?", _OPENED),)),
     Feature("date_given", "for a question for a date (when, what year, since when): 1 when the sentence or the "
             "heading over it can say when, -1 when not",
             lambda q, c: _gives(q, c, "date"),
-            (_ex("When was the bridge opened?", _STORY,
-                 _OPENED),),
-            (_ex("When was the bridge opened?", _STORY, "Tolls pay for its upkeep."),)),
+            (_ex("When was the bridge opened?", _OPENED),),
+            (_ex("When do tolls pay for the bridge?", _TOLLS),)),
     Feature("name_given", "for a question for a name (who, which group): 1 when the sentence holds a name, -1 when not",
             lambda q, c: _gives(q, c, "name"),
-            (_ex("Who opened the bridge?", _STORY, _OPENED),),
-            (_ex("Who pays for the upkeep?", _STORY, "Tolls pay for its upkeep."),)),
+            (_ex("Who opened the bridge?", _OPENED),),
+            (_ex("Who pays for the upkeep?", _TOLLS),)),
     Feature("type_missing", "1 when the question wants a figure, an amount or a date and the sentence has none",
             lambda q, c: float(_type_missing(q, c)),
-            (_ex("When was the bridge opened?", _STORY, "Tolls pay for its upkeep."),
-             _ex("How many vehicles does the bridge carry?", _STORY, "Tolls pay for its upkeep.")),
-            (_ex("When was the bridge opened?", _STORY,
-                 _OPENED),
-             _ex("What pays for the upkeep?", _STORY, "Tolls pay for its upkeep."))),
+            (_ex("When do tolls pay for the bridge?", _TOLLS),),
+            (_ex("When was the bridge opened?", _OPENED),
+             _ex("What pays for the upkeep?", _TOLLS))),
     Feature("coverage_if_type_missing", "the context coverage of a sentence that lacks the figure or date asked for "
             "(so that words alone cannot make up for it)",
             lambda q, c: share(q.words, c.terms, c.before)[0] if _type_missing(q, c) else 0.0,
-            (_ex("When do the tolls pay for the upkeep?", _STORY, "Tolls pay for its upkeep."),),
-            (_ex("When was the bridge opened?", _STORY,
-                 _OPENED),)),
+            (_ex("When do the tolls pay for the upkeep?", _TOLLS),),
+            (_ex("When was the bridge opened?", _OPENED),)),
     Feature("margin", "the candidate's context coverage minus the best of the candidates quoting other sentences",
             lambda q, c: 0.0,  # (listwise: filled in by `vectors`)
-            (_ex("Who opened the bridge?", _STORY, _OPENED),),
-            (_ex("Who opened the bridge?", _STORY, "Tolls pay for its upkeep."),)),
+            (_ex("Who opened the bridge?", _OPENED),),
+            (_ex("Who opened the bridge?", _TOLLS),)),
     Feature("best_in_passage", "1 when no candidate of its passage has a higher context coverage",
             lambda q, c: 0.0,  # (listwise: filled in by `vectors`)
-            (_ex("How many vehicles use the bridge?", _STORY, "It carries 160,000 vehicles a day."),),
-            (_ex("How many vehicles use the bridge?", _STORY, "Tolls pay for its upkeep."),)),
+            (_ex("How often does the ferry to the island leave?", "The ferry to the island", _ISLAND),),
+            (_ex("How often does the ferry to the island leave?", "The island has one quay.", _ISLAND),)),
 )
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
+_MARGIN = FEATURE_NAMES.index("margin")
+_BEST_IN_PASSAGE = FEATURE_NAMES.index("best_in_passage")
+_CONTEXT = FEATURE_NAMES.index("context_missing")
+
+
+def vectors(question: QuestionFacts, candidates: Sequence[CandidateFacts]) -> list[list[float]]:
+    """Each candidate's features, in FEATURES order."""
+    rows = [[feature.value(question, c) for feature in FEATURES] for c in candidates]
+    covered = [1.0 - row[_CONTEXT] for row in rows]
+    best: dict[int, float] = {}
+    for cover, c in zip(covered, candidates, strict=True):
+        best[c.passage] = max(best.get(c.passage, 0.0), cover)
+    for row, cover, c, others in zip(rows, covered, candidates, rivals(candidates), strict=True):
+        row[_MARGIN] = cover - max((covered[k] for k in others), default=0.0)
+        row[_BEST_IN_PASSAGE] = float(cover >= best[c.passage])
+    return rows
+
+
+def rivals(candidates: Sequence[CandidateFacts]) -> list[list[int]]:
+    """For each candidate, the candidates that quote none of its sentences (a sentence alone and the same sentence
+    with the one before it are one answer, not two)."""
+    return [[k for k, other in enumerate(candidates) if other.sentences.isdisjoint(c.sentences)] for c in candidates]
+
+
+# ---------------------------------------------------------------------------- the gates
 
 
 class Gate(NamedTuple):
     """A condition right answers rarely fail. scripts/train_answerer.py measures, on the training questions, how often
     a candidate failing it is right anyway, and the model keeps the gates whose failing candidates are at most
     GATE_MAX_ODDS as often right as those passing them: a candidate failing a kept gate is never quoted (a linear
-    model cannot say "whatever else it has"), and when every candidate fails one, that share is the confidence."""
+    model cannot say "whatever else it has"), and when every candidate fails one, that share is the confidence. Its
+    switch is its name in `RankingParams.table_off`."""
 
     name: str
     feature: str  # the feature it reads
     fails: Callable[[float], bool]  # on that feature's value
     reason: str  # why there is no answer when every candidate fails it
+    fires_on: tuple[Example, ...]  # candidates failing it...
+    not_on: tuple[Example, ...]  # ...and passing it
 
 
 GATE_MAX_ODDS = 1 / 3
 GATES: tuple[Gate, ...] = (
-    Gate("two words", "two_words", lambda v: v == 0,
-         "no passage that can be quoted holds two of the question's words"),
-    Gate("a date", "date_given", lambda v: v < 0, "the best passages give no date"),
-    Gate("a figure", "number_given", lambda v: v < 0, "no passage gives a figure for what the question counts"),
-    Gate("any figure", "figure_present", lambda v: v < 0, "the best passages give no figure"),
-    Gate("an amount", "amount_given", lambda v: v < 0, "the best passages give no figure for the amount asked"),
-    Gate("a name", "name_given", lambda v: v < 0, "the best passages name no one"),
+    Gate("two words", "two_words", lambda v: v == 0, "no passage that can be quoted holds two of the question's words",
+         (_ex("Which football team won in the harbour last night?", "The harbour bridge", _STORY,
+              "Football results."),),
+         (_ex("Who opened the harbour bridge?", _OPENED),)),
+    Gate("a date", "date_given", lambda v: v < 0, "the best passages give no date",
+         (_ex("When do tolls pay for the bridge?", _TOLLS),),
+         (_ex("When was the bridge opened?", _OPENED), _ex("What pays for the bridge?", _TOLLS))),
+    Gate("a figure", "number_given", lambda v: v < 0, "no passage gives a figure for what the question counts",
+         (_ex("How many lorries does the bridge carry?", _CARRIES),),
+         (_ex("How many vehicles does the bridge carry?", _CARRIES),)),
+    Gate("an amount", "amount_given", lambda v: v < 0, "the best passages give no figure for the amount asked",
+         (_ex("How much traffic does the bridge carry?", _OPENED),),
+         (_ex("How much traffic does the bridge carry?", _CARRIES),)),
+    Gate("a name", "name_given", lambda v: v < 0, "the best passages name no one",
+         (_ex("Who pays for the upkeep?", _TOLLS),),
+         (_ex("Who opened the bridge?", _OPENED),)),
 )
 
 
@@ -323,24 +386,133 @@ def failed_gates(row: Sequence[float], kept: AbstractSet[str]) -> list[Gate]:
     return [g for g in GATES if g.name in kept and g.fails(row[FEATURE_NAMES.index(g.feature)])]
 
 
-_MARGIN = FEATURE_NAMES.index("margin")
-_BEST_IN_PASSAGE = FEATURE_NAMES.index("best_in_passage")
-_CONTEXT = FEATURE_NAMES.index("context_coverage")
+# ---------------------------------------------------------------------------- the rules of ranking and quoting
 
 
-def vectors(question: QuestionFacts, candidates: Sequence[CandidateFacts]) -> list[list[float]]:
-    """Each candidate's features, in FEATURES order."""
-    rows = [[feature.value(question, c) for feature in FEATURES] for c in candidates]
-    best: dict[int, float] = {}
-    for row, c in zip(rows, candidates, strict=True):
-        best[c.passage] = max(best.get(c.passage, 0.0), row[_CONTEXT])
-    for row, c, others in zip(rows, candidates, rivals(candidates), strict=True):
-        row[_MARGIN] = row[_CONTEXT] - max((rows[k][_CONTEXT] for k in others), default=0.0)
-        row[_BEST_IN_PASSAGE] = float(row[_CONTEXT] >= best[c.passage])
-    return rows
+class Case(NamedTuple):
+    """A folder of made-up articles, a question, and what the rule makes of it: with the rule on, `looks_at` (the
+    answer's text, the first or second result's file, or whether the answer says the sources disagree) is `expect`;
+    with it off, it is not. For a case the rule must not fire on, on and off agree."""
+
+    files: tuple[tuple[str, str], ...]
+    question: str
+    looks_at: str  # "answer" (its text, or "" for none), "top", "second", "conflicting" ("yes" or "no")
+    expect: str = ""
 
 
-def rivals(candidates: Sequence[CandidateFacts]) -> list[list[int]]:
-    """For each candidate, the candidates that quote none of its sentences (a sentence alone and the same sentence
-    with the one before it are one answer, not two)."""
-    return [[k for k, other in enumerate(candidates) if other.sentences.isdisjoint(c.sentences)] for c in candidates]
+class Rule(NamedTuple):
+    name: str
+    does: str
+    off: dict[str, str]  # RankingParams and BuildSettings values that switch it off
+    fires_on: tuple[Case, ...]
+    not_on: tuple[Case, ...]
+
+
+def _case(question: str, looks_at: str, expect: str, **files: str) -> Case:
+    return Case(tuple((f"{name}.txt", text) for name, text in files.items()), question, looks_at, expect)
+
+
+_PLOTS = {f"plot{n}": f"Plot {n} grows beans and onions by the shed." for n in range(4)}  # (for the idf of the rest)
+_QUAY = {"vague": "The Basra quay will open to container ships. The Basra quay is long and the quay is busy.",
+         "dated": "Officials said the container quay in Basra opens on 12 March 2024."}
+_DREDGING = {"spread": "The harbour was quiet that week. Dredging had stopped for the holiday. Basra slept.",
+             "together": "In Basra the harbour dredging resumed after the winter storms had passed over the gulf "
+                         "coast."}
+_STEPHENSON = ("George Stephenson\n\nGeorge Stephenson was an English engineer who built early steam locomotives.\n"
+               "He was born in 1781 in Wylam, a mining village on the River Tyne.\n")
+_LORELEI = "Near the town of Goarshausen the river passes the Lorelei, a slate cliff 130 metres high."
+_WRECKED = "Here the channel is narrow and rocky, so many boats were wrecked on this bend."
+_RHINE = f"Rivers of Europe\n\n{_LORELEI} {_WRECKED}\n"
+_WORKERS = {"a": "Some 2,000 workers built the Basra quay, the ministry said.",
+            "b": "Around 3,500 workers built the Basra quay over two years, unions say.",
+            "c": "Five ships visited the Basra quay, and 40 trucks left it."}
+_OPENING = {"ministry": "The Basra quay opened on 12 March 2024, the ministry said.",
+            "dockers": "Dockers remember the spring of 2024, when the Basra quay opened and the first container ship "
+                       "tied up.", "market": "The market sells fish."}
+
+RULES: tuple[Rule, ...] = (
+    Rule("thesaurus", "the question's words also search their forms and synonyms in data/expansions.txt (at 0.5)",
+         {"expand": "false"},
+         (_case("How many American soldiers are in Iraq?", "answer",
+                "About 2,000 U.S. troops are based in Iraq under an agreement with Baghdad.",
+                a="About 2,000 U.S. troops are based in Iraq under an agreement with Baghdad.", **_PLOTS),),
+         (_case("How many plots grow onions?", "top", "plot0.txt", **_PLOTS),)),
+    Rule("word families", "a question word also searches the corpus words sharing its first five letters (at 0.2)",
+         {"family_weight": "0"},
+         (_case("Who founded Acme?", "answer", "Acme's founder was Jane Roe, a chemist.",
+                a="Acme's founder was Jane Roe, a chemist.", b="Acme was a small firm in the old town.",
+                c="The town had a mill."),),
+         (_case("How many plots grow onions?", "top", "plot0.txt", **_PLOTS),)),
+    Rule("general synonyms", "a question word also searches its WordNet synonyms (at 0.2, for ranking only)",
+         {"synonym_weight": "0"},
+         (_case("Which arena did the club move to?", "top", "b.txt",
+                a="The club moved to a new office near the river last spring.",
+                b="The club moved into a stadium by the sea after years of talks, its fans say.",
+                **{n: f"Article {n} is about the weather in the hills." for n in "cdefgh"}),),
+         (_case("How many plots grow onions?", "top", "plot0.txt", **_PLOTS),)),
+    Rule("typing slips", "a question word that is neither in the corpus nor an English word also searches the corpus "
+         "words one slip away (at 0.5)",
+         {"typo_weight": "0"},
+         (_case("Who is the mayr of Lodz?", "answer", "The mayor of Lodz, Hanna Zdanowska, signed the tram contract.",
+                a="The mayor of Lodz, Hanna Zdanowska, signed the tram contract.", **_PLOTS),),
+         (_case("Who is the mayor of Lodz?", "answer", "The mayor of Lodz, Hanna Zdanowska, signed the tram contract.",
+                a="The mayor of Lodz, Hanna Zdanowska, signed the tram contract.", **_PLOTS),)),
+    Rule("sentence re-ranking", "a typed question (when, how many, who ...) re-ranks its best ten passages by BM25 "
+         "plus their best sentence's question words",
+         {"sentence_weight": "0"},
+         (_case("When does the Basra container quay open?", "top", "dated.txt", **_QUAY),),
+         (_case("Basra harbour dredging quiet stopped slept resumed pause", "top", "spread.txt", **_DREDGING,
+                **_PLOTS),)),
+    Rule("answer types in re-ranking", "in that re-ranking, a sentence without the kind of thing asked for (a count, a "
+         "date, a name) counts 0.4 of its question words", {"wanted_missing": "1"},
+         (_case("When does the Basra container quay open?", "top", "dated.txt", **_QUAY),),
+         (_case("Basra container quay", "top", "vague.txt", **_QUAY),)),
+    Rule("short-question re-ranking", "other questions of six terms at most are re-ranked the same way, at a quarter "
+         "of that weight", {"short_question_sentence_weight": "0"},
+         (_case("Basra harbour dredging", "top", "together.txt", **_DREDGING, **_PLOTS),),
+         (_case("Basra harbour dredging quiet stopped slept resumed pause", "top", "spread.txt", **_DREDGING,
+                **_PLOTS),)),
+    Rule("degree questions", "\"how\" before a word asking for a degree (how big, how deadly) wants a figure",
+         {"degree_questions": "false"},
+         (_case("How big is the Broughton tank?", "top", "sized.txt",
+                vague="The Broughton tank stands by the north gate.",
+                sized="Broughton Plumbing offered a 2,500-litre tank, fitted and connected to the mains supply.",
+                **_PLOTS),),
+         (_case("How did the Broughton tank leak?", "top", "vague.txt",
+                vague="The Broughton tank stands by the north gate.",
+                sized="Broughton Plumbing offered a 2,500-litre tank, fitted and connected to the mains supply.",
+                **_PLOTS),)),
+    Rule("near-duplicate folding", "a passage of another article repeating a better one (term-set Jaccard >= 0.3) is "
+         "cited under it (\"also in\"), not listed again", {"fold_duplicates": "false"},
+         (_case("When will the Basra quay open to container ships?", "second", "c.txt",
+                a="The harbour authority in Basra said the new quay would open to container ships in the spring, "
+                  "after two years of dredging and repairs to the breakwater.",
+                b="The harbour authority in Basra announced the new quay would open to container ships in the "
+                  "spring, after twenty-four months of dredging and repairs to the breakwater.",
+                c="A fish market opens at dawn every day in Basra, traders say."),),
+         (_case("Basra harbour dredging", "second", "spread.txt", **_DREDGING, **_PLOTS),)),
+    Rule("article subject", "a headline of six words at most names the article's subject, whose words count in each of "
+         "its passages and sentences", {"subject_headline_words": "0"},
+         (_case("Where was George Stephenson born?", "answer",
+                "He was born in 1781 in Wylam, a mining village on the River Tyne.", stephenson=_STEPHENSON),),
+         (_case("Where was George Stephenson born?", "top", "stephenson.txt",
+                stephenson=_STEPHENSON.replace("George Stephenson\n\n", "Engineers of the steam age\n\n")),)),
+    Rule("previous sentence", "a sentence counts the question words of the one before it that it lacks at half weight "
+         "when passages are re-ranked by their best sentence", {"previous_sentence_weight": "0"},
+         (),
+         (_case("How many plots grow onions?", "top", "plot0.txt", **_PLOTS),)),
+    Rule("quote the sentence before", "a sentence that goes on from the one before it (opening with a stop word, "
+         "lacking question words that one holds) is also a candidate quoted with it", {"quote_previous": "false"},
+         (_case("Why did so many boats come to grief at the Lorelei?", "answer", f"{_LORELEI} {_WRECKED}",
+                rhine=_RHINE),),
+         (_case("How high is the Lorelei?", "answer", _LORELEI, rhine=_RHINE),)),
+    Rule("sources that disagree", "for \"how many X\", likely candidates of two articles or more counting X "
+         "differently are each quoted, the answer marked as conflicting", {"conflicting_counts": "false"},
+         (_case("How many workers built the Basra quay?", "conflicting", "yes", **_WORKERS),),
+         (_case("How many ships visited the Basra quay?", "conflicting", "no", **_WORKERS),)),
+    Rule("second answer", "the best likely candidate of another article (no near-duplicate) joins the answer",
+         {"second_answer": "false"},
+         (_case("When did the Basra quay open?", "answer", f"{_OPENING['ministry']} {_OPENING['dockers']}",
+                **_OPENING),),
+         (_case("How many plots grow onions?", "top", "plot0.txt", **_PLOTS),)),
+)

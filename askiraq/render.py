@@ -7,9 +7,12 @@ Pure string building: no Click, no terminal detection (the CLI decides `color`).
 
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from askiraq.analysis import tokenize
+from askiraq.answers import labelled_row, one_line
 from askiraq.citations import Citation
 from askiraq.records import DocRecord
 from askiraq.search import Answer, Hit, SearchResult
@@ -41,6 +44,56 @@ class Style(NamedTuple):
 
     color: bool = False
     explain: bool = False
+
+
+# ---------------------------------------------------------------------------- text as it is shown
+# A passage, an answer and `show` print the characters of the file: only whitespace differs (lines joined), and in a
+# Markdown file its markup (it is not text). A table row is shown with its column names, from its header row.
+
+_QUOTE_MARKERS = re.compile(r"^[ \t]*>[ \t>]*", re.M)
+_LIST_MARKER = re.compile(r"^(?:[-*+\u2022]|\d{1,3}[.)])\s+")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+_CODE = re.compile(r"`([^`]+)`")
+_LINK = re.compile(r"!?\[([^\]]+)\]\([^)\s]+\)")
+_LIST_STARTS = frozenset("-*+\u20220123456789")
+_MARKUP = ("*", "_", "`", "[")
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+
+
+def shown(text: str, markdown: bool = False, header: str = "") -> str:
+    """A passage or sentence as askiraq shows it: on one line; a table row under `header` (its table's header row)
+    with the column names ("Product: Night Owl; 1 kg: £29.00" reads alone where "| Night Owl | £29.00 |" does not);
+    in a Markdown file without its markup (quote and list markers, **bold**, *emphasis*, `code`, [links](...))."""
+    if markdown and ">" in text and (text.startswith(">") or "\n>" in text or "\n >" in text):
+        text = _QUOTE_MARKERS.sub("", text)
+    text = labelled_row(text, header) if header else one_line(text)
+    if not markdown:
+        return text
+    if text[:1] in _LIST_STARTS:
+        text = _LIST_MARKER.sub("", text)
+    return _without_markup(text)
+
+
+def shown_headings(headings: Sequence[str], markdown: bool = False) -> str:
+    """The headings over a passage as one path; a chapter's heading and its first section's (blank lines apart) as
+    `7 Tariffs › 7.1 Water`."""
+    parts = (one_line(part) for heading in headings for part in _BLANK_LINE.split(heading))
+    if markdown:
+        parts = (_without_markup(part.lstrip("#").strip()) for part in parts)
+    return " › ".join(part for part in parts if part)
+
+
+def shown_answer(answer: Answer) -> str:
+    return " ".join(shown(s.text, s.markdown, s.header) for s in answer.sentences)
+
+
+def _without_markup(text: str) -> str:
+    """Text without Markdown's **bold**, *emphasis*, `code` and [links](...)."""
+    if any(mark in text for mark in _MARKUP):  # (most text has none: no regex to run, on a hot path)
+        for pattern, kept in ((_STRONG, r"\2"), (_EMPHASIS, r"\1"), (_CODE, r"\1"), (_LINK, r"\1")):
+            text = pattern.sub(kept, text)
+    return text
 
 
 def render(result: SearchResult, fmt: str, style: Style = Style(), query_id: str | None = None) -> str:
@@ -158,8 +211,9 @@ def _citation_json(c: Citation) -> dict[str, Any]:
 def _answer_json(answer: Answer | None) -> dict[str, Any] | None:
     if answer is None:
         return None
-    return {"text": answer.text, "citations": [s.citation.location for s in answer.sentences],
-            "sentences": [{"text": s.text, **_citation_json(s.citation)} for s in answer.sentences],
+    return {"text": shown_answer(answer), "citations": [s.citation.location for s in answer.sentences],
+            "sentences": [{"text": shown(s.text, s.markdown, s.header), **_citation_json(s.citation)}
+                          for s in answer.sentences],
             "conflicting": answer.conflicting}
 
 
@@ -177,7 +231,7 @@ def to_json(result: SearchResult, query_id: str | None = None) -> dict[str, Any]
         "results": [{
             "rank": h.rank, "score": round(h.score, 6), "bm25": round(h.bm25, 6),
             "cosine": None if h.cosine is None else round(h.cosine, 6), **_citation_json(h.citation),
-            "heading": h.heading or None, "text": h.text,
+            "heading": shown_headings(h.headings, h.markdown) or None, "text": shown(h.text, h.markdown, h.header),
             "also_in": [_citation_json(c) for c in h.also_in],
             "matched_terms": [{"term": m.term, "weight": m.weight, "contribution": round(m.contribution, 6)}
                               for m in h.matches],
@@ -202,14 +256,17 @@ def _paint(text: str, code: str, style: Style) -> str:
 
 
 def _highlight(hit: Hit, style: Style) -> str:
+    """The passage as shown, its words that matched the question painted."""
+    text = shown(hit.text, hit.markdown, hit.header)
     if not style.color:
-        return hit.text
+        return text
+    matched = {m.term for m in hit.matches}
     out, last = [], 0
-    for start, end in hit.highlights:
-        out.append(hit.text[last:start])
-        out.append(_paint(hit.text[start:end], _MATCH, style))
-        last = end
-    out.append(hit.text[last:])
+    for token in tokenize(text):
+        if not token.stop and token.term in matched:
+            out += [text[last:token.start], _paint(text[token.start:token.end], _MATCH, style)]
+            last = token.end
+    out.append(text[last:])
     return "".join(out)
 
 
@@ -219,12 +276,13 @@ def _text(result: SearchResult, style: Style) -> str:
         lines.append(_paint(_no_answer(result) + (" The closest passages:" if result.hits else ""), _BOLD, style))
         if style.explain and result.withheld is not None:
             lines.append(f"Withheld (confidence {result.confidence:.0%}):")
-            lines += [f"  {s.text} [{_paint(s.citation.location, _CITE, style)}]" for s in result.withheld.sentences]
+            lines += [f"  {shown(s.text, s.markdown, s.header)} [{_paint(s.citation.location, _CITE, style)}]"
+                      for s in result.withheld.sentences]
     else:
         disagree = "the sources disagree; " if result.answer.conflicting else ""
         lines.append(_paint(f"Answer ({disagree}confidence {result.confidence:.0%}):", _BOLD, style))
-        for sentence in result.answer.sentences:
-            lines.append(f"  {sentence.text} [{_paint(sentence.citation.location, _CITE, style)}]")
+        for s in result.answer.sentences:
+            lines.append(f"  {shown(s.text, s.markdown, s.header)} [{_paint(s.citation.location, _CITE, style)}]")
     if style.explain and result.expansions:
         lines.append("")
         lines.append("Expansions: " + ", ".join(
@@ -235,7 +293,8 @@ def _text(result: SearchResult, style: Style) -> str:
         lines.append("")
         score = _paint(f"score {hit.score:.2f}", _DIM, style)
         lines.append(f"{hit.rank}. {_paint(hit.citation.location, _CITE, style)}  {score}")
-        title = hit.citation.title + (f" — {hit.heading}" if hit.heading else "")
+        heading = shown_headings(hit.headings, hit.markdown)
+        title = hit.citation.title + (f" — {heading}" if heading else "")
         extra = ", ".join(x for x in (hit.citation.publisher, hit.citation.date, hit.citation.url) if x)
         lines.append("   " + _paint(title + (f" ({extra})" if extra else ""), _BOLD, style))
         lines.append("   " + _highlight(hit, style))
@@ -271,12 +330,13 @@ def _markdown(result: SearchResult, query_id: str | None) -> str:
     if result.answer is None:
         lines.append(f"*{_md(_no_answer(result))}*")
     else:
-        lines.append(" ".join(f"{_md(s.text)}{note(s.citation)}" for s in result.answer.sentences))
+        lines.append(" ".join(f"{_md(shown(s.text, s.markdown, s.header))}{note(s.citation)}"
+                              for s in result.answer.sentences))
     if result.hits:
         lines += ["", "Passages:" if result.answer else "The closest passages:", ""]
         for hit in result.hits:
             refs = "".join(note(c) for c in (hit.citation, *hit.also_in))
-            lines.append(f"{hit.rank}. {_md(hit.text)}{refs}")
+            lines.append(f"{hit.rank}. {_md(shown(hit.text, hit.markdown, hit.header))}{refs}")
     if notes:
         lines.append("")
         for number, c in enumerate(notes, 1):
@@ -304,11 +364,12 @@ def _csv_rows(rows: list[tuple[object, ...]]) -> str:
 def _csv(result: SearchResult, query_id: str | None, header: bool) -> str:
     rows: list[tuple[object, ...]] = [CSV_COLUMNS] if header else []
     question = (query_id or "", result.question)
-    answer = (result.answer.text if result.answer else "", f"{result.confidence:.3f}")
+    answer = (shown_answer(result.answer) if result.answer else "", f"{result.confidence:.3f}")
     for hit in result.hits:
         c = hit.citation
         rows.append((*question, hit.rank, f"{hit.score:.6f}", c.source, c.location, c.line_start,
-                     c.line_end, c.title, hit.text, *answer, hit.heading))
+                     c.line_end, c.title, shown(hit.text, hit.markdown, hit.header), *answer,
+                     shown_headings(hit.headings, hit.markdown)))
     if not result.hits:  # the question still has its row (in a batch, every question is in the table)
         rows.append((*question, *[""] * (len(CSV_COLUMNS) - 5), *answer, ""))
     return _csv_rows(rows)

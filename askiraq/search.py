@@ -48,7 +48,6 @@ class SearchOptions(NamedTuple):
     since: "date | None" = None
     until: "date | None" = None
     thesaurus: Thesaurus = Thesaurus(())
-    highlight: bool = False  # find the spans of matched words in each passage (for colour output)
     params: RankingParams = DEFAULT_PARAMS
 
 
@@ -64,16 +63,19 @@ class Hit(NamedTuple):
     bm25: float
     cosine: float | None  # the passage's cosine with the question (semantic mode), else None
     citation: Citation
-    text: str
-    heading: str
-    highlights: tuple[tuple[int, int], ...]  # spans in `text` of matched words
+    text: str  # the passage as its file has it, its lines joined (a table row's columns as they are: render shows it)
+    headings: tuple[str, ...]  # the headings over it (outermost first) or the FAQ question above it, as in the file
     matches: tuple[TermMatch, ...]
     also_in: tuple[Citation, ...]
+    markdown: bool = False  # from a Markdown file (whose markup is not shown)
+    header: str = ""  # a table row's header row, which names its cells
 
 
 class AnswerSentence(NamedTuple):
-    text: str
+    text: str  # as its file has it, its lines joined (askiraq.render shows it)
     citation: Citation
+    markdown: bool = False
+    header: str = ""
 
 
 class Answer(NamedTuple):
@@ -153,7 +155,7 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     chosen, conflicting, reason, confidence = _answer(index, query, quotable)
     quoted = Answer(tuple(_quoted(index, c) for c in chosen), conflicting) if chosen else None
     answer, withheld = (None, quoted) if reason else (quoted, None)
-    shown = tuple(_hit(index, query, rank, c, options.highlight) for rank, c in enumerate(hits[:options.top], 1))
+    shown = tuple(_hit(index, query, rank, c) for rank, c in enumerate(hits[:options.top], 1))
     return result._replace(answer=answer, hits=shown, reason=reason, confidence=confidence, withheld=withheld)
 
 
@@ -498,7 +500,7 @@ def _rerank(index: Index, query: _Query, candidates: list[_Candidate]) -> list[_
 def _scored_sentences(index: Index, query: _Query, candidate: _Candidate) -> list[_Sentence]:
     """The passage's sentences with their scores (computed once per candidate)."""
     if not candidate.sentences:
-        typed = query.asked.wanted.kind and query.params.answer_types
+        typed = query.asked.wanted.kind and query.params.wanted_missing < 1
         text = index.texts.text(candidate.record.doc_id) if typed else ""  # read only to check answer types
         # A sentence is about its article's subject; a table row's cells are what its header names.
         framing = _subject_terms(index, candidate.record.doc_id, query.params)
@@ -570,24 +572,26 @@ def _jaccard(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
     return shared / (len(a) + len(b) - shared) if a or b else 0.0
 
 
-def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate, highlight: bool) -> Hit:
+def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate) -> Hit:
     record = candidate.record
     doc_text = index.texts.text(record.doc_id)
     header = table_header(doc_text, record)
-    text = answers.readable(index.texts.passage_text(record), header)
     above = record.above if record.above[1] and not header else record.heading  # (a row's header is in its text)
-    shown = (record.parent, above) if above == record.heading else (above,)  # "2.3.0 (2024-05-02) › Fixed"
-    heading = " › ".join(answers.heading_path(doc_text[start:end]) for start, end in shown if end)
-    wanted = {t for t, _ in query.weighted}
-    highlights = tuple((t.start, t.end) for t in tokenize(text) if not t.stop and t.term in wanted) if highlight else ()
+    over = (record.parent, above) if above == record.heading else (above,)  # "2.3.0 (2024-05-02) › Fixed"
     matches = []
     for term, weight in query.weighted:
         tid = index.postings.term_id(term)
         if tid in candidate.terms:  # (the passage's term set: no postings lookup for the words it lacks)
             matches.append(TermMatch(term, weight, weight * index.postings.contribution(tid, record.passage_id)))
     also = tuple(cite(index, d.record) for d in candidate.duplicates)
-    return Hit(rank, candidate.score, candidate.bm25, candidate.cosine, cite(index, record), text, heading,
-               highlights, tuple(matches), also)
+    text = index.texts.passage_text(record)
+    return Hit(rank, candidate.score, candidate.bm25, candidate.cosine, cite(index, record),
+               text if header else answers.one_line(text), tuple(doc_text[a:b] for a, b in over if b),
+               tuple(matches), also, _markdown(index, record), header)
+
+
+def _markdown(index: Index, record: PassageRecord) -> bool:
+    return index.records.document(record.doc_id).markdown
 
 
 def _choices(index: Index, query: _Query, hits: list[_Candidate]) -> list[_Choice]:
@@ -606,7 +610,7 @@ def _choices(index: Index, query: _Query, hits: list[_Candidate]) -> list[_Choic
             previous: tuple[_Sentence, str] | None = None
             for position, sentence in enumerate(_scored_sentences(index, query, passage)):
                 s = sentence.record
-                quoted = answers.clean(text[s.start:s.end], header) if s.quotable else ""
+                quoted = _read(text[s.start:s.end], header) if s.quotable else ""
                 if not quoted or answers.asks(quoted):  # searchable, but a question is never an answer
                     previous = None
                     continue
@@ -619,6 +623,11 @@ def _choices(index: Index, query: _Query, hits: list[_Candidate]) -> list[_Choic
                                            frozenset(), (first.record, s), first_text))
                 previous = (sentence, quoted)
     return choices
+
+
+def _read(text: str, header: str) -> str:
+    """A sentence as the answer selector reads it: on one line; a table row with its column names."""
+    return answers.labelled_row(text, header) if header else answers.one_line(text)
 
 
 def _goes_on(sentence: str) -> bool:
@@ -645,7 +654,7 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate]) -> tuple[list[_
     model's probability that the best candidate is right."""
     params = query.params
     model = selector.shipped_model()
-    off = frozenset(params.features_off.split(",")) - {""}
+    off = frozenset(params.table_off.split(",")) - {""}
     choices = _choices(index, query, hits)
     selection = selector.select(query.facts, [c.facts for c in choices], model, off)
     ranked = [choices[i] for i in selection.order]
@@ -656,7 +665,7 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate]) -> tuple[list[_
     floor = params.alternative_share * selection.probabilities[selection.order[0]]
     likely = [choices[i] for i in selection.order if selection.probabilities[i] >= floor
               and not model.gate(selection.rows[i], off)]
-    if params.answer_types and query.asked.wanted.counted:
+    if params.conflicting_counts and query.asked.wanted.counted:
         counting = [(c, figure) for c in likely if (figure := answers.counting_figure(c.facts.text, query.asked))]
         figures = _figures(counting)
         if len(figures) > 1:
@@ -668,7 +677,11 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate]) -> tuple[list[_
 
 
 def _quoted(index: Index, choice: _Choice) -> AnswerSentence:
-    return AnswerSentence(choice.facts.text, cite(index, choice.passage, choice.span))
+    text = index.texts.text(choice.doc_id)
+    header = table_header(text, choice.passage)
+    start, end = choice.span[:2]
+    return AnswerSentence(text[start:end] if header else choice.facts.text, cite(index, choice.passage, choice.span),
+                          _markdown(index, choice.passage), header)
 
 
 def _figures(counting: list[tuple[_Choice, answers.Figure]]) -> list[_Choice]:

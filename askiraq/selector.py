@@ -57,7 +57,7 @@ class AnswerModel(NamedTuple):
 
     def gate(self, row: Sequence[float], off: AbstractSet[str] = frozenset()) -> tuple[float, str] | None:
         """For a candidate failing kept gates: the least share of right answers among them, and why; else None."""
-        failed = [g for g in failed_gates(row, self.gates.keys()) if g.feature not in off]
+        failed = failed_gates(row, self.gates.keys() - off)
         return min(((self.gates[g.name], g.reason) for g in failed), default=None)
 
 

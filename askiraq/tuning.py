@@ -9,7 +9,8 @@ least one; a change smaller than 0.005 on CISI is noise, and one question is 5 p
 their code; they do not change what is found.
 """
 
-from typing import NamedTuple
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple, TypeVar
 
 # ----------------------------------------------------------------------- BM25 (build time)
 # rank-bm25's BM25Okapi defaults. b 0.5 or k1 1.2 won one dev2 question and lost 0.004-0.011 CISI MAP.
@@ -110,7 +111,7 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # the vote on the bonfire rules?" had quoted "Could I ask that item 8 include ... the bonfire rules?".
 FIGURE_NOUN_WORDS = 3
 
-ANALYSIS_VERSION = 29  # bump whenever splitting or analysis changes what is indexed
+ANALYSIS_VERSION = 30  # bump whenever splitting or analysis changes what is indexed
 
 
 class BuildSettings(NamedTuple):
@@ -187,10 +188,9 @@ class RankingParams(NamedTuple):
     # number of terms instead of a limit: dev2 @3 -0.051 and CISI nDCG -0.004 to -0.006.
     short_question_sentence_weight: float = 0.25
     short_question_terms: int = 6
-    # Answer-type checks: a sentence without the kind of thing asked for weighs wanted_missing of its
-    # score, and a "how many X" question needs a figure that counts X. Off: dev -0.05, dev2 -0.051,
-    # and 2 of dev2's 6 unanswerable questions get an answer. 0.2 ties; 0.7: dev -0.05, dev2 -0.026.
-    answer_types: bool = True
+    # In that re-ranking, a sentence without the kind of thing asked for (a count that counts X, a date, a name) weighs
+    # this share of its score (1: off). 0.2.0, with the "how many X" check beside it: off, dev -0.05, dev2 -0.051;
+    # 0.2 tied; 0.7: dev -0.05, dev2 -0.026.
     wanted_missing: float = 0.4
     # "How" before any other word that is not a stop word, a name or a plural ("how big", "how deadly", "how low")
     # asks for a figure, as "how far" does (answers.wanted; not for the amount check: "the largest in Europe" can
@@ -265,6 +265,7 @@ class RankingParams(NamedTuple):
     # best of them from another article (no near-duplicate of the answer) joins the answer, with `second_answer`.
     alternative_share: float = 0.6
     second_answer: bool = True
+    conflicting_counts: bool = True  # (differing counts of X, for "how many X", are sources that disagree)
     # A sentence that goes on from the one before it (opens with a stop word, lacks question words that one holds) is
     # also a candidate quoted with it ("Ali Hassan spoke on Tuesday. He said the deal collapsed.").
     quote_previous: bool = True
@@ -288,9 +289,23 @@ class RankingParams(NamedTuple):
     # A question word's weight in the answer model's coverage features is its idf, at least this (a word of more than
     # half the passages has a floor of its own, see EPSILON).
     min_coverage_idf: float = 0.05
-    # Answer-selector features switched off (comma-separated names of askiraq.features.FEATURES): each then counts
-    # as its training mean. For ablations (scripts/evaluate.py --ablate); none in use.
-    features_off: str = ""
+    # Features and gates of the answer model's table switched off (comma-separated names of askiraq.features' FEATURES
+    # and GATES): a feature then counts as its training mean, a gate is not applied. For ablations
+    # (scripts/evaluate.py --ablate) and the table's tests; none in use.
+    table_off: str = ""
 
 
 DEFAULT_PARAMS = RankingParams()
+
+Settings = TypeVar("Settings", RankingParams, BuildSettings)
+_CONVERT: dict[Any, Callable[[str], Any]] = {bool: lambda v: v.lower() in ("1", "true", "yes", "on"), int: int,
+                                             float: float, str: str}
+_CONVERT[bool | None] = _CONVERT[bool]
+_CONVERT[str | None] = str
+
+
+def overridden(defaults: Settings, overrides: Mapping[str, str]) -> Settings:
+    """`defaults` with the overrides (name -> value as text, as scripts and the feature table give them) that name its
+    fields, each converted to the field's type; the others are left to the other settings."""
+    fields = type(defaults).__annotations__
+    return defaults._replace(**{k: _CONVERT[fields[k]](v) for k, v in overrides.items() if k in fields})

@@ -1,44 +1,52 @@
 """Score askiraq and a plain-BM25 baseline, side by side in one run, on every evaluation set.
 
-    python scripts/evaluate.py [--sets dev,dev2,cisi,rewrapped,gk] [--ablate] [--set NAME=VALUE ...]
-                               [--misses] [--output eval-results.json]
+    python scripts/evaluate.py [--sets dev,dev2,cisi,rewrapped,gk,heldout] [--ablate [rules|features]]
+                               [--set NAME=VALUE ...] [--sweep NAME=V1,V2] [--misses] [--output eval-results.json]
 
 Sets (see scripts/evalsets.py): dev and dev2 (gold questions over the shipped corpus), cisi
 (1,460 hard-wrapped abstracts, 76 judged queries, scored per document), rewrapped (the shipped
 corpus re-wrapped at 72 columns, asked the dev and dev2 questions), gk (general-knowledge articles in
-three layouts, with their own questions).
+three layouts, with their own questions), heldout (the answer model's held-back training articles). cisi and
+heldout come from ../shared and are left out, with a message, where it is absent. Each question set is also asked
+without the articles that answer it ("not in the folder": the share refused).
 
 The baseline is rank-bm25's BM25Okapi over the very same passages askiraq indexed, each analysed
 alone (Snowball stems, the stop list): no expansions, no headings or titles, no re-ranking, never
 "no answer". Question sets are scored with answer@1, answer@3 and MRR (a correct passage holds one
 of the question's answer terms and cites an evidence file, itself or as "also in"), answer sentence
-(an answer term in askiraq's answer), confidence AUC (does askiraq's confidence figure put its right
-answers above its wrong ones?), and the no-answer decision; CISI with MAP, nDCG@10 and P@10
-(trec_eval definitions, depth 1000, a document ranked where its best passage is).
+(an answer term in askiraq's answer), the sentence chosen (answered or withheld) when the top passage holds the
+answer, confidence AUC (does the confidence put right candidates above wrong ones?) and calibration error (with a
+reliability table), and the no-answer decision; CISI with MAP, nDCG@10 and P@10 (trec_eval definitions, depth 1000,
+a document ranked where its best passage is).
 
 `--set NAME=VALUE` overrides one parameter (a field of askiraq.tuning.RankingParams, or of the index's
 BuildSettings); `--sweep NAME=V1,V2` prints every set's figures for each value;
-`--ablate` turns each stage off in turn and prints what that does to every set.
+`--ablate` turns each rule and gate of askiraq.features' table off in turn (`--ablate features`: each feature of
+the answer model) and prints what that does to every set.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from evalsets import JudgedSet, QuestionSet, absent_sets, cisi_set, folded, missing, question_sets
+from evalsets import SHARED, JudgedSet, QuestionSet, absent_sets, cisi_set, folded, missing, question_sets
 
 from askiraq.analysis import analyze
 from askiraq.expansions import load_thesaurus
+from askiraq.features import FEATURES, GATES, RULES
 from askiraq.index import Index, open_index
+from askiraq.render import shown, shown_answer
 from askiraq.search import MAX_QUESTION_CHARS, SearchOptions, search
-from askiraq.tuning import DEFAULT_PARAMS, BuildSettings, RankingParams
+from askiraq.tuning import DEFAULT_PARAMS, BuildSettings, RankingParams, overridden
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_SETS = ("dev", "dev2", "cisi", "rewrapped", "gk", "heldout")
@@ -69,14 +77,6 @@ System = Callable[[str, int], Run]
 # ---------------------------------------------------------------------------- the two systems
 
 
-def _converted(defaults: Any, overrides: dict[str, str]) -> Any:
-    """`defaults` (a NamedTuple) with the overrides that name its fields, each converted to the field's type."""
-    fields = type(defaults).__annotations__
-    convert: dict[Any, Callable[[str], Any]] = {bool: lambda v: v.lower() in ("1", "true", "yes", "on"),
-                                                int: int, float: float, bool | None: lambda v: convert[bool](v)}
-    return defaults._replace(**{k: convert[fields[k]](v) for k, v in overrides.items() if k in fields})
-
-
 def check_overrides(overrides: dict[str, str]) -> None:
     known = {*RankingParams.__annotations__, *BuildSettings.__annotations__}
     unknown = set(overrides) - known
@@ -85,13 +85,11 @@ def check_overrides(overrides: dict[str, str]) -> None:
 
 
 def ranking_params(overrides: dict[str, str]) -> RankingParams:
-    params: RankingParams = _converted(DEFAULT_PARAMS, overrides)
-    return params
+    return overridden(DEFAULT_PARAMS, overrides)
 
 
 def build_settings(overrides: dict[str, str]) -> BuildSettings:
-    settings: BuildSettings = _converted(BuildSettings(), overrides)
-    return settings
+    return overridden(BuildSettings(), overrides)
 
 
 def askiraq_system(index: Index, overrides: dict[str, str]) -> System:
@@ -99,10 +97,10 @@ def askiraq_system(index: Index, overrides: dict[str, str]) -> System:
 
     def ask(question: str, depth: int) -> Run:
         result = search(index, question, options._replace(top=depth))
-        ranking = [Ranked((h.citation.source, *(c.source for c in h.also_in)), h.text) for h in result.hits]
-        answer = result.answer.text if result.answer else None
-        withheld = getattr(result, "withheld", None)  # (older versions: scripts/evaluate.py measures them too)
-        candidate = withheld.text if withheld else answer
+        ranking = [Ranked((h.citation.source, *(c.source for c in h.also_in)), shown(h.text, h.markdown, h.header))
+                   for h in result.hits]
+        answer = shown_answer(result.answer) if result.answer else None
+        candidate = shown_answer(result.withheld) if result.withheld else answer
         return Run(ranking, answer, result.confidence, result.reason, candidate)
 
     return ask
@@ -271,8 +269,40 @@ QA_METRICS = ("answer@1", "answer@3", "mrr", "answer_sentence", "sentence_top", 
 IR_METRICS = ("map", "ndcg@10", "p@10", "empty", "answered")
 
 
-def evaluate(sets: Iterable[str], overrides: dict[str, Any], cache: Path, with_baseline: bool = True) -> dict[str, Any]:
-    """Every requested set, askiraq (with `overrides`) and the baseline on the same passages."""
+def evaluate(sets: Iterable[str], overrides: dict[str, Any], cache: Path, with_baseline: bool = True,
+             absent: bool = True) -> dict[str, Any]:
+    """Every requested set, askiraq (with `overrides`) and the baseline on the same passages; with `absent`, the
+    question sets also without the articles that answer them. The figures are kept in `cache` under a fingerprint of
+    the code and data they come from, so a second run of the same (the tests, then cog in CI) reads them back."""
+    sets = list(sets)
+    saved = cache / f"results-{fingerprint([sets, overrides, with_baseline, absent]):08x}.json"
+    if saved.is_file():
+        results: dict[str, Any] = json.loads(saved.read_text(encoding="utf-8"))
+        return results
+    results = _evaluate(sets, overrides, cache, with_baseline, absent)
+    cache.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(results), encoding="utf-8")
+    return results
+
+
+def fingerprint(what: Any) -> int:
+    """A checksum of `what` and of every file the figures depend on: the package, these scripts, the data (as they
+    were when this process first asked: the code it runs)."""
+    return zlib.crc32(json.dumps(what, sort_keys=True).encode(), _files_checksum())
+
+
+@functools.cache
+def _files_checksum() -> int:
+    digest = 0
+    for folder in (ROOT / "askiraq", ROOT / "scripts", ROOT / "corpus", ROOT / "tests" / "data", SHARED):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest = zlib.crc32(path.read_bytes(), zlib.crc32(str(path.relative_to(folder)).encode(), digest))
+    return digest
+
+
+def _evaluate(sets: list[str], overrides: dict[str, Any], cache: Path, with_baseline: bool,
+              absent: bool) -> dict[str, Any]:
     results: dict[str, Any] = {}
     qsets = question_sets(cache)
     with tempfile.TemporaryDirectory() as index_root:
@@ -301,7 +331,7 @@ def evaluate(sets: Iterable[str], overrides: dict[str, Any], cache: Path, with_b
             if with_baseline:
                 systems["baseline"] = baseline_system(index)
             results[name] = run_questions(qset, systems)
-            if name in ABSENT_SETS:
+            if absent and name in ABSENT_SETS:
                 results[name]["absent"] = run_absent(qset, cache, index_for, overrides)
         if "rewrapped" in results:
             results["rewrapped"]["same_top"] = _same_top(qsets, results["rewrapped"], overrides, index_for)
@@ -375,37 +405,38 @@ def reliability_table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-# Each stage, and the overrides that turn it off.
-STAGES = {
-    "expansions": {"expand": "false"},
-    "word families": {"family_weight": "0"},
-    "general synonyms": {"synonym_weight": "0"},
-    "typing slips": {"typo_weight": "0"},
-    "sentence re-ranking": {"sentence_weight": "0"},
-    "short-question re-ranking": {"short_question_sentence_weight": "0"},
-    "answer-type checks": {"answer_types": "false"},
-    "degree questions": {"degree_questions": "false"},
-    "near-duplicate folding": {"fold_duplicates": "false"},
-    "article subject": {"subject_headline_words": "0"},
-    "previous sentence": {"previous_sentence_weight": "0"},
-}
-ABLATION_COLUMNS = (("dev", "answer@1"), ("dev", "answer@3"), ("dev", "answer_sentence"), ("dev", "refused"),
-                    ("dev2", "answer@1"), ("dev2", "answer@3"), ("dev2", "answer_sentence"), ("dev2", "refused"),
-                    ("cisi", "map"), ("cisi", "ndcg@10"), ("rewrapped", "answer@1"), ("rewrapped", "same_top"),
-                    ("gk", "answer@1"), ("gk", "answer@3"), ("gk", "answer_sentence"), ("gk", "refused"),
-                    ("all", "answered"))
+def stages(which: str = "rules") -> dict[str, dict[str, str]]:
+    """The entries of askiraq.features' table to switch off in turn, each with the overrides that do it: "rules" (the
+    rules of ranking and quoting, and the answer model's gates) or "features" (the model's features)."""
+    if which == "features":
+        return {f"feature {f.name}": {"table_off": f.name} for f in FEATURES}
+    return {**{r.name: r.off for r in RULES}, **{f"gate: {g.name}": {"table_off": g.name} for g in GATES}}
 
 
-def ablate(sets: list[str], overrides: dict[str, str], cache: Path) -> dict[str, dict[str, Any]]:
-    """askiraq with each stage turned off in turn (no baseline: it does not change)."""
-    return {stage: evaluate(sets, {**overrides, **off}, cache, with_baseline=False) for stage, off in STAGES.items()}
+# Ranking (answer@1, answer@3, MAP, the same top passage when re-wrapped), the sentence chosen when the top passage
+# holds the answer, answered (answerable questions), refused (unanswerable ones; and "absent": asked without the
+# article that answers them), and the confidence's AUC.
+ABLATION_COLUMNS = (("dev", "answer@1"), ("dev", "sentence_top"), ("dev", "answered"), ("dev", "absent"),
+                    ("dev2", "answer@1"), ("dev2", "answer@3"), ("dev2", "sentence_top"), ("dev2", "answered"),
+                    ("dev2", "refused"), ("dev2", "absent"), ("cisi", "map"), ("rewrapped", "same_top"),
+                    ("gk", "answer@1"), ("gk", "sentence_top"), ("gk", "answered"), ("gk", "refused"), ("gk", "absent"),
+                    ("heldout", "sentence_top"), ("heldout", "answered"), ("heldout", "absent"),
+                    ("all", "confidence_auc"))
+
+
+def ablate(sets: list[str], overrides: dict[str, str], cache: Path, which: str = "rules") -> dict[str, dict[str, Any]]:
+    """askiraq with each entry of the table turned off in turn (no baseline: it does not change)."""
+    return {stage: evaluate(sets, {**overrides, **off}, cache, with_baseline=False)
+            for stage, off in stages(which).items()}
 
 
 def _figure(results: dict[str, Any], name: str, metric: str) -> float | None:
-    if name == "all":  # answerable questions of every set that got an answer
-        rows = [r for report in results.values() for r in report["askiraq"]["rows"] if "answered" in r]
-        return _mean(rows, metric)
+    if name == "all":  # every question of every set, as one
+        rows = [r for report in results.values() for r in report.get("askiraq", {}).get("rows", []) if "right" in r]
+        return confidence_auc(rows) if metric == "confidence_auc" else _mean(rows, metric)
     report = results.get(name, {})
+    if metric == "absent":
+        return report.get("absent", {}).get("refused")
     return report.get(metric) if metric == "same_top" else report.get("askiraq", {}).get(metric)
 
 
@@ -441,7 +472,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default=",".join(ALL_SETS))
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE")
-    parser.add_argument("--ablate", action="store_true", help="turn each stage off in turn")
+    parser.add_argument("--ablate", nargs="?", const="rules", choices=("rules", "features"),
+                        help="turn each rule and gate (or each feature) of askiraq.features' table off in turn")
     parser.add_argument("--semantic", action="store_true",
                         help="also build passage vectors and print every set with and without the hybrid")
     parser.add_argument("--sweep", action="append", default=[], metavar="NAME=V1,V2,...",
@@ -458,7 +490,7 @@ def main() -> None:
     print()
     print(reliability_table(results))
     if args.ablate:
-        ablated = ablate(sets, overrides, args.cache)
+        ablated = ablate(sets, overrides, args.cache, args.ablate)
         print()
         print(ablation_table(results, ablated))
         results["ablation"] = {stage: {f"{n} {m}": _figure(r, n, m) for n, m in ABLATION_COLUMNS}

@@ -346,6 +346,21 @@ def kept_gates(groups: list[Group]) -> dict[str, float]:
     return kept
 
 
+def refused_by_gates(groups: list[Group], model: AnswerModel) -> dict[str, float]:
+    """For the questions whose every candidate fails a gate: how often the one quoted would have been right, by the
+    gate that stops it (the confidence of such a refusal); a gate with too few such questions keeps its share of
+    right candidates."""
+    outcomes: dict[str, list[bool]] = {}
+    for group in groups:
+        selection = decide(group.rows, group.rivals, model)
+        if selection.order and selection.gated:
+            best = selection.order[0]
+            gate = min(failed_gates(group.rows[best], model.gates.keys()), key=lambda g: model.gates[g.name])
+            outcomes.setdefault(gate.name, []).append(group.labels[best])
+    return {name: sum(outcomes[name]) / len(outcomes[name]) if len(outcomes.get(name, ())) >= GATE_MIN_FAILING
+            else share for name, share in model.gates.items()}
+
+
 def passing(group: Group, gates: dict[str, float]) -> Group:
     """The group with only the candidates that pass the gates (their rivals renumbered)."""
     keep = [at for at, row in enumerate(group.rows) if not failed_gates(row, gates.keys())]
@@ -372,6 +387,8 @@ def train(groups: list[Group]) -> tuple[AnswerModel, dict[str, Any]]:
     threshold = choose_threshold(known + refused, probabilities + [0.0] * len(refused))
     model = AnswerModel(FEATURE_NAMES, *(tuple(column.tolist()) for column in fitted[:5]), fitted.bias,
                         calibration, threshold, gates)
+    model = model._replace(gates=refused_by_gates([g for g in groups if g.question.source not in held and g.rows],
+                                                  model))
     report = {"held_back_articles": sorted(held), "gates": gates,
               "training": figures([g for g in groups if g.question.source not in held], model),
               "held_back": figures([g for g in groups if g.question.source in held], model),

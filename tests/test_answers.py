@@ -9,15 +9,12 @@ from askiraq.answers import (
     Asked,
     Wanted,
     asks,
-    clean,
     counts,
     figures,
     gives_amount,
     gives_date,
     has_wanted,
-    heading_path,
     is_asked_in_words,
-    readable,
     synonyms_of,
     wanted,
 )
@@ -267,30 +264,6 @@ def test_names_in_any_latin_greek_or_cyrillic_letters(sentence: str, named: bool
     assert has_wanted(sentence, asked("Who chaired the jury?")) is named
 
 
-@pytest.mark.parametrize(("raw", "cleaned"), [
-    ("“Around 5,000 US troops remain in Iraq.", "Around 5,000 US troops remain in Iraq."),
-    ("He said it ended.”", "He said it ended."),
-    ("“A quoted sentence.”", "“A quoted sentence.”"),
-    ("A sentence over\ntwo lines.", "A sentence over two lines."),
-])
-def test_clean_drops_a_quote_left_open_by_the_cut(raw: str, cleaned: str) -> None:
-    assert clean(raw) == cleaned
-
-
-@pytest.mark.parametrize(("raw", "cleaned"), [
-    ("A: Yes, but give each broker its own data_dir.", "Yes, but give each broker its own data_dir."),
-    ("**A:** Logs go to the journal.", "Logs go to the journal."),
-    ("Plan A: leave at dawn.", "Plan A: leave at dawn."),  # not a label
-])
-def test_an_faq_answer_is_quoted_without_its_label(raw: str, cleaned: str) -> None:
-    assert clean(raw) == cleaned
-
-
-def test_headings_are_shown_without_markdown_markup() -> None:
-    assert heading_path("**Q:** Can I run two brokers on one host?") == "Q: Can I run two brokers on one host?"
-    assert heading_path("# Guide\n\n## [Install](install.md) with `hmctl`") == "Guide › Install with hmctl"
-
-
 def test_synonyms_follow_the_expansions_a_question_word_triggered() -> None:
     assert synonyms_of({"troop", "iraq"}, [("forc", "troops"), ("soldier", "troops")]) == {
         "troop": frozenset({"troop", "forc", "soldier"}), "iraq": frozenset({"iraq"})}
@@ -299,27 +272,6 @@ def test_synonyms_follow_the_expansions_a_question_word_triggered() -> None:
 def test_an_accent_does_not_hide_a_count() -> None:
     assert counts("Kestrel supplies 18 cafés and 5 offices.", asked("How many cafes does Kestrel supply?")) == "18"
     assert counts("Kestrel supplies 18 cafes and 5 offices.", asked("How many cafés does Kestrel supply?")) == "18"
-
-
-@pytest.mark.parametrize(("raw", "shown"), [
-    ("- **Night Owl**: dark roast", "Night Owl: dark roast"),
-    ("3. Free grinder loan for *large* orders", "Free grinder loan for large orders"),
-    ("Run `askiraq index` as [the guide](https://example.org/guide) says.", "Run askiraq index as the guide says."),
-    ("A 2*3 grid and snake_case_names stay as they are.", "A 2*3 grid and snake_case_names stay as they are."),
-    ("2023 was a dry year.", "2023 was a dry year."),
-    ("> She is 78.4 metres long, with a speed\n> of 13.5 knots.", "She is 78.4 metres long, with a speed of 13.5 knots."
-     ),
-    ("Speeds > 13 knots\nneed a pilot.", "Speeds > 13 knots need a pilot."),  # only markers opening a line go
-])
-def test_markdown_markup_is_not_shown(raw: str, shown: str) -> None:
-    assert readable(raw) == shown
-
-
-def test_a_table_row_is_shown_with_its_column_names() -> None:
-    header = "| Product | 250 g | 1 kg |"
-    assert readable("| Night Owl | £8.75 | £29.00 |", header) == "Product: Night Owl; 250 g: £8.75; 1 kg: £29.00"
-    assert readable("| Decaf |  | £31.00 |", header) == "Product: Decaf; 1 kg: £31.00"  # an empty cell left out
-    assert readable("| Night Owl | £8.75 |", header) == "| Night Owl | £8.75 |"  # columns that do not line up
 
 
 @pytest.mark.parametrize(("sentence", "question"), [

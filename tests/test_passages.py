@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from askiraq.answers import heading_path
+from askiraq.answers import one_line
 from askiraq.passages import SplitDocument, split_document
+from askiraq.render import shown_headings
 from askiraq.tuning import MAX_PASSAGE_CHARS
 
 CORPUS = Path(__file__).parent.parent / "corpus"
@@ -108,9 +109,7 @@ def test_a_first_heading_of_any_length_is_the_title() -> None:
 
 
 def test_a_word_broken_after_its_hyphen_is_joined_in_answers() -> None:
-    from askiraq.answers import clean
-
-    assert clean("Dredging to the sea-\nlevel cut began in\n  May.") == "Dredging to the sea-level cut began in May."
+    assert one_line("Dredging to the sea-\nlevel cut began in\n  May.") == "Dredging to the sea-level cut began in May."
 
 
 def test_a_short_wrapped_line_is_never_a_heading() -> None:
@@ -261,7 +260,7 @@ def test_a_chapter_heading_over_its_first_section_frames_it_too() -> None:
         ("7.2 Complaints", "Most complaints were about discoloured water."),
     ]  # (no passage of its own for the chapter heading; shown as "7 Customers and tariffs › 7.1 Tariff")
     first = split_document(text).passages[0]
-    assert heading_path(text[first.heading[0]:first.heading[1]]) == "7 Customers and tariffs › 7.1 Tariff"
+    assert shown_headings([text[first.heading[0]:first.heading[1]]], True) == "7 Customers and tariffs › 7.1 Tariff"
 
 
 def test_every_section_keeps_the_markdown_heading_a_level_up() -> None:

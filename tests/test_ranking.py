@@ -45,7 +45,7 @@ def test_one_shared_word_is_not_an_answer_two_are(tmp_path: Path) -> None:
     assert two.answer is not None and "dredging" in two.answer.text
     assert 0 < one.confidence < 0.05 < 0.9 < two.confidence <= 1  # (1 in 50 such candidates is right in training)
     assert ask(index, "Which football team won in Basra last night?",
-               DEFAULT_PARAMS._replace(features_off="two_words")).answer is not None
+               DEFAULT_PARAMS._replace(table_off="two words")).answer is not None
 
 
 def test_a_sentence_naming_what_the_question_names_is_the_more_confident_answer(tmp_path: Path) -> None:

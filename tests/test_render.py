@@ -12,7 +12,7 @@ from conftest import SHIPPED_CORPUS, index_of
 from askiraq.citations import cite
 from askiraq.expansions import load_thesaurus
 from askiraq.index import Index, open_index
-from askiraq.render import CSV_COLUMNS, FORMATS, BatchWriter, Style, render, render_passage
+from askiraq.render import CSV_COLUMNS, FORMATS, BatchWriter, Style, render, render_passage, shown, shown_headings
 from askiraq.search import SearchOptions, SearchResult, search
 
 
@@ -90,3 +90,39 @@ def test_the_passage_is_bold_inside_its_paragraph_only_with_colour(index: Index)
                      f"{text[paragraph[0]:paragraph[1]]}\n")
     bold = render_passage(citation, text, (record.start, record.end), paragraph, Style(color=True))
     assert bold == plain.replace(text[record.start:record.end], f"\x1b[1m{text[record.start:record.end]}\x1b[0m")
+
+
+@pytest.mark.parametrize(("raw", "markdown_shown"), [
+    ("- **Night Owl**: dark roast", "Night Owl: dark roast"),
+    ("3. Free grinder loan for *large* orders", "Free grinder loan for large orders"),
+    ("Run `askiraq index` as [the guide](https://example.org/guide) says.", "Run askiraq index as the guide says."),
+    ("A 2*3 grid and snake_case_names stay as they are.", "A 2*3 grid and snake_case_names stay as they are."),
+    ("2023 was a dry year.", "2023 was a dry year."),
+    ("> She is 78.4 metres long, with a speed\n> of 13.5 knots.", "She is 78.4 metres long, with a speed of 13.5 knots."
+     ),
+    ("Speeds > 13 knots\nneed a pilot.", "Speeds > 13 knots need a pilot."),  # only markers opening a line go
+])
+def test_markdown_markup_is_not_shown_and_plain_text_is_shown_as_it_is(raw: str, markdown_shown: str) -> None:
+    assert shown(raw, markdown=True) == markdown_shown
+    assert shown(raw) == " ".join(raw.split())  # (a plain-text file: only its whitespace differs)
+
+
+def test_a_plain_text_file_s_quotes_and_labels_are_its_own() -> None:
+    news = "``We will not leave,'' the minister said, and `the talks' went on.\nA: Yes, **really**."
+    assert shown(news) == "``We will not leave,'' the minister said, and `the talks' went on. A: Yes, **really**."
+
+
+def test_a_table_row_is_shown_with_its_column_names() -> None:
+    header = "| Product | 250 g | 1 kg |"
+    assert shown("| Night Owl | £8.75 | £29.00 |", True, header) == "Product: Night Owl; 250 g: £8.75; 1 kg: £29.00"
+    assert shown("| Decaf |  | £31.00 |", True, header) == "Product: Decaf; 1 kg: £31.00"  # an empty cell left out
+    assert shown("| Night Owl | £8.75 |", True, header) == "| Night Owl | £8.75 |"  # columns that do not line up
+    assert shown("Luvale    58", False, "Ward      Visited") == "Ward: Luvale; Visited: 58"  # a plain-text table
+
+
+def test_headings_are_shown_without_markdown_markup_in_markdown_only() -> None:
+    assert shown_headings(["**Q:** Can I run two brokers on one host?"], True) == \
+        "Q: Can I run two brokers on one host?"
+    assert shown_headings(["# Guide\n\n## [Install](install.md) with `hmctl`"], True) == "Guide › Install with hmctl"
+    assert shown_headings(["2.3.0 (2024-05-02)", "Fixed"]) == "2.3.0 (2024-05-02) › Fixed"
+    assert shown_headings(["**Q:** Can I run two brokers?"]) == "**Q:** Can I run two brokers?"

@@ -45,7 +45,7 @@ def read_articles(root: str, source: SourceFile, notices: list[Notice], settings
     kind = file_kind(source.rel)
     if kind == "text":
         document = read_document(root, source, notices)
-        if document is not None and source.rel.lower().endswith(".md"):
+        if document is not None and document.markdown:
             from askiraq.readers.markdown import cleaned
 
             document = cleaned(document)

@@ -37,7 +37,7 @@ def from_bytes(data: bytes, rel: str, part: str, notices: list[Notice], kind: st
     if not text.strip():
         notices.append(Notice(f"{rel}:{part}" if part else rel, "skipped: a Word document with no text"))
         return
-    yield Document(rel, text + "\n", 0, _metadata(word), part, Origin())
+    yield Document(rel, text + "\n", 0, _metadata(word), part, Origin(), markdown=True)
 
 
 def _blocks(word: Any, element: Any) -> list[str]:
