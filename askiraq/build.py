@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from askiraq.analysis import analyze, breaks_after_hyphen, names_a_subject
 from askiraq.corpus import CorpusScan, Document, Notice, SourceFile, file_kind, suffix_counts
 from askiraq.errors import CorpusError, CorruptIndex
-from askiraq.records import PASSAGE_ROW, SENTENCE_ROW, DocRecord
+from askiraq.records import PASSAGE_KINDS, PASSAGE_ROW, SENTENCE_ROW, DocRecord
 from askiraq.tuning import EPSILON, K1, B, BuildSettings
 
 if TYPE_CHECKING:
@@ -115,7 +115,8 @@ def _analyse_document(document: Document, source: SourceFile, settings: BuildSet
         counts.update(headline * (settings.title_weight or number == lead or about))
         analysed.implied.append(len(headline) if about and not settings.title_weight and number != lead else 0)
         analysed.rows.append((passage.paragraph, passage.start, passage.end, where(passage.line_start),
-                              where(passage.line_end), *passage.heading, *passage.above, *passage.parent))
+                              where(passage.line_end), *passage.heading, *passage.above, *passage.parent,
+                              PASSAGE_KINDS.index(passage.kind)))
         analysed.sentences.append([(s.start, s.end, where(s.line_start), where(s.line_end),
                                     int(s.quotable and not _overlaps(document.quoted, s.start, s.end)))
                                    for s in passage.sentences])

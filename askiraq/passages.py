@@ -25,6 +25,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
+from askiraq.answers import asks
 from askiraq.tuning import (
     CAPTION_MAX_CHARS,
     CREDIT_CAPITALS,
@@ -123,6 +124,7 @@ class Passage(NamedTuple):
     # span of the Markdown heading a level up that the section heading is under, when not right above it
     # ("## 2.3.0" over "### Fixed", a few sections down); (0, 0) if none
     parent: tuple[int, int] = (0, 0)
+    kind: str = "text"  # one of records.PASSAGE_KINDS
 
 
 class SplitDocument(NamedTuple):
@@ -145,6 +147,8 @@ class _Paragraph(NamedTuple):
 TEXT, LIST, HEADING, QUESTION, CAPTION, CREDIT, BYLINE, FURNITURE = (
     "text", "list", "heading", "question", "caption", "credit", "byline", "furniture")
 _CONTENT = (TEXT, LIST, CAPTION)
+# A passage's kind is its paragraph's, or: a row of a table under its header row, the answer under an FAQ question.
+TABLE_ROW, ANSWER = "table row", "answer"
 
 
 # ---------------------------------------------------------------- spans
@@ -587,7 +591,8 @@ def _paragraph_sentences(text: str, paragraph: _Paragraph, kind: str, max_chars:
     if dateline:
         spans += [(s, e, False) for s, e in _cut(text, *_strip(text, start, dateline.end()), max_chars)]
         start = dateline.end()
-    spans += [(s, e, quotable) for s, e in _sentences(text, start, paragraph.end, max_chars)]
+    # A sentence that is itself a question ("Could I ask that item 8 include the bonfire rules?") is never an answer.
+    spans += [(s, e, quotable and not asks(text[s:e])) for s, e in _sentences(text, start, paragraph.end, max_chars)]
     return [Sentence(s, e, bisect_right(line_starts, s), bisect_right(line_starts, e - 1), q) for s, e, q in spans]
 
 
@@ -719,6 +724,7 @@ def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = M
         elif not (row and kind == LIST):
             header = (0, 0)
         above = header if row and kind == LIST and header[1] else question
+        passage_kind = TABLE_ROW if above is header and header[1] else ANSWER if above[1] else kind
         key = _collapsed(text, paragraph.start, paragraph.end).casefold()
         if key in seen:
             continue  # a paragraph repeated in one article is indexed once
@@ -726,7 +732,7 @@ def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = M
         for group in _group(_paragraph_sentences(text, paragraph, kind, max_chars, line_starts), max_chars):
             first, last = group[0], group[-1]
             passages.append(Passage(number, first.start, last.end, first.line_start, last.line_end, tuple(group),
-                                    section, above, parent))
+                                    section, above, parent, passage_kind))
         number += 1
         question = (0, 0)
     if title_span:

@@ -16,8 +16,13 @@ from askiraq.memo import Memo
 
 # passage_rows columns: paragraph, start, end, line_start, line_end, heading start, heading end,
 # above start, above end (an FAQ question or a table's header row), parent start, parent end (the Markdown
-# heading a level up).
-PASSAGE_ROW = 11
+# heading a level up), kind (its number in PASSAGE_KINDS).
+PASSAGE_ROW = 12
+# What a passage is, as askiraq.passages tells at build time (never guessed again from its text): a paragraph of
+# text, a list item, a table's row (under its header row), the answer under an FAQ question; a caption, credit,
+# byline or page furniture (searchable, not quotable); a heading or question with nothing under it.
+PASSAGE_KINDS = ("text", "list", "table row", "answer", "caption", "credit", "byline", "furniture", "heading",
+                 "question")
 # sentence_rows columns: start, end, line_start, line_end, quotable (1) or not (0).
 SENTENCE_ROW = 5
 # Memo bounds: a batch of thousands of questions touches tens of thousands of passages and sentences;
@@ -76,14 +81,13 @@ class PassageRecord(NamedTuple):
     above: tuple[int, int]  # span of the FAQ question or table header row right above it, (0, 0) when none
     sentences: tuple[SentenceRecord, ...]
     parent: tuple[int, int] = (0, 0)  # span of the Markdown heading a level up from `heading`, (0, 0) when none
+    kind: str = "text"  # one of PASSAGE_KINDS
 
 
 def table_header(doc_text: str, record: PassageRecord) -> str:
     """The header row of the table a row passage belongs to (Markdown's, or columns aligned with spaces); "" for any
-    other passage (the span above an FAQ answer is its question)."""
-    start, end = record.above
-    above = doc_text[start:end]
-    return above if end and (above.startswith("|") or ("  " in above and not above.endswith("?"))) else ""
+    other passage."""
+    return doc_text[record.above[0]:record.above[1]] if record.kind == "table row" else ""
 
 
 class Records:
@@ -120,7 +124,9 @@ class Records:
         if not 0 <= passage_id < self.passage_count:
             raise CorruptIndex(f"no passage {passage_id}")
         at = PASSAGE_ROW * passage_id
-        paragraph, start, end, line_start, line_end, hs, he, qs, qe, ps, pe = self._rows[at:at + PASSAGE_ROW]
+        paragraph, start, end, line_start, line_end, hs, he, qs, qe, ps, pe, kind = self._rows[at:at + PASSAGE_ROW]
+        if kind >= len(PASSAGE_KINDS):
+            raise CorruptIndex(f"passage {passage_id} is of no known kind")
         doc_id = self.doc_of_passage(passage_id)
         pointers = self._generation.array("sent_ptr")
         rows = self._generation.array("sentence_rows")
@@ -130,7 +136,7 @@ class Records:
         sentences = tuple(_sentence(i, rows[SENTENCE_ROW * i:SENTENCE_ROW * (i + 1)]) for i in range(first, last))
         number = passage_id - self.document(doc_id).first_passage + 1
         return PassageRecord(passage_id, doc_id, number, paragraph, start, end, line_start, line_end,
-                             (hs, he), (qs, qe), sentences, (ps, pe))
+                             (hs, he), (qs, qe), sentences, (ps, pe), PASSAGE_KINDS[kind])
 
     def _read_document(self, doc_id: int) -> DocRecord:
         try:

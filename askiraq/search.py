@@ -611,7 +611,7 @@ def _choices(index: Index, query: _Query, hits: list[_Candidate]) -> list[_Choic
             for position, sentence in enumerate(_scored_sentences(index, query, passage)):
                 s = sentence.record
                 quoted = _read(text[s.start:s.end], header) if s.quotable else ""
-                if not quoted or answers.asks(quoted):  # searchable, but a question is never an answer
+                if not quoted:
                     previous = None
                     continue
                 if sentence.score > 0:

@@ -591,3 +591,15 @@ def test_never_raises_and_spans_are_sane(text: str, body_start: int, cap: int) -
 @given(st.text(max_size=300))
 def test_arbitrary_unicode_never_raises(text: str) -> None:
     _check_spans(text, split_document(text))
+
+
+def test_a_passage_knows_its_kind_from_the_build_on() -> None:
+    text = ("Help\n\nHow do I reset it?\n\nHold the button for ten seconds.\n\n| Model | Price |\n|---|---|\n"
+            "| Kestrel | £90 |\n\nPhoto: Jane Roe/Reuters\n\nThe shop opens at nine.\n")
+    assert [p.kind for p in split_document(text).passages] == ["answer", "table row", "furniture", "text"]
+
+
+def test_a_sentence_that_is_itself_a_question_is_never_quotable() -> None:
+    text = "AGM notes\n\nTomasz wrote: could I ask for a vote on the bonfire rules? He hoped so.\n"
+    assert [(text[s.start:s.end], s.quotable) for s in split_document(text).passages[0].sentences] == [
+        ("Tomasz wrote: could I ask for a vote on the bonfire rules?", False), ("He hoped so.", True)]
