@@ -426,10 +426,6 @@ _RHINE = f"Rivers of Europe\n\n{_LORELEI} {_WRECKED}\n"
 _WORKERS = {"a": "Some 2,000 workers built the Basra quay, the ministry said.",
             "b": "Around 3,500 workers built the Basra quay over two years, unions say.",
             "c": "Five ships visited the Basra quay, and 40 trucks left it."}
-_OPENING = {"ministry": "The Basra quay opened on 12 March 2024, the ministry said.",
-            "dockers": "Dockers remember the spring of 2024, when the Basra quay opened and the first container ship "
-                       "tied up.", "market": "The market sells fish."}
-
 RULES: tuple[Rule, ...] = (
     Rule("thesaurus", "the question's words also search their forms and synonyms in data/expansions.txt (at 0.5)",
          {"expand": "false"},
@@ -497,10 +493,6 @@ RULES: tuple[Rule, ...] = (
                 "He was born in 1781 in Wylam, a mining village on the River Tyne.", stephenson=_STEPHENSON),),
          (_case("Where was George Stephenson born?", "top", "stephenson.txt",
                 stephenson=_STEPHENSON.replace("George Stephenson\n\n", "Engineers of the steam age\n\n")),)),
-    Rule("previous sentence", "a sentence counts the question words of the one before it that it lacks at half weight "
-         "when passages are re-ranked by their best sentence", {"previous_sentence_weight": "0"},
-         (),
-         (_case("How many plots grow onions?", "top", "plot0.txt", **_PLOTS),)),
     Rule("quote the sentence before", "a sentence that goes on from the one before it (opening with a stop word, "
          "lacking question words that one holds) is also a candidate quoted with it", {"quote_previous": "false"},
          (_case("Why did so many boats come to grief at the Lorelei?", "answer", f"{_LORELEI} {_WRECKED}",
@@ -510,9 +502,4 @@ RULES: tuple[Rule, ...] = (
          "differently are each quoted, the answer marked as conflicting", {"conflicting_counts": "false"},
          (_case("How many workers built the Basra quay?", "conflicting", "yes", **_WORKERS),),
          (_case("How many ships visited the Basra quay?", "conflicting", "no", **_WORKERS),)),
-    Rule("second answer", "the best likely candidate of another article (no near-duplicate) joins the answer",
-         {"second_answer": "false"},
-         (_case("When did the Basra quay open?", "answer", f"{_OPENING['ministry']} {_OPENING['dockers']}",
-                **_OPENING),),
-         (_case("How many plots grow onions?", "top", "plot0.txt", **_PLOTS),)),
 )

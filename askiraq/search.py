@@ -242,8 +242,6 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
         if params.synonym_weight else []
     expansions += general
     weighted += [(e.term, e.weight) for e in general]
-    if not answers.is_asked_in_words(parsed.text):  # keywords name what they want: no sentence "goes on" to it
-        params = params._replace(previous_sentence_weight=0.0)
     return _Query(parsed, terms, weighted, expansions, excluded, asked, params, strengths,
                   _question_facts(index, parsed.text, asked, params, strengths))
 
@@ -539,13 +537,9 @@ def _subject_terms(index: Index, doc_id: int, params: RankingParams) -> frozense
 
 
 def _sentence_score(query: _Query, sentence: _Sentence, text: str) -> float:
-    """The idf-weighted question words in a sentence (with previous_sentence_weight of those it lacks from the
-    sentence it goes on from), lowered when it lacks the kind of answer asked for."""
+    """The idf-weighted question words in a sentence, lowered when it lacks the kind of answer asked for."""
     strengths = query.strengths
     score = sum(map(strengths.__getitem__, strengths.keys() & sentence.terms))
-    if score and sentence.before and query.params.previous_sentence_weight:
-        carried = (strengths.keys() & sentence.before) - sentence.terms
-        score += query.params.previous_sentence_weight * sum(map(strengths.__getitem__, carried))
     if text and score and not answers.has_wanted(text, query.asked):
         score *= query.params.wanted_missing
     return score
@@ -649,9 +643,9 @@ def _choice(shared: tuple[PassageRecord, int, float, float, bool, bool, frozense
 
 
 def _answer(index: Index, query: _Query, hits: list[_Candidate]) -> tuple[list[_Choice], bool, str, float]:
-    """The answer's sentences: the best candidate, with a second from another article that is an answer in itself,
-    or every differing count when the sources disagree (then True); or none, and why. And the confidence: the
-    model's probability that the best candidate is right."""
+    """The answer's sentences: the best candidate, or every differing count when the sources disagree (then True);
+    when it is not likely enough, the best candidate withheld and why. And the confidence: the model's probability
+    that the best candidate is right."""
     params = query.params
     model = selector.shipped_model()
     off = frozenset(params.table_off.split(",")) - {""}
@@ -660,20 +654,17 @@ def _answer(index: Index, query: _Query, hits: list[_Candidate]) -> tuple[list[_
     ranked = [choices[i] for i in selection.order]
     if not selection.answered:  # (the best candidate is withheld)
         return ranked[:1], False, selector.shortfall(selection, model, off), selection.confidence
-    # Other answers worth showing beside the best: candidates passing the gates, at least `alternative_share` as
-    # likely to be right. Differing counts among them are sources that disagree; else one from another article joins.
-    floor = params.alternative_share * selection.probabilities[selection.order[0]]
-    likely = [choices[i] for i in selection.order if selection.probabilities[i] >= floor
-              and not model.gate(selection.rows[i], off)]
     if params.conflicting_counts and query.asked.wanted.counted:
-        counting = [(c, figure) for c in likely if (figure := answers.counting_figure(c.facts.text, query.asked))]
+        # Candidates passing the gates, at least `alternative_share` as likely to be right as the best, that count X
+        # differently in different articles: sources that disagree, each quoted.
+        floor = params.alternative_share * selection.probabilities[selection.order[0]]
+        counting = [(c, figure) for i in selection.order if selection.probabilities[i] >= floor
+                    and not model.gate(selection.rows[i], off)
+                    and (figure := answers.counting_figure((c := choices[i]).facts.text, query.asked))]
         figures = _figures(counting)
         if len(figures) > 1:
             return figures, True, "", selection.confidence
-    best = likely[0]
-    second = next((c for c in likely[1:] if c.doc_id != best.doc_id
-                   and _jaccard(c.facts.terms, best.facts.terms) < params.duplicate_jaccard), None)
-    return [best, *([second] if second and params.second_answer else [])], False, "", selection.confidence
+    return ranked[:1], False, "", selection.confidence
 
 
 def _quoted(index: Index, choice: _Choice) -> AnswerSentence:

@@ -249,23 +249,18 @@ class RankingParams(NamedTuple):
     # a table header's words in its rows, changing no set; an FAQ question's words in the answer below it
     # lost dev2 answer sentence -0.026, so they do not.)
     subject_headline_words: int = SUBJECT_HEADLINE_WORDS
-    # A sentence goes on from the one before it ("Near X the river passes the Lorelei. Here the channel is narrow
-    # ... so many boats were wrecked"): the question words of the previous sentence of its passage that it lacks
-    # count at this weight in its score when passages are re-ranked by their best sentence (the answer model reads
-    # them as its context_coverage feature, and may quote the two sentences together: quote_previous). 0.2.0, against
-    # 0: answer sentence dev +0.05, re-wrapped +0.017, gk +0.030, no ranking figure moved. Only for questions asked in
-    # words: a keyword query names what it wants ("election turnout" had quoted the sentence after "Final turnout was
-    # 59.8%").
-    previous_sentence_weight: float = 0.5
+    # (0.2.0 counted the question words of the sentence before that a sentence lacks at half weight in its score; the
+    # answer model reads them itself now (context_missing) and may quote the two sentences together (quote_previous):
+    # in the re-ranking it moved one dev question's answer, against two of the held-back training questions; gone.)
     # Candidate answers come from the first `answer_from` hits that can be quoted (0.2.0: 1 lost 6% of answerable
     # questions their answer, 5 tied with 3).
     answer_from: int = 3
-    # Beside the best answer: candidates at least this share as likely to be right (and passing the gates). Two of them
-    # from different articles giving different counts for "how many X" are shown as sources that disagree; else the
-    # best of them from another article (no near-duplicate of the answer) joins the answer, with `second_answer`.
+    # For "how many X": candidates at least this share as likely to be right as the best (and passing the gates) that
+    # count X differently in two articles or more are each quoted, as sources that disagree. (No evaluation figure
+    # measures it: a conflict question is answered right by either figure. A second sentence from another article
+    # joining every answer, 0.2.0's rule, moved no set once the answer model chose: it is gone.)
     alternative_share: float = 0.6
-    second_answer: bool = True
-    conflicting_counts: bool = True  # (differing counts of X, for "how many X", are sources that disagree)
+    conflicting_counts: bool = True
     # A sentence that goes on from the one before it (opens with a stop word, lacks question words that one holds) is
     # also a candidate quoted with it ("Ali Hassan spoke on Tuesday. He said the deal collapsed.").
     quote_previous: bool = True

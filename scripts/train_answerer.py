@@ -5,8 +5,8 @@
 
 Each --data folder holds `corpus/` (articles) and `questions.jsonl` (`id`, `question`, `answers`: a right answer
 contains one; `source`: the article's file; `context`: the paragraph the question was written on). Every question is
-asked three ways, each through askiraq's own search, and every candidate answer it offers is a labelled row (right:
-it holds one of the answers; a sentence quoted with the one before it is right only when that one holds it):
+asked three ways, each through askiraq's own search, and every candidate answer it offers (askiraq.features) is a
+labelled row, right when it holds one of the answers:
 
 - present: against the whole corpus;
 - without its article: against the corpus without the source article ("not in the folder": nothing is right, unless
@@ -14,11 +14,22 @@ it holds one of the answers; a sentence quoted with the one before it is right o
 - without its paragraph: against the corpus without the paragraph it was written on and every fifth one after it
   (the same article, on the same subject, without the answer: the hard case of "not in the folder").
 
-Articles are split: every fourth (by name) is held back and only reported on. The candidates' model (a logistic
-regression over the standardised features of askiraq.features) is fitted on the rest; the calibration of the best
-candidate's score (a second logistic regression over its logit and its lead on the next) is fitted on scores of
-articles each fold's model did not see; the threshold is the probability above which answering pays on the
-training questions when a wrong answer costs --wrong-cost times what a refusal costs. Deterministic: same data, same
+The two ways without count a tenth each (CONDITION_WEIGHT): the model assumes that five questions in six that people
+ask of their folder are answered in it, and its probabilities are calibrated for that mix.
+
+Articles are split: every fourth (by name, scripts/evalsets.py) is held back and only reported on. On the rest:
+1. the gates (askiraq.features.GATES) whose failing candidates are right at most GATE_MAX_ODDS as often as those
+   passing them are kept; candidates failing a kept gate are never quoted, so the rest is fitted without them;
+2. the candidates' model, a logistic regression over the features (held to their 0.5th-99.5th percentiles,
+   standardised, L2 penalty RIDGE), is fitted on every candidate;
+3. the calibration of the best candidate's score (a second logistic regression over its logit and its lead on the
+   best candidate quoting other sentences) is fitted on the scores of models that never saw its article (FOLDS);
+4. the threshold is the probability that best tells what to answer from what to refuse on those scores: the share
+   of present questions with a right best candidate answered, less the share of the questions without their answer
+   answered (Youden's J);
+5. a gate's value becomes how often the best candidate of a question whose every candidate fails it is right (the
+   confidence of such a refusal).
+The report (--report) gives the figures of the training and held-back articles. Deterministic: same data, same
 weights. The SQuAD v2.0 development set is never used, and the evaluation sets (scripts/evalsets.py) never are.
 """
 
@@ -35,6 +46,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
+from evalsets import held_back
 
 from askiraq.analysis import normalize
 from askiraq.expansions import load_thesaurus
@@ -45,10 +57,9 @@ from askiraq.selector import NO_SECOND_MARGIN, AnswerModel, decide, model_from_j
 from askiraq.tuning import BuildSettings
 
 ROOT = Path(__file__).resolve().parent.parent
-HELD_BACK_EVERY = 4  # every fourth article (by name) is held back
 PARAGRAPH_GROUPS = 5  # "without its paragraph" leaves out every fifth paragraph from the question's on
 CONDITIONS = ("present", "without article", "without paragraph")
-CONDITION_WEIGHT = {"present": 1.0, "without article": 0.25, "without paragraph": 0.25}
+CONDITION_WEIGHT = {"present": 1.0, "without article": 0.1, "without paragraph": 0.1}  # five in six answerable
 RIDGE = 1.0  # L2 penalty on the standardised weights (the bias is free)
 FOLDS = 5
 GATE_MIN_FAILING = 100  # candidates failing a gate, at least, for its share of right ones to be trusted
@@ -90,10 +101,6 @@ def read_questions(folder: Path) -> list[Question]:
             if line.strip()]
     return [Question(folder.name, str(r["id"]), str(r["question"]), tuple(map(str, r["answers"])), str(r["source"]),
                      str(r.get("context", ""))) for r in rows]
-
-
-def held_back(articles: list[str]) -> set[str]:
-    return {name for at, name in enumerate(sorted(articles)) if at % HELD_BACK_EVERY == HELD_BACK_EVERY - 1}
 
 
 # ---------------------------------------------------------------------------- corpora

@@ -52,7 +52,7 @@ def load_script(name: str) -> ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    for needed in ("evalsets",) if name == "evaluate" else ():
+    for needed in ("evalsets",) if name in ("evaluate", "train_answerer") else ():
         load_script(needed)
     spec.loader.exec_module(module)
     return module
