@@ -59,7 +59,7 @@ from unittest import mock
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/ are programs, not a package
 
 import numpy as np
-from evalsets import JudgedSet, QuestionSet, cisi_set, question_sets
+from evalsets import JudgedSet, QuestionSet, cisi_set, missing, question_sets
 from evaluate import System, askiraq_system, run_judged, run_questions
 
 from askiraq import semantic
@@ -386,6 +386,8 @@ def warm_timings(sample: list[str], encoders: dict[str, Any]) -> dict[str, tuple
 
 def measure(args: argparse.Namespace, onnx_dir: Path, work: Path) -> dict[str, Any]:
     """Everything the tables show, measured in this one run."""
+    if why := missing("cisi"):  # (its public data stays out of the repository)
+        raise SystemExit(f"{why}: this comparison needs it")
     onnx_files = exported(onnx_dir)
     qsets, jset = question_sets(args.cache), cisi_set(args.cache)
     say("building the indexes with askiraq's passage vectors")

@@ -39,18 +39,19 @@ FURNITURE = "Quarterly bulletin\n\nPHOTO: JANE DOE/EXAMPLE WIRE\n\nA caption abo
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every layout the tests know: line per paragraph, hard-wrapped, Markdown, furniture, CISI abstracts,
-    the general-knowledge articles."""
+    """Every layout the tests know: line per paragraph, hard-wrapped, Markdown, furniture, CISI abstracts (where
+    ../shared has them), the general-knowledge articles."""
     root = tmp_path_factory.mktemp("findable")
     shutil.copytree(SHIPPED_CORPUS, root / "shipped")
     evalsets = load_script("evalsets")
     shutil.copytree(evalsets.GK_CORPUS, root / "gk")
     cache = tmp_path_factory.mktemp("generated")
     shutil.copytree(evalsets.rewrapped_corpus(cache), root / "rewrapped")
-    cisi = evalsets.cisi_set(cache).corpus
-    (root / "cisi").mkdir()
-    for path in sorted(cisi.iterdir())[:200]:
-        shutil.copy(path, root / "cisi" / path.name)
+    if evalsets.missing("cisi") is None:
+        cisi = evalsets.cisi_set(cache).corpus
+        (root / "cisi").mkdir()
+        for path in sorted(cisi.iterdir())[:200]:
+            shutil.copy(path, root / "cisi" / path.name)
     (root / "notes.md").write_text(MARKDOWN, encoding="utf-8")
     (root / "bulletin.txt").write_text(FURNITURE, encoding="utf-8")
     return root
