@@ -12,7 +12,7 @@ import os
 import shlex
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any, NoReturn, TextIO, TypeVar
 
@@ -86,6 +86,34 @@ def _option_arity(params: list[click.Parameter]) -> dict[str, int]:
             for name in (*param.opts, *param.secondary_opts)}
 
 
+def _past_options(args: list[str], at: int, arity: dict[str, int]) -> int:
+    """Where the words from `at` that are options of `arity` (with their values) end."""
+    while at < len(args):
+        name, equals, _ = args[at].partition("=")
+        if args[at] in arity:
+            at += 1 + arity[args[at]]
+        elif args[at].startswith("--") and equals and name in arity:
+            at += 1
+        else:
+            break
+    return min(at, len(args))
+
+
+def _taken(options: list[str], arity: dict[str, int], names: Iterable[str]) -> tuple[list[str], list[str]]:
+    """A run of options (each with as many values as `arity` says) split in two, each kept in order: those among
+    `names`, and the others."""
+    wanted = set(names)
+    taken: list[str] = []
+    other: list[str] = []
+    at = 0
+    while at < len(options):
+        name = options[at].partition("=")[0] if options[at].startswith("--") else options[at]
+        width = 1 if name != options[at] else 1 + arity.get(name, 0)
+        (taken if name in wanted else other).extend(options[at:at + width])
+        at += width
+    return taken, other
+
+
 def _is_question(word: str) -> bool:
     return word.startswith("-") and not word.startswith("--") and any(c.isspace() for c in word)
 
@@ -137,29 +165,49 @@ class AskiraqGroup(DefaultGroup):
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        arity = _option_arity(self.get_params(ctx))
-        at = 0
-        while at < len(args) and args[at] in arity:
-            at += 1 + arity[args[at]]
+        at = _past_options(args, 0, _option_arity(self.get_params(ctx)))
         if at < len(args) and args[at] not in self.commands:
-            args = [*args[:at], *self._not_a_command(args[at:])]
+            args = [*args[:at], *self._not_a_command(ctx, args[at:])]
         rest: list[str] = super().parse_args(ctx, args)
         return rest
 
-    def _not_a_command(self, args: list[str]) -> list[str]:
-        """The words from the first one that names no command: `help [COMMAND]` as --help, a one-word near miss
-        of a command's name (`sorces`) a usage error, anything else the default command's question."""
-        word = args[0]
-        if word == "help" and len(args) <= 2:
-            if args[1:] and args[1] not in self.commands:
-                raise UsageHint(f"no such command {args[1]!r}", self._commands_hint(args[1]))
-            return [*args[1:], "--help"]
-        if word != "help" and not word.startswith("-") and not any(c.isspace() for c in word):
+    def _not_a_command(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The words from the first one that names no command. Options before a command's name are the command's
+        (`--corpus DIR info` is `info --corpus DIR`; --debug stays the group's, wherever it is); then `help
+        [COMMAND]` is --help, a one-word near miss of a command's name (`sorces`) a usage error, and anything else
+        the default command's question."""
+        group = _option_arity(self.get_params(ctx))
+        arity = {**self._commands_options(ctx), **group}
+        at = _past_options(args, 0, arity)
+        ahead, options = _taken(args[:at], arity, group)
+        word, rest = (args[at], args[at + 1:]) if at < len(args) else ("", [])
+        if word in self.commands:
+            return [*ahead, *self._options_after_command(ctx, word, options), *rest]
+        if word == "help" and len(rest) <= 1:
+            if rest and rest[0] not in self.commands:
+                raise UsageHint(f"no such command {rest[0]!r}", self._commands_hint(rest[0]))
+            return [*ahead, *rest, "--help"]
+        if word and not word.startswith("-") and not any(c.isspace() for c in word):
             close = _closest(word, [*self.commands, "help"], cutoff=0.8)
             if close:
                 raise UsageHint(f"no such command {word!r}", f"did you mean {close!r}? To ask it as a "
                                 f"question: askiraq ask {shlex.quote(word)}")
-        return [self.default_cmd_name, *args]
+        return [*ahead, self.default_cmd_name, *options, *args[at:]]
+
+    def _commands_options(self, ctx: click.Context) -> dict[str, int]:
+        """Every option of every command, and how many words its value takes."""
+        return {name: count for command in self.commands.values()
+                for name, count in _option_arity(command.get_params(ctx)).items()}
+
+    def _options_after_command(self, ctx: click.Context, name: str, options: list[str]) -> list[str]:
+        """The command's name, then the options given before it (a usage error names one it does not take)."""
+        own = _option_arity(self.commands[name].get_params(ctx))
+        taken, other = _taken(options, {**self._commands_options(ctx), **own}, own)
+        if other:
+            raise UsageHint(f"{other[0].partition('=')[0]} is not an option of {name}",
+                            f"askiraq {name} --help lists its options; to ask {name!r} as a question: "
+                            f"askiraq ask {shlex.join([*options, name])}")
+        return [name, *taken]
 
     def _commands_hint(self, word: str) -> str:
         close = _closest(word, list(self.commands), cutoff=0.6)

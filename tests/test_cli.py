@@ -326,6 +326,49 @@ def test_help_is_a_command_and_a_misspelt_command_is_not_a_question() -> None:
     assert one_word.exit_code in (0, 1) and not one_word.stderr and "\n1. corpus/" in one_word.stdout
 
 
+def _sample_value(option: click.Option) -> list[str]:
+    """An option as a user would give it: its name, and a value of its type when it takes one."""
+    name = option.opts[0]
+    if option.is_flag or option.count:
+        return [name]
+    if isinstance(option.type, click.Choice):
+        return [name, str(option.type.choices[-1])]
+    if isinstance(option.type, click.DateTime):
+        return [name, "2024-01-01"]
+    if isinstance(option.type, click.IntRange):
+        return [name, "2"]
+    return [name, "x"]
+
+
+def test_every_option_of_every_command_may_come_before_its_name() -> None:
+    for name, command in cli.commands.items():
+        for option in (p for p in command.params if isinstance(p, click.Option) and p.name != "help"):
+            before = run(*_sample_value(option), name, "--help")
+            assert before.exit_code == 0, (name, option.opts, before.output)
+            assert before.stdout.startswith(f"Usage: askiraq {name} [OPTIONS]"), (name, option.opts)
+    wrong = run("-k", "2", "sources")  # an option the command does not take: said so, not asked as a question
+    assert wrong.exit_code == 2 and wrong.stderr == (
+        "askiraq: error: -k is not an option of sources (hint: askiraq sources --help lists its options; to ask "
+        "'sources' as a question: askiraq ask -k 2 sources)\n")
+
+
+def test_a_command_after_global_options_runs_that_command() -> None:
+    corpus = str(SHIPPED_CORPUS)
+    info = run("--corpus", corpus, "info")
+    assert info.exit_code == 0 and info.stdout == run("info", "--corpus", corpus).stdout and "state:" in info.stdout
+    assert run(f"--corpus={corpus}", "--json", "info").stdout == run("info", "--json", "--corpus", corpus).stdout
+    indexed = run("--corpus", corpus, "index")
+    assert indexed.exit_code == 0 and indexed.stdout.startswith("Index ")
+    listed = run("--corpus", corpus, "--debug", "sources")  # --debug is the group's, wherever it is
+    assert listed.exit_code == 0 and "003_6c8c47967f33c65d.txt" in listed.stdout
+    shown = run("--corpus", corpus, "show", "003_6c8c47967f33c65d.txt#1")
+    assert shown.exit_code == 0 and shown.stdout == run("show", "--corpus", corpus, "003_6c8c47967f33c65d.txt#1").stdout
+    asked = run("--corpus", corpus, "ask", "-k", "1", WAIVERS)
+    assert asked.exit_code == 0 and asked.stdout == run("--corpus", corpus, "-k", "1", WAIVERS).stdout
+    assert run("--corpus", corpus, "help", "info").stdout == run("info", "--help").stdout
+    assert run("--corpus", corpus, "sorces").stderr.startswith("askiraq: error: no such command 'sorces'")
+
+
 def test_colour_only_when_asked_and_never_with_no_color() -> None:
     assert "\x1b[" in run("ask", "--color", "always", WAIVERS).stdout
     assert "\x1b[" not in run("ask", "--color", "never", WAIVERS).stdout
