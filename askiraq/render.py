@@ -367,9 +367,9 @@ def _csv(result: SearchResult, query_id: str | None, header: bool) -> str:
     answer = (shown_answer(result.answer) if result.answer else "", f"{result.confidence:.3f}")
     for hit in result.hits:
         c = hit.citation
-        rows.append((*question, hit.rank, f"{hit.score:.6f}", c.source, c.location, c.line_start,
-                     c.line_end, c.title, shown(hit.text, hit.markdown, hit.header), *answer,
-                     shown_headings(hit.headings, hit.markdown)))
+        rows.append((*question, hit.rank, f"{hit.score:.6f}", c.source, c.location, c.line_start or "",
+                     c.line_end or "", c.title, shown(hit.text, hit.markdown, hit.header), *answer,
+                     shown_headings(hit.headings, hit.markdown)))  # (no line known: empty, as null in JSON)
     if not result.hits:  # the question still has its row (in a batch, every question is in the table)
         rows.append((*question, *[""] * (len(CSV_COLUMNS) - 5), *answer, ""))
     return _csv_rows(rows)

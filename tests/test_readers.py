@@ -447,6 +447,18 @@ def test_a_word_report_has_its_headings_and_tables(mixed: Path) -> None:
     assert "240" in payload["answer"]["text"] and payload["answer"]["sentences"][0]["citation"].endswith("#3")
 
 
+def test_a_passage_with_no_line_has_empty_line_cells_in_csv_as_null_in_json(mixed: Path) -> None:
+    import csv
+    import io
+
+    question = "How many seats does the Faw Pearl have?"
+    cited = _ask(mixed, question)["results"][0]
+    assert cited["source"] == "ferry-report.docx" and cited["line_start"] is None and cited["line_end"] is None
+    table = CliRunner().invoke(cli, ["ask", "--corpus", str(mixed), "--format", "csv", "-k", "1", question]).stdout
+    row = next(csv.DictReader(io.StringIO(table)))
+    assert row["source"] == "ferry-report.docx" and row["line_start"] == row["line_end"] == ""
+
+
 def test_a_docx_that_is_another_zip_is_reported(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "fake.docx", "w") as archive:
         archive.writestr("notes.txt", "not a Word document")
