@@ -461,11 +461,11 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
           notices: list[Notice], progress: Progress | None = None,
           recheck: frozenset[str] = frozenset()) -> tuple[dict[str, Any], dict[str, Any]]:
     """Build index arrays for `scan`, reusing `previous` for articles whose file did not change (and that
-    are not in `recheck`: found unreadable since, with the same size and time).
+    are not in `recheck`: found unreadable since, with the same size and time, or needing a library installed since).
 
-    `notices` gets what went wrong with files, less the files `previous` already left out for the same
-    reason (said once, when first met; `askiraq info` lists them all). CorpusError when nothing in the
-    folder can be indexed.
+    `notices` gets what went wrong with files, less what `previous` already said (said once, when first met;
+    `askiraq info` lists them all: the files left out and why, and what went wrong inside files that were read).
+    CorpusError when nothing in the folder can be indexed.
     """
     if settings.semantic:
         from askiraq import semantic
@@ -474,25 +474,68 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
     builder = _Builder()
     plan = _plan(scan, settings, previous, builder, recheck)
     analysed = _analyse_all(scan.root, [p for p in plan if isinstance(p, SourceFile)], settings, progress)
+    said = _FileNotes.of(previous.generation.meta) if previous is not None else _FileNotes()
+    read = _FileNotes()
     for item in plan:
         if not isinstance(item, SourceFile) and previous is not None:
             for record in item:
                 builder.add_reused(previous, record)
+            read.carry(said, item[0].rel)  # (what went wrong inside it is as it was)
             continue
         articles, file_notices = next(analysed)
         for article in articles:
             builder.add_fresh(article)
-        notices.extend(file_notices)
+        notices.extend(file_notices)  # (complete once its articles are taken)
+        read.add(item.rel, file_notices)
     if not builder.docs:
         raise _nothing_to_index(scan, notices)
     meta, arrays = builder.finish()
     indexed = {d["rel"] for d in builder.docs}
-    left_out = {n.path: str(n) for n in notices if n.path and n.path not in indexed}  # (a file's last word)
+    warned = read.warnings(indexed)
+    within = {line for lines in warned.values() for line in lines}
+    left_out = {n.path: str(n) for n in notices if n.path and n.path not in indexed and str(n) not in within}
     meta.update(fingerprint=scan.fingerprint, settings=settings.record(), files=len(scan.files),
                 folders=scan.folders, corpus=os.path.realpath(scan.root), k1=K1, b=B, epsilon=EPSILON,
-                skipped=sorted(left_out.values()),
+                skipped=sorted(left_out.values()),  # (a file's last word)
+                warnings=warned, needs=read.needs,
                 unreadable=sorted(n.path for n in notices if n.retry and n.path not in indexed))
     if previous is not None:
-        said = set(previous.generation.meta.get("skipped", []))
-        notices[:] = [n for n in notices if str(n) not in said]
+        before = set(previous.generation.meta.get("skipped", [])) | said.said()
+        notices[:] = [n for n in notices if str(n) not in before]
     return meta, arrays
+
+
+class _FileNotes:
+    """What went wrong with each file that was read (its notices), and the library each one skipped for a missing
+    library needs; kept in the index's meta, so that `info` lists them after the build and a file left unchanged
+    keeps its own."""
+
+    def __init__(self, notes: dict[str, list[str]] | None = None, needs: dict[str, str] | None = None) -> None:
+        self.notes = notes or {}
+        self.needs = needs or {}
+
+    @classmethod
+    def of(cls, meta: dict[str, Any]) -> _FileNotes:
+        notes, needs = meta.get("warnings"), meta.get("needs")
+        return cls(dict(notes) if isinstance(notes, dict) else {}, dict(needs) if isinstance(needs, dict) else {})
+
+    def add(self, rel: str, notices: list[Notice]) -> None:
+        if notices:
+            self.notes[rel] = [str(n) for n in notices]
+        needed = next((n.needs for n in notices if n.needs), "")
+        if needed:
+            self.needs[rel] = needed
+
+    def carry(self, previous: _FileNotes, rel: str) -> None:
+        if rel in previous.notes:
+            self.notes[rel] = previous.notes[rel]
+        if rel in previous.needs:
+            self.needs[rel] = previous.needs[rel]
+
+    def warnings(self, indexed: set[str]) -> dict[str, list[str]]:
+        """The notices of the files that were indexed all the same (a line not JSON, a message that cannot be read,
+        a cut-off message): the rest are the files left out."""
+        return {rel: lines for rel, lines in sorted(self.notes.items()) if rel in indexed}
+
+    def said(self) -> set[str]:
+        return {line for lines in self.notes.values() for line in lines}

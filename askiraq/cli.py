@@ -36,7 +36,14 @@ from askiraq.errors import (
     StaleIndex,
 )
 from askiraq.expansions import load_thesaurus
-from askiraq.index import OpenedIndex, describe_index, indexed_folder_of, left_out_summary, open_index
+from askiraq.index import (
+    OpenedIndex,
+    describe_index,
+    indexed_folder_of,
+    left_out_summary,
+    open_index,
+    read_with_warnings,
+)
 from askiraq.records import table_header
 from askiraq.render import FORMATS, BatchWriter, Style, counted, render, render_passage, render_report, render_sources
 from askiraq.search import SearchOptions, SearchResult, search
@@ -574,6 +581,10 @@ def index(corpus: str | None, force: bool, semantic: bool | None, json_fields: s
     left_out = left_out_summary(list(idx.generation.meta.get("skipped", [])), opened.unsupported)
     if left_out:
         click.echo(f"Left out: {left_out} (askiraq info lists them)")
+    warned = read_with_warnings(idx.generation.meta)
+    if warned:
+        click.echo(f"Warnings: {counted(len(warned), 'warning')} about files indexed all the same (askiraq info "
+                   "lists them)")
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

@@ -43,6 +43,7 @@ class Notice(NamedTuple):
     path: str
     message: str
     retry: bool = False  # the file could not be read: it may become readable without changing (permissions)
+    needs: str = ""  # the module, not installed, that reading the file needs: it is read once it can be imported
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message

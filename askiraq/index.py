@@ -128,7 +128,27 @@ def indexed_folder_of(path: StrPath, index_root: StrPath | None = None) -> str |
 def _is_fresh(generation: store.Generation, scan: CorpusScan, settings: BuildSettings) -> bool:
     return bool(generation.meta.get("fingerprint") == scan.fingerprint
                 and generation.meta.get("settings") == settings.record()
-                and not any(_readable(scan.root, rel) for rel in generation.meta.get("unreadable", [])))
+                and not any(_readable(scan.root, rel) for rel in generation.meta.get("unreadable", []))
+                and not now_importable(generation.meta))
+
+
+def now_importable(meta: dict[str, Any]) -> frozenset[str]:
+    """The files skipped (or read in part: an e-mail's PDF attachment) because a library they need was not installed,
+    which can now be imported (`pip install 'askiraq[formats]'` since): they are read again. One look for each
+    library (importlib's find_spec, which imports nothing), only when the index has such files."""
+    needs = meta.get("needs")
+    if not needs or not isinstance(needs, dict):
+        return frozenset()
+    from importlib.util import find_spec
+
+    def installed(module: str) -> bool:
+        try:
+            return find_spec(module) is not None
+        except (ImportError, ValueError):
+            return False
+
+    found = {module: installed(module) for module in set(needs.values())}
+    return frozenset(rel for rel, module in needs.items() if found[module])
 
 
 def _readable(root: str, rel: str) -> bool:
@@ -181,7 +201,8 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
     if settings.json_fields is None:
         stored = current.generation.meta.get("settings", {}) if current is not None else {}
         settings = settings._replace(json_fields=str(stored.get("json_fields") or ""))
-    if current is not None and not full_check and not recheck and _unchanged_folders(current, corpus_root, settings):
+    if current is not None and not full_check and not recheck and _unchanged_folders(current, corpus_root, settings) \
+            and not now_importable(current.generation.meta):
         return OpenedIndex(current, corpus_root, index_dir, False, notices)
     scan = scan_corpus(corpus_root)
     notices.extend(scan.notices)
@@ -212,6 +233,9 @@ def _rebuild(index_dir: str, scan: CorpusScan, settings: BuildSettings, force: b
                 return current
             from askiraq.build import build
 
+            if current is not None:  # (an mbox unchanged since, whose PDF attachment needed pypdf, is read again)
+                recheck |= now_importable(current.generation.meta)
+
             meta, arrays = build(scan, settings, None if force else current, notices, progress, recheck)
             store.write_generation(index_dir, meta, arrays)
             fresh = store.read_current(index_dir)
@@ -225,6 +249,13 @@ def _rebuild(index_dir: str, scan: CorpusScan, settings: BuildSettings, force: b
         notices.append(Notice("", f"cannot write the index ({err.strerror}: {index_dir}); "
                                   "using an in-memory index for this run"))
         raise _ReadOnly from err
+
+
+def read_with_warnings(meta: dict[str, Any]) -> list[str]:
+    """What went wrong inside the files that were indexed all the same ("export.jsonl: 1 line not JSON, left out
+    (line 2)", a message of an mbox that cannot be read), one line each, by file."""
+    warned = meta.get("warnings")
+    return [line for _, lines in sorted(warned.items()) for line in lines] if isinstance(warned, dict) else []
 
 
 def left_out_summary(skipped: list[str], unsupported: tuple[str, ...]) -> str:
@@ -271,6 +302,8 @@ def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> d
     report["vectors"] = (f"{vectors['model']}, {vectors['dims']} dimensions, {size / 1024:,.0f} KiB"
                          if isinstance(vectors, dict) else "none (BM25 only; askiraq index --semantic adds them)")
     report["skipped"] = list(generation.meta.get("skipped", []))  # files found but not indexed, and why
+    report["warnings"] = read_with_warnings(generation.meta)  # what went wrong inside files indexed
+    report["unsupported"] = list(scan.unsupported)  # files of a type askiraq does not read
     report["left_out"] = left_out_summary(report["skipped"], scan.unsupported)
     report["format_version"] = generation.meta.get("version")
     return report

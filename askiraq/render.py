@@ -20,6 +20,8 @@ from askiraq.search import Answer, Hit, SearchResult
 SCHEMA_VERSION = 3
 THREAD_KEYS = ("message_id", "in_reply_to", "thread")  # an e-mail's place in its thread (`sources --json`)
 FORMATS = ("text", "json", "jsonl", "markdown", "csv")
+REPORT_LIST_LINES = 20  # `info`: lines of a list (files skipped, of another type...) shown before "and N more"
+_REPORT_NOUNS = {"warnings": "warning"}  # what `info` counts in each list (else files)
 SHOW_CONTEXT = 2000  # `show`: characters of a paragraph kept each side of the passage (a normal paragraph is whole)
 # One row per result; answer and confidence (the question's) repeat on each. New columns go last, so
 # scripts reading columns by position keep working.
@@ -190,13 +192,17 @@ def render_sources(docs: Sequence[DocRecord], as_json: bool = False) -> str:
 
 
 def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
-    """`askiraq info`: one `key: value` line per entry, or the JSON object."""
+    """`askiraq info`: one `key: value` line per entry, or the JSON object (every list whole)."""
     if as_json:
-        return json.dumps(report, indent=2) + "\n"
+        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     lines = []
     for key, value in report.items():
-        if isinstance(value, list):  # the skipped files: how many, then one line each
-            value = "\n".join([counted(len(value), "file"), *(f"{'':<18}{item}" for item in value)])
+        if isinstance(value, list):  # files skipped, warnings...: how many, then one line each (the first ones)
+            shown = value if len(value) <= REPORT_LIST_LINES else value[:REPORT_LIST_LINES - 1]
+            more = [f"and {len(value) - len(shown)} more (askiraq info --json lists them all)"] if value[len(shown):] \
+                else []
+            value = "\n".join([counted(len(value), _REPORT_NOUNS.get(key, "file")),
+                               *(f"{'':<18}{item}" for item in [*shown, *more])])
         lines.append(f"{key.replace('_', ' ') + ':':<18}{value}\n")
     return "".join(lines)
 

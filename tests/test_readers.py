@@ -430,6 +430,61 @@ def test_a_scan_an_encrypted_pdf_and_a_damaged_one_are_each_reported(tmp_path: P
     assert reasons["damaged.pdf"].startswith("skipped: not a readable PDF")
 
 
+def _mail_with_a_pdf(path: Path) -> None:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["Subject"] = "Lina <lina@example.org>", "The water review"
+    message["Date"] = "Thu, 11 Jan 2024 10:00:00 +0000"
+    message.set_content("The ministry's annual water review is attached.\n")
+    message.add_attachment(_two_column_report(), maintype="application", subtype="pdf", filename="review.pdf")
+    path.write_bytes(message.as_bytes())
+
+
+def test_files_skipped_for_a_missing_library_are_read_once_it_is_installed(mixed: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    _mail_with_a_pdf(mixed / "review.eml")
+    with monkeypatch.context() as uninstalled:
+        uninstalled.setitem(sys.modules, "pypdf", None)
+        uninstalled.setitem(sys.modules, "docx", None)
+        built = CliRunner().invoke(cli, ["index", "--corpus", str(mixed)])
+        assert "water-review.pdf: skipped: reading a PDF needs pypdf" in built.stderr
+        assert "review.eml:review.pdf: skipped: reading a PDF needs pypdf" in built.stderr
+        assert "ferry-report.docx: skipped: reading a Word document needs python-docx" in built.stderr
+        again = CliRunner().invoke(cli, ["index", "--corpus", str(mixed)])  # still not installed: nothing to do
+        assert again.stdout.startswith("Index already up to date")
+        report = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(mixed), "--json"]).stdout)
+        assert report["state"] == "fresh" and len(report["skipped"]) == 2
+        assert report["warnings"][-1].startswith("review.eml:review.pdf: skipped: reading a PDF needs pypdf")
+    # pip install 'askiraq[formats]': the next run reads them, the mail's attachment too (its message unchanged)
+    report = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(mixed), "--json"]).stdout)
+    assert report["state"].startswith("stale")
+    rebuilt = CliRunner().invoke(cli, ["index", "--corpus", str(mixed)])
+    assert rebuilt.stdout.startswith("Index built") and "skipped" not in rebuilt.stderr
+    report = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(mixed), "--json"]).stdout)
+    assert report["skipped"] == [] and [line.split(":")[0] for line in report["warnings"]] == ["export.jsonl"] * 2
+    listed = CliRunner().invoke(cli, ["sources", "--corpus", str(mixed)]).stdout
+    assert "water-review.pdf" in listed and "ferry-report.docx" in listed and "review.eml:review.pdf" in listed
+    assert CliRunner().invoke(cli, ["index", "--corpus", str(mixed)]).stdout.startswith("Index already up to date")
+
+
+def test_a_question_while_a_library_is_still_missing_neither_rebuilds_nor_imports_it(
+        mixed: Path, isolated_index_dir: Path) -> None:
+    blocked = "import sys\nsys.modules['pypdf'] = sys.modules['docx'] = None\n"
+    run = {"capture_output": True, "text": True, "check": True,
+           "env": {**os.environ, "ASKIRAQ_INDEX_DIR": str(isolated_index_dir)}}
+    built = subprocess.run([sys.executable, "-c", blocked + "from askiraq.index import open_index\n"
+                            f"print(open_index({str(mixed)!r}).notices)"], **run)
+    assert "needs='pypdf'" in built.stdout
+    code = (blocked + "from askiraq.cli import cli\n"
+            f"try:\n    cli.main(['ask', '--corpus', {str(mixed)!r}, 'ferry fare'], prog_name='askiraq')\n"
+            "except SystemExit:\n    pass\n"
+            "print('LOADED', sorted(m for m in ('askiraq.build', 'askiraq.readers', 'nltk', 'numpy') "
+            "if m in sys.modules), sys.modules['pypdf'])")
+    done = subprocess.run([sys.executable, "-c", code], **run)
+    assert "2,000 dinars" in done.stdout and done.stdout.strip().splitlines()[-1] == "LOADED [] None"
+
+
 def test_without_the_formats_extra_a_pdf_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "report.pdf").write_bytes(_two_column_report())
     monkeypatch.setitem(sys.modules, "pypdf", None)
@@ -548,7 +603,37 @@ def test_info_and_index_account_for_every_file(mixed: Path) -> None:
     assert report["files"] == 9  # every file of the folder: 7 read, 1 not JSON, 1 photo
     assert report["skipped"] == ["broken.json: skipped: not JSON (Expecting property name enclosed in double "
                                  "quotes: line 1 column 2 (char 1))"]
+    assert report["unsupported"] == ["photo.jpg"]
     assert report["left_out"] == "1 not JSON; 1 of a type askiraq does not read (1 .jpg)"
+
+
+def test_info_lists_what_went_wrong_inside_a_file_that_was_read(mixed: Path) -> None:
+    indexed = CliRunner().invoke(cli, ["index", "--corpus", str(mixed)])
+    assert "export.jsonl: 1 line not JSON, left out (line 4)" in indexed.stderr
+    assert "Warnings: 2 warnings about files indexed all the same (askiraq info lists them)" in indexed.stdout
+    expected = ["export.jsonl: 1 line not JSON, left out (line 4)",
+                "export.jsonl: 1 record with no text field left out (their text fields: headline, summary)"]
+    (mixed / "notes.txt").write_text("Notes\n\nThe harbour master retires in July.\n", encoding="utf-8")
+    for _ in range(2):  # long after the build, and after another file changed (the export is not read again)
+        report = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(mixed), "--json"]).stdout)
+        assert report["warnings"] == expected and report["skipped"] == []
+        assert "July" in _ask(mixed, "When does the harbour master retire?")["answer"]["text"]
+    text = CliRunner().invoke(cli, ["info", "--corpus", str(mixed)]).stdout
+    assert f"warnings:         2 warnings\n{'':18}{expected[0]}\n{'':18}{expected[1]}\n" in text
+
+
+def test_info_names_the_files_of_a_type_askiraq_does_not_read(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("The harbour master retires in June.\n", encoding="utf-8")
+    names = [f"chart-{number:02d}.png" for number in range(25)]
+    for name in names:
+        (tmp_path / name).write_bytes(b"\x89PNG")
+    assert "25 of a type askiraq does not read (25 .png)" in CliRunner().invoke(cli, ["index", "--corpus",
+                                                                                   str(tmp_path)]).stdout
+    report = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(tmp_path), "--json"]).stdout)
+    assert report["unsupported"] == names  # all of them
+    text = CliRunner().invoke(cli, ["info", "--corpus", str(tmp_path)]).stdout
+    assert f"unsupported:      25 files\n{'':18}chart-00.png\n" in text and f"{'':18}chart-18.png\n" in text
+    assert "chart-19.png" not in text and f"{'':18}and 6 more (askiraq info --json lists them all)\n" in text
 
 
 def test_a_folder_of_only_unsupported_files_says_what_it_found_and_what_is_read(tmp_path: Path) -> None:

@@ -30,11 +30,18 @@ class ReaderSettings(NamedTuple):
 
 
 class MissingLibrary(Exception):
-    """A reader's library is not installed (it comes with the `formats` extra)."""
+    """A reader's library cannot be imported (it comes with the `formats` extra)."""
 
-    def __init__(self, library: str, kind: str) -> None:
+    def __init__(self, library: str, kind: str, module: str) -> None:
         super().__init__(f"skipped: reading a {kind} needs {library}, which comes with askiraq[{EXTRA}] "
                          f"(pip install 'askiraq[{EXTRA}]')")
+        from importlib.util import find_spec
+
+        # Not installed: the file is read again once it is. (Installed but failing to import, it would fail again.)
+        self.module = module if find_spec(module) is None else ""
+
+    def notice(self, path: str) -> Notice:
+        return Notice(path, str(self), needs=self.module)
 
 
 def read_articles(root: str, source: SourceFile, notices: list[Notice], settings: ReaderSettings | None = None,
@@ -62,7 +69,7 @@ def read_articles(root: str, source: SourceFile, notices: list[Notice], settings
             read += 1
             yield _encodable(document)
     except MissingLibrary as missing:
-        notices.append(Notice(source.rel, str(missing)))
+        notices.append(missing.notice(source.rel))
     except OSError as err:  # (permissions: read again once it can be, as a text file is)
         notices.append(Notice(source.rel, f"skipped: cannot read ({err.strerror or err})", retry=True))
     except Exception as err:  # a third-party parser may raise anything on a damaged file: never stop the build

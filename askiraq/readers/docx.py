@@ -30,7 +30,7 @@ def from_bytes(data: bytes, rel: str, part: str, notices: list[Notice], kind: st
     try:
         import docx
     except ImportError as err:
-        raise MissingLibrary("python-docx", "Word document") from err
+        raise MissingLibrary("python-docx", "Word document", "docx") from err
     word = docx.Document(io.BytesIO(data))
     blocks = [block for element in word.element.body.iterchildren() for block in _blocks(word, element)]
     text = "\n\n".join(block for block in blocks if block.strip())

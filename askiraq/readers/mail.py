@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from askiraq.corpus import Document, Notice, Origin, SourceFile, file_kind, sidecar_metadata
-from askiraq.readers import Progress, ReaderSettings
+from askiraq.readers import MissingLibrary, Progress, ReaderSettings
 
 _HEAD_BYTES = 8192  # of a file without a usual suffix, read to tell whether it is an e-mail
 # Header fields that only mail has: a file starting with a block of "Field: value" lines holding two is a message.
@@ -237,6 +237,8 @@ def _attachments(message: Any, rel: str, part: str, notices: list[Notice]) -> It
         name = f"{part}:{filename}" if part else filename
         try:
             yield from _attachment_documents(attachment, kind, rel, name, notices)
+        except MissingLibrary as missing:
+            notices.append(missing.notice(f"{rel}:{name}"))
         except Exception as err:  # a damaged attachment is left out, never its message
             notices.append(Notice(f"{rel}:{name}", f"skipped: an attachment that cannot be read ({err})"))
 

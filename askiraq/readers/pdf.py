@@ -73,7 +73,7 @@ def _open(stream: Any, rel: str, part: str, notices: list[Notice]) -> Any:
     try:
         import pypdf
     except ImportError as err:
-        raise MissingLibrary("pypdf", "PDF") from err
+        raise MissingLibrary("pypdf", "PDF", "pypdf") from err
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about fonts and damaged tables are no news here
     reader = pypdf.PdfReader(stream)
     if reader.is_encrypted and not reader.decrypt(""):
