@@ -122,19 +122,23 @@ def _line_shared(index: Index, record: PassageRecord, line: int) -> bool:
 
 def find_passage(index: Index, citation: str) -> PassageRecord:
     """The passage a citation names: `file#n`, `path:line`, `path:start-end`, `path:line:column`, a PDF's
-    `path:p12` or `path:p12:5`, or an article of a file holding several with its passage, `archive.mbox:120#2`.
+    `path:p12` or `path:p12:5`, or an article of a file holding several with its passage, `archive.mbox:120#2`;
+    an article's name alone (`report.html`, `archive.mbox:120`, as `sources` prints it) names its first passage.
 
     The path may be the article's path in the corpus, the corpus folder's name and that path, the
     path as askiraq prints it, or an absolute path. CitationError when nothing (or more than one
     passage) matches.
     """
     name, match = _parsed(citation)
+    named = _named_articles(index, citation.strip()) if match is None or "number" not in match.groupdict() else []
+    if len(named) == 1 and (match is None or named[0].part):  # an article's name, as `sources` prints it
+        return index.records.passage(named[0].first_passage)
     if match is None:
         _check_location(index, citation.strip())
     docs = _articles(index, name)
     if match is None:
-        raise CitationError(f"{citation!r} names an article, not a passage",
-                            f"add a line or passage number, e.g. {docs[0].name}:1 or {docs[0].name}#1")
+        raise CitationError(f"{docs[0].rel} holds {len(docs)} articles",
+                            f"name one as askiraq sources does: {', '.join(d.name for d in docs[:3])}")
     if "number" in match.groupdict():
         return _numbered(index, docs, int(match.group("number")))
     passages = [index.records.passage(p) for d in docs
@@ -213,11 +217,15 @@ def _check_location(index: Index, spec: str) -> None:
 
 
 def _names_article(index: Index, name: str) -> bool:
+    return bool(_named_articles(index, name))
+
+
+def _named_articles(index: Index, name: str) -> list[DocRecord]:
+    """The articles `name` names as a whole (see `_articles`), none when it names no article."""
     try:
-        _articles(index, name)
+        return _articles(index, name)
     except ArticleNotIndexed:
-        return False
-    return True
+        return []
 
 
 def _on_page_location(index: Index, docs: list[DocRecord], passages: list[PassageRecord], match: re.Match[str],
@@ -264,7 +272,8 @@ def _one(index: Index, found: list[PassageRecord], doc: DocRecord, citation: str
         return found[0]
     if not found:
         raise CitationError(f"no passage at {citation!r} in {doc.rel}",
-                            "use a citation printed by askiraq ask, e.g. file.txt:7 or file.txt#2")
+                            f"use a citation printed by askiraq ask ({doc.name}#1 is its first passage), or an "
+                            "article's name as askiraq sources prints it")
     choices = ", ".join(cite(index, p).location for p in found[:5])
     raise CitationError(f"{where} of {doc.rel} holds {len(found)} passages", f"name one: {choices}")
 

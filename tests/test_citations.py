@@ -81,13 +81,13 @@ def test_show_accepts_every_spelling_of_an_article(corpus: Path, tmp_path: Path,
     index = open_index(corpus, tmp_path / "index").index
     for name in ("wrapped.txt", "news/wrapped.txt", str(corpus / "wrapped.txt")):
         assert find_passage(index, f"{name}:4").line_start == 4
+        assert find_passage(index, name) == find_passage(index, "wrapped.txt#1")  # an article alone: its first
 
 
 @pytest.mark.parametrize(("citation", "message"), [
     ("nowhere.txt:1", "no indexed article matches"),
     ("wrapped.txt#9", "has passages #1 to #2"),
     ("wrapped.txt:99", "no passage at"),
-    ("wrapped.txt", "names an article, not a passage"),
     ("wrapped.txt:abc", "'abc' in 'wrapped.txt:abc' is not a line or passage number"),
     ("news/wrapped.txt#first", "'first' in .* is not a line or passage number"),
     ("wrapped.txt:6-4", "ends before it starts"),

@@ -384,8 +384,46 @@ def test_a_maildir_message_and_a_truncated_mbox_are_read(mixed: Path) -> None:
     payload = _ask(mixed, "Who won the dredging contract for the Khor al-Zubair channel?")
     assert "Belgian company" in payload["answer"]["text"]
     (mixed / "cut.mbox").write_bytes(REPLY_CHAIN[:REPLY_CHAIN.index(b"VGhlIGZlcnJ5")] + b"VGhlIGZl")
-    docs, _ = _read(mixed, "cut.mbox")
+    docs, notices = _read(mixed, "cut.mbox")
     assert len([d for d in docs if ":" not in d.part]) >= 2  # the messages before the cut are all there
+    assert notices == [Notice("cut.mbox", f"cut off in the middle of a line of its last message (line "
+                                          f"{_message_line(3)}): that message is read up to the cut, its last "
+                                          "sentence never quoted")]
+
+
+def test_the_message_an_mbox_is_cut_off_in_is_read_up_to_the_cut_and_its_cut_sentence_never_quoted(
+        tmp_path: Path) -> None:
+    cut = REPLY_CHAIN[:REPLY_CHAIN.index(b"From dana@courier.example Wed")] + (
+        b"From sami@example.net Thu Jan 11 08:00:00 2024\nFrom: Sami Aziz <sami@example.net>\n"
+        b"Subject: Ferry fares\nDate: Thu, 11 Jan 2024 08:00:00 +0000\n\n"
+        b"The ferry will carry cars from March, the river authority said.\n\n"
+        b"The fare for a car will be 10,000 dinars, and the fare for a lorry will be rai")
+    (tmp_path / "desk.mbox").write_bytes(cut)
+    indexed = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)])
+    warning = f"desk.mbox: cut off in the middle of a line of its last message (line {_message_line(3)})"
+    assert indexed.exit_code == 0 and f"askiraq: warning: {warning}" in indexed.stderr
+    assert json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(tmp_path), "--json"]).stdout)[
+        "warnings"][0].startswith(warning)
+    assert "carry cars from March" in _ask(tmp_path, "When will the ferry carry cars?")["answer"]["text"]
+    payload = _ask(tmp_path, "What will the fare for a car be?")
+    assert payload["results"][0]["text"].endswith("will be rai")  # found...
+    chosen = payload["answer"] or payload["withheld_answer"]
+    assert chosen is None or "will be rai" not in chosen["text"]  # ...never quoted
+
+
+def test_every_name_sources_prints_is_shown_by_show(mixed: Path) -> None:
+    (mixed / "one.mbox").write_bytes(REPLY_CHAIN[:REPLY_CHAIN.index(b"From sami@")])  # an mbox of one message
+    listed = json.loads(CliRunner().invoke(cli, ["sources", "--corpus", str(mixed), "--json"]).stdout)
+    assert "one.mbox:1" in [item["source"] for item in listed]  # named by its "From " line, as in a longer mbox
+    for item in listed:
+        shown = CliRunner().invoke(cli, ["show", "--corpus", str(mixed), item["source"]])
+        assert shown.exit_code == 0, (item["source"], shown.output)
+        assert shown.output.splitlines()[0].endswith(f"({item['source']}#1)"), item["source"]  # its first passage
+    second = CliRunner().invoke(cli, ["show", "--corpus", str(mixed), "one.mbox:1#2"])
+    assert second.exit_code == 0 and "every forty minutes" in second.output
+    several = CliRunner().invoke(cli, ["show", "--corpus", str(mixed), "desk.mbox"])  # a file of several articles
+    assert several.exit_code == 2 and "desk.mbox holds 4 articles (hint: name one as askiraq sources does: " \
+        f"desk.mbox:1, desk.mbox:{_message_line(2)}, desk.mbox:{_message_line(3)})" in several.stderr
 
 
 # ---------------------------------------------------------------- PDF

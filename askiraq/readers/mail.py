@@ -50,8 +50,7 @@ def read(root: str, source: SourceFile, notices: list[Notice], settings: ReaderS
         return
     sidecar = sidecar_metadata(root, source.rel, notices)
     if kind == "mbox" or _MBOX_FROM.match(head):
-        for document in _mbox_messages(path, source.rel, notices, progress):
-            yield document._replace(metadata={**document.metadata, **sidecar}) if not document.part else document
+        yield from _mbox_messages(path, source.rel, notices, progress, sidecar)
         return
     with open(path, "rb") as handle:
         data = handle.read()
@@ -73,29 +72,41 @@ def is_message(head: bytes) -> bool:
     return fields and len(_MAIL_FIELDS.findall(block)) >= 2
 
 
-def _mbox_messages(path: str, rel: str, notices: list[Notice], progress: Progress | None) -> Iterator[Document]:
-    """Each message of an mbox, read one at a time (a message starts at a "From " line after a blank line). A file of
-    one message is that message; in a file of several, each is named by the line of its "From " line."""
+def _mbox_messages(path: str, rel: str, notices: list[Notice], progress: Progress | None,
+                   sidecar: dict[str, str]) -> Iterator[Document]:
+    """Each message of an mbox, read one at a time (a message starts at a "From " line after a blank line), named by
+    the line of its "From " line (`list.mbox:1`) however many the file holds, so that a message keeps its name as
+    the file grows; a sidecar's metadata is that of a file of one message. A file that ends in the middle of a line
+    was cut off (a copy that stopped): its last message is read up to the cut, with a warning, and the sentence the
+    cut runs through is never quoted."""
     pending: tuple[bytes, int] | None = None
     several = False
     for data, first_line, position in _split_mbox(path):
         if pending is not None:
             several = True
-            yield from _mbox_message(*pending, rel, notices, several)
+            yield from _mbox_message(*pending, rel, notices)
         pending = (data, first_line)
         if progress is not None:
             progress(position)
-    if pending is not None:
-        yield from _mbox_message(*pending, rel, notices, several)
+    if pending is None:
+        return
+    data, first_line = pending
+    cut = not data.endswith(b"\n")
+    if cut:
+        notices.append(Notice(rel, f"cut off in the middle of a line of its last message (line {first_line}): that "
+                                   "message is read up to the cut, its last sentence never quoted"))
+    for document in _mbox_message(data, first_line, rel, notices, cut):
+        own = not several and ":" not in document.part  # (an attachment has metadata of its own)
+        yield document._replace(metadata={**document.metadata, **sidecar}) if own else document
 
 
-def _mbox_message(data: bytes, first_line: int, rel: str, notices: list[Notice], several: bool) -> Iterator[Document]:
-    part = str(first_line) if several else ""
+def _mbox_message(data: bytes, first_line: int, rel: str, notices: list[Notice], cut: bool = False) \
+        -> Iterator[Document]:
+    part = str(first_line)
     try:
-        yield from message_documents(data, rel, part, first_line, notices)
+        yield from message_documents(data, rel, part, first_line, notices, cut)
     except Exception as err:  # one damaged message is left out, never the rest of the mbox
-        name = f"{rel}:{part}" if part else rel
-        notices.append(Notice(name, f"skipped: a message that cannot be read ({type(err).__name__}: {err})"))
+        notices.append(Notice(f"{rel}:{part}", f"skipped: a message that cannot be read ({type(err).__name__}: {err})"))
 
 
 def _split_mbox(path: str) -> Iterator[tuple[bytes, int, int]]:
@@ -116,8 +127,10 @@ def _split_mbox(path: str) -> Iterator[tuple[bytes, int, int]]:
         yield b"".join(lines), first or 1, position
 
 
-def message_documents(data: bytes, rel: str, part: str, first_line: int, notices: list[Notice]) -> Iterator[Document]:
-    """A message's article (its own text, with its headers as metadata) and one for each readable attachment."""
+def message_documents(data: bytes, rel: str, part: str, first_line: int, notices: list[Notice],
+                      cut: bool = False) -> Iterator[Document]:
+    """A message's article (its own text, with its headers as metadata) and one for each readable attachment. The
+    last line of a message `cut` off is never quoted."""
     import email
     import email.policy
 
@@ -135,7 +148,8 @@ def message_documents(data: bytes, rel: str, part: str, first_line: int, notices
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         raw = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
         lines = _source_lines(text, raw.split("\n"), first_line)
-        yield Document(rel, text, 0, metadata, part, Origin(lines), reply_spans(text))
+        cut_line = ((text.rstrip().rfind("\n") + 1, len(text)),) if cut else ()
+        yield Document(rel, text, 0, metadata, part, Origin(lines), tuple(sorted(reply_spans(text) + cut_line)))
     elif not any(True for _ in message.iter_attachments()):
         notices.append(Notice(name, "skipped: a message with no text"))
     inherited = {k: v for k, v in metadata.items() if k in ("date", "author", "thread", "message_id")}
