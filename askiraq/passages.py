@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from askiraq.answers import asks
+from askiraq.corpus import MONTHS
 from askiraq.tuning import (
     CAPTION_MAX_CHARS,
     CREDIT_CAPITALS,
@@ -93,6 +94,13 @@ _CREDIT_MARK = re.compile(r"/|\b(?:AP|AFP|EPA|PRESS|REUTERS|GETTY|IMAGES?|PHOTO(
 # A caption's credit in brackets at its end: "(Reuters/Javier Ocaña)", "(Talgrano handout via Reuters)".
 _BRACKETED_CREDIT_END = re.compile(r"\((?:[A-Z][\w.&'\u2019 -]{0,30}/[^()]{1,60}|[^()]{0,60}\b(?:handout|courtesy)\b"
                                    r"[^()]{0,60})\)\s*$", re.I)
+# A salutation's or sign-off's comma (Latin, Arabic, full-width), and what a greeting line never holds.
+_COMMAS = (",", "\u060c", "\uff0c")
+_SENTENCE_MARK = re.compile(r"[!?:;]")  # (a period may be an abbreviation's: "Dear Dr. Saleh,")
+GREETING_MAX_WORDS = 4  # "Dear colleagues,", "With best regards," (and a signature's lines up to two more)
+# A date ending a line: "25 November 2024", "March 12, 2024", "Nov. 25, 2024", "2024-11-25".
+_DATE_AT_END = re.compile(r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9}\.?),?|(?P<month_first>[A-Za-z]{3,9}\.?)"
+                          r"\s+\d{1,2}(?:st|nd|rd|th)?,?)\s+\d{4}[ \t]*$|(?<![\w-])\d{4}-\d{2}-\d{2}[ \t]*$")
 _NUMBERED_PART = re.compile(r"(?:chapter|part|book|section|act|scene)\s+(?:[ivxlcdm]+|\d+)\.?", re.I)
 _PHOTO_MARK = re.compile(r"\((?:[A-Z]{2,10}\s+)?(?:photo|picture|image)\b[^)]{0,80}\)", re.I)
 # "… March 19, 2024. REUTERS/Toby Melville", "… AFP/Getty Images": an agency's photo credit ends a caption.
@@ -277,12 +285,22 @@ def _ends_short(text: str, line: tuple[int, int], following: tuple[int, int], wi
 def _run_paragraphs(text: str, lines: list[tuple[int, int]], header: bool = False) -> list[_Paragraph]:
     if len(lines) > 1 and all(text.startswith(">", s) for s, _ in lines[1:]):
         return _quoted_paragraphs(text, lines)
+    if _is_attribution(text, lines[:2]) and all(text.startswith(">", s) for s, _ in lines[2:]):
+        attribution = _Paragraph(lines[0][0], lines[1][1], TEXT, False)  # "On Mon, ... Ahmed Kareem" / "<...> wrote:"
+        return [attribution, *(_quoted_paragraphs(text, lines[2:]) if lines[2:] else [])]
     width = max(e - s for s, e in lines)
     if len(lines) > 1 and not _LIST_ITEM.match(text, lines[0][0]) and _ends_short(text, lines[0], lines[1], width):
         return [_Paragraph(*lines[0], TEXT, True), *_run_paragraphs(text, lines[1:], header)]  # a title over its text
     if _is_wrapped(text, lines):
         return _joined(text, lines, header)
     return [_Paragraph(s, e, LIST if _LIST_ITEM.match(text, s) else TEXT, True) for s, e in lines]
+
+
+def _is_attribution(text: str, lines: list[tuple[int, int]]) -> bool:
+    """A reply's attribution wrapped over two lines ("On Mon, 3 Mar 2025 at 09:12, Ahmed Kareem" / "<a@b.org>
+    wrote:"): one paragraph, never a heading over the quotation."""
+    return len(lines) == 2 and text.startswith("On ", lines[0][0]) and text[lines[1][0]:lines[1][1]].endswith(
+        "wrote:") and not text.startswith(">", lines[1][0])
 
 
 def _quoted_paragraphs(text: str, lines: list[tuple[int, int]]) -> list[_Paragraph]:
@@ -362,6 +380,33 @@ def _is_caption(line: str, after_credit: bool) -> bool:
     return after_credit and len(line) <= CAPTION_MAX_CHARS and not _DATELINE.match(line)
 
 
+def _is_greeting(lines: list[str]) -> bool:
+    """A salutation or a sign-off, alone or over the name that signs it: a first line of a few words ending with a
+    comma, in any language ("Hi all,", "Dear colleagues,", "Best regards,", "Bonjour à tous,", "مع التحية،"), then
+    at most three short lines without closing punctuation ("Huda", "Ahmed Kareem", "Ports Briefing"). Never a
+    sentence: furniture, found but never quoted, and never the lead paragraph that counts the headline's words."""
+    first = lines[0].strip()
+    if not first.endswith(_COMMAS) or len(first.split()) > GREETING_MAX_WORDS or _SENTENCE_MARK.search(first):
+        return False
+    rest = [line.strip() for line in lines[1:]]
+    return len(rest) <= 3 and all(len(line.split()) <= GREETING_MAX_WORDS + 2 and not _ends_sentence(line)
+                                  and not line.endswith(_COMMAS) for line in rest)
+
+
+def _is_dateline(line: str) -> bool:
+    """A line that only dates what follows: a date written out or in ISO form at its end, after at most a place and
+    a weekday in capitalised words ("Baghdad, 25 November 2024", "Monday, March 12, 2024", "2024-11-25"). Not a
+    heading over the text below (its words would count in every passage there): furniture."""
+    found = _DATE_AT_END.search(line)
+    if not found:
+        return False
+    month = (found.group("month") or found.group("month_first") or "").lower().rstrip(".")
+    if month and not any(name.startswith(month) for name in MONTHS if len(month) >= 3):
+        return False
+    words = line[:found.start()].replace(",", " ").split()
+    return len(words) <= 3 and all(word[:1].isupper() for word in words)
+
+
 # A list of terms ("Keywords: soil; nitrate") or an e-mail address ("Corresponding author: ...@...")
 _NEVER_IN_HEADINGS = (";", "@")
 
@@ -378,13 +423,13 @@ def _is_question(line: str) -> bool:
     return len(line) < TITLE_MAX_CHARS and line.rstrip(_CLOSERS).endswith("?")
 
 
-def _first_kind(paragraph: _Paragraph, line: str, after_credit: bool) -> str:
+def _first_kind(paragraph: _Paragraph, line: str, after_credit: bool, lines: list[str]) -> str:
     """What a paragraph is, from its own text (headings and questions are settled later)."""
     if paragraph.kind == HEADING:
         return HEADING
     if paragraph.kind == LIST and paragraph.row:  # a table row, even one of codes in capitals ("| RAU |")
         return LIST
-    if _is_furniture(line):
+    if _is_furniture(line) or (paragraph.kind == TEXT and (_is_greeting(lines) or _is_dateline(line))):
         return FURNITURE
     credit = _credit_kind(line)
     if credit:
@@ -440,7 +485,7 @@ def _kinds(text: str, paragraphs: list[_Paragraph]) -> list[str]:
             kinds.append(FURNITURE)
             continue
         after_credit = i > 0 and kinds[-1] == CREDIT
-        kind = _first_kind(p, _collapsed(text, p.start, p.end), after_credit)
+        kind = _first_kind(p, _collapsed(text, p.start, p.end), after_credit, text[p.start:p.end].splitlines())
         if kind == LIST and p.single_line and _is_numbered_heading(text[p.start:p.end]) and _stands_alone(text, p):
             kind = HEADING  # "7. CHARGES AND PAYMENT" between blank lines; not an agenda's "2. Minutes of the AGM"
         if kind == HEADING and replies and _SIGNATURE_BELOW.match(text, p.end):
@@ -740,6 +785,7 @@ def split_document(text: str, body_start: int = 0, *, max_passage_chars: int = M
         return SplitDocument(title, title_span, bisect_right(line_starts, title_span[0]), tuple(passages))
     # No headline: the title shown is an e-mail's subject, or the first words. (Either only stands in: it names no
     # article's subject, as a headline may.)
-    stand_in = (_mail_subject(text, passages[0].start, passages[0].end)
-                or _opening_words(text[passages[0].start:passages[0].end])) if passages else ""
+    lead = next((p for p in passages if any(s.quotable for s in p.sentences)), passages[0]) if passages else None
+    stand_in = (_mail_subject(text, passages[0].start, passages[0].end)  # (a greeting stands in for nothing)
+                or _opening_words(text[lead.start:lead.end])) if lead is not None else ""
     return SplitDocument(stand_in, (0, 0), None, tuple(passages))

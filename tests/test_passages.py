@@ -303,6 +303,40 @@ def test_text_that_only_looks_like_a_table_is_not_one(block: str) -> None:
     assert all(p.above == (0, 0) for p in split_document(text).passages)
 
 
+def test_greetings_and_sign_offs_in_any_language_are_never_quoted_nor_the_lead() -> None:
+    messages = {
+        "Hi all,\n\nThe quay at Umm Qasr is 640 metres long.\n\nBest,\nAhmed\n": "Hi all,",
+        "Dear colleagues,\n\nCustoms revenue rose by a third.\n\nRegards,\nHuda Saleh\nCustoms desk\n":
+            "Dear colleagues,",
+        "Bonjour à tous,\n\nLe quai mesure 640 mètres.\n\nCordialement,\n\nMarie Dupont\n": "Bonjour à tous,",
+        "مرحبا بالجميع،\n\nطول الرصيف 640 مترا.\n\nمع التحية،\nهدى\n": "مرحبا بالجميع،",
+        "Dear Dr. Saleh,\n\nThe dredging ends in June.\n\nThanks, Omar\n": "Dear Dr. Saleh,",
+    }
+    for text, greeting in messages.items():
+        quotable = _quotable(text)
+        assert [passage for passage, quoted in quotable.items() if quoted] == [
+            _collapsed(text.split("\n\n")[1])], text  # the message's own sentence alone may be quoted...
+        assert quotable[greeting] is False  # ...its greeting is a passage, found, never quoted
+        split = split_document(text)
+        assert split.title_line is None and greeting not in split.title  # and no headline
+
+
+def test_a_dateline_is_no_heading_and_a_wrapped_attribution_no_heading_over_the_quotation() -> None:
+    release = ("FOR IMMEDIATE RELEASE\n\nBaghdad, 25 November 2024\n\nThe census counted 46.1 million people.\n\n"
+               "Monday, March 12, 2024\n\nThe results will be published in 2025.\n")
+    assert _headed(release) == [("", "Baghdad, 25 November 2024"), ("", "The census counted 46.1 million people."),
+                                ("", "Monday, March 12, 2024"), ("", "The results will be published in 2025.")]
+    assert _quotable(release)["Baghdad, 25 November 2024"] is False
+    notes = "Field notes, Basra, 18 May 2025\n\nThe minister spoke first.\n"  # a title holding a date stays one
+    assert split_document(notes).title == "Field notes, Basra, 18 May 2025"
+    reply = ("Thanks, the figures match.\n\nOn Mon, 3 Mar 2025 at 09:12, Ahmed Kareem\n<ahmed@ports.example> "
+             "wrote:\n> Umm Qasr handled 1.4 million containers.\n")
+    assert _headed(reply) == [("", "Thanks, the figures match."),
+                              ("", "On Mon, 3 Mar 2025 at 09:12, Ahmed Kareem <ahmed@ports.example> wrote:"),
+                              ("", "> Umm Qasr handled 1.4 million containers.")]
+    assert list(_quotable(reply).values()) == [True, False, False]
+
+
 def test_a_code_block_s_fences_are_neither_text_nor_headings() -> None:
     text = ("# Pumping stations\n\n## Configuration\n\nThe station is configured as below.\n\n```yaml\n"
             "station: PS-04\nendpoint: opc.tcp://10.20.4.11:4840\n```\n")
@@ -411,7 +445,7 @@ def test_an_e_mail_s_headers_signature_and_quoted_replies_are_searchable_but_not
         "Subject: MV Kestrel delivered": False,
         "The new ferry MV Kestrel was delivered by Tollund Shipyard in Esbjerg on 14 March 2023, after sea trials the "
         "week before.": True,
-        "Best regards,": True,  # (a sign-off is text, but it holds no two words of a question)
+        "Best regards,": False,  # a sign-off: found, never quoted
         "Jonas": False,  # a sign-off name over the signature: no heading over Ingrid's reply
         "Jonas Brandt Operations Manager Mobile +45 20 48 11 93": False,
         "From: Ingrid Halvorsen <ingrid@ferries.example> Subject: Re: MV Kestrel delivered": False,

@@ -300,6 +300,16 @@ def test_a_news_page_is_its_article_alone_with_its_metadata(tmp_path: Path) -> N
     assert page.metadata["url"] == "https://courier.example/2024/03/basra-terminal"
 
 
+def test_a_page_s_title_is_said_once_not_again_as_a_heading(mixed: Path) -> None:
+    docs, _ = _read(mixed, "basra-terminal.html")
+    assert docs[0].text.count("Basra port opens new container terminal") == 1
+    result = _ask(mixed, "--source", "*.html", "Korean consortium terminal cost")["results"][0]
+    assert result["title"] == "Basra port opens new container terminal" and result["heading"] is None
+    shown = CliRunner().invoke(cli, ["ask", "--corpus", str(mixed), "--source", "*.html", "-k", "1",
+                                     "Korean consortium terminal cost"]).stdout
+    assert "Basra port opens new container terminal — " not in shown
+
+
 def test_a_page_that_is_all_script_is_reported_and_skipped(tmp_path: Path) -> None:
     (tmp_path / "app.html").write_text("<html><body><script>" + "var x = 1;" * 20_000 + "</script></body></html>",
                                        encoding="utf-8")
@@ -375,6 +385,53 @@ def test_sources_tie_a_thread_by_its_first_message(mixed: Path) -> None:
     assert thread[3]["date"] == "2024-01-10"  # an attachment is dated as its message
 
 
+GREETED = b"""From ahmed@ports.example Mon Mar  3 09:12:00 2025
+From: Ahmed Kareem <ahmed@ports.example>
+Subject: Umm Qasr container volumes 2024
+Date: Mon, 03 Mar 2025 09:12:00 +0300
+Message-ID: <m1@ports.example>
+
+Hi all,
+
+The General Company for Ports of Iraq has published its figures. Umm Qasr
+handled 1.4 million TEU of containers last year, up 11 percent.
+
+Best,
+Ahmed
+
+From huda@customs.example Thu Apr 10 10:00:00 2025
+From: Huda Saleh <huda@customs.example>
+Subject: Re: Umm Qasr container volumes 2024
+Date: Thu, 10 Apr 2025 10:00:00 +0300
+In-Reply-To: <m1@ports.example>
+
+Dear colleagues,
+
+Customs revenue at Umm Qasr rose to 1.9 trillion dinars in the first quarter.
+
+Regards,
+Huda
+
+On Mon, 3 Mar 2025 at 09:12, Ahmed Kareem
+<ahmed@ports.example> wrote:
+> Umm Qasr handled 1.4 million TEU of containers last year.
+"""
+
+
+def test_a_message_s_greeting_and_sign_off_are_never_its_lead_nor_quoted(tmp_path: Path) -> None:
+    (tmp_path / "list.mbox").write_bytes(GREETED)
+    payload = _ask(tmp_path, "-k", "10", "Umm Qasr container volumes 2024")  # the subject's words
+    texts = [r["text"] for r in payload["results"]]
+    assert {text.split()[0] for text in texts[:2]} == {"The", "Customs"}  # each message's own lead paragraph
+    chosen = payload["answer"] or payload["withheld_answer"]
+    assert chosen["text"].startswith(("The General Company", "Umm Qasr handled", "Customs revenue"))
+    assert not any(text.startswith(("Hi all", "Dear colleagues", "Best", "Regards", "Ahmed", "<")) for text in texts)
+    assert all(r["heading"] is None for r in payload["results"])  # the wrapped "On ... wrote:" heads nothing
+    for question in ("Hi all", "Regards Huda", "Best Ahmed"):  # found (every word is), never quoted
+        found = _ask(tmp_path, question)
+        assert found["results"] and found["answer"] is None and found["withheld_answer"] is None, question
+
+
 def test_mail_is_dated_by_its_date_header(mixed: Path) -> None:
     payload = _ask(mixed, "--since", "2024-01-09", "--until", "2024-01-09", "-k", "10", "ferry")
     assert {r["source"] for r in payload["results"]} == {f"desk.mbox:{_message_line(2)}"}
@@ -434,7 +491,8 @@ def test_a_two_column_report_reads_column_by_column_without_headers_or_page_numb
     docs, notices = _read(tmp_path, "report.pdf")
     assert notices == [] and len(docs) == 1
     text = docs[0].text
-    assert "Ministry of Water Resources" not in text  # the running header
+    assert text.startswith("Iraq Water Review 2023 - Ministry of Water Resources\n")  # the running header: the title
+    assert text.count("Ministry of Water Resources") == 1  # ...once
     assert "\n2\n" not in text  # the page number
     assert "long delays." in text  # "de-" / "lays." made whole
     left, right = text.index("area of rice this year."), text.index("Dams upstream in Turkey")
@@ -447,6 +505,38 @@ def test_a_page_of_a_pdf_is_cited_and_shown(mixed: Path) -> None:
     assert sentence["page"] == 2 and sentence["citation"].split(":")[-2:][0].startswith("p2")
     shown = CliRunner().invoke(cli, ["show", "--corpus", str(mixed), sentence["citation"]])
     assert shown.exit_code == 0 and sentence["text"][:40] in " ".join(shown.output.split())
+
+
+def _railway_report(sections: list[tuple[str, str]]) -> bytes:
+    """A report of a page a section: a running header over each section's heading and text, a page number below."""
+    return _pdf([[(72, 760, "Iraqi Republic Railways - Annual Report 2024"), (72, 730, heading), (72, 700, text),
+                  (300, 40, f"Page {number}")] for number, (heading, text) in enumerate(sections, 1)])
+
+
+def test_a_running_header_is_the_title_once_and_never_a_page_s_heading(tmp_path: Path) -> None:
+    four = [("Passenger services", "The overnight service carried 310,000 passengers in 2024."),
+            ("Rolling stock", "The railway ordered 100 locomotives from Wabtec."),
+            ("Freight", "Freight traffic reached 2.1 million tonnes in 2024."),
+            ("Staff", "The company employs 11,500 people across the country.")]
+    for count in (2, 4):
+        folder = tmp_path / str(count)
+        folder.mkdir()
+        (folder / "report.pdf").write_bytes(_railway_report(four[:count]))
+        docs, _ = _read(folder, "report.pdf")
+        assert docs[0].text.startswith("Iraqi Republic Railways - Annual Report 2024\n\nPassenger services\n")
+        assert docs[0].text.count("Annual Report 2024") == 1 and "Page 2" not in docs[0].text
+        for heading, sentence in four[:count]:
+            result = _ask(folder, "-k", "1", sentence)["results"][0]
+            assert result["text"] == sentence and result["heading"] == heading, (count, result["heading"])
+
+
+def test_a_press_release_s_dateline_heads_nothing(tmp_path: Path) -> None:
+    (tmp_path / "release.eml").write_bytes(
+        b"From: Media Office <media@planning.example>\nSubject: Census results\nDate: Mon, 25 Nov 2024 10:00:00 "
+        b"+0300\n\nFOR IMMEDIATE RELEASE\n\nBaghdad, 25 November 2024\n\nThe Ministry of Planning announced that "
+        b"Iraq's population stands at 46.1 million people.\n")
+    result = _ask(tmp_path, "What is Iraq's population?")["results"][0]
+    assert "46.1 million" in result["text"] and result["heading"] is None
 
 
 def test_page_text_keeps_a_compound_hyphen_and_ends_paragraphs_at_short_lines() -> None:

@@ -55,6 +55,8 @@ def page_document(data: bytes | str, rel: str, notices: list[Notice], part: str 
         return None
     title = " ".join((extracted.title or "").split())
     paragraphs = [line for line in text.splitlines() if line.strip()]
+    if title and paragraphs and " ".join(paragraphs[0].split()).casefold() == title.casefold():
+        paragraphs = paragraphs[1:]  # the page's <h1>, kept by trafilatura: the title, said once
     found = _source_lines(page, [title, *paragraphs]) if locate else [0] * (len(paragraphs) + 1)
     blocks = ([(title, found[0])] if title else []) + list(zip(paragraphs, found[1:], strict=True))
     body, lines = assemble(blocks)

@@ -20,7 +20,7 @@ from askiraq.corpus import Document, Notice, Origin, SourceFile, sidecar_metadat
 from askiraq.readers import MissingLibrary, Progress, ReaderSettings
 
 MIN_TEXT_PER_PAGE = 20  # characters: a PDF with fewer on average has no text layer (a scan)
-REPEATED_SHARE = 0.5  # a line at the top or bottom of this share of the pages (3 pages or more) is a running header
+REPEATED_SHARE = 0.5  # a line at the top or bottom of this share of the pages (2 pages or more) is a running header
 EDGE_LINES = 2  # lines looked at, at each end of a page, for running headers, footers and page numbers
 PARAGRAPH_END_WIDTH = 0.8  # a line shorter than this share of the page's usual width ends a paragraph
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?", re.I)
@@ -99,13 +99,15 @@ def _metadata(reader: Any) -> dict[str, str]:
 
 def page_text(pages: list[list[str]]) -> tuple[str, tuple[int, ...]]:
     """The pages' lines as one text, without running headers, footers and page numbers, a blank line after each
-    paragraph and between pages; and the line of the text where each page starts."""
+    paragraph and between pages; and the line of the text where each page starts. A running header that opens the
+    first page is kept there, once: it is the report's title (the section heading under it stays a heading)."""
     repeated = _running_lines(pages)
     out: list[str] = []
     starts: list[int] = []
-    for lines in pages:
+    for number, lines in enumerate(pages):
+        opening = next((at for at, line in enumerate(lines) if line.strip()), -1) if number == 0 else -1
         kept = _dehyphenated([line.rstrip() for at, line in enumerate(lines)
-                              if not _furniture(line, at, len(lines), repeated)])
+                              if at == opening or not _furniture(line, at, len(lines), repeated)])
         if out and out[-1]:
             out.append("")
         starts.append(len(out) + 1)
@@ -159,14 +161,14 @@ def _shape(line: str) -> str:
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
-    """The shapes of lines at the top or bottom of at least REPEATED_SHARE of the pages (three pages or more)."""
-    if len(pages) < 3:
+    """The shapes of lines at the top or bottom of at least REPEATED_SHARE of the pages (two pages or more)."""
+    if len(pages) < 2:
         return set()
     seen: Counter[str] = Counter()
     for lines in pages:
         edges = {_shape(line) for line in lines[:EDGE_LINES] + lines[-EDGE_LINES:] if line.strip()}
         seen.update(edges)
-    return {shape for shape, count in seen.items() if count >= max(3, REPEATED_SHARE * len(pages))}
+    return {shape for shape, count in seen.items() if count >= max(2, REPEATED_SHARE * len(pages))}
 
 
 def _furniture(line: str, at: int, count: int, repeated: set[str]) -> bool:
