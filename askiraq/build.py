@@ -477,9 +477,10 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
     said = _FileNotes.of(previous.generation.meta) if previous is not None else _FileNotes()
     read = _FileNotes()
     for item in plan:
-        if not isinstance(item, SourceFile) and previous is not None:
-            for record in item:
-                builder.add_reused(previous, record)
+        if not isinstance(item, SourceFile):  # (articles to copy come only from a previous index)
+            if previous is not None:
+                for record in item:
+                    builder.add_reused(previous, record)
             read.carry(said, item[0].rel)  # (what went wrong inside it is as it was)
             continue
         articles, file_notices = next(analysed)

@@ -99,8 +99,9 @@ _COMMAS = (",", "\u060c", "\uff0c")
 _SENTENCE_MARK = re.compile(r"[!?:;]")  # (a period may be an abbreviation's: "Dear Dr. Saleh,")
 GREETING_MAX_WORDS = 4  # "Dear colleagues,", "With best regards," (and a signature's lines up to two more)
 # A date ending a line: "25 November 2024", "March 12, 2024", "Nov. 25, 2024", "2024-11-25".
-_DATE_AT_END = re.compile(r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9}\.?),?|(?P<month_first>[A-Za-z]{3,9}\.?)"
-                          r"\s+\d{1,2}(?:st|nd|rd|th)?,?)\s+\d{4}[ \t]*$|(?<![\w-])\d{4}-\d{2}-\d{2}[ \t]*$")
+_DATE_AT_END = re.compile(r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9}\.?),?"
+                          r"|(?P<month_first>[A-Za-z]{3,9}\.?)\s+\d{1,2}(?:st|nd|rd|th)?,?)\s+\d{4}[ \t]*$"
+                          r"|(?<![\w-])\d{4}-\d{2}-\d{2}[ \t]*$")
 _NUMBERED_PART = re.compile(r"(?:chapter|part|book|section|act|scene)\s+(?:[ivxlcdm]+|\d+)\.?", re.I)
 _PHOTO_MARK = re.compile(r"\((?:[A-Z]{2,10}\s+)?(?:photo|picture|image)\b[^)]{0,80}\)", re.I)
 # "… March 19, 2024. REUTERS/Toby Melville", "… AFP/Getty Images": an agency's photo credit ends a caption.
