@@ -183,7 +183,8 @@ class AskiraqGroup(DefaultGroup):
         (`--corpus DIR info` is `info --corpus DIR`; --debug stays the group's, wherever it is); then `help
         [COMMAND]` is --help, a one-word near miss of a command's name (`sorces`) a usage error, and anything else
         the default command's question."""
-        group = _option_arity(self.get_params(ctx))
+        help_names = set(ctx.help_option_names)  # (-h after a command's options is that command's help)
+        group = _option_arity([p for p in self.get_params(ctx) if not help_names & set(getattr(p, "opts", ()))])
         arity = {**self._commands_options(ctx), **group}
         at = _past_options(args, 0, arity)
         ahead, options = _taken(args[:at], arity, group)

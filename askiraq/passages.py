@@ -396,16 +396,16 @@ def _is_greeting(lines: list[str]) -> bool:
 
 def _is_dateline(line: str) -> bool:
     """A line that only dates what follows: a date written out or in ISO form at its end, after at most a place and
-    a weekday in capitalised words ("Baghdad, 25 November 2024", "Monday, March 12, 2024", "2024-11-25"). Not a
-    heading over the text below (its words would count in every passage there): furniture."""
+    a weekday in capitalised words, and no label ("Baghdad, 25 November 2024", "Monday, March 12, 2024",
+    "2024-11-25"). Not a heading over the text below (its words would count in every passage there): furniture."""
     found = _DATE_AT_END.search(line)
     if not found:
         return False
     month = (found.group("month") or found.group("month_first") or "").lower().rstrip(".")
     if month and not any(name.startswith(month) for name in MONTHS if len(month) >= 3):
         return False
-    words = line[:found.start()].replace(",", " ").split()
-    return len(words) <= 3 and all(word[:1].isupper() for word in words)
+    words = line[:found.start()].replace(",", " ").split()  # (a labelled line, "Date: ...", is text as it was)
+    return len(words) <= 3 and all(word[:1].isupper() and ":" not in word for word in words)
 
 
 # A list of terms ("Keywords: soil; nitrate") or an e-mail address ("Corresponding author: ...@...")

@@ -194,7 +194,7 @@ def render_sources(docs: Sequence[DocRecord], as_json: bool = False) -> str:
 def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
     """`askiraq info`: one `key: value` line per entry, or the JSON object (every list whole)."""
     if as_json:
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(report, indent=2) + "\n"
     lines = []
     for key, value in report.items():
         if isinstance(value, list):  # files skipped, warnings...: how many, then one line each (the first ones)

@@ -366,6 +366,8 @@ def test_a_command_after_global_options_runs_that_command() -> None:
     asked = run("--corpus", corpus, "ask", "-k", "1", WAIVERS)
     assert asked.exit_code == 0 and asked.stdout == run("--corpus", corpus, "-k", "1", WAIVERS).stdout
     assert run("--corpus", corpus, "help", "info").stdout == run("info", "--help").stdout
+    assert run("-k", "2", "-h").stdout == run("ask", "--help").stdout  # the help of the command the options are for
+    assert run("--corpus", corpus, "-h", "info").stdout == run("info", "--help").stdout
     assert run("--corpus", corpus, "sorces").stderr.startswith("askiraq: error: no such command 'sorces'")
 
 
