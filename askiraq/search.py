@@ -38,6 +38,9 @@ _DIGIT = re.compile(r"\d")
 MAX_QUESTION_CHARS = 2000
 FIRST_BATCH = 512  # passages scored before filters are known to need more (only a speed setting)
 FOLD_DEPTH = 100  # near-duplicates are folded into the first 100 hits; deeper runs are left as ranked
+# Near-duplicates share more than this share of their names (see _same_facts): a rewrite of a story shares 6 of 7
+# (the shipped 001 and 003), a sentence template filled with other names none; no evaluation figure moves.
+SAME_NAMES_SHARE = 0.5
 MAX_FIGURES = 3  # conflicting counts shown at most (a display bound: no set has more than two)
 
 
@@ -202,7 +205,7 @@ def _retrieve(index: Index, question: str, options: SearchOptions) -> tuple[_Que
         result = result._replace(warnings=(*result.warnings, f"no passage holds {phrases}; "
                                            "showing passages without that requirement"))
     ranked = _rerank(index, query, candidates)
-    hits = _fold_duplicates(ranked, params) if params.fold_duplicates else ranked
+    hits = _fold_duplicates(index, ranked, params) if params.fold_duplicates else ranked
     if not hits:
         result = result._replace(reason="nothing in the corpus matches the question")
     return query, result, hits
@@ -551,20 +554,44 @@ def _sentence_score(query: _Query, sentence: _Sentence, text: str) -> float:
     return score
 
 
-def _fold_duplicates(candidates: list[_Candidate], params: RankingParams) -> list[_Candidate]:
-    """A near-duplicate of a better passage from another article (term-set Jaccard) is cited under it, not
-    listed again. Two passages of one article are never one story told twice (rows of a table share words)."""
+def _fold_duplicates(index: Index, candidates: list[_Candidate], params: RankingParams) -> list[_Candidate]:
+    """A near-duplicate of a better passage from another article (term-set Jaccard, the same names and figures)
+    is cited under it, not listed again. Two passages of one article are never one story told twice (rows of a
+    table share words)."""
     kept: list[_Candidate] = []
     for candidate in candidates:
         twin = None
         if len(kept) < FOLD_DEPTH:
             twin = next((k for k in kept if k.record.doc_id != candidate.record.doc_id
-                         and _jaccard(candidate.terms, k.terms) >= params.duplicate_jaccard), None)
+                         and _jaccard(candidate.terms, k.terms) >= params.duplicate_jaccard
+                         and _same_facts(index, candidate.record, k.record)), None)
         if twin is not None:
             twin.duplicates.append(candidate)
         else:
             kept.append(candidate)
     return kept
+
+
+def _same_facts(index: Index, one: PassageRecord, other: PassageRecord) -> bool:
+    """Whether two passages tell the same facts: every figure of one is in the other, and more than half the names
+    of one (of the one with fewer) are; a rewrite may add a sentence. Passages that only share a template ("The Ohrid
+    accord was signed in Skopje" and "The Varna accord ... in Plovdiv") do not."""
+    first, second = (names_and_figures(index.texts.passage_text(record)) for record in (one, other))
+    figures = [{term for term in facts if term[0].isdigit()} for facts in (first, second)]
+    names = sorted(([facts - found for facts, found in zip((first, second), figures, strict=True)]), key=len)
+    return (figures[0] <= figures[1] or figures[1] <= figures[0]) \
+        and (not names[0] or len(names[0] & names[1]) > SAME_NAMES_SHARE * len(names[0]))
+
+
+def names_and_figures(text: str) -> frozenset[str]:
+    """The terms of a text's words written with a capital or a digit, but a sentence's first word: its names
+    ("Skopje", "U.S.") and figures ("2,000")."""
+    starts = {match.end() for match in _SENTENCE_START.finditer(text)}
+    return frozenset(token.term for token in tokenize(text) if not token.stop and token.start not in starts
+                     and (text[token.start].isupper() or text[token.start].isdigit()))
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+)[\"'“‘(\[]*")
 
 
 def _jaccard(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
