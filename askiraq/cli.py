@@ -7,7 +7,6 @@ passages are still listed), 2 a usage, input or corpus error. Every error is one
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -49,7 +48,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_CODES_HELP = ("Exit status: 0 answered, 1 no confident answer in the corpus, 2 usage or input error, "
-                   "130 interrupted (Ctrl-C).")
+                   "130 interrupted (Ctrl-C), 143 terminated (SIGTERM).")
 
 
 class CliError(click.ClickException):
@@ -649,38 +648,7 @@ def info(corpus: str | None, as_json: bool) -> None:
     click.echo(render_report(report, as_json), nl=False)
 
 
-class _Stopped(BaseException):
-    """SIGTERM or SIGHUP arrived (a service manager, a closed terminal): raised wherever askiraq is, as Ctrl-C raises
-    KeyboardInterrupt, so that a build stops its workers and leaves the index as it was."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-_STOP_SIGNALS = {"SIGTERM": "terminated", "SIGHUP": "hung up"}
-
-
-def _stop(signum: int, _frame: object) -> None:
-    import signal
-
-    for name in _STOP_SIGNALS:  # one is enough: nothing interrupts the clean-up it starts
-        signal.signal(getattr(signal, name), signal.SIG_IGN)
-    raise _Stopped(signum)
-
-
 def main() -> NoReturn:
-    """Entry point for the `askiraq` command. SIGTERM and SIGHUP end it as Ctrl-C does: one line, the index left as
-    it was, and the shell's status for the signal (143 for SIGTERM, 129 for SIGHUP)."""
-    import signal
-
-    for name in _STOP_SIGNALS:
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _stop)
-    try:
-        cli.main(prog_name="askiraq")
-    except _Stopped as stopped:
-        with contextlib.suppress(OSError):  # (after SIGHUP the terminal may be gone)
-            click.echo(f"askiraq: {_STOP_SIGNALS[signal.Signals(stopped.signum).name]}", err=True)
-        raise SystemExit(128 + stopped.signum) from None
+    """Run the command line (`askiraq.__main__` takes over the stop signals first)."""
+    cli.main(prog_name="askiraq")
     raise SystemExit(0)
