@@ -87,3 +87,10 @@ def finish(process: subprocess.Popen[str], timeout: float = 60) -> tuple[str, st
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         pytest.fail(f"{process.args} did not finish within {timeout} s")
+
+
+def wait_for_workers(pid: int, timeout: float = 60) -> bool:
+    """Whether process `pid` came to have child processes (its build's workers) before it ended: the campaign's own
+    wait (scripts/faults.py)."""
+    waited: bool = load_script("faults").wait_for_workers(pid, timeout)
+    return waited

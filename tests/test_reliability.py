@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SHIPPED_CORPUS, finish, many_articles
+from conftest import SHIPPED_CORPUS, finish, many_articles, wait_for_workers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -245,9 +245,10 @@ def test_ctrl_c_while_indexing_is_one_line_and_exit_130(tmp_path: Path, isolated
     assert COMMAND
     corpus = many_articles(tmp_path / "corpus")
     subprocess.run([COMMAND, "index", "--corpus", str(corpus)], check=True, capture_output=True, timeout=120)
-    for delay in (0.3, 0.6, 0.9):
+    for delay in (0.0, 0.3, 0.6):
         writer = subprocess.Popen([COMMAND, "index", "--force", "--corpus", str(corpus)], stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True, start_new_session=True)
+        wait_for_workers(writer.pid)  # (on a slow machine a fixed delay may still find Python starting)
         time.sleep(delay)
         os.killpg(writer.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
         _, stderr = finish(writer)  # (a worker left behind would hold the pipe open: never wait forever)
