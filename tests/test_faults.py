@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from askiraq import store
 from askiraq.cli import cli
+from askiraq.files import printable_name, unescape_name
 from askiraq.index import index_dir_for, open_index
 from askiraq.search import SearchOptions, search
 
@@ -82,6 +83,17 @@ def test_a_file_name_with_a_newline_is_cited_on_one_line(corpus_copy: Path) -> N
     raw = str(corpus_copy / "new\nline.txt") + ":1"
     assert "quindle" in run("show", raw).stdout  # as the shell passes the real name
     one_line_error(run("show", raw.replace(":1", ":9")))
+
+
+NAME_CHARACTERS = st.one_of(st.characters(blacklist_categories=["Cs"]),
+                            st.sampled_from([chr(c) for c in range(0xDC80, 0xDD00)]))  # (undecodable bytes)
+
+
+@given(st.text(alphabet=NAME_CHARACTERS, max_size=30))
+def test_any_file_name_prints_on_one_line_and_reads_back(name: str) -> None:
+    printed = printable_name(name)
+    assert not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]", printed)  # one line, any terminal
+    assert unescape_name(printed) == name
 
 
 def test_folders_a_thousand_deep(tmp_path: Path) -> None:
