@@ -208,6 +208,7 @@ def _analysed_files(root: str, sources: Sequence[SourceFile], settings: BuildSet
 def _in_order(root: str, sources: Sequence[SourceFile], settings: BuildSettings, progress: Progress | None,
               results: Iterator[tuple[list[_Analysed], list[Notice]]]) -> Iterator[tuple[Iterable[_Analysed],
                                                                                          list[Notice]]]:
+    """The files' results in order: a streamed file's read here as it goes, the others' from `results`."""
     total = max(sum(source.size for source in sources), 1)
     done = 0
     for source in sources:

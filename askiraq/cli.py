@@ -520,9 +520,33 @@ def _batch_line(line: str, number: int) -> tuple[str, str | None, str]:
     return str(raw_id), question, ""
 
 
+class _LineWarnings:
+    """A batch's warnings, each with its line number; one said for many lines (a question cut, the semantic model
+    missing) is said for the first LINE_WARNINGS of them, then counted, and the count said at the end."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, list[int]] = {}
+
+    def add(self, number: int, message: str) -> None:
+        lines = self.lines.setdefault(message, [])
+        lines.append(number)
+        if len(lines) <= LINE_WARNINGS:
+            warn(f"batch line {number}: {message}")
+
+    def close(self) -> None:
+        for message, lines in self.lines.items():
+            more = lines[LINE_WARNINGS:]
+            if more:
+                warn(f"batch lines {more[0]} to {more[-1]} ({len(more)} more): {message}")
+
+
+LINE_WARNINGS = 10  # lines a warning is said for, with their numbers, before it is only counted
+
+
 def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: str, style: Style) -> int:
     failed = answered = done = 0
     writer = BatchWriter(fmt, style)
+    warnings = _LineWarnings()
     show_progress = sys.stderr.isatty()
     try:
         for number, query_id, question, error in _batch_questions(stream):
@@ -535,7 +559,7 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
                 click.echo(f"askiraq: error: batch line {number}: {printable_name(err.message)}", err=True)
                 continue
             for message in result.warnings:
-                warn(f"batch line {number}: {message}")
+                warnings.add(number, message)
             done += 1
             answered += result.answer is not None
             click.echo(writer.add(result, query_id), nl=False, color=style.color)
@@ -546,6 +570,7 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
         _reader_left()
     if show_progress and done >= 100:
         click.echo("", err=True)
+    warnings.close()
     if not done and not failed:
         raise QueryError("the batch file has no questions", "give one question a line (or JSON lines)")
     if failed:

@@ -257,7 +257,8 @@ def _folders(value: Any) -> bool:
 
 
 def _arrays(value: Any) -> bool:
-    """Each array's name (a plain file name in the generation folder: letters, `_` and one `.`), size and CRC."""
+    """Each array's name (a plain file name in the generation folder: lowercase letters, digits, `_`, one `.`), size
+    and CRC."""
     return isinstance(value, dict) and all(
         isinstance(name, str) and name[:1].isalpha() and name.count(".") <= 1 and name.isascii()
         and name.replace("_", "").replace(".", "").isalnum() and name.islower()

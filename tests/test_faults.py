@@ -150,6 +150,16 @@ def test_bad_batch_lines_are_reported_with_their_numbers_and_the_rest_answered(t
     assert "askiraq: warning: batch line 5: question cut to its first 2000 characters" in result.stderr
 
 
+def test_a_warning_for_many_batch_lines_is_said_ten_times_then_counted(tmp_path: Path) -> None:
+    batch = tmp_path / "questions.txt"
+    batch.write_text(("militia attacks " * 200 + "\n") * 13, encoding="utf-8")
+    result = run("ask", "--batch", str(batch))
+    assert result.exit_code in (0, 1) and result.stdout.count("\n") == 13
+    assert result.stderr.splitlines() == [
+        *(f"askiraq: warning: batch line {n}: question cut to its first 2000 characters" for n in range(1, 11)),
+        "askiraq: warning: batch lines 11 to 13 (3 more): question cut to its first 2000 characters"]
+
+
 def test_a_batch_line_too_long_to_hold_is_skipped(tmp_path: Path) -> None:
     batch = tmp_path / "questions.txt"
     batch.write_text("x" * 3_000_000 + "\nWho is the Iraqi prime minister?\n", encoding="utf-8")
