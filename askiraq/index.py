@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from askiraq import store
-from askiraq.analysis import analyze
+from askiraq.analysis import analyze, names_and_figures
 from askiraq.corpus import CorpusScan, Notice, content_key, folders_unchanged, scan_corpus, suffix_counts
 from askiraq.errors import CorruptIndex, IndexStoreError, OutdatedIndex
 from askiraq.files import open_regular_file
@@ -26,6 +26,7 @@ from askiraq.tuning import BuildSettings
 QUICK_CHECK_FROM = 20_000  # articles; see open_index
 TITLE_TERMS_MEMO = 100_000  # articles whose headline terms a batch looked up (a few hundred bytes each)
 HEADER_TERMS_MEMO = 100_000  # table rows whose header row a batch looked up (the same)
+PASSAGE_FACTS_MEMO = 100_000  # passages a batch compared with a near-duplicate (a few names each)
 
 StrPath = str | os.PathLike[str]  # paths come in as str or pathlib.Path; askiraq keeps them as str
 Progress = Callable[[int, int], None]  # (bytes of the files analysed, bytes to analyse) while building
@@ -48,6 +49,7 @@ class Index:
         self.vectors = VectorsInfo(str(vectors["model"]), int(vectors["dims"])) if isinstance(vectors, dict) else None
         self.headline_terms = Memo(self._headline_terms, TITLE_TERMS_MEMO)
         self.header_terms = Memo(self._header_terms, HEADER_TERMS_MEMO)
+        self.passage_facts = Memo(self._passage_facts, PASSAGE_FACTS_MEMO)
 
     def _headline_terms(self, doc_id: int) -> frozenset[int]:
         """The term ids of an article's headline; none when its title is only an excerpt of its first line."""
@@ -60,6 +62,11 @@ class Index:
         if not record.above[1]:  # (no framing above it: no need to read the article)
             return frozenset()
         return self.term_ids(table_header(self.texts.text(record.doc_id), record))
+
+    def _passage_facts(self, passage_id: int) -> frozenset[str]:
+        """A passage's names and figures (near-duplicates must agree on them): tokenising a passage costs more than
+        the rest of a near-duplicate check, and a batch meets the same passages again."""
+        return names_and_figures(self.texts.passage_text(self.records.passage(passage_id)))
 
     def term_ids(self, text: str) -> frozenset[int]:
         """The ids of the corpus terms in `text` (its words the corpus lacks have none)."""

@@ -578,23 +578,12 @@ def _same_facts(index: Index, one: PassageRecord, other: PassageRecord) -> bool:
     """Whether two passages tell the same facts: every figure of one is in the other, and more than half the names
     of one (of the one with fewer) are; a rewrite may add a sentence. Passages that only share a template ("The Ohrid
     accord was signed in Skopje" and "The Varna accord ... in Plovdiv") do not."""
-    first, second = (names_and_figures(index.texts.passage_text(record)) for record in (one, other))
+    first, second = index.passage_facts(one.passage_id), index.passage_facts(other.passage_id)
     figures = [{term.rstrip("abcdefghijklmnopqrstuvwxyz") for term in facts if term[0].isdigit()}  # (7th is 7)
                for facts in (first, second)]
     names = sorted(([facts - found for facts, found in zip((first, second), figures, strict=True)]), key=len)
     return (figures[0] <= figures[1] or figures[1] <= figures[0]) \
         and (not names[0] or len(names[0] & names[1]) > SAME_NAMES_SHARE * len(names[0]))
-
-
-def names_and_figures(text: str) -> frozenset[str]:
-    """The terms of a text's words written with a capital or a digit, but a sentence's first word: its names
-    ("Skopje", "U.S.") and figures ("2,000")."""
-    starts = {match.end() for match in _SENTENCE_START.finditer(text)}
-    return frozenset(token.term for token in tokenize(text) if not token.stop and token.start not in starts
-                     and (text[token.start].isupper() or text[token.start].isdigit()))
-
-
-_SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+)[\"'“‘(\[]*")
 
 
 def _jaccard(a: AbstractSet[Hashable], b: AbstractSet[Hashable]) -> float:
