@@ -200,9 +200,9 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+)[\"'“‘(\[]*")
 
 
 def names_and_figures(text: str) -> frozenset[str]:
-    """The terms of a text's words written with a capital or a digit, but a sentence's first word: its names
-    ("Skopje", "U.S.") and figures ("2,000"): what two tellings of one story share, and two stories told in one
-    template do not."""
+    """The terms of a text's words written with a capital, but a sentence's first word, and of its figures: its names
+    ("Skopje", "U.S.") and figures ("2,000", "7th"): what two tellings of one story share, and two stories told in
+    one template do not."""
     starts = {match.end() for match in _SENTENCE_START.finditer(text)}
-    return frozenset(token.term for token in tokenize(text) if not token.stop and token.start not in starts
-                     and (text[token.start].isupper() or text[token.start].isdigit()))
+    return frozenset(token.term for token in tokenize(text) if not token.stop and (
+        text[token.start].isdigit() or (text[token.start].isupper() and token.start not in starts)))
