@@ -1,7 +1,7 @@
 """The fault and fuzz campaign of issue 24 at full length: every fault a new user or a hostile one can cause, many
 times over, and what must hold each time. Prints a Markdown table (README.md, Reliability).
 
-    python scripts/faults.py                  # the full campaign (about ten minutes on two cores)
+    python scripts/faults.py                  # the full campaign (10 to 30 minutes on two cores)
     python scripts/faults.py --scale 0.2      # a quicker pass: a fifth of every count
 
 tests/test_faults.py runs a bounded version of the same faults in CI. Every case runs the installed `askiraq`
