@@ -194,3 +194,15 @@ def names_a_subject(headline: str, max_words: int) -> bool:
     """Whether a headline names what its article is about ("George Stephenson", "Voyager 1"): a few words and
     one thing. A longer one summarises a story; "Lisbon and Porto, April 2025" names several things."""
     return 0 < len(headline.split()) <= max_words and not _SEVERAL.search(headline)
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+)[\"'“‘(\[]*")
+
+
+def names_and_figures(text: str) -> frozenset[str]:
+    """The terms of a text's words written with a capital, but a sentence's first word, and of its figures: its names
+    ("Skopje", "U.S.") and figures ("2,000", "7th"): what two tellings of one story share, and two stories told in
+    one template do not."""
+    starts = {match.end() for match in _SENTENCE_START.finditer(text)}
+    return frozenset(token.term for token in tokenize(text) if not token.stop and (
+        text[token.start].isdigit() or (text[token.start].isupper() and token.start not in starts)))

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from askiraq.analysis import analyze, breaks_after_hyphen, names_a_subject
-from askiraq.corpus import CorpusScan, Document, Notice, SourceFile, file_kind, suffix_counts
+from askiraq.corpus import CorpusScan, Document, Notice, SourceFile, file_checksum, file_kind, suffix_counts
 from askiraq.errors import CorpusError, CorruptIndex
 from askiraq.records import PASSAGE_KINDS, PASSAGE_ROW, SENTENCE_ROW, DocRecord
 from askiraq.tuning import EPSILON, K1, B, BuildSettings
@@ -54,27 +54,33 @@ class _Analysed(NamedTuple):
     pages: tuple[int, ...] = ()  # a PDF's first line of each page
     stored: str | None = None  # a reader's text (not the file's own), kept in the index
     markdown: bool = False  # its text is Markdown
+    checksum: int = 0  # CRC-32 of the file's bytes (Document.checksum)
+    text: str | None = None  # a text file's text, when the caller keeps what it read (see `build`)
 
 
-def _analyse_file(job: tuple[str, SourceFile, BuildSettings]) -> tuple[list[_Analysed], list[Notice]]:
-    root, source, settings = job
+def _analyse_file(job: tuple[str, SourceFile, BuildSettings, bool]) -> tuple[list[_Analysed], list[Notice]]:
+    root, source, settings, keep_text = job
     notices: list[Notice] = []
-    return list(_analysed_articles(root, source, settings, notices)), notices
+    return list(_analysed_articles(root, source, settings, notices, keep_text=keep_text)), notices
 
 
 def _analysed_articles(root: str, source: SourceFile, settings: BuildSettings, notices: list[Notice],
-                       progress: Callable[[int], None] | None = None) -> Iterator[_Analysed]:
-    """Each article of one file, split and analysed, as it is read (an mbox's messages one at a time)."""
+                       progress: Callable[[int], None] | None = None, keep_text: bool = False) -> Iterator[_Analysed]:
+    """Each article of one file, split and analysed, as it is read (an mbox's messages one at a time), with the CRC-32
+    of the file's bytes and the file's size and time as read (for another format, read once more for them)."""
     from askiraq.readers import ReaderSettings, read_articles
 
+    other = file_kind(source.rel) != "text" and file_checksum(root, source.rel)
     articles = read_articles(root, source, notices, ReaderSettings(settings.json_fields or ""), progress)
     for document in articles:
+        if other:
+            document = document._replace(checksum=other[0], read_as=other[1])
         analysed = _analyse_document(document, source, settings)
         if analysed is None:
             name = f"{source.rel}:{document.part}" if document.part else source.rel
             notices.append(Notice(name, "skipped: no text to index"))
         else:
-            yield analysed
+            yield analysed._replace(text=document.text) if keep_text and document.origin is None else analysed
 
 
 def _analyse_document(document: Document, source: SourceFile, settings: BuildSettings) -> _Analysed | None:
@@ -90,10 +96,11 @@ def _analyse_document(document: Document, source: SourceFile, settings: BuildSet
     subject = split.title_line is not None and names_a_subject(split.title, settings.subject_headline_words)
     origin = document.origin
     where = _file_lines(origin.lines) if origin is not None and not origin.pages else _same_line
-    analysed = _Analysed(source, document.metadata.get("title") or split.title, split.title_line,
-                         dict(document.metadata), [], [], [], [], [], b"", document.part,
+    size, mtime_ns = document.read_as  # (what was read: the file may have changed since it was listed)
+    analysed = _Analysed(source._replace(size=size, mtime_ns=mtime_ns), document.metadata.get("title") or split.title,
+                         split.title_line, dict(document.metadata), [], [], [], [], [], b"", document.part,
                          origin.pages if origin is not None else (), text if origin is not None else None,
-                         document.markdown)
+                         document.markdown, document.checksum)
     fields: dict[tuple[int, int], list[str]] = {}
     for number, passage in enumerate(split.passages):
         counts: Counter[str] = Counter()
@@ -175,50 +182,89 @@ def _streams(source: SourceFile) -> bool:
     return source.size >= STREAM_FROM_BYTES and file_kind(source.rel) not in ("text", None)
 
 
-def _analyse_all(root: str, sources: Sequence[SourceFile], settings: BuildSettings,
-                 progress: Progress | None) -> Iterator[tuple[Iterable[_Analysed], list[Notice]]]:
-    """Each file's analysed articles and notices, in order. The articles of a streamed file come as they are read:
-    its notices are complete once they have all been taken. Progress counts bytes of the files analysed."""
-    jobs = [(root, source, settings) for source in sources if not _streams(source)]
+@contextlib.contextmanager
+def _analysed_files(root: str, sources: Sequence[SourceFile], settings: BuildSettings, progress: Progress | None,
+                    keep_text: frozenset[str]) -> Iterator[Iterator[tuple[Iterable[_Analysed], list[Notice]]]]:
+    """Each file's analysed articles and notices, in order (with its text when the file is in `keep_text`). The
+    articles of a streamed file come as they are read: its notices are complete once they have all been taken.
+    Progress counts bytes of the files analysed. Worker processes, when there are any, are stopped before this
+    block is left, whatever ends the build (done, Ctrl-C, SIGTERM)."""
+    jobs = [(root, source, settings, source.rel in keep_text) for source in sources if not _streams(source)]
     workers = min(os.cpu_count() or 1, 8)
+    pool = None
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
         results: Iterator[tuple[list[_Analysed], list[Notice]]] = map(_analyse_file, jobs)
-        pool = None
     else:
-        import multiprocessing
-
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        pool = multiprocessing.get_context(method).Pool(workers, initializer=_leave_interrupts_to_the_parent)
+        pool = _worker_pool(workers)
         results = (result for start in range(0, len(jobs), PARALLEL_WINDOW)
                    for result in pool.imap(_analyse_file, jobs[start:start + PARALLEL_WINDOW], chunksize=16))
-    total = max(sum(source.size for source in sources), 1)
-    done = 0
     try:
-        for source in sources:
-            if _streams(source):
-                notices: list[Notice] = []
-                within = None if progress is None else functools.partial(_progress_within, progress, done, total,
-                                                                         source.size)
-                yield _analysed_articles(root, source, settings, notices, within), notices
-            else:
-                yield next(results)
-            done += source.size
-            if progress:
-                progress(done, total)
+        yield _in_order(root, sources, settings, progress, results)
     finally:
         if pool is not None:
             pool.terminate()
+
+
+def _in_order(root: str, sources: Sequence[SourceFile], settings: BuildSettings, progress: Progress | None,
+              results: Iterator[tuple[list[_Analysed], list[Notice]]]) -> Iterator[tuple[Iterable[_Analysed],
+                                                                                         list[Notice]]]:
+    """The files' results in order: a streamed file's read here as it goes, the others' from `results`."""
+    total = max(sum(source.size for source in sources), 1)
+    done = 0
+    for source in sources:
+        if _streams(source):
+            notices: list[Notice] = []
+            within = None if progress is None else functools.partial(_progress_within, progress, done, total,
+                                                                     source.size)
+            yield _analysed_articles(root, source, settings, notices, within), notices
+        else:
+            yield next(results)
+        done += source.size
+        if progress:
+            progress(done, total)
 
 
 def _progress_within(progress: Progress, done: int, total: int, size: int, position: int) -> None:
     progress(done + min(position, size), total)
 
 
-def _leave_interrupts_to_the_parent() -> None:
-    """Workers ignore Ctrl-C: the parent stops them (pool.terminate), and they print no tracebacks."""
+_PARENT_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")  # what a terminal or a service manager sends to stop askiraq
+
+
+def _worker_pool(workers: int) -> Any:
+    """A pool of worker processes, started with the stop signals blocked: none can reach a worker before it has
+    set them to ignore Ctrl-C and to die quietly on SIGTERM and SIGHUP (`_quiet_worker`)."""
+    import multiprocessing
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    stops = {getattr(signal, name) for name in _PARENT_SIGNALS if hasattr(signal, name)}
+    mask = getattr(signal, "pthread_sigmask", None)
+    blocked = mask(signal.SIG_BLOCK, stops) if mask else None
+    try:
+        return multiprocessing.get_context(method).Pool(workers, initializer=_quiet_worker, initargs=(os.getpid(),))
+    finally:
+        if mask is not None and blocked is not None:
+            mask(signal.SIG_SETMASK, blocked)
+
+
+def _quiet_worker(parent: int) -> None:
+    """A worker leaves signals to the parent, which stops it (pool.terminate), and prints no traceback: Ctrl-C is
+    ignored, SIGTERM and SIGHUP end it at once (not the parent's handlers, which fork copied), and on Linux it is
+    killed when the parent dies (even by SIGKILL: it never writes to a pipe nobody reads, nor waits for work)."""
+    import signal
+
+    for name in _PARENT_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN if name == "SIGINT" else signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
 
 
 class _Builder:
@@ -262,7 +308,7 @@ class _Builder:
             self.parts["vectors"].append(view("vectors", "<f2")[dims * p0:dims * p1])
         stored = old.texts.stored_text(record) if record.stored >= 0 else None
         self._add_doc(record.rel, record.title, record.title_line, record.metadata, record.passage_count,
-                      (record.size, record.mtime_ns, record.sidecar_mtime_ns),
+                      (record.size, record.mtime_ns, record.sidecar_mtime_ns, record.checksum),
                       (record.part, record.pages, stored, record.markdown))
 
     def add_fresh(self, doc: _Analysed) -> None:
@@ -286,7 +332,8 @@ class _Builder:
             self.parts["vectors"].append(np.frombuffer(doc.vectors, dtype="<f2"))
         s = doc.source
         self._add_doc(s.rel, doc.title, doc.title_line, doc.metadata, len(doc.rows),
-                      (s.size, s.mtime_ns, s.sidecar_mtime_ns), (doc.part, doc.pages, doc.stored, doc.markdown))
+                      (s.size, s.mtime_ns, s.sidecar_mtime_ns, doc.checksum),
+                      (doc.part, doc.pages, doc.stored, doc.markdown))
 
     def _term_id(self, term: str) -> int:
         tid = self.term_ids.get(term)
@@ -296,13 +343,13 @@ class _Builder:
         return tid
 
     def _add_doc(self, rel: str, title: str, title_line: int | None, metadata: dict[str, str],
-                 count: int, stat: tuple[int, int, int],
+                 count: int, stat: tuple[int, int, int, int],
                  derived: tuple[str, tuple[int, ...], str | None, bool] = ("", (), None, False)) -> None:
         first = self.docs[-1]["p0"] + self.docs[-1]["n"] if self.docs else 0
-        size, mtime_ns, sidecar_mtime_ns = stat
+        size, mtime_ns, sidecar_mtime_ns, checksum = stat
         record: dict[str, Any] = {"rel": rel, "title": title, "title_line": title_line, "meta": metadata,
                                   "p0": first, "n": count, "size": size, "mtime_ns": mtime_ns,
-                                  "sidecar_mtime_ns": sidecar_mtime_ns}
+                                  "sidecar_mtime_ns": sidecar_mtime_ns, "crc32": checksum}
         part, pages, stored, markdown = derived
         if part:
             record["part"] = part
@@ -346,7 +393,7 @@ class _Builder:
             arrays["vectors"] = vectors
         encoded = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
         encoded.update(_string_table(np, "vocab", vocab))
-        encoded.update(_string_table(np, "docs", [json.dumps(d, ensure_ascii=False) for d in self.docs]))
+        encoded.update(_string_table(np, "docs", [_record_json(d) for d in self.docs]))
         if self.texts:
             encoded.update(_string_table(np, "texts", self.texts))
             self.texts = []
@@ -415,6 +462,17 @@ def _bm25_postings(np: Any, fwd_count: Any, fwd_term: Any, fwd_tf: Any, implied:
     return arrays, avgdl
 
 
+def _record_json(record: dict[str, Any]) -> str:
+    """An article's record as JSON text that is valid UTF-8: a file name that is not UTF-8 (decoded with its
+    bytes as lone surrogates) is kept as JSON escapes, which read back as the same name."""
+    text = json.dumps(record, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record)
+    return text
+
+
 def _string_table(np: Any, name: str, values: list[str]) -> dict[str, Any]:
     encoded = [v.encode("utf-8") for v in values]
     offsets = np.zeros(len(encoded) + 1, dtype="<u8")
@@ -458,14 +516,16 @@ def _plan(scan: CorpusScan, settings: BuildSettings, previous: Index | None, bui
 
 
 def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
-          notices: list[Notice], progress: Progress | None = None,
-          recheck: frozenset[str] = frozenset()) -> tuple[dict[str, Any], dict[str, Any]]:
+          notices: list[Notice], progress: Progress | None = None, recheck: frozenset[str] = frozenset(),
+          read_back: dict[str, tuple[int, str | None]] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Build index arrays for `scan`, reusing `previous` for articles whose file did not change (and that
-    are not in `recheck`: found unreadable since, with the same size and time, or needing a library installed since).
+    are not in `recheck`: found changed or unreadable since, with the same size and time, or needing a library
+    installed since).
 
     `notices` gets what went wrong with files, less what `previous` already said (said once, when first met;
     `askiraq info` lists them all: the files left out and why, and what went wrong inside files that were read).
-    CorpusError when nothing in the folder can be indexed.
+    `read_back`, when given, gets each file in `recheck` as it was read and indexed: the CRC-32 of its bytes, and a
+    text file's text. CorpusError when nothing in the folder can be indexed.
     """
     if settings.semantic:
         from askiraq import semantic
@@ -473,25 +533,38 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
         semantic.encoder()  # distilled here, once, before any worker needs it
     builder = _Builder()
     plan = _plan(scan, settings, previous, builder, recheck)
-    analysed = _analyse_all(scan.root, [p for p in plan if isinstance(p, SourceFile)], settings, progress)
+    fresh = [p for p in plan if isinstance(p, SourceFile)]
+    keep = recheck if read_back is not None else frozenset()
     said = _FileNotes.of(previous.generation.meta) if previous is not None else _FileNotes()
     read = _FileNotes()
-    for item in plan:
-        if not isinstance(item, SourceFile):  # (articles to copy come only from a previous index)
-            if previous is not None:
-                for record in item:
-                    builder.add_reused(previous, record)
-            read.carry(said, item[0].rel)  # (what went wrong inside it is as it was)
-            continue
-        articles, file_notices = next(analysed)
-        for article in articles:
-            builder.add_fresh(article)
-        notices.extend(file_notices)  # (complete once its articles are taken)
-        read.add(item.rel, file_notices)
+    with _analysed_files(scan.root, fresh, settings, progress, keep) as analysed:
+        for item in plan:
+            if not isinstance(item, SourceFile):  # (articles to copy come only from a previous index)
+                if previous is not None:
+                    for record in item:
+                        builder.add_reused(previous, record)
+                read.carry(said, item[0].rel)  # (what went wrong inside it is as it was)
+                continue
+            articles, file_notices = next(analysed)
+            for article in articles:
+                builder.add_fresh(article)
+                if read_back is not None and article.source.rel in keep:
+                    read_back[article.source.rel] = (article.checksum, article.text)
+            notices.extend(file_notices)  # (complete once its articles are taken)
+            read.add(item.rel, file_notices)
     if not builder.docs:
         raise _nothing_to_index(scan, notices)
     meta, arrays = builder.finish()
-    indexed = {d["rel"] for d in builder.docs}
+    _describe_build(meta, scan, settings, {d["rel"] for d in builder.docs}, read, notices)
+    if previous is not None:
+        before = set(previous.generation.meta.get("skipped", [])) | said.said()
+        notices[:] = [n for n in notices if str(n) not in before]
+    return meta, arrays
+
+
+def _describe_build(meta: dict[str, Any], scan: CorpusScan, settings: BuildSettings, indexed: set[str],
+                    read: _FileNotes, notices: list[Notice]) -> None:
+    """What the index's meta says of how it was built: the folder, the settings, and what went wrong with files."""
     warned = read.warnings(indexed)
     within = {line for lines in warned.values() for line in lines}
     left_out = {n.path: str(n) for n in notices if n.path and n.path not in indexed and str(n) not in within}
@@ -500,10 +573,6 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
                 skipped=sorted(left_out.values()),  # (a file's last word)
                 warnings=warned, needs=read.needs,
                 unreadable=sorted(n.path for n in notices if n.retry and n.path not in indexed))
-    if previous is not None:
-        before = set(previous.generation.meta.get("skipped", [])) | said.said()
-        notices[:] = [n for n in notices if str(n) not in before]
-    return meta, arrays
 
 
 class _FileNotes:

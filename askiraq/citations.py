@@ -16,14 +16,16 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from askiraq.errors import ArticleNotIndexed, CitationError
+from askiraq.files import printable_name, unescape_name
 from askiraq.records import DocRecord, PassageRecord
 
 if TYPE_CHECKING:
     from askiraq.index import Index
 
-_LOCATION = re.compile(r"(?P<name>.+?):(?P<line>\d+)(?::(?P<column>\d+)|-(?P<end>\d+))?")
-_PASSAGE_ID = re.compile(r"(?P<name>.+)#(?P<number>\d+)")
-_PAGE = re.compile(r"(?P<name>.+?):p(?P<page>\d+)(?::(?P<line>\d+))?")  # a PDF's page, and a line inside it
+# (re.S: a file name may hold a newline)
+_LOCATION = re.compile(r"(?P<name>.+?):(?P<line>\d+)(?::(?P<column>\d+)|-(?P<end>\d+))?", re.S)
+_PASSAGE_ID = re.compile(r"(?P<name>.+)#(?P<number>\d+)", re.S)
+_PAGE = re.compile(r"(?P<name>.+?):p(?P<page>\d+)(?::(?P<line>\d+))?", re.S)  # a PDF's page, and a line inside it
 
 
 class Citation(NamedTuple):
@@ -70,11 +72,11 @@ def cite(index: Index, record: PassageRecord, span: tuple[int, int, int, int] | 
         if _line_shared(index, record, line_start):
             text = index.texts.text(doc.doc_id)
             location = f"{line_start}:{start - (text.rfind(chr(10), 0, start) + 1) + 1}"
-    shown = display_path(path)
-    meta = doc.metadata
-    return Citation(doc.name, f"{shown}{location}" if location.startswith((":", "#")) else f"{shown}:{location}",
-                    path, line_start, line_end, f"{doc.name}#{record.number}", doc.title, meta.get("publisher", ""),
-                    meta.get("date", ""), meta.get("url", ""), meta.get("author", ""), page)
+    shown = printable_name(display_path(path))  # (a name that is not UTF-8, or holds a newline, is printed escaped)
+    meta, name = doc.metadata, printable_name(doc.name)
+    return Citation(name, f"{shown}{location}" if location.startswith((":", "#")) else f"{shown}:{location}",
+                    printable_name(path), line_start, line_end, f"{name}#{record.number}", doc.title,
+                    meta.get("publisher", ""), meta.get("date", ""), meta.get("url", ""), meta.get("author", ""), page)
 
 
 def _derived_location(index: Index, doc: DocRecord, record: PassageRecord, line_start: int,
@@ -153,21 +155,22 @@ def _numbered(index: Index, docs: list[DocRecord], number: int) -> PassageRecord
     whole = [d for d in docs if not d.part] if len(docs) > 1 else docs
     if len(whole) != 1:
         examples = ", ".join(f"{d.name}#{number}" for d in docs[:3])
-        raise CitationError(f"{docs[0].rel} holds {len(docs)} articles", f"name one: {examples}")
+        raise CitationError(f"{printable_name(docs[0].rel)} holds {len(docs)} articles", f"name one: {examples}")
     doc = whole[0]
     if 1 <= number <= doc.passage_count:
         return index.records.passage(doc.first_passage + number - 1)
-    raise CitationError(f"{doc.name} has passages #1 to #{doc.passage_count}, not #{number}",
+    raise CitationError(f"{printable_name(doc.name)} has passages #1 to #{doc.passage_count}, not #{number}",
                         "use a citation printed by askiraq ask")
 
 
 def cited_file(citation: str) -> str | None:
-    """The file a citation names, when it is a path to an existing file (else None)."""
+    """The file a citation names, when it is a path to an existing file (else None); a name printed escaped
+    (`bad\\xffname.txt`) is read back."""
     name, _ = _parsed(citation)
     for file_name, _part in _splits(name):
         if os.path.isfile(file_name):
             return file_name
-    return None
+    return None if unescape_name(name) == name else cited_file(unescape_name(citation))
 
 
 def _parsed(citation: str) -> tuple[str, re.Match[str] | None]:
@@ -189,16 +192,25 @@ def _splits(name: str) -> list[tuple[str, str]]:
 
 
 def _articles(index: Index, name: str) -> list[DocRecord]:
-    """The articles `name` names: every article of a file, or the one part of it named after a colon."""
+    """The articles `name` (as printed, escaped or not) names: every article of a file, or the one part of it named
+    after a colon. A link to a file is the article it is in the corpus (only the folders it is in are resolved: a
+    file link in the corpus is an article of its own), else the article it points to."""
     root = os.path.realpath(index.corpus_root)
     docs = index.records.documents()
-    for file_name, part in _splits(name):
-        wanted = os.path.realpath(file_name) if os.path.exists(file_name) else None
-        found = [d for d in docs if (not part or d.part == part) and _names_file(root, d.rel, file_name, wanted)]
-        if found:
-            return found
+    for file_name, part in dict.fromkeys([*_splits(name), *_splits(unescape_name(name))]):
+        exists = os.path.lexists(file_name)
+        for wanted in (_resolved_folder(file_name), os.path.realpath(file_name)) if exists else (None,):
+            found = [d for d in docs if (not part or d.part == part) and _names_file(root, d.rel, file_name, wanted)]
+            if found:
+                return found
     raise ArticleNotIndexed(f"no indexed article matches {name!r} in {index.corpus_root}",
                             "pass the corpus it is from with --corpus DIR; askiraq sources lists its articles")
+
+
+def _resolved_folder(path: str) -> str:
+    """`path` with the folders it is in resolved, and its last part kept (a file link stays itself)."""
+    absolute = os.path.abspath(path)
+    return os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
 
 
 def _names_file(root: str, rel: str, name: str, wanted: str | None) -> bool:
@@ -271,11 +283,11 @@ def _one(index: Index, found: list[PassageRecord], doc: DocRecord, citation: str
     if len(found) == 1:
         return found[0]
     if not found:
-        raise CitationError(f"no passage at {citation!r} in {doc.rel}",
-                            f"use a citation printed by askiraq ask ({doc.name}#1 is its first passage), or an "
-                            "article's name as askiraq sources prints it")
+        raise CitationError(f"no passage at {citation!r} in {printable_name(doc.rel)}",
+                            f"use a citation printed by askiraq ask ({printable_name(doc.name)}#1 is its first "
+                            "passage), or an article's name as askiraq sources prints it")
     choices = ", ".join(cite(index, p).location for p in found[:5])
-    raise CitationError(f"{where} of {doc.rel} holds {len(found)} passages", f"name one: {choices}")
+    raise CitationError(f"{where} of {printable_name(doc.rel)} holds {len(found)} passages", f"name one: {choices}")
 
 
 def _nth_newline(text: str, n: int) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import sys
 import time
@@ -36,7 +37,9 @@ from askiraq.errors import (
     StaleIndex,
 )
 from askiraq.expansions import load_thesaurus
+from askiraq.files import printable_name
 from askiraq.index import (
+    Index,
     OpenedIndex,
     describe_index,
     indexed_folder_of,
@@ -50,9 +53,10 @@ from askiraq.search import SearchOptions, SearchResult, search
 from askiraq.tuning import DEFAULT_PARAMS, BuildSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_CODES_HELP = ("Exit status: 0 answered, 1 no confident answer in the corpus, 2 usage or input error, "
-                   "130 interrupted (Ctrl-C).")
+                   "130 interrupted (Ctrl-C), 143 terminated (SIGTERM).")
 
 
 class CliError(click.ClickException):
@@ -63,7 +67,7 @@ class CliError(click.ClickException):
         self.exit_code = error.exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"askiraq: error: {self.format_message()}", err=True)
+        click.echo(f"askiraq: error: {printable_name(self.format_message())}", err=True)  # (always one line)
 
 
 _NO_ARGS_IS_HELP: Any = getattr(click.exceptions, "NoArgsIsHelpError", ())  # Click 8.2+
@@ -283,7 +287,7 @@ def _traceback_if_debugging(ctx: click.Context) -> None:
 
 
 def warn(message: str | Notice) -> None:
-    click.echo(f"askiraq: warning: {message}", err=True)
+    click.echo(f"askiraq: warning: {printable_name(str(message))}", err=True)
 
 
 def corpus_option(func: F) -> F:
@@ -315,7 +319,7 @@ def json_option(func: F) -> F:
 
 def _open(corpus: str | None, force: bool = False, full_check: bool = False,
           semantic: bool | None = None, recheck: frozenset[str] = frozenset(),
-          json_fields: str | None = None) -> OpenedIndex:
+          json_fields: str | None = None, verify: bool = False) -> OpenedIndex:
     progress = _progress("indexing") if sys.stderr.isatty() else None
     started = time.perf_counter()
     if semantic:
@@ -326,7 +330,7 @@ def _open(corpus: str | None, force: bool = False, full_check: bool = False,
             warn("preparing the semantic model, once per machine (a minute or two)")
     settings = BuildSettings(semantic=semantic, json_fields=json_fields)
     opened = open_index(corpus or default_corpus(), settings=settings, force=force,
-                        full_check=full_check, progress=progress, recheck=recheck)
+                        full_check=full_check, progress=progress, recheck=recheck, verify=verify)
     if opened.rebuilt:
         for notice in opened.notices:
             warn(notice)
@@ -337,8 +341,16 @@ def _open(corpus: str | None, force: bool = False, full_check: bool = False,
     return opened
 
 
+# Tries of one question while the corpus keeps changing under it, each after refreshing the index and a pause
+# (STALE_PAUSE seconds more each time: an editor finishes saving), before it is an error. With an article edited
+# every 0.2 s under 8 readers, one try in four or five meets a change (scripts/faults.py); ten tries, none failed.
+STALE_RETRIES = 10
+STALE_PAUSE = 0.05
+
+
 class _Session:
-    """The open index for a run of questions, refreshed once if an article turns out to have changed."""
+    """The open index for a run of questions, refreshed when an article turns out to have changed since it was
+    indexed, and the question asked again (a few times: the corpus may be changing all the while)."""
 
     def __init__(self, corpus: str | None, semantic: bool | None, json_fields: str | None = None) -> None:
         self.corpus = corpus
@@ -347,12 +359,22 @@ class _Session:
         self.opened = _open(corpus, semantic=semantic, json_fields=json_fields)
 
     def search(self, question: str, options: SearchOptions) -> SearchResult:
-        try:
-            return search(self.opened.index, question, options)
-        except StaleIndex as stale:
-            self.opened = _open(self.corpus, full_check=True, semantic=self.semantic,
-                                recheck=frozenset([stale.path] if stale.path else []), json_fields=self.json_fields)
-            return search(self.opened.index, question, options)
+        return self.run(lambda index: search(index, question, options))
+
+    def run(self, action: Callable[[Index], T]) -> T:
+        """`action` on the index, refreshed and run again when an article it reads changed (StaleIndex)."""
+        changed: set[str] = set()
+        for attempt in range(STALE_RETRIES):
+            try:
+                return action(self.opened.index)
+            except StaleIndex as stale:
+                if attempt == STALE_RETRIES - 1:
+                    raise
+                changed.add(stale.path)
+                time.sleep(STALE_PAUSE * attempt)
+                self.opened = _open(self.corpus, full_check=True, semantic=self.semantic,
+                                    recheck=frozenset(changed - {""}), json_fields=self.json_fields)
+        raise AssertionError("unreachable")
 
 
 def _progress(label: str) -> Callable[[int, int], None]:
@@ -482,6 +504,25 @@ def _date(value: Any) -> date | None:
 
 _BINARY_PEEK = 8192  # bytes of a batch file looked at for NUL before the first question is answered
 _BATCH_HINT = "give a text file of questions, one a line (or JSON lines)"
+MAX_BATCH_LINE = 1 << 20  # characters: a longer line is reported and skipped (a question is cut to 2,000 anyway)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _batch_lines(stream: TextIO) -> Iterator[tuple[int, str, str]]:
+    """(line number, line, error) for each line of a batch; a line longer than MAX_BATCH_LINE is an error and
+    is never held whole in memory (a file without newlines, or a device, cannot exhaust it)."""
+    number = 0
+    while True:
+        line = stream.readline(MAX_BATCH_LINE)
+        if not line:
+            return
+        number += 1
+        if len(line) == MAX_BATCH_LINE and not line.endswith("\n"):
+            while (rest := stream.readline(MAX_BATCH_LINE)) and not rest.endswith("\n"):
+                pass  # (the rest of the line, read and dropped a piece at a time)
+            yield number, "", f"longer than {MAX_BATCH_LINE:,} characters"
+            continue
+        yield number, line, ""
 
 
 def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str]]:
@@ -491,12 +532,13 @@ def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str
     if peek is not None and b"\x00" in peek(_BINARY_PEEK)[:_BINARY_PEEK]:
         raise QueryError("the batch file is not text (it holds NUL bytes)", _BATCH_HINT)
     first_line_of: dict[str, int] = {}
-    for number, line in enumerate(stream, 1):
+    for number, line, error in _batch_lines(stream):
         line = (line.removeprefix("\ufeff") if number == 1 else line).strip()  # a BOM (Windows editors)
+        if error:
+            yield number, str(number), None, error
+            continue
         if not line:
             continue
-        if "\x00" in line:  # a binary file: one error, not one per line of bytes
-            raise QueryError(f"batch line {number} holds a NUL byte: the batch file is not text", _BATCH_HINT)
         query_id, question, error = _batch_line(line, number)
         if question is not None:
             first = first_line_of.setdefault(query_id, number)
@@ -507,16 +549,18 @@ def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str
 
 def _batch_line(line: str, number: int) -> tuple[str, str | None, str]:
     """(id, question, error) of one stripped, non-blank batch line: a question, or a JSON object with one."""
+    if "\x00" in line:
+        return str(number), None, "holds a NUL byte, not text"
     if "\ufffd" in line:  # read with errors="replace"
         return str(number), None, "not UTF-8 text"
     if not line.startswith(("{", "[")):
         return str(number), line, ""
     try:
         record = json.loads(line)
-    except ValueError as err:
-        if line.startswith("["):  # "[draft] who signed the deal?" is a question
+    except (ValueError, RecursionError) as err:
+        if line.startswith("[") and not isinstance(err, RecursionError):  # "[draft] who signed the deal?"
             return str(number), line, ""
-        return str(number), None, f"not valid JSON ({err})"
+        return str(number), None, f"not valid JSON ({'nested too deeply' if isinstance(err, RecursionError) else err})"
     if not isinstance(record, dict):
         return str(number), None, "a JSON line must be an object with a \"question\""
     question = record.get("question")
@@ -524,16 +568,42 @@ def _batch_line(line: str, number: int) -> tuple[str, str | None, str]:
         return str(number), None, "no \"question\" string"
     raw_id = record.get("id")
     if raw_id is None:
-        return str(number), question, ""
-    if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float):
+        raw_id = number
+    elif isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float):
         kind = "an object" if isinstance(raw_id, dict) else "a list" if isinstance(raw_id, list) else json.dumps(raw_id)
         return str(number), None, f"the \"id\" must be a string or a number, not {kind}"
+    if _SURROGATE.search(question) or _SURROGATE.search(str(raw_id)):  # "\ud800" escaped: decodes to no character
+        return str(number), None, "a lone surrogate escape (\\ud800-\\udfff) is not text"
     return str(raw_id), question, ""
+
+
+class _LineWarnings:
+    """A batch's warnings, each with its line number; one said for many lines (a question cut, the semantic model
+    missing) is said for the first LINE_WARNINGS of them, then counted, and the count said at the end."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, list[int]] = {}
+
+    def add(self, number: int, message: str) -> None:
+        lines = self.lines.setdefault(message, [])
+        lines.append(number)
+        if len(lines) <= LINE_WARNINGS:
+            warn(f"batch line {number}: {message}")
+
+    def close(self) -> None:
+        for message, lines in self.lines.items():
+            more = lines[LINE_WARNINGS:]
+            if more:
+                warn(f"batch lines {more[0]} to {more[-1]} ({len(more)} more): {message}")
+
+
+LINE_WARNINGS = 10  # lines a warning is said for, with their numbers, before it is only counted
 
 
 def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: str, style: Style) -> int:
     failed = answered = done = 0
     writer = BatchWriter(fmt, style)
+    warnings = _LineWarnings()
     show_progress = sys.stderr.isatty()
     try:
         for number, query_id, question, error in _batch_questions(stream):
@@ -543,8 +613,10 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
                 result = session.search(question, options)
             except QueryError as err:
                 failed += 1
-                click.echo(f"askiraq: error: batch line {number}: {err.message}", err=True)
+                click.echo(f"askiraq: error: batch line {number}: {printable_name(err.message)}", err=True)
                 continue
+            for message in result.warnings:
+                warnings.add(number, message)
             done += 1
             answered += result.answer is not None
             click.echo(writer.add(result, query_id), nl=False, color=style.color)
@@ -555,6 +627,7 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
         _reader_left()
     if show_progress and done >= 100:
         click.echo("", err=True)
+    warnings.close()
     if not done and not failed:
         raise QueryError("the batch file has no questions", "give one question a line (or JSON lines)")
     if failed:
@@ -565,23 +638,25 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @corpus_option
 @click.option("--force", is_flag=True, help="Rebuild from scratch even if the index is up to date.")
+@click.option("--verify", is_flag=True,
+              help="Check every array's CRC-32 first (done on every open up to 64 MiB); rebuild if one fails.")
 @semantic_option
 @json_fields_option
-def index(corpus: str | None, force: bool, semantic: bool | None, json_fields: str | None) -> None:
+def index(corpus: str | None, force: bool, verify: bool, semantic: bool | None, json_fields: str | None) -> None:
     """Build (or refresh) the index now; it is otherwise built on first use."""
     started = time.perf_counter()
-    opened = _open(corpus, force=force, full_check=True, semantic=semantic, json_fields=json_fields)
+    opened = _open(corpus, force=force, full_check=True, semantic=semantic, json_fields=json_fields, verify=verify)
     if not opened.kept:
         raise IndexStoreError(f"the index was built but cannot be kept: {opened.index_dir} cannot be written",
                               "set ASKIRAQ_INDEX_DIR to a writable folder")
     idx = opened.index
-    state = "built" if opened.rebuilt else "already up to date"
+    state = "built" if opened.rebuilt else "verified and up to date" if verify else "already up to date"
     click.echo(f"Index {state}: {counted(idx.document_count, 'document')}, {counted(idx.passage_count, 'passage')} "
-               f"from {opened.root} ({time.perf_counter() - started:.2f} s)")
-    click.echo(f"Index folder: {opened.index_dir}")
+               f"from {printable_name(opened.root)} ({time.perf_counter() - started:.2f} s)")
+    click.echo(f"Index folder: {printable_name(opened.index_dir)}")
     left_out = left_out_summary(list(idx.generation.meta.get("skipped", [])), opened.unsupported)
     if left_out:
-        click.echo(f"Left out: {left_out} (askiraq info lists them)")
+        click.echo(f"Left out: {printable_name(left_out)} (askiraq info lists them)")
     warned = read_with_warnings(idx.generation.meta)
     if warned:
         click.echo(f"Warnings: {counted(len(warned), 'warning')} about files indexed all the same (askiraq info "
@@ -610,17 +685,20 @@ def show(citation: str, corpus: str | None, color: str) -> None:
     """
     cited = cited_file(citation) if corpus is None else None
     folder = indexed_folder_of(cited) if cited else None  # the corpus a printed citation is from
-    idx = _open(corpus or folder).index
-    try:
-        record = find_passage(idx, citation)
-    except ArticleNotIndexed as err:
-        if corpus is None and folder is None:
-            raise _not_in_shipped_corpus(citation, cited) from err
-        raise
     style = Style(color=_use_color(color))
-    text = idx.texts.text(record.doc_id)
-    click.echo(render_passage(cite(idx, record), text, (record.start, record.end), idx.records.paragraph_span(record),
-                              style, table_header(text, record)), nl=False, color=style.color)
+
+    def shown(idx: Index) -> str:
+        try:
+            record = find_passage(idx, citation)
+        except ArticleNotIndexed as err:
+            if corpus is None and folder is None:
+                raise _not_in_shipped_corpus(citation, cited) from err
+            raise
+        text = idx.texts.text(record.doc_id)
+        return render_passage(cite(idx, record), text, (record.start, record.end),
+                              idx.records.paragraph_span(record), style, table_header(text, record))
+
+    click.echo(_Session(corpus or folder, None).run(shown), nl=False, color=style.color)
 
 
 def _not_in_shipped_corpus(citation: str, cited: str | None) -> CitationError:
@@ -628,8 +706,8 @@ def _not_in_shipped_corpus(citation: str, cited: str | None) -> CitationError:
     which were looked in as the default (the package's folder is not one the user ever named)."""
     hint = f"pass the corpus it is from: askiraq show --corpus FOLDER {shlex.quote(citation)}"
     if cited is not None:
-        return CitationError(f"{cited} exists but is in no index, and the shipped sample corpus (searched by "
-                             "default) does not have it", hint)
+        return CitationError(f"{printable_name(cited)} exists but is in no index, and the shipped sample corpus "
+                             "(searched by default) does not have it", hint)
     return CitationError(f"no article of the shipped sample corpus (searched by default) matches {citation!r}, "
                          "and no such file is found from this folder", hint)
 
@@ -657,6 +735,6 @@ def info(corpus: str | None, as_json: bool) -> None:
 
 
 def main() -> NoReturn:
-    """Entry point for the `askiraq` command."""
+    """Run the command line (`askiraq.__main__` takes over the stop signals first)."""
     cli.main(prog_name="askiraq")
     raise SystemExit(0)

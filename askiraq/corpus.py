@@ -12,13 +12,14 @@ import os
 import re
 import stat
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from datetime import date
 
 from askiraq.errors import CorpusError
+from askiraq.files import printable_name, read_regular_file, read_with_stat
 
 ARTICLE_SUFFIXES = (".txt", ".md")  # plain text, read in place (every other format goes through askiraq.readers)
 # The formats askiraq.readers reads, by file suffix (a name without a usual suffix is looked at: it may be an e-mail).
@@ -28,6 +29,7 @@ READER_SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".eml": "m
 SIDECAR_SUFFIX = ".meta.json"
 METADATA_KEYS = ("title", "date", "publisher", "url", "author")
 MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_SIDECAR_BYTES = 1024 * 1024  # a few metadata fields; anything larger is not a sidecar
 
 _BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak")
 _IGNORED_PREFIXES = (".", "#")  # hidden files and folders, editor lock files (.#x) and autosaves (#x#)
@@ -46,7 +48,7 @@ class Notice(NamedTuple):
     needs: str = ""  # the module, not installed, that reading the file needs: it is read once it can be imported
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        return f"{printable_name(self.path)}: {self.message}" if self.path else self.message
 
 
 class SourceFile(NamedTuple):
@@ -93,6 +95,9 @@ class Document(NamedTuple):
     origin: Origin | None = None
     quoted: tuple[tuple[int, int], ...] = ()  # spans not the author's own (a reply's quotation): never an answer
     markdown: bool = False  # its text is Markdown (a .md file, a Word file as its reader writes it): markup not text
+    checksum: int = 0  # CRC-32 of the file's bytes: an edit that keeps the file's size and time still changes it
+    read_as: tuple[int, int] = (0, 0)  # the file's size and modification time as it was read (it may have changed
+    # since it was listed: the index records what it read)
 
 
 def is_markdown(name: str) -> bool:
@@ -146,44 +151,56 @@ def _sidecar_path(path: str) -> str:
     return os.path.splitext(path)[0] + SIDECAR_SUFFIX
 
 
-def _scan_folder(folder: str, prefix: str, files: list[SourceFile], notices: list[Notice],
-                 folders: dict[str, int], unsupported: list[str]) -> None:
-    """Add the articles of one folder (recursively). One stat per article: this runs on every query."""
+def _folder_entries(folder: str, prefix: str, notices: list[Notice]) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(folder) as it:
-            entries = sorted(it, key=_BY_NAME)
+            return sorted(it, key=_BY_NAME)
     except OSError as err:
         notices.append(Notice(prefix.rstrip("/"), f"cannot read folder ({err.strerror})"))
-        return
-    sidecars = {e.name: e for e in entries if e.name.endswith(SIDECAR_SUFFIX)}
+        return []
+
+
+def _scan_tree(root: str, files: list[SourceFile], notices: list[Notice], folders: dict[str, int],
+               unsupported: list[str]) -> None:
+    """Add the articles under `root`, depth first in name order. One stat per article: this runs on every query.
+
+    A stack, not recursion: a corpus may be folders nested a thousand deep."""
     make = tuple.__new__  # SourceFile without the Python-level constructor: 100,000 files per query
-    for entry in entries:
-        name = entry.name
-        if name.startswith(_IGNORED_PREFIXES) or name.endswith(_SKIPPED_SUFFIXES):
-            continue
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                folders[prefix + name] = entry.stat(follow_symlinks=False).st_mtime_ns
-                _scan_folder(entry.path, prefix + name + "/", files, notices, folders, unsupported)
+    pending: list[tuple[Iterator[os.DirEntry[str]], str, dict[str, os.DirEntry[str]]]] = []
+    entries = _folder_entries(root, "", notices)
+    pending.append((iter(entries), "", {e.name: e for e in entries if e.name.endswith(SIDECAR_SUFFIX)}))
+    while pending:
+        walking, prefix, sidecars = pending.pop()
+        for entry in walking:
+            name = entry.name
+            if name.startswith(_IGNORED_PREFIXES) or name.endswith(_SKIPPED_SUFFIXES):
                 continue
-            if not name.lower().endswith(ARTICLE_SUFFIXES) and file_kind(name) is None:
-                unsupported.append(prefix + name)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders[prefix + name] = entry.stat(follow_symlinks=False).st_mtime_ns
+                    inner = _folder_entries(entry.path, prefix + name + "/", notices)
+                    pending.append((walking, prefix, sidecars))  # the rest of this folder, after the one inside
+                    pending.append((iter(inner), prefix + name + "/",
+                                    {e.name: e for e in inner if e.name.endswith(SIDECAR_SUFFIX)}))
+                    break
+                if not name.lower().endswith(ARTICLE_SUFFIXES) and file_kind(name) is None:
+                    unsupported.append(prefix + name)
+                    continue
+                st = entry.stat()
+            except OSError as err:
+                reason = "broken or looping symbolic link" if entry.is_symlink() else err.strerror
+                notices.append(Notice(prefix + name, f"skipped: {reason}", retry=True))
                 continue
-            st = entry.stat()
-        except OSError as err:
-            reason = "broken or looping symbolic link" if entry.is_symlink() else err.strerror
-            notices.append(Notice(prefix + name, f"skipped: {reason}", retry=True))
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            notices.append(Notice(prefix + name, "skipped: not a regular file"))
-            continue
-        sidecar_mtime = 0
-        if sidecars:
-            sidecar = sidecars.get(name.rsplit(".", 1)[0] + SIDECAR_SUFFIX)
-            if sidecar is not None:
-                with contextlib.suppress(OSError):
-                    sidecar_mtime = sidecar.stat().st_mtime_ns
-        files.append(make(SourceFile, (prefix + name, st.st_size, st.st_mtime_ns, sidecar_mtime)))
+            if not stat.S_ISREG(st.st_mode):
+                notices.append(Notice(prefix + name, "skipped: not a regular file"))
+                continue
+            sidecar_mtime = 0
+            if sidecars:
+                sidecar = sidecars.get(name.rsplit(".", 1)[0] + SIDECAR_SUFFIX)
+                if sidecar is not None:
+                    with contextlib.suppress(OSError):
+                        sidecar_mtime = sidecar.stat().st_mtime_ns
+            files.append(make(SourceFile, (prefix + name, st.st_size, st.st_mtime_ns, sidecar_mtime)))
 
 
 def scan_corpus(root: "str | os.PathLike[str]") -> CorpusScan:
@@ -202,7 +219,7 @@ def scan_corpus(root: "str | os.PathLike[str]") -> CorpusScan:
     files: list[SourceFile] = []
     folders = {"": os.stat(root).st_mtime_ns}
     unsupported: list[str] = []
-    _scan_folder(root, "", files, notices, folders, unsupported)
+    _scan_tree(root, files, notices, folders, unsupported)
     return CorpusScan(root, tuple(files), tuple(notices), folders, tuple(unsupported))
 
 
@@ -287,9 +304,14 @@ def _read_sidecar(path: str, rel: str, notices: list[Notice]) -> dict[str, str]:
     if not os.path.exists(sidecar):
         return {}
     try:
-        with open(sidecar, encoding="utf-8") as handle:
-            raw = json.load(handle)
-    except (OSError, UnicodeDecodeError, ValueError) as err:
+        data = read_regular_file(sidecar, MAX_SIDECAR_BYTES)
+        if len(data) > MAX_SIDECAR_BYTES:
+            raise ValueError(f"larger than {MAX_SIDECAR_BYTES >> 20} MiB")
+        raw = json.loads(data.decode("utf-8"))
+    except OSError as err:
+        notices.append(Notice(rel, f"metadata file {name} ignored: {err.strerror}"))
+        return {}
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
         notices.append(Notice(rel, f"metadata file {name} ignored: {err}"))
         return {}
     if not isinstance(raw, dict):
@@ -300,16 +322,28 @@ def _read_sidecar(path: str, rel: str, notices: list[Notice]) -> dict[str, str]:
 
 def read_bytes(root: str, rel: str, notices: list[Notice]) -> bytes | None:
     """A file's bytes (its first MAX_FILE_BYTES); None, with a Notice, when it cannot be read."""
+    read = _read_file(root, rel, notices)
+    return read[0] if read is not None else None
+
+
+def _read_file(root: str, rel: str, notices: list[Notice]) -> tuple[bytes, os.stat_result] | None:
+    """`read_bytes`, and the file's size and times as it was read. A regular file only (never a FIFO or device)."""
     try:
-        with open(os.path.join(root, rel), "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data, found = read_with_stat(os.path.join(root, rel), MAX_FILE_BYTES)
     except OSError as err:
         notices.append(Notice(rel, f"skipped: cannot read ({err.strerror})", retry=True))
         return None
     if len(data) > MAX_FILE_BYTES:
         notices.append(Notice(rel, f"only the first {MAX_FILE_BYTES >> 20} MiB indexed"))
         data = data[:MAX_FILE_BYTES]
-    return data
+    return data, found
+
+
+def file_checksum(root: str, rel: str) -> tuple[int, tuple[int, int]] | None:
+    """The CRC-32 of a file's bytes (its first MAX_FILE_BYTES) and its size and time as read; None when it cannot
+    be read. (A document a reader made from a file is checked against its file by this.)"""
+    read = _read_file(root, rel, [])
+    return (zlib.crc32(read[0]), (read[1].st_size, read[1].st_mtime_ns)) if read is not None else None
 
 
 def decode_text(data: bytes) -> tuple[str, str] | None:
@@ -325,9 +359,10 @@ def sidecar_metadata(root: str, rel: str, notices: list[Notice]) -> dict[str, st
 def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Document | None:
     """Read and decode one article; on any problem add a Notice and return None."""
     path = os.path.join(root, source.rel)
-    data = read_bytes(root, source.rel, notices)
-    if data is None:
+    read = _read_file(root, source.rel, notices)
+    if read is None:
         return None
+    data, found = read
     decoded = _decode(data)
     if decoded is None:
         notices.append(Notice(source.rel, "skipped: binary file, not text"))
@@ -347,7 +382,8 @@ def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Docum
     if not text[body_start:].strip():
         notices.append(Notice(source.rel, "skipped: only front matter, no text"))
         return None
-    return Document(source.rel, text, body_start, metadata, markdown=is_markdown(source.rel))
+    return Document(source.rel, text, body_start, metadata, markdown=is_markdown(source.rel),
+                    checksum=zlib.crc32(data), read_as=(found.st_size, found.st_mtime_ns))
 
 
 # "From: ...", "Date: ..." lines at the top, perhaps under a title line ("Rowing Club - Committee Meeting").

@@ -73,3 +73,14 @@ class SemanticUnavailable(AskiraqError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, "pip install torch==2.13.0 'askiraq[semantic]' (see README, Semantic search)")
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived (a service manager, a closed terminal): raised wherever askiraq is, as Ctrl-C raises
+    KeyboardInterrupt, so that a build stops its workers and leaves the index as it was. Not an Exception: nothing
+    catches it on the way out (the exit status is 128 + the signal's number, as a shell reports it)."""
+
+    def __init__(self, signum: int, word: str) -> None:
+        super().__init__(signum, word)
+        self.signum = signum
+        self.word = word  # what the one line says: "terminated", "hung up"

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from askiraq.analysis import analyze
 from askiraq.errors import QueryError
+from askiraq.files import read_regular_file
+
+MAX_EXPANSIONS_BYTES = 16 * 1024 * 1024  # a user's groups: the shipped synonyms, all of WordNet's, are 1.3 MB
 
 if TYPE_CHECKING:
     import mmap
@@ -146,9 +149,14 @@ def load_thesaurus(extra: "str | os.PathLike[str] | None" = None, *, enabled: bo
     extra = extra or os.environ.get("ASKIRAQ_EXPANSIONS") or None
     if extra is not None:
         try:
-            with open(extra, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError) as err:
+            data = read_regular_file(os.fspath(extra), MAX_EXPANSIONS_BYTES)
+            if len(data) > MAX_EXPANSIONS_BYTES:
+                raise ValueError(f"larger than {MAX_EXPANSIONS_BYTES >> 20} MiB")
+            text = data.decode("utf-8")
+        except OSError as err:
+            raise QueryError(f"cannot read expansions file {extra}: {err.strerror}",
+                             "check the path given by --expansions or ASKIRAQ_EXPANSIONS") from err
+        except ValueError as err:  # (UnicodeDecodeError is one)
             raise QueryError(f"cannot read expansions file {extra}: {err}",
                              "check the path given by --expansions or ASKIRAQ_EXPANSIONS") from err
         if "\x00" in text:

@@ -13,18 +13,20 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from askiraq import store
-from askiraq.analysis import analyze
+from askiraq.analysis import analyze, names_and_figures
 from askiraq.corpus import CorpusScan, Notice, content_key, folders_unchanged, scan_corpus, suffix_counts
 from askiraq.errors import CorruptIndex, IndexStoreError, OutdatedIndex
+from askiraq.files import open_regular_file
 from askiraq.memo import Memo
 from askiraq.postings import Postings
 from askiraq.records import Records, table_header
-from askiraq.texts import SourceTexts
+from askiraq.texts import SourceTexts, path_in_corpus
 from askiraq.tuning import BuildSettings
 
 QUICK_CHECK_FROM = 20_000  # articles; see open_index
 TITLE_TERMS_MEMO = 100_000  # articles whose headline terms a batch looked up (a few hundred bytes each)
 HEADER_TERMS_MEMO = 100_000  # table rows whose header row a batch looked up (the same)
+PASSAGE_FACTS_MEMO = 100_000  # passages a batch compared with a near-duplicate (a few names each)
 
 StrPath = str | os.PathLike[str]  # paths come in as str or pathlib.Path; askiraq keeps them as str
 Progress = Callable[[int, int], None]  # (bytes of the files analysed, bytes to analyse) while building
@@ -47,6 +49,7 @@ class Index:
         self.vectors = VectorsInfo(str(vectors["model"]), int(vectors["dims"])) if isinstance(vectors, dict) else None
         self.headline_terms = Memo(self._headline_terms, TITLE_TERMS_MEMO)
         self.header_terms = Memo(self._header_terms, HEADER_TERMS_MEMO)
+        self.passage_facts = Memo(self._passage_facts, PASSAGE_FACTS_MEMO)
 
     def _headline_terms(self, doc_id: int) -> frozenset[int]:
         """The term ids of an article's headline; none when its title is only an excerpt of its first line."""
@@ -59,6 +62,11 @@ class Index:
         if not record.above[1]:  # (no framing above it: no need to read the article)
             return frozenset()
         return self.term_ids(table_header(self.texts.text(record.doc_id), record))
+
+    def _passage_facts(self, passage_id: int) -> frozenset[str]:
+        """A passage's names and figures (near-duplicates must agree on them): tokenising a passage costs more than
+        the rest of a near-duplicate check, and a batch meets the same passages again."""
+        return names_and_figures(self.texts.passage_text(self.records.passage(passage_id)))
 
     def term_ids(self, text: str) -> frozenset[int]:
         """The ids of the corpus terms in `text` (its words the corpus lacks have none)."""
@@ -115,7 +123,7 @@ def index_dir_for(corpus_root: StrPath, index_root: StrPath) -> str:
 def indexed_folder_of(path: StrPath, index_root: StrPath | None = None) -> str | None:
     """The nearest folder above `path` that has an index: the corpus a printed citation came from."""
     root = index_root if index_root is not None else default_index_root()
-    folder = os.path.dirname(os.path.realpath(path))
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))  # (a file link: the folder it is in)
     while True:
         if store.has_generation(index_dir_for(folder, root)):
             return folder
@@ -152,18 +160,25 @@ def now_importable(meta: dict[str, Any]) -> frozenset[str]:
 
 
 def _readable(root: str, rel: str) -> bool:
-    """Whether a file left out as unreadable can be read now (its permissions changed, not its time)."""
+    """Whether a file left out as unreadable can be read now (its permissions changed, not its time). A name
+    that would leave the corpus folder (a tampered index) is never opened."""
+    path = path_in_corpus(os.path.realpath(root), rel)
+    if path is None:
+        return False
     try:
-        with open(os.path.join(root, rel), "rb"):
-            return True
+        os.close(open_regular_file(path))
     except OSError:
         return False
+    return True
 
 
-def _try_open(index_dir: str, corpus_root: str, notices: list[Notice]) -> Index | None:
-    """The stored index, or None (with a notice) when there is none or it must be rebuilt."""
+def _try_open(index_dir: str, corpus_root: str, notices: list[Notice], verify: bool = False) -> Index | None:
+    """The stored index, or None (with a notice) when there is none or it must be rebuilt. `verify`: check the
+    CRC-32 of every array, however large the index (`askiraq index --verify`)."""
     try:
         generation = store.read_current(index_dir)
+        if generation is not None and verify:
+            store.verify(generation, full=True)
         return Index(generation, corpus_root) if generation else None
     except OutdatedIndex:
         notices.append(Notice("", "index was built by another version of askiraq, rebuilding it"))
@@ -182,20 +197,24 @@ def _unchanged_folders(current: Index, corpus_root: str, settings: BuildSettings
 
 def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
                settings: BuildSettings = BuildSettings(), force: bool = False, full_check: bool = False,
-               progress: Progress | None = None, recheck: frozenset[str] = frozenset()) -> OpenedIndex:
+               progress: Progress | None = None, recheck: frozenset[str] = frozenset(),
+               verify: bool = False) -> OpenedIndex:
     """The corpus's index, (re)built first if it is missing, stale, damaged, or `force` is set.
 
     Freshness: every article's size and time are compared with the index's (one stat each). Above
     QUICK_CHECK_FROM articles that alone would exceed a cold question's budget, so only folder
     times are compared (catching added, removed and renamed files) unless `full_check`; an
     article edited in place is then caught when it is read (StaleIndex) or by `askiraq index`. Articles
-    in `recheck` (found unreadable when read) are read again even if their size and time are the same.
+    in `recheck` (found changed or unreadable when read) are read again even if their size and time are the same.
+    `verify` checks every array's CRC-32 first, as an index up to 64 MiB is on every open.
     CorpusError for a missing or empty corpus; IndexStoreError when the index folder fails.
     """
     corpus_root = os.fspath(corpus_root)
     index_dir = index_dir_for(corpus_root, index_root or default_index_root())
+    store.remove_leftovers(index_dir)
     notices: list[Notice] = []
-    current = None if force else _try_open(index_dir, corpus_root, notices)
+    current = None if force else _try_open(index_dir, corpus_root, notices, verify)
+    force = force or (verify and current is None)  # (a damaged array passes every check but the one just made)
     if settings.semantic is None:  # keep what the index was built with
         settings = settings._replace(semantic=bool(current is not None and current.vectors is not None))
     if settings.json_fields is None:
@@ -208,23 +227,30 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
     notices.extend(scan.notices)
     if current is not None and not recheck and _is_fresh(current.generation, scan, settings):
         return OpenedIndex(current, corpus_root, index_dir, False, notices, unsupported=scan.unsupported)
+    read_back: dict[str, tuple[int, str | None]] = {}  # (a corpus changing all the while: quote what was just read)
     try:
-        index = _rebuild(index_dir, scan, settings, force, notices, progress, recheck)
-    except _ReadOnly:
+        index = _rebuild(index_dir, scan, settings, force, notices, progress, recheck, read_back)
+        kept = True
+    except _NotKept:
         from askiraq.build import build  # NumPy and NLTK come with it: only when something is built
 
-        meta, arrays = build(scan, settings, None, notices, progress)
-        return OpenedIndex(Index(store.in_memory(meta, arrays), corpus_root), corpus_root, index_dir, True, notices,
-                           kept=False, unsupported=scan.unsupported)
-    return OpenedIndex(index, corpus_root, index_dir, True, notices, unsupported=scan.unsupported)
+        meta, arrays = build(scan, settings, current, notices, progress, recheck, read_back)
+        index, kept = Index(store.in_memory(meta, arrays), corpus_root), False
+    index.texts.remember(read_back)
+    return OpenedIndex(index, corpus_root, index_dir, True, notices, kept, unsupported=scan.unsupported)
 
 
-class _ReadOnly(Exception):
-    """The index folder cannot be written: answer from an index built in memory."""
+class _NotKept(Exception):
+    """The index folder cannot be written (read-only, or its disk is full): answer from an index built in memory."""
+
+
+# Why a write fails without anything being wrong with askiraq: the folder is read-only or not ours, or the disk
+# (or the user's quota) is full. The question is then answered from memory, with a warning.
+_CANNOT_KEEP = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
 
 
 def _rebuild(index_dir: str, scan: CorpusScan, settings: BuildSettings, force: bool, notices: list[Notice],
-             progress: Progress | None, recheck: frozenset[str]) -> Index:
+             progress: Progress | None, recheck: frozenset[str], read_back: dict[str, tuple[int, str | None]]) -> Index:
     """Build (or refresh) the index under the writer lock and make it current."""
     try:
         with store.writer_lock(index_dir):
@@ -236,19 +262,19 @@ def _rebuild(index_dir: str, scan: CorpusScan, settings: BuildSettings, force: b
             if current is not None:  # (an mbox unchanged since, whose PDF attachment needed pypdf, is read again)
                 recheck |= now_importable(current.generation.meta)
 
-            meta, arrays = build(scan, settings, None if force else current, notices, progress, recheck)
+            meta, arrays = build(scan, settings, None if force else current, notices, progress, recheck, read_back)
             store.write_generation(index_dir, meta, arrays)
             fresh = store.read_current(index_dir)
             if fresh is None:
                 raise IndexStoreError(f"index vanished while opening it: {index_dir}")
             return Index(fresh, scan.root)
     except OSError as err:
-        if err.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+        if err.errno not in _CANNOT_KEEP:
             raise IndexStoreError(f"cannot write the index in {index_dir}: {err.strerror}",
                                   "set ASKIRAQ_INDEX_DIR to a writable folder") from err
         notices.append(Notice("", f"cannot write the index ({err.strerror}: {index_dir}); "
                                   "using an in-memory index for this run"))
-        raise _ReadOnly from err
+        raise _NotKept from err
 
 
 def read_with_warnings(meta: dict[str, Any]) -> list[str]:
@@ -286,6 +312,11 @@ def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> d
     report["files"] = len(scan.files) + len(scan.unsupported)
     try:
         generation = store.read_current(index_dir)
+        if generation is not None:
+            Index(generation, corpus_root)  # (its tables must hold together too)
+    except OutdatedIndex:
+        report["state"] = "built by another version of askiraq; rebuilt on next use"
+        return report
     except CorruptIndex as err:
         report["state"] = f"damaged ({err.detail}); rebuilt on next use"
         return report

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from askiraq.analysis import tokenize
 from askiraq.answers import labelled_row, one_line
 from askiraq.citations import Citation
+from askiraq.files import printable_name
 from askiraq.records import DocRecord
 from askiraq.search import Answer, Hit, SearchResult
 
@@ -178,16 +179,17 @@ def render_sources(docs: Sequence[DocRecord], as_json: bool = False) -> str:
     e-mail's thread). An article of a file that holds several is named with its part (`archive.mbox:120`,
     `export.jsonl:7`)."""
     if as_json:
-        return json.dumps([{"source": d.name, "title": d.title, "passages": d.passage_count,
+        return json.dumps([{"source": printable_name(d.name), "title": d.title, "passages": d.passage_count,
                             **{k: d.metadata.get(k) for k in ("publisher", "date", "url", "author")},
                             **{k: d.metadata[k] for k in THREAD_KEYS if k in d.metadata}}
                            for d in docs], ensure_ascii=False, indent=2) + "\n"
-    width = max((len(d.name) for d in docs), default=0)
+    names = [printable_name(d.name) for d in docs]
+    width = max(map(len, names), default=0)
     lines = []
-    for d in docs:
+    for d, name in zip(docs, names, strict=True):
         extra = ", ".join(x for x in (d.metadata.get("publisher", ""), d.metadata.get("date", "")) if x)
         passages = f"{d.passage_count:>4} {plural(d.passage_count, 'passage'):<8}"  # the titles stay in one column
-        lines.append(f"{d.name:<{width}}  {passages}  {d.title}" + (f" ({extra})" if extra else ""))
+        lines.append(f"{name:<{width}}  {passages}  {d.title}" + (f" ({extra})" if extra else ""))
     return "".join(line + "\n" for line in lines)
 
 
@@ -202,7 +204,9 @@ def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
             more = [f"and {len(value) - len(shown)} more (askiraq info --json lists them all)"] if value[len(shown):] \
                 else []
             value = "\n".join([counted(len(value), _REPORT_NOUNS.get(key, "file")),
-                               *(f"{'':<18}{item}" for item in [*shown, *more])])
+                               *(f"{'':<18}{printable_name(item)}" for item in [*shown, *more])])
+        elif isinstance(value, str):
+            value = printable_name(value)
         lines.append(f"{key.replace('_', ' ') + ':':<18}{value}\n")
     return "".join(lines)
 

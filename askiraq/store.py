@@ -24,13 +24,14 @@ import os
 import sys
 import uuid
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
 from askiraq.errors import CorruptIndex, OutdatedIndex
+from askiraq.files import open_regular_file, read_regular_file
 from askiraq.memo import Memo
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: each article's CRC-32 (askiraq 0.2.0 wrote 2)
 FORMAT_NAME = "askiraq-index"
 VERIFY_ALL_BELOW_BYTES = 64 * 1024 * 1024
 ARRAYS_MEMO = 64  # more than a generation has arrays: each is mapped and viewed once
@@ -188,8 +189,13 @@ class _MappedFiles(Mapping[str, Any]):
         if name not in self._names:
             raise KeyError(name)
         if name not in self._maps:
-            with open(os.path.join(self._folder, f"{name}.npy"), "rb") as handle:
-                self._maps[name] = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            fd = open_regular_file(os.path.join(self._folder, f"{name}.npy"))
+            try:
+                self._maps[name] = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+            except ValueError as err:  # an empty file: a .npy array has a header at least
+                raise CorruptIndex(f"{self._folder}: {name}.npy is empty") from err
+            finally:
+                os.close(fd)
         return self._maps[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -199,13 +205,91 @@ class _MappedFiles(Mapping[str, Any]):
         return len(self._names)
 
 
+def _count(value: Any) -> bool:
+    return type(value) is int and value >= 0  # (not a bool, which is an int to Python)
+
+
+def _number(value: Any) -> bool:
+    return type(value) in (int, float)
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _settings(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _relative(paths: Any) -> bool:
+    """Paths inside the corpus, as the index stores them: strings, relative, never through `..`, without NUL. Checked
+    on the paths joined into one string (a corpus may have 100,000 folders: no Python loop per path)."""
+    try:
+        joined = "\n" + "\n".join(paths) + "\n"
+    except TypeError:  # (not all strings)
+        return False
+    if os.name == "nt":  # (a backslash separates folders too, and C:\ starts an absolute path)
+        joined = joined.replace("\\", "/")
+        if any(os.path.isabs(path) for path in paths):
+            return False
+    if "\0" in joined or "\n/" in joined:
+        return False
+    return ".." not in joined or not any(part in joined for part in ("\n../", "\n..\n", "/../", "/..\n"))
+
+
+def _texts(value: Any) -> bool:
+    try:
+        return isinstance(value, list) and isinstance("".join(value), str)
+    except TypeError:  # (not all strings)
+        return False
+
+
+def _paths(value: Any) -> bool:
+    return isinstance(value, list) and _relative(value)
+
+
+def _folders(value: Any) -> bool:
+    """Each folder's path and modification time (only ever compared with one: a number, as cheaply checked)."""
+    try:
+        return isinstance(value, dict) and _relative(value) and min(value.values(), default=0) >= 0
+    except TypeError:  # (a time that is not a number)
+        return False
+
+
+def _arrays(value: Any) -> bool:
+    """Each array's name (a plain file name in the generation folder: lowercase letters, digits, `_`, one `.`), size
+    and CRC."""
+    return isinstance(value, dict) and all(
+        isinstance(name, str) and name[:1].isalpha() and name.count(".") <= 1 and name.isascii()
+        and name.replace("_", "").replace(".", "").isalnum() and name.islower()
+        and isinstance(info, dict) and _count(info.get("bytes")) and _count(info.get("crc32"))
+        for name, info in value.items())
+
+
+def _vectors(value: Any) -> bool:
+    return isinstance(value, dict) and _text(value.get("model")) and _count(value.get("dims")) and value["dims"] > 0
+
+
+# What every generation's meta.json holds, checked on load: a value of the wrong type is damage (rebuilt), never an
+# error later. Hand-written, not the jsonschema package: importing it takes over 100 ms, more than a cold question.
+META_SCHEMA: dict[str, Callable[[Any], bool]] = {
+    "arrays": _arrays, "passages": _count, "documents": _count, "terms": _count, "files": _count,
+    "avgdl": _number, "k1": _number, "b": _number, "epsilon": _number, "fingerprint": _text, "corpus": _text,
+    "settings": _settings, "folders": _folders, "skipped": _texts, "unreadable": _paths,
+}
+OPTIONAL_META: dict[str, Callable[[Any], bool]] = {"vectors": _vectors}
+
+
 def _check_meta(meta: Any, label: str) -> dict[str, Any]:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
         raise CorruptIndex(f"{label}: not an askiraq index")
     if meta.get("version") != FORMAT_VERSION:
         raise OutdatedIndex(f"{label}: index format version {meta.get('version')}, expected {FORMAT_VERSION}")
-    if not isinstance(meta.get("arrays"), dict):
-        raise CorruptIndex(f"{label}: index metadata lists no arrays")
+    for key, valid in (*META_SCHEMA.items(), *((k, v) for k, v in OPTIONAL_META.items() if k in meta)):
+        if key not in meta:
+            raise CorruptIndex(f"{label}: meta.json has no {key!r}")
+        if not valid(meta[key]):
+            raise CorruptIndex(f"{label}: meta.json's {key!r} is not what an index holds")
     return meta
 
 
@@ -247,9 +331,15 @@ def _write_array(path: str, array: ArrayLike) -> dict[str, int]:
     return {"bytes": len(header) + len(data), "crc32": zlib.crc32(data, zlib.crc32(header))}
 
 
-def _read_text(path: str) -> str:
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
+MAX_META_BYTES = 1 << 30  # meta.json lists every folder of the corpus and every file left out: large, not endless
+
+
+def _read_text(path: str, limit: int) -> str:
+    """A small file of the index, whole: CorruptIndex when it is larger than `limit` (or not a regular file)."""
+    data = read_regular_file(path, limit)
+    if len(data) > limit:
+        raise CorruptIndex(f"{path} is larger than an index ever writes it")
+    return data.decode("utf-8")
 
 
 _CURRENT = "CURRENT"  # the pointer file naming the live generation
@@ -264,7 +354,7 @@ def read_current(index_dir: str) -> Generation | None:
     """The live generation, or None when there is none yet. CorruptIndex when it fails a check."""
     for _attempt in range(5):
         try:
-            name = _read_text(os.path.join(index_dir, _CURRENT)).strip()
+            name = _read_text(os.path.join(index_dir, _CURRENT), 64).strip()
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError) as err:
@@ -273,10 +363,10 @@ def read_current(index_dir: str) -> Generation | None:
             raise CorruptIndex(f"{index_dir}: CURRENT names no generation")
         folder = os.path.join(index_dir, name)
         try:
-            meta = json.loads(_read_text(os.path.join(folder, "meta.json")))
+            meta = json.loads(_read_text(os.path.join(folder, "meta.json"), MAX_META_BYTES))
         except FileNotFoundError:
             continue  # a writer replaced this generation while we looked: read CURRENT again
-        except (OSError, ValueError) as err:
+        except (OSError, ValueError, RecursionError) as err:
             raise CorruptIndex(f"{folder}: unreadable meta.json ({err})") from err
         meta = _check_meta(meta, folder)
         files = _MappedFiles(folder, list(meta["arrays"]))
@@ -294,27 +384,31 @@ def read_current(index_dir: str) -> Generation | None:
 def write_generation(index_dir: str, meta: dict[str, Any], arrays: Mapping[str, ArrayLike]) -> None:
     """Write a new generation and make it current atomically; then remove the older ones.
 
-    The caller holds the writer lock. Raises OSError when the folder cannot be written.
+    The caller holds the writer lock. Raises OSError when the folder cannot be written, leaving nothing of
+    this write behind (what a killed writer leaves, the next run removes: `remove_leftovers`).
     """
+    import shutil
+
     os.makedirs(index_dir, exist_ok=True)
     tmp = os.path.join(index_dir, f"tmp-{uuid.uuid4().hex}")
+    generation = f"gen-{uuid.uuid4().hex}"
+    pointer = os.path.join(index_dir, f"CURRENT.{uuid.uuid4().hex}.tmp")
     os.mkdir(tmp)
     try:
         info = {name: _write_array(os.path.join(tmp, f"{name}.npy"), array) for name, array in arrays.items()}
         _fsync_write(os.path.join(tmp, "meta.json"), json.dumps(_full_meta(meta, info), indent=1).encode())
         _fsync_dir(tmp)
-        name = f"gen-{uuid.uuid4().hex}"
-        os.rename(tmp, os.path.join(index_dir, name))
-    except BaseException:
-        import shutil
-
-        shutil.rmtree(tmp, ignore_errors=True)
+        os.rename(tmp, os.path.join(index_dir, generation))
+        _fsync_write(pointer, generation.encode())
+        os.replace(pointer, os.path.join(index_dir, _CURRENT))
+    except BaseException:  # (a full disk, Ctrl-C): the new generation and pointer go, CURRENT still names the old
+        for folder in (tmp, os.path.join(index_dir, generation)):
+            shutil.rmtree(folder, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            os.unlink(pointer)
         raise
-    pointer = os.path.join(index_dir, f"CURRENT.{uuid.uuid4().hex}.tmp")
-    _fsync_write(pointer, name.encode())
-    os.replace(pointer, os.path.join(index_dir, _CURRENT))
     _fsync_dir(index_dir)
-    remove_stale(index_dir, keep=name)
+    remove_stale(index_dir, keep=generation)
 
 
 def remove_stale(index_dir: str, keep: str) -> None:
@@ -329,6 +423,25 @@ def remove_stale(index_dir: str, keep: str) -> None:
         else:
             with contextlib.suppress(OSError):
                 os.unlink(entry.path)
+
+
+def remove_leftovers(index_dir: str) -> None:
+    """Remove what killed or failed writers left (`tmp-*` folders, generations CURRENT does not name, a
+    `CURRENT.*.tmp`), unless a writer is at work. One listing of the folder when there is nothing to remove."""
+    try:
+        names = os.listdir(index_dir)
+    except OSError:
+        return
+    generations = sum(name.startswith("gen-") for name in names)
+    if generations <= (_CURRENT in names) and not any(name.startswith(("tmp-", "CURRENT.")) for name in names):
+        return
+    with contextlib.suppress(OSError), _flocked(os.path.join(index_dir, "lock"), wait=False) as locked:
+        if locked:  # (CURRENT read under the lock: no writer can be switching it)
+            try:
+                keep = _read_text(os.path.join(index_dir, _CURRENT), 64).strip()
+            except (OSError, UnicodeDecodeError, CorruptIndex):
+                keep = ""
+            remove_stale(index_dir, keep=keep)
 
 
 @contextlib.contextmanager
@@ -352,15 +465,20 @@ def writer_lock(index_dir: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _flocked(path: str) -> Iterator[None]:
+def _flocked(path: str, wait: bool = True) -> Iterator[bool]:
+    """Hold an exclusive flock on `path`: True once held; with `wait=False`, False at once when another has it."""
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks; atomic renames still keep readers safe
-        yield
+        yield wait
         return
     with open(path, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
-            yield
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import signal
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,3 +67,30 @@ def index_of(tmp_path: Path, files: dict[str, str]) -> Index:
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return open_index(folder, tmp_path / "index").index
+
+
+def many_articles(folder: Path, count: int = 600) -> Path:
+    """A folder of `count` made-up reports, enough to build the index in worker processes; report i holds zq{i}x."""
+    folder.mkdir()
+    for i in range(count):
+        body = " ".join(f"The committee number {i} discussed the harbour budget on Monday." for _ in range(30))
+        (folder / f"{i:04d}.txt").write_text(f"Report {i}\n{body}\nThe marker word is zq{i}x.\n", encoding="utf-8")
+    return folder
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 60) -> tuple[str, str]:
+    """stdout and stderr of a process started with start_new_session=True, waiting at most `timeout` seconds: a run
+    that hangs (or leaves a child holding its pipes) is killed with its whole process group and the test fails."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"{process.args} did not finish within {timeout} s")
+
+
+def wait_for_workers(pid: int, timeout: float = 60) -> bool:
+    """Whether process `pid` came to have child processes (its build's workers) before it ended: the campaign's own
+    wait (scripts/faults.py)."""
+    waited: bool = load_script("faults").wait_for_workers(pid, timeout)
+    return waited

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SHIPPED_CORPUS
+from conftest import SHIPPED_CORPUS, finish, many_articles, wait_for_workers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -129,14 +129,22 @@ def _unreadable(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """Make one article unreadable as chmod 000 would for a user who is not root (tests may run as root)."""
     import builtins
 
-    real_open = builtins.open
+    real_open, real_os_open = builtins.open, os.open
 
-    def refusing(file: object, *args: object, **kwargs: object) -> object:
+    def refuse(file: object) -> None:
         if str(file).endswith(name):
             raise PermissionError(13, "Permission denied", str(file))
+
+    def refusing(file: object, *args: object, **kwargs: object) -> object:
+        refuse(file)
         return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
+    def refusing_os(file: str, *args: int, **kwargs: int) -> int:
+        refuse(file)
+        return real_os_open(file, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "open", refusing)
+    monkeypatch.setattr(os, "open", refusing_os)
 
 
 def test_an_article_unreadable_since_indexing_is_left_out_not_quoted_empty(corpus_copy: Path,
@@ -210,14 +218,6 @@ def test_arabic_text_is_searchable(corpus_copy: Path) -> None:
 
 
 # --- the index survives ---------------------------------------------------------------------------
-def many_articles(folder: Path, count: int = 600) -> Path:
-    folder.mkdir()
-    for i in range(count):
-        body = " ".join(f"The committee number {i} discussed the harbour budget on Monday." for _ in range(30))
-        (folder / f"{i:04d}.txt").write_text(f"Report {i}\n{body}\nThe marker word is zq{i}x.\n", encoding="utf-8")
-    return folder
-
-
 @pytest.mark.skipif(COMMAND is None, reason="the askiraq command is not installed")
 def test_sigkill_while_indexing_leaves_a_usable_index(tmp_path: Path, isolated_index_dir: Path) -> None:
     assert COMMAND
@@ -244,13 +244,14 @@ def test_sigkill_while_indexing_leaves_a_usable_index(tmp_path: Path, isolated_i
 def test_ctrl_c_while_indexing_is_one_line_and_exit_130(tmp_path: Path, isolated_index_dir: Path) -> None:
     assert COMMAND
     corpus = many_articles(tmp_path / "corpus")
-    subprocess.run([COMMAND, "index", "--corpus", str(corpus)], check=True, capture_output=True)
-    for delay in (0.3, 0.6, 0.9):
+    subprocess.run([COMMAND, "index", "--corpus", str(corpus)], check=True, capture_output=True, timeout=120)
+    for delay in (0.0, 0.3, 0.6):
         writer = subprocess.Popen([COMMAND, "index", "--force", "--corpus", str(corpus)], stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True, start_new_session=True)
+        wait_for_workers(writer.pid)  # (on a slow machine a fixed delay may still find Python starting)
         time.sleep(delay)
         os.killpg(writer.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
-        _, stderr = writer.communicate()
+        _, stderr = finish(writer)  # (a worker left behind would hold the pipe open: never wait forever)
         if writer.returncode == 0:
             continue  # it finished first
         assert "Traceback" not in stderr and "Aborted" not in stderr
@@ -258,7 +259,7 @@ def test_ctrl_c_while_indexing_is_one_line_and_exit_130(tmp_path: Path, isolated
             continue
         assert writer.returncode == 130 and stderr.splitlines() == ["askiraq: interrupted"], stderr
         done = subprocess.run([COMMAND, "ask", "--json", "--corpus", str(corpus), "zq123x"], capture_output=True,
-                              text=True)
+                              text=True, timeout=120)
         assert done.returncode == 0 and json.loads(done.stdout)["results"][0]["source"] == "0123.txt"
 
 
