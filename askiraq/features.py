@@ -10,8 +10,6 @@ of ranking and quoting, each with its name, what it does, made-up examples it mu
 tests/test_table.py is generated from the examples, and scripts/evaluate.py --ablate switches each entry off in turn.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
@@ -35,6 +33,7 @@ class QuestionFacts(NamedTuple):
     word_count: int  # its distinct words, known or not
     unknown_names: float  # the share of its names that the corpus lacks
     strengths: dict[int, float]  # each searched term id (the question's words and expansions): idf x its weight
+    asked_ids: frozenset[int]  # every term id that counts as one of its words
 
 
 class CandidateFacts(NamedTuple):
@@ -57,22 +56,31 @@ class CandidateFacts(NamedTuple):
     passage: int  # its passage's id
 
 
-class Example(NamedTuple):
+# The table's entries are plain classes, not NamedTuples: defining a NamedTuple class costs a cold start as much as
+# reading the model.
+
+
+class Example:
     """A question, an article, and the start of the candidate looked at; other articles in the folder, if any."""
 
-    question: str
-    article: str
-    quote: str
-    others: tuple[str, ...] = ()
-    semantic: bool = False  # asked of an index with passage vectors (the semantic mode)
+    __slots__ = ("article", "others", "question", "quote", "semantic")
+
+    def __init__(self, question: str, article: str, quote: str, others: tuple[str, ...] = (),
+                 semantic: bool = False) -> None:
+        self.question, self.article, self.quote, self.others = question, article, quote, others
+        self.semantic = semantic  # asked of an index with passage vectors (the semantic mode)
+
+    def __repr__(self) -> str:
+        return f"Example({self.question!r}, quote={self.quote!r})"
 
 
-class Feature(NamedTuple):
-    name: str
-    computes: str
-    value: Callable[[QuestionFacts, CandidateFacts], float]
-    fires_on: tuple[Example, ...]  # its value is above 0 for these candidates...
-    not_on: tuple[Example, ...]  # ...and 0 or below for these
+class Feature:
+    __slots__ = ("computes", "fires_on", "name", "not_on", "value")
+
+    def __init__(self, name: str, computes: str, value: Callable[["Reading"], float],
+                 fires_on: tuple[Example, ...], not_on: tuple[Example, ...]) -> None:
+        self.name, self.computes, self.value = name, computes, value
+        self.fires_on, self.not_on = fires_on, not_on  # its value is above 0 for these candidates, 0 or below there
 
 
 # ---------------------------------------------------------------------------- what the features read
@@ -93,11 +101,6 @@ def share(words: WordWeights, present: AbstractSet[int], before: AbstractSet[int
     return (found / total if total else 0.0), matched
 
 
-def _missing(words: WordWeights, present: AbstractSet[int], before: AbstractSet[int] = frozenset()) -> float:
-    """The share of the question's weight (the words the corpus has) not found."""
-    return 1.0 - share(words, present, before)[0] if words else 0.0
-
-
 def _strength_missing(question: QuestionFacts, present: AbstractSet[int]) -> float:
     total = sum(question.strengths.values())
     return 1.0 - sum(question.strengths[t] for t in question.strengths.keys() & present) / total if total else 0.0
@@ -110,42 +113,43 @@ def _names_found(question: QuestionFacts, present: AbstractSet[int]) -> float:
     return sum(not ids.isdisjoint(present) for ids in question.names) / len(question.names)
 
 
-def _novelty(question: QuestionFacts, candidate: CandidateFacts) -> float:
+def _novelty(r: "Reading") -> float:
     """Share of the candidate's own terms that the question does not hold: an answer says something new."""
-    asked = frozenset().union(*(ids for _, ids in question.words))
-    return len(candidate.terms - asked) / len(candidate.terms) if candidate.terms else 0.0
+    return len(r.c.terms - r.q.asked_ids) / len(r.c.terms) if r.c.terms else 0.0
 
 
-def _kind(question: QuestionFacts, kind: str) -> bool:
-    return question.asked.wanted.kind == kind
+class Reading:
+    """A candidate as the features read it: the shares of the question and the checks of the kind of answer that
+    several features need, each worked out once."""
+
+    __slots__ = ("amount", "c", "context", "date", "figure", "name", "number", "own", "passage", "passage_names", "q",
+                 "type_missing")
+
+    def __init__(self, question: QuestionFacts, candidate: CandidateFacts,
+                 passages: dict[int, tuple[tuple[float, int], float]]) -> None:
+        self.q, self.c = question, candidate
+        words, text = question.words, candidate.text
+        if candidate.passage not in passages:  # (the same for every candidate of a passage: worked out once)
+            passages[candidate.passage] = (share(words, candidate.passage_terms) if words else (1.0, 0),
+                                           _names_found(question, candidate.passage_terms))
+        self.passage, self.passage_names = passages[candidate.passage]
+        self.own = share(words, candidate.terms) if words else (1.0, 0)
+        self.context = share(words, candidate.terms, candidate.before)[0] if words else 1.0
+        # Each kind of answer: 1 when the question wants it and the sentence gives it, -1 when not, 0 if not wanted.
+        wanted = question.asked.wanted
+        number, amount = wanted.kind == "number", wanted.amount
+        any_figure = (number or amount) and answers.gives_amount(text, question.asked)
+        self.number = _given(number and answers.has_wanted(text, question.asked)) if number else 0.0
+        self.figure = _given(any_figure) if number else 0.0
+        self.amount = _given(any_figure) if amount else 0.0
+        self.date = _given(answers.gives_date(text) or answers.gives_date(candidate.framing)) \
+            if wanted.kind == "date" else 0.0
+        self.name = _given(answers.has_wanted(text, question.asked)) if wanted.kind == "name" else 0.0
+        self.type_missing = self.number < 0 or self.date < 0 or self.amount < 0
 
 
-def _gives(question: QuestionFacts, candidate: CandidateFacts, kind: str) -> float:
-    """1 when the question wants `kind` and the candidate holds it, -1 when it wants it and the candidate does not."""
-    if not _kind(question, kind):
-        return 0.0
-    if kind == "date":
-        given = answers.gives_date(candidate.text) or answers.gives_date(candidate.framing)
-    else:
-        given = answers.has_wanted(candidate.text, question.asked)
+def _given(given: bool) -> float:
     return 1.0 if given else -1.0
-
-
-def _figure_present(question: QuestionFacts, candidate: CandidateFacts) -> float:
-    if not _kind(question, "number"):
-        return 0.0
-    return 1.0 if answers.gives_amount(candidate.text, question.asked) else -1.0
-
-
-def _amount(question: QuestionFacts, candidate: CandidateFacts) -> float:
-    if not question.asked.wanted.amount:
-        return 0.0
-    return 1.0 if answers.gives_amount(candidate.text, question.asked) else -1.0
-
-
-def _type_missing(question: QuestionFacts, candidate: CandidateFacts) -> bool:
-    return _gives(question, candidate, "number") < 0 or _gives(question, candidate, "date") < 0 or \
-        _amount(question, candidate) < 0
 
 
 # ---------------------------------------------------------------------------- the features
@@ -173,51 +177,51 @@ def _both(question: str, quote: str) -> Example:
 FEATURES: tuple[Feature, ...] = (
     Feature("passage_rank", "rank / (1 + rank) of the candidate's passage among the passages that can be quoted "
             "(0 for the best)",
-            lambda q, c: c.rank / (1 + c.rank),
+            lambda r: r.c.rank / (1 + r.c.rank),
             (_both("Who opened the bridge and the ferry?", "The ferry to the island"),),
             (_both("Who opened the bridge and the ferry?", _OPENED),)),
     Feature("score_gap", "1 - the passage's ranking score over the best passage's",
-            lambda q, c: 1.0 - c.score_ratio,
+            lambda r: 1.0 - r.c.score_ratio,
             (_both("Who opened the bridge and the ferry?", "The ferry to the island"),),
             (_both("Who opened the bridge and the ferry?", _OPENED),)),
     Feature("passage_missing", "the share of the question's idf-weighted words (those the corpus has) that the "
             "passage lacks",
-            lambda q, c: _missing(q.words, c.passage_terms),
+            lambda r: 1.0 - r.passage[0],
             (_ex("How many vehicles does the island ferry carry?", _CARRIES, _STORY, _FERRY),),
             (_ex("How many vehicles does the bridge carry?", _CARRIES),)),
     Feature("two_words", "1 when the passage holds two of the question's words (all, for a one-word question)",
-            lambda q, c: float(share(q.words, c.passage_terms)[1] >= min(2, q.word_count)),
+            lambda r: float(r.passage[1] >= min(2, r.q.word_count)),
             (_ex("How many vehicles use the tolls?", _CARRIES),),
             (_ex("How many lorries does the bridge carry?", "The harbour bridge", _STORY, "Lorries are heavy."),)),
     Feature("sentence_missing", "the share of the question's idf-weighted words that the sentence lacks (its "
             "article's subject and its table header count as its own)",
-            lambda q, c: _missing(q.words, c.terms),
+            lambda r: 1.0 - r.own[0],
             (_ex("Who opened the bridge?", _TOLLS),),
             (_ex("Who opened the bridge?", _OPENED),)),
     Feature("context_missing", "the same, with the words of the sentence it goes on from",
-            lambda q, c: _missing(q.words, c.terms, c.before),
+            lambda r: 1.0 - r.context,
             (_ex("Who opened the bridge?", _TOLLS),),
             (_ex("How many vehicles pay tolls?", _TOLLS),)),
     Feature("strength_missing", "the share of the question's searched weight (idf x weight of its words and "
             "expansions) that the sentence lacks",
-            lambda q, c: _strength_missing(q, c.terms),
+            lambda r: _strength_missing(r.q, r.c.terms),
             (_ex("Who opened the bridge?", _TOLLS),),
             (_ex("Who opened the bridge?", _OPENED),)),
     Feature("rarest_in_sentence", "1 when the question's rarest word is in the sentence (or the one it goes on from)",
-            lambda q, c: float(not q.rarest.isdisjoint(c.terms | c.before)),
+            lambda r: float(not r.q.rarest.isdisjoint(r.c.terms | r.c.before)),
             (_both("Does the ferry carry bicycles?", "It carries bicycles"),),
             (_both("Does the ferry carry bicycles?", _CARRIES),)),
     Feature("rarest_in_passage", "1 when the question's rarest word is in the passage",
-            lambda q, c: float(not q.rarest.isdisjoint(c.passage_terms)),
+            lambda r: float(not r.q.rarest.isdisjoint(r.c.passage_terms)),
             (_both("Does the ferry carry bicycles?", "It carries bicycles"),),
             (_both("Does the ferry carry bicycles?", _CARRIES),)),
     Feature("names_in_sentence", "the share of the question's names (capitalised words the corpus has) in the "
             "sentence itself (or its article's subject); 1 when it names nothing",
-            lambda q, c: _names_found(q, c.terms),
+            lambda r: _names_found(r.q, r.c.terms),
             (_ex("When did Jane Doyle open the bridge?", _OPENED),),
             (_ex("When did Jane Doyle pay the tolls?", _TOLLS),)),
     Feature("names_in_passage", "the share of the question's names in the passage; 1 when it names nothing",
-            lambda q, c: _names_found(q, c.passage_terms),
+            lambda r: r.passage_names,
             (_ex("When did Jane Doyle open the bridge?", _OPENED),),
             (_ex("When did Jane Doyle pay the tolls?", _TOLLS),)),
     Feature("novelty", "the share of the sentence's words that the question does not hold: an answer adds something",
@@ -226,94 +230,94 @@ FEATURES: tuple[Feature, ...] = (
             (_ex("Do tolls pay for upkeep?", _TOLLS, f"Notes on the harbour bridge and its traffic over the years\n\n"
                  f"{_TOLLS}\n"),)),  # (a long headline names no subject whose words the sentence would count)
     Feature("first_sentence", "1 for the first sentence of its passage",
-            lambda q, c: float(c.position == 0),
+            lambda r: float(r.c.position == 0),
             (_ex("How many vehicles cross?", _CARRIES),),
             (_ex("What pays for the upkeep?", _TOLLS),)),
     Feature("lead", "1 when the passage is its article's first",
-            lambda q, c: float(c.lead),
+            lambda r: float(r.c.lead),
             (_ex("Who opened the bridge?", _OPENED),),
             (_ex("How many vehicles cross?", _CARRIES),)),
     Feature("length", "the sentence's terms beyond ten, over 30 (at most 1)",
-            lambda q, c: min(max(len(c.terms) - 10, 0), 30) / 30,
+            lambda r: min(max(len(r.c.terms) - 10, 0), 30) / 30,
             (_ex("When was the bridge opened?", _LONG, f"The Harbour Bridge\n\n{_LONG}\n"),),
             (_ex("What pays for the upkeep?", _TOLLS),)),
     Feature("pair", "1 when the candidate quotes the sentence before it too (it goes on from it)",
-            lambda q, c: float(c.pair),
+            lambda r: float(r.c.pair),
             (_ex("Does the island ferry carry bicycles?", "The ferry to the island leaves every hour. It carries",
                  _FERRY),),
             (_ex("Does the island ferry carry bicycles?", "It carries", _FERRY),)),
     Feature("corroborated", "1 when another article repeats the passage (a near-duplicate folded into it)",
-            lambda q, c: float(c.corroborated),
+            lambda r: float(r.c.corroborated),
             (_ex("How often does the island ferry leave?", "The ferry to the island", _FERRY, _FERRY_TOO),),
             (_ex("How often does the island ferry leave?", "The ferry to the island", _FERRY, _STORY),)),
     Feature("cosine", "the passage's cosine with the question in the semantic mode (else 0)",
-            lambda q, c: c.cosine,
+            lambda r: r.c.cosine,
             (_ex("Who opened the bridge?", _OPENED, semantic=True),),
             (_ex("Who opened the bridge?", _OPENED),)),
     Feature("unknown_words", "the share of the question's weight in English words no article has (nor their "
             "expansions): the folder may say it in other words",
-            lambda q, c: q.unknown,
+            lambda r: r.q.unknown,
             (_ex("How many vehicles cross the viaduct?", _CARRIES),),
             (_ex("How many vehicles does the Zubrowka bridge carry?", _CARRIES),)),
     Feature("unknown_terms", "the share of the question's weight in other words no article has (names, codes, "
             "jargon): the folder may be about something else",
-            lambda q, c: q.unknown_rare,
+            lambda r: r.q.unknown_rare,
             (_ex("How many vehicles does the Zubrowka bridge carry?", _CARRIES),),
             (_ex("How many vehicles cross the viaduct?", _CARRIES),)),
     Feature("unknown_names", "the share of the question's names that no article has",
-            lambda q, c: q.unknown_names,
+            lambda r: r.q.unknown_names,
             (_ex("When did Mark Ellis open the bridge?", _OPENED),),
             (_ex("When did Jane Doyle open the bridge?", _OPENED),)),
     Feature("keywords", "1 for a question put as keywords, not as a sentence",
-            lambda q, c: float(not q.in_words),
+            lambda r: float(not r.q.in_words),
             (_ex("bridge tolls", _TOLLS),),
             (_ex("What pays for the bridge?", _TOLLS),)),
     Feature("long_question", "the question's distinct words beyond three, over nine (at most 1)",
-            lambda q, c: min(max(q.word_count - 3, 0), 9) / 9,
+            lambda r: min(max(r.q.word_count - 3, 0), 9) / 9,
             (_ex("How many vehicles cross the harbour bridge each day?", _CARRIES),),
             (_ex("bridge tolls", _TOLLS),)),
     Feature("number_given", "for a question wanting a figure (how many X, how much, how big): 1 when the sentence "
             "holds a figure that counts X (or near a question word), -1 when not",
-            lambda q, c: _gives(q, c, "number"),
+            lambda r: r.number,
             (_ex("How many vehicles does the bridge carry?", _CARRIES),),
             (_ex("How many lorries does the bridge carry?", _CARRIES),
              _ex("Who opened the bridge?", _CARRIES))),
     Feature("figure_present", "for a question wanting a figure: 1 when the sentence holds any figure (not a year, "
             "a date or a figure of the question), whatever it counts, -1 when it holds none",
-            _figure_present,
+            lambda r: r.figure,
             (_ex("How many lorries does the bridge carry?", _CARRIES),),
             (_ex("How many vehicles pay the tolls?", _TOLLS),
              _ex("Who opened the bridge?", _CARRIES))),
     Feature("amount_given", "for a question for an amount (how much, how far, what percentage): 1 when the sentence "
             "holds a figure (not a year, a date or a figure of the question), -1 when not",
-            _amount,
+            lambda r: r.amount,
             (_ex("How much traffic does the bridge carry?", _CARRIES),),
             (_ex("How much traffic does the bridge carry?", _OPENED),)),
     Feature("date_given", "for a question for a date (when, what year, since when): 1 when the sentence or the "
             "heading over it can say when, -1 when not",
-            lambda q, c: _gives(q, c, "date"),
+            lambda r: r.date,
             (_ex("When was the bridge opened?", _OPENED),),
             (_ex("When do tolls pay for the bridge?", _TOLLS),)),
     Feature("name_given", "for a question for a name (who, which group): 1 when the sentence holds a name, -1 when not",
-            lambda q, c: _gives(q, c, "name"),
+            lambda r: r.name,
             (_ex("Who opened the bridge?", _OPENED),),
             (_ex("Who pays for the upkeep?", _TOLLS),)),
     Feature("type_missing", "1 when the question wants a figure, an amount or a date and the sentence has none",
-            lambda q, c: float(_type_missing(q, c)),
+            lambda r: float(r.type_missing),
             (_ex("When do tolls pay for the bridge?", _TOLLS),),
             (_ex("When was the bridge opened?", _OPENED),
              _ex("What pays for the upkeep?", _TOLLS))),
     Feature("coverage_if_type_missing", "the context coverage of a sentence that lacks the figure or date asked for "
             "(so that words alone cannot make up for it)",
-            lambda q, c: share(q.words, c.terms, c.before)[0] if _type_missing(q, c) else 0.0,
+            lambda r: r.context if r.type_missing else 0.0,
             (_ex("When do the tolls pay for the upkeep?", _TOLLS),),
             (_ex("When was the bridge opened?", _OPENED),)),
     Feature("margin", "the candidate's context coverage minus the best of the candidates quoting other sentences",
-            lambda q, c: 0.0,  # (listwise: filled in by `vectors`)
+            lambda r: 0.0,  # (listwise: filled in by `vectors`)
             (_ex("Who opened the bridge?", _OPENED),),
             (_ex("Who opened the bridge?", _TOLLS),)),
     Feature("best_in_passage", "1 when no candidate of its passage has a higher context coverage",
-            lambda q, c: 0.0,  # (listwise: filled in by `vectors`)
+            lambda r: 0.0,  # (listwise: filled in by `vectors`)
             (_ex("How often does the ferry to the island leave?", "The ferry to the island", _ISLAND),),
             (_ex("How often does the ferry to the island leave?", "The island has one quay.", _ISLAND),)),
 )
@@ -323,14 +327,18 @@ _BEST_IN_PASSAGE = FEATURE_NAMES.index("best_in_passage")
 _CONTEXT = FEATURE_NAMES.index("context_missing")
 
 
-def vectors(question: QuestionFacts, candidates: Sequence[CandidateFacts]) -> list[list[float]]:
-    """Each candidate's features, in FEATURES order."""
-    rows = [[feature.value(question, c) for feature in FEATURES] for c in candidates]
-    covered = [1.0 - row[_CONTEXT] for row in rows]
+def vectors(question: QuestionFacts, candidates: Sequence[CandidateFacts],
+            rival_lists: Sequence[Sequence[int]] | None = None) -> list[list[float]]:
+    """Each candidate's features, in FEATURES order (`rival_lists`: `rivals(candidates)`, when already known)."""
+    passages: dict[int, tuple[tuple[float, int], float]] = {}
+    readings = [Reading(question, c, passages) for c in candidates]
+    values = [feature.value for feature in FEATURES]
+    rows = [[value(r) for value in values] for r in readings]
+    covered = [r.context for r in readings]
     best: dict[int, float] = {}
     for cover, c in zip(covered, candidates, strict=True):
         best[c.passage] = max(best.get(c.passage, 0.0), cover)
-    for row, cover, c, others in zip(rows, covered, candidates, rivals(candidates), strict=True):
+    for row, cover, c, others in zip(rows, covered, candidates, rival_lists or rivals(candidates), strict=True):
         row[_MARGIN] = cover - max((covered[k] for k in others), default=0.0)
         row[_BEST_IN_PASSAGE] = float(cover >= best[c.passage])
     return rows
@@ -345,19 +353,20 @@ def rivals(candidates: Sequence[CandidateFacts]) -> list[list[int]]:
 # ---------------------------------------------------------------------------- the gates
 
 
-class Gate(NamedTuple):
+class Gate:
     """A condition right answers rarely fail. scripts/train_answerer.py measures, on the training questions, how often
     a candidate failing it is right anyway, and the model keeps the gates whose failing candidates are at most
     GATE_MAX_ODDS as often right as those passing them: a candidate failing a kept gate is never quoted (a linear
     model cannot say "whatever else it has"), and when every candidate fails one, that share is the confidence. Its
     switch is its name in `RankingParams.table_off`."""
 
-    name: str
-    feature: str  # the feature it reads
-    fails: Callable[[float], bool]  # on that feature's value
-    reason: str  # why there is no answer when every candidate fails it
-    fires_on: tuple[Example, ...]  # candidates failing it...
-    not_on: tuple[Example, ...]  # ...and passing it
+    __slots__ = ("fails", "feature", "fires_on", "name", "not_on", "reason")
+
+    def __init__(self, name: str, feature: str, fails: Callable[[float], bool], reason: str,
+                 fires_on: tuple[Example, ...], not_on: tuple[Example, ...]) -> None:
+        self.name, self.feature, self.fails = name, feature, fails  # (the feature it reads, and when it fails)
+        self.reason = reason  # why there is no answer when every candidate fails it
+        self.fires_on, self.not_on = fires_on, not_on  # candidates failing it, and candidates passing it
 
 
 GATE_MAX_ODDS = 1 / 3
@@ -381,31 +390,39 @@ GATES: tuple[Gate, ...] = (
 )
 
 
+_GATE_FEATURES = [(gate, FEATURE_NAMES.index(gate.feature)) for gate in GATES]
+
+
 def failed_gates(row: Sequence[float], kept: AbstractSet[str]) -> list[Gate]:
     """The kept gates a candidate (its feature row) fails."""
-    return [g for g in GATES if g.name in kept and g.fails(row[FEATURE_NAMES.index(g.feature)])]
+    return [gate for gate, at in _GATE_FEATURES if gate.name in kept and gate.fails(row[at])]
 
 
 # ---------------------------------------------------------------------------- the rules of ranking and quoting
 
 
-class Case(NamedTuple):
+class Case:
     """A folder of made-up articles, a question, and what the rule makes of it: with the rule on, `looks_at` (the
-    answer's text, the first or second result's file, or whether the answer says the sources disagree) is `expect`;
-    with it off, it is not. For a case the rule must not fire on, on and off agree."""
+    answer's text, or "" for none; "top" or "second", the first or second result's file; "conflicting", "yes" or "no"
+    as the answer says the sources disagree) is `expect`; with it off, it is not. For a case the rule must not fire
+    on, on and off agree."""
 
-    files: tuple[tuple[str, str], ...]
-    question: str
-    looks_at: str  # "answer" (its text, or "" for none), "top", "second", "conflicting" ("yes" or "no")
-    expect: str = ""
+    __slots__ = ("expect", "files", "looks_at", "question")
+
+    def __init__(self, files: tuple[tuple[str, str], ...], question: str, looks_at: str, expect: str) -> None:
+        self.files, self.question, self.looks_at, self.expect = files, question, looks_at, expect
+
+    def __repr__(self) -> str:
+        return f"Case({self.question!r})"
 
 
-class Rule(NamedTuple):
-    name: str
-    does: str
-    off: dict[str, str]  # RankingParams and BuildSettings values that switch it off
-    fires_on: tuple[Case, ...]
-    not_on: tuple[Case, ...]
+class Rule:
+    __slots__ = ("does", "fires_on", "name", "not_on", "off")
+
+    def __init__(self, name: str, does: str, off: dict[str, str], fires_on: tuple[Case, ...],
+                 not_on: tuple[Case, ...]) -> None:
+        self.name, self.does, self.off = name, does, off  # (off: the RankingParams and BuildSettings values)
+        self.fires_on, self.not_on = fires_on, not_on
 
 
 def _case(question: str, looks_at: str, expect: str, **files: str) -> Case:

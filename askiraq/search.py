@@ -277,7 +277,8 @@ def _question_facts(index: Index, text: str, asked: answers.Asked, params: Ranki
              if text[t.start:t.end][:1].isupper() and not (at == 0 and t.start == 0 and in_words)}
     return QuestionFacts(text, asked, tuple(known.values()), rarest[1], tuple(known[n][1] for n in names if n in known),
                          in_words, absent * common / total, absent * (len(unknown) - common) / total,
-                         len(known) + len(unknown), len(names & unknown) / len(names) if names else 0.0, strengths)
+                         len(known) + len(unknown), len(names & unknown) / len(names) if names else 0.0, strengths,
+                         frozenset().union(*(ids for _, ids in known.values())))
 
 
 def _expanded(terms: list[str], have: set[str], weight: float,

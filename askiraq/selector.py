@@ -7,8 +7,6 @@ with a reason read from the features that pulled the probability down. The weigh
 (askiraq/data/answerer.json, written by scripts/train_answerer.py); inference is plain Python.
 """
 
-from __future__ import annotations
-
 import functools
 import json
 import math
@@ -42,8 +40,10 @@ class AnswerModel(NamedTuple):
     def logits(self, rows: Sequence[Sequence[float]], off: AbstractSet[str] = frozenset()) -> list[float]:
         """Each candidate's score (a logit); a feature switched off counts as its training mean (weighs nothing)."""
         columns = zip(self.features, self.weights, self.scale, self.mean, self.low, self.high, strict=True)
-        used = [(at, w / s, m, lo, hi) for at, (name, w, s, m, lo, hi) in enumerate(columns) if name not in off]
-        return [self.bias + sum(w * (min(max(row[at], lo), hi) - m) for at, w, m, lo, hi in used) for row in rows]
+        used = [(at, w / s, lo, hi) for at, (name, w, s, m, lo, hi) in enumerate(columns) if name not in off and w]
+        base = self.bias - sum(w * self.mean[at] for at, w, _, _ in used)  # (the means, taken out once)
+        return [base + sum(w * (x if lo <= (x := row[at]) <= hi else lo if x < lo else hi) for at, w, lo, hi in used)
+                for row in rows]
 
     def confidence(self, best: float, second: float | None) -> float:
         """The calibrated probability that the best candidate is right, from its logit and its lead on the next."""
@@ -57,7 +57,7 @@ class AnswerModel(NamedTuple):
 
     def gate(self, row: Sequence[float], off: AbstractSet[str] = frozenset()) -> tuple[float, str] | None:
         """For a candidate failing kept gates: the least share of right answers among them, and why; else None."""
-        failed = failed_gates(row, self.gates.keys() - off)
+        failed = failed_gates(row, self.gates.keys() - off if off else self.gates.keys())
         return min(((self.gates[g.name], g.reason) for g in failed), default=None)
 
 
@@ -120,7 +120,8 @@ class Selection(NamedTuple):
 def select(question: QuestionFacts, candidates: Sequence[CandidateFacts], model: AnswerModel,
            off: AbstractSet[str] = frozenset()) -> Selection:
     """Score every candidate, pick the best that passes the gates, and say how likely it is to be right."""
-    return decide(vectors(question, candidates), rivals(candidates), model, off)
+    others = rivals(candidates)
+    return decide(vectors(question, candidates, others), others, model, off)
 
 
 def decide(rows: Sequence[Sequence[float]], rival_lists: Sequence[Sequence[int]], model: AnswerModel,

@@ -4,6 +4,8 @@
     python scripts/bench.py --sizes 10000        # a quicker run
     python scripts/bench.py --sizes ""           # shipped corpus only
     python scripts/bench.py --semantic 10000     # plus the semantic mode beside BM25 only (askiraq[semantic])
+    python scripts/bench.py --versus OTHER/bin/askiraq  # the shipped corpus's cold question and batch, this
+                                                 # install's askiraq and another's taking turns (a change's cost)
 
 The machine is shared and noisy, so each figure is a median and is set against a baseline taken
 in the same run: the `python -c "import click"` floor for cold starts, rank-bm25 and bm25s for
@@ -46,8 +48,10 @@ def askiraq_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "askiraq"]
 
 
-def run_cli(args: Sequence[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*askiraq_command(), *args], env=env, input=stdin, capture_output=True, text=True)
+def run_cli(args: Sequence[str], env: dict[str, str], stdin: str | None = None,
+            command: Sequence[str] = ()) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*(command or askiraq_command()), *args], env=env, input=stdin, capture_output=True,
+                          text=True)
 
 
 def click_floor(repeat: int) -> float:
@@ -63,20 +67,46 @@ def row(name: str, value: float, unit: str, baseline: str = "", base: float | No
 
 def shipped_corpus(repeat: int, env: dict[str, str]) -> list[Row]:
     """Cold single question and batch throughput on the five shipped articles."""
-    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
     run_cli(["index"], env)
     floor = click_floor(repeat)
-    cycle = iter(questions * repeat)
-    cold = median_seconds(lambda: run_cli([next(cycle)], env), repeat)
-    batch_size = 5000
-    batch = "\n".join((questions * (batch_size // len(questions) + 1))[:batch_size]) + "\n"
-    batch_time = median_seconds(lambda: run_cli(["ask", "--batch", "-", "--format", "jsonl"], env, batch), 3)
+    cold, batch_time = _shipped_timings(repeat, env, askiraq_command(), 3)
     return [
         row("cold question, shipped corpus", cold * 1000, "ms", "python -c 'import click'", floor * 1000,
             target="<= 1.5x floor"),
-        row("batch throughput, shipped corpus (5,000 questions, JSONL)", batch_size / batch_time, "questions/s",
+        row("batch throughput, shipped corpus (5,000 questions, JSONL)", BATCH_SIZE / batch_time, "questions/s",
             target=">= 2,000/s"),
     ]
+
+
+BATCH_SIZE = 5000
+
+
+def _shipped_timings(repeat: int, env: dict[str, str], command: Sequence[str], batches: int) -> tuple[float, float]:
+    """The median cold question (a dev question each time) and batch of BATCH_SIZE questions, in seconds."""
+    questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    cycle = iter(questions * repeat)
+    cold = median_seconds(lambda: run_cli([next(cycle)], env, command=command), repeat)
+    batch = "\n".join((questions * (BATCH_SIZE // len(questions) + 1))[:BATCH_SIZE]) + "\n"
+    batch_time = median_seconds(lambda: run_cli(["ask", "--batch", "-", "--format", "jsonl"], env, batch, command),
+                                batches)
+    return cold, batch_time
+
+
+def versus(other: str, rounds: int, repeat: int, env: dict[str, str]) -> list[Row]:
+    """This install's askiraq and another's (an older version, say) on the shipped corpus, taking turns for `rounds`
+    rounds so that both see the same load: medians of the rounds' cold questions and batches."""
+    commands = {"this": askiraq_command(), "other": [other]}
+    envs = {name: {**env, "ASKIRAQ_INDEX_DIR": os.path.join(env["ASKIRAQ_INDEX_DIR"], name)} for name in commands}
+    for name, command in commands.items():  # (each its own index: their formats may differ)
+        run_cli(["index"], envs[name], command=command)
+    timings: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            timings[name].append(_shipped_timings(repeat, envs[name], command, 1))
+    cold = {name: statistics.median(t[0] for t in runs) for name, runs in timings.items()}
+    batch = {name: BATCH_SIZE / statistics.median(t[1] for t in runs) for name, runs in timings.items()}
+    return [row("cold question, shipped corpus", cold["this"] * 1000, "ms", other, cold["other"] * 1000),
+            row("batch throughput, shipped corpus", batch["this"], "questions/s", other, batch["other"])]
 
 
 def make_corpus(data_dir: Path, articles: int) -> tuple[Path, Path]:
@@ -253,6 +283,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=ROOT / "bench-data")
     parser.add_argument("--repeat", type=int, default=21, help="runs per cold-start median")
     parser.add_argument("--output", type=Path, default=ROOT / "bench-results.json")
+    parser.add_argument("--versus", metavar="COMMAND", help="another install's askiraq command, measured in turns with "
+                        "this one on the shipped corpus (and nothing else)")
+    parser.add_argument("--rounds", type=int, default=7, help="turns with --versus")
     parser.add_argument("--semantic", nargs="?", const="", default=None, metavar="SIZES",
                         help="also measure the semantic mode (needs askiraq[semantic]) on the shipped corpus and "
                              "these synthetic sizes, e.g. --semantic 10000")
@@ -261,6 +294,11 @@ def main() -> None:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as index_root:
         env["ASKIRAQ_INDEX_DIR"] = index_root
+        if args.versus:
+            rows = versus(args.versus, args.rounds, args.repeat, env)
+            print(format_table(rows))
+            args.output.write_text(json.dumps({"rows": rows}, indent=2) + "\n")
+            return
         rows += shipped_corpus(args.repeat, env)
         print(format_table(rows), flush=True)
         for size in [int(s) for s in args.sizes.split(",") if s.strip()]:

@@ -50,6 +50,7 @@ from askiraq.tuning import DEFAULT_PARAMS, BuildSettings, RankingParams, overrid
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_SETS = ("dev", "dev2", "cisi", "rewrapped", "gk", "heldout")
+PROJECT_SETS = ("dev", "dev2", "rewrapped", "gk")  # the sets inside the project (the others need ../shared)
 ABSENT_SETS = ("dev", "dev2", "rewrapped", "gk", "heldout")  # asked again without the articles that answer them
 CALIBRATION_BINS = 10
 QA_DEPTH = 10

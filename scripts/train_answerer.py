@@ -418,7 +418,9 @@ def main() -> None:
         groups += collect(folder, args.cache)
     model, report = train(groups)
     model_from_json(model.to_json())  # (it must read back)
-    args.output.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+    about = {"about": f"askiraq's answer model, written by scripts/train_answerer.py from the questions of "
+                      f"{', '.join(f.name for f in args.data)} (squad11: SQuAD v1.1, CC BY-SA 4.0; README.md, Data)"}
+    args.output.write_text(json.dumps({**about, **model.to_json()}, indent=1) + "\n", encoding="utf-8")
     report = {"data": [str(f) for f in args.data], **report}
     args.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: report[k] for k in ("training", "held_back", "threshold")}, indent=2))
