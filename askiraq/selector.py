@@ -148,9 +148,9 @@ def decide(rows: Sequence[Sequence[float]], rival_lists: Sequence[Sequence[int]]
 # Why the best candidate falls short, by the feature that pulled its score down most (others: a generic reason).
 _SHORTFALLS = {
     "two_words": "no passage that can be quoted holds two of the question's words",
-    "passage_coverage": "the best passages hold few of the question's words",
-    "sentence_coverage": "no sentence holds the question's main words",
-    "context_coverage": "no sentence holds the question's main words",
+    "passage_missing": "the best passages hold few of the question's words",
+    "sentence_missing": "no sentence holds the question's main words",
+    "context_missing": "no sentence holds the question's main words",
     "rarest_in_sentence": "no sentence holds the question's rarest word",
     "rarest_in_passage": "no passage that can be quoted holds the question's rarest word",
     "names_in_sentence": "no sentence names what the question names",
