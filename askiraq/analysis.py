@@ -18,7 +18,8 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-__all__ = ["COUNTRY_TERM", "Token", "analyze", "breaks_after_hyphen", "normalize", "stem", "stopwords", "tokenize"]
+__all__ = ["COUNTRY_TERM", "Token", "analyze", "breaks_after_hyphen", "normalize", "opens_with_stop_word", "stem",
+           "stopwords", "tokenize"]
 
 COUNTRY_TERM = "usa"
 _MAX_CACHE = 1_000_000  # entries per cache before it is simply emptied
@@ -162,6 +163,15 @@ def tokenize(text: str) -> list[Token]:
             term, stop = words.get(word) or _analyse_word(word)
             append(make(Token, (term, start, end, stop)))
     return tokens
+
+
+def opens_with_stop_word(text: str) -> bool:
+    """Whether the first word token of text is a stop word (as `tokenize` would say, without reading the rest)."""
+    match = _TOKEN_RE.search(normalize(text))
+    if match is None or match.group(2) is None:
+        return False
+    word = match.group(2)
+    return (_WORDS.get(word) or _analyse_word(word))[1]
 
 
 def analyze(text: str) -> list[str]:

@@ -328,11 +328,13 @@ _CONTEXT = FEATURE_NAMES.index("context_missing")
 
 
 def vectors(question: QuestionFacts, candidates: Sequence[CandidateFacts],
-            rival_lists: Sequence[Sequence[int]] | None = None) -> list[list[float]]:
-    """Each candidate's features, in FEATURES order (`rival_lists`: `rivals(candidates)`, when already known)."""
+            rival_lists: Sequence[Sequence[int]] | None = None,
+            needed: AbstractSet[int] | None = None) -> list[list[float]]:
+    """Each candidate's features, in FEATURES order (`rival_lists`: `rivals(candidates)`, when already known; only
+    those `needed`, when given: the others are 0)."""
     passages: dict[int, tuple[tuple[float, int], float]] = {}
     readings = [Reading(question, c, passages) for c in candidates]
-    values = [feature.value for feature in FEATURES]
+    values = [f.value if needed is None or at in needed else _zero for at, f in enumerate(FEATURES)]
     rows = [[value(r) for value in values] for r in readings]
     covered = [r.context for r in readings]
     best: dict[int, float] = {}
@@ -342,6 +344,10 @@ def vectors(question: QuestionFacts, candidates: Sequence[CandidateFacts],
         row[_MARGIN] = cover - max((covered[k] for k in others), default=0.0)
         row[_BEST_IN_PASSAGE] = float(cover >= best[c.passage])
     return rows
+
+
+def _zero(_: "Reading") -> float:
+    return 0.0
 
 
 def rivals(candidates: Sequence[CandidateFacts]) -> list[list[int]]:

@@ -42,8 +42,19 @@ class AnswerModel(NamedTuple):
         columns = zip(self.features, self.weights, self.scale, self.mean, self.low, self.high, strict=True)
         used = [(at, w / s, lo, hi) for at, (name, w, s, m, lo, hi) in enumerate(columns) if name not in off and w]
         base = self.bias - sum(w * self.mean[at] for at, w, _, _ in used)  # (the means, taken out once)
-        return [base + sum(w * (x if lo <= (x := row[at]) <= hi else lo if x < lo else hi) for at, w, lo, hi in used)
-                for row in rows]
+        scores = []
+        for row in rows:  # (plain loops: this runs for every candidate of every question)
+            total = base
+            for at, w, lo, hi in used:
+                x = row[at]
+                total += w * (lo if x < lo else hi if x > hi else x)
+            scores.append(total)
+        return scores
+
+    @property
+    def needed(self) -> frozenset[int]:
+        """The features the model reads (by FEATURES position): those it weighs and those of the gates it keeps."""
+        return _features_read(self.weights, frozenset(self.gates))
 
     def confidence(self, best: float, second: float | None) -> float:
         """The calibrated probability that the best candidate is right, from its logit and its lead on the next."""
@@ -59,6 +70,12 @@ class AnswerModel(NamedTuple):
         """For a candidate failing kept gates: the least share of right answers among them, and why; else None."""
         failed = failed_gates(row, self.gates.keys() - off if off else self.gates.keys())
         return min(((self.gates[g.name], g.reason) for g in failed), default=None)
+
+
+@functools.lru_cache(maxsize=8)
+def _features_read(weights: tuple[float, ...], gates: frozenset[str]) -> frozenset[int]:
+    gated = {g.feature for g in GATES if g.name in gates}
+    return frozenset(at for at, (name, w) in enumerate(zip(FEATURE_NAMES, weights, strict=True)) if w or name in gated)
 
 
 NO_SECOND_MARGIN = 5.0  # a lone candidate leads by this much (logit units; beyond it the margin hardly matters)
@@ -121,7 +138,7 @@ def select(question: QuestionFacts, candidates: Sequence[CandidateFacts], model:
            off: AbstractSet[str] = frozenset()) -> Selection:
     """Score every candidate, pick the best that passes the gates, and say how likely it is to be right."""
     others = rivals(candidates)
-    return decide(vectors(question, candidates, others), others, model, off)
+    return decide(vectors(question, candidates, others, model.needed), others, model, off)
 
 
 def decide(rows: Sequence[Sequence[float]], rival_lists: Sequence[Sequence[int]], model: AnswerModel,

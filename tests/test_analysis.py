@@ -16,6 +16,7 @@ from askiraq.analysis import (
     analyze,
     names_a_subject,
     normalize,
+    opens_with_stop_word,
     stem,
     stopwords,
     tokenize,
@@ -246,3 +247,20 @@ def test_analysis_does_not_import_nltk_or_numpy() -> None:
 ])
 def test_a_headline_names_a_subject_when_it_is_short_and_one_thing(headline: str, subject: bool) -> None:
     assert names_a_subject(headline, 6) is subject
+
+
+@pytest.mark.parametrize(("text", "opens"), [
+    ("He said the deal collapsed.", True),
+    ("“It consists of three parts”", True),
+    ("The station closed.", True),
+    ("Ali Hassan spoke on Tuesday.", False),
+    ("U. S. forces left.", False),  # (the country, not the pronoun "us")
+    ("US Navy ships", False),
+    ("2,000 troops", False),
+    ("", False),
+    ("...", False),
+])
+def test_opens_with_stop_word_reads_the_first_word_as_tokenize_does(text: str, opens: bool) -> None:
+    assert opens_with_stop_word(text) is opens
+    tokens = tokenize(text)
+    assert opens is (bool(tokens) and tokens[0].stop)

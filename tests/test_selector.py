@@ -57,3 +57,8 @@ def test_a_lead_over_the_next_candidate_raises_the_confidence() -> None:
     close = decide([_row(sentence_missing=0.0), _row(sentence_missing=0.1)], [[1], [0]], model)
     clear = decide([_row(sentence_missing=0.0), _row(sentence_missing=1.0)], [[1], [0]], model)
     assert clear.confidence > close.confidence
+
+
+def test_the_model_reads_the_features_it_weighs_and_those_of_its_gates() -> None:
+    model = _model({"sentence_missing": -1.0}, gates={"a date": 0.02})
+    assert {FEATURE_NAMES[at] for at in model.needed} == {"sentence_missing", "date_given"}
