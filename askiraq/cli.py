@@ -442,14 +442,18 @@ _OWN_WORDS_ONLY = DEFAULT_PARAMS._replace(family_weight=0.0, synonym_weight=0.0,
               show_envvar=True, default=None, help="Extra expansion groups file (see README).")
 @click.option("--no-expand", is_flag=True,
               help="Search only the question's own words (no thesaurus, word families, synonyms or slips).")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), envvar="ASKIRAQ_MIN_CONFIDENCE", show_envvar=True,
+              default=None, metavar="P",
+              help="Answer only at confidence P or above, 0 to 1 (default: the answer model's threshold, about "
+                   "0.5); below it, no answer (exit 1), the sentence withheld shown with --explain.")
 @semantic_option
 @json_fields_option
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour and bold in text output (auto: only on a terminal, never with NO_COLOR).")
 def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: str | None,
         batch: TextIO | None, explain: bool, sources: tuple[str, ...], exclude_sources: tuple[str, ...],
-        since: Any, until: Any, expansions: str | None, no_expand: bool, semantic: bool | None, json_fields: str | None,
-        color: str) -> None:
+        since: Any, until: Any, expansions: str | None, no_expand: bool, min_confidence: float | None,
+        semantic: bool | None, json_fields: str | None, color: str) -> None:
     """Answer QUESTION from the corpus (the default command: `askiraq "..."` means `askiraq ask "..."`).
 
     \b
@@ -476,7 +480,7 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
     options = SearchOptions(top=top, sources=sources, exclude_sources=exclude_sources,
                             since=_date(since), until=_date(until),
                             thesaurus=load_thesaurus(expansions, enabled=not no_expand),
-                            params=_OWN_WORDS_ONLY if no_expand else DEFAULT_PARAMS)
+                            params=_OWN_WORDS_ONLY if no_expand else DEFAULT_PARAMS, min_confidence=min_confidence)
     if semantic is False:  # this question without the vectors; the index keeps them
         options = options._replace(params=options.params._replace(semantic_weight=0.0))
     session = _Session(corpus, semantic or None, json_fields)

@@ -18,7 +18,7 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple
 
 from askiraq import answers, selector
-from askiraq.analysis import analyze, names_a_subject, tokenize
+from askiraq.analysis import analyze, names_a_subject, opens_with_stop_word, tokenize
 from askiraq.citations import Citation, cite
 from askiraq.corpus import parse_date
 from askiraq.errors import QueryError, SemanticUnavailable
@@ -54,6 +54,7 @@ class SearchOptions(NamedTuple):
     until: "date | None" = None
     thesaurus: Thesaurus = Thesaurus(())
     params: RankingParams = DEFAULT_PARAMS
+    min_confidence: float | None = None  # answer only at this confidence or above (None: the model's threshold)
 
 
 class TermMatch(NamedTuple):
@@ -157,7 +158,7 @@ def search(index: Index, question: str, options: SearchOptions) -> SearchResult:
     if not hits:
         return result
     quotable = _quotable(hits)
-    chosen, conflicting, reason, confidence = _answer(index, query, quotable)
+    chosen, conflicting, reason, confidence = _answer(index, query, quotable, options.min_confidence)
     quoted = Answer(tuple(_quoted(index, c) for c in chosen), conflicting) if chosen else None
     answer, withheld = (None, quoted) if reason else (quoted, None)
     shown = tuple(_hit(index, query, rank, c) for rank, c in enumerate(hits[:options.top], 1))
@@ -648,8 +649,7 @@ def _read(text: str, header: str) -> str:
 def _goes_on(sentence: str) -> bool:
     """Whether a sentence reads as going on from the one before: it opens with a stop word ("He said ...", "It
     consists of ...", "The station ...")."""
-    tokens = tokenize(sentence[:40])
-    return bool(tokens) and tokens[0].stop
+    return opens_with_stop_word(sentence[:40])
 
 
 def _choice(shared: tuple[PassageRecord, int, float, float, bool, bool, frozenset[int], str], position: int,
@@ -663,12 +663,15 @@ def _choice(shared: tuple[PassageRecord, int, float, float, bool, bool, frozense
     return _Choice(facts, record, (first.start, last.end, first.line_start, last.line_end))
 
 
-def _answer(index: Index, query: _Query, hits: list[_Candidate]) -> tuple[list[_Choice], bool, str, float]:
+def _answer(index: Index, query: _Query, hits: list[_Candidate],
+            min_confidence: float | None) -> tuple[list[_Choice], bool, str, float]:
     """The answer's sentences: the best candidate, or every differing count when the sources disagree (then True);
-    when it is not likely enough, the best candidate withheld and why. And the confidence: the model's probability
-    that the best candidate is right."""
+    when it is not likely enough (below `min_confidence`, or the model's threshold), the best candidate withheld and
+    why. And the confidence: the model's probability that the best candidate is right."""
     params = query.params
     model = selector.shipped_model()
+    if min_confidence is not None:
+        model = model._replace(threshold=min_confidence)
     off = frozenset(params.table_off.split(",")) - {""}
     choices = _choices(index, query, hits)
     selection = selector.select(query.facts, [c.facts for c in choices], model, off)

