@@ -154,10 +154,13 @@ def _ranked_numpy(lists: list[_PostingsList], size: int, limit: int | None) -> l
 def _floor_of_the_best(totals: "np.ndarray", limit: int) -> float:
     """A score that at least `limit` passages reach: the limit-th best of every SAMPLE_STRIDE-th passage (those
     passages are in `totals` too), or 0. Selecting the best among the passages at or above it, instead of among
-    every passage that matched, costs a fraction: at 100,000 articles half a million passages match a question."""
+    every passage that matched, costs a fraction: at 100,000 articles half a million passages match a question.
+    The sample's zeros (most of it: the passages the question does not touch) are dropped first: NumPy's partition
+    is up to ten times slower on an array of mostly equal values, and a floor of 0 keeps every match anyway."""
     import numpy as np
 
     sample = totals[::SAMPLE_STRIDE]
+    sample = sample[sample > 0]
     if sample.size <= limit:
         return 0.0
     return float(np.partition(sample, sample.size - limit)[sample.size - limit])

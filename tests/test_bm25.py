@@ -119,3 +119,22 @@ def test_the_best_k_are_the_first_k_of_the_full_ranking_whatever_the_sample(
         full = shipped_index.postings.ranked(weighted, None)
         for limit in range(1, 40):
             assert shipped_index.postings.ranked(weighted, limit) == full[:limit]
+
+
+@pytest.mark.parametrize("limit", [1, 10, 30, 100])
+def test_the_floor_of_the_best_is_reached_by_the_best_k_on_mostly_unmatched_tied_scores(limit: int) -> None:
+    """Most passages unmatched (0) and the rest on a few tied scores, as a one- or two-word question gives: the floor
+    is the limit-th best of the sample, so at least `limit` passages reach it and no better passage is below it."""
+    import numpy as np
+
+    from askiraq.postings import SAMPLE_STRIDE, _floor_of_the_best
+
+    rng = np.random.default_rng(7)
+    totals = np.zeros(200_000)
+    matched = rng.choice(totals.size, totals.size // 8, replace=False)
+    totals[matched] = rng.integers(1, 5, matched.size) * 1.7
+    floor = _floor_of_the_best(totals, limit)
+    sample = np.sort(totals[::SAMPLE_STRIDE])[::-1]
+    assert floor == sample[limit - 1] > 0
+    assert np.count_nonzero(totals >= floor) >= limit
+    assert _floor_of_the_best(np.zeros(1000), limit) == 0.0
