@@ -410,12 +410,14 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=ROOT / "askiraq" / "data" / "answerer.json")
     parser.add_argument("--report", type=Path, default=ROOT / "answerer-report.json")
     parser.add_argument("--cache", type=Path, default=ROOT / "train-data")
+    parser.add_argument("--semantic", action="store_true",
+                        help="index the training folders with passage vectors, so that the cosine is a feature")
     args = parser.parse_args()
     groups: list[Group] = []
     for folder in args.data:
         if not (folder / "questions.jsonl").is_file():
             raise SystemExit(f"no training data at {folder} (see ../shared/train/README.md)")
-        groups += collect(folder, args.cache)
+        groups += collect(folder, args.cache, args.semantic)
     model, report = train(groups)
     model_from_json(model.to_json())  # (it must read back)
     about = {"about": f"askiraq's answer model, written by scripts/train_answerer.py from the questions of "
