@@ -24,7 +24,7 @@ import time
 # benchmark's own tools are imported where they are used.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
     from pathlib import Path
     from typing import Any
 
@@ -81,9 +81,10 @@ def _words(question: str) -> str:
     return "".join(c if c.isalnum() else " " for c in question.lower()).strip()
 
 
-def build_tantivy(texts: list[str], out: str) -> None:
+def build_tantivy(texts: Iterable[str], out: str) -> None:
     """tantivy with its English stemmer; term frequencies without positions, since BM25 needs no more (askiraq's
-    index keeps no positions either). The passage id is stored, as an application needs it back."""
+    index keeps no positions either). The passage id is stored, as an application needs it back. The passages are
+    streamed in, as a user of tantivy would: its peak memory is its own."""
     import tantivy
 
     schema = tantivy.SchemaBuilder()
@@ -115,13 +116,13 @@ def open_tantivy(index_dir: str) -> Search:
     return search
 
 
-def build_bm25s(texts: list[str], out: str) -> None:
+def build_bm25s(texts: Iterable[str], out: str) -> None:
     """bm25s with English stopwords and the Snowball stemmer askiraq also uses (PyStemmer), saved without the
-    corpus."""
+    corpus. bm25s tokenises a list, so every passage is held in memory while it builds."""
     import bm25s
     import Stemmer
 
-    tokens = bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False)
+    tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False)
     retriever = bm25s.BM25()
     retriever.index(tokens, show_progress=False)
     retriever.save(out, show_progress=False)
@@ -166,7 +167,7 @@ def open_askiraq(corpus: Path, index_root: str) -> tuple[Search, Search]:
     return top, full
 
 
-BUILDERS: dict[str, Callable[[list[str], str], None]] = {"tantivy": build_tantivy, "bm25s": build_bm25s}
+BUILDERS: dict[str, Callable[[Iterable[str], str], None]] = {"tantivy": build_tantivy, "bm25s": build_bm25s}
 
 
 def open_peer(engine: str, index_dir: str, fresh: bool = False) -> Search:
@@ -182,7 +183,7 @@ def child_main(argv: Sequence[str]) -> None:
         raise SystemExit(f"usage: bench_peers.py build|cold|batch {'|'.join(PEERS)} PATH... (got {list(argv)})")
     if job == "build":
         with open(paths[0], encoding="utf-8") as passages:
-            BUILDERS[engine](json.load(passages), paths[1])
+            BUILDERS[engine]((json.loads(line) for line in passages), paths[1])
     elif job == "cold":
         print(open_peer(engine, paths[0], fresh=True)(paths[1]))
     else:
@@ -217,22 +218,22 @@ def folder_mib(path: str) -> float:
 
 def export_passages(corpus: Path, index_root: str, out: str) -> tuple[int, str]:
     """askiraq's passages, as its index has them (each passage's span of its article's text), written to `out` as
-    one JSON list in passage-id order: what every peer indexes. Their count, and askiraq's index folder."""
+    JSON lines in passage-id order: what every peer indexes. Their count, and askiraq's index folder."""
     from askiraq.index import open_index
 
     opened = open_index(corpus, index_root)
     index = opened.index
-    texts = [index.texts.passage_text(index.records.passage(pid)) for pid in range(index.passage_count)]
     with open(out, "w", encoding="utf-8") as handle:
-        json.dump(texts, handle)
-    return len(texts), opened.index_dir
+        for pid in range(index.passage_count):
+            handle.write(json.dumps(index.texts.passage_text(index.records.passage(pid))) + "\n")
+    return index.passage_count, opened.index_dir
 
 
 def build_all(corpus: Path, work: str, env: dict[str, str], askiraq: Sequence[str]) -> tuple[Figures, int]:
     """Each engine's build (seconds, peak MiB) and index size (MiB), one after the other; the passage count."""
     figures: Figures = {}
     seconds, peak = timed_build([*askiraq, "index", "--force", "--corpus", str(corpus)], env)
-    passages_file = os.path.join(work, "passages.json")
+    passages_file = os.path.join(work, "passages.jsonl")
     passages, index_dir = export_passages(corpus, env["ASKIRAQ_INDEX_DIR"], passages_file)
     figures["askiraq"] = {"build_s": seconds, "build_peak_mib": peak, "index_mib": folder_mib(index_dir)}
     for engine in PEERS:
