@@ -81,17 +81,33 @@ def _words(question: str) -> str:
     return "".join(c if c.isalnum() else " " for c in question.lower()).strip()
 
 
+TANTIVY_ANALYZER = "en_stop_stem"
+
+
+def _tantivy_analyzer(index: Any) -> None:
+    """tantivy's own en_stem (simple tokenizer, long tokens dropped, lower case, Snowball English) with its English
+    stop words dropped too, as askiraq and bm25s drop theirs: else every question scores "the" and "did". tantivy
+    does not store a custom analyser, so it is registered on every open."""
+    import tantivy
+
+    analyzer = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(40))
+                .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.stopword("english"))
+                .filter(tantivy.Filter.stemmer("english")).build())
+    index.register_tokenizer(TANTIVY_ANALYZER, analyzer)
+
+
 def build_tantivy(texts: Iterable[str], out: str) -> None:
-    """tantivy with its English stemmer; term frequencies without positions, since BM25 needs no more (askiraq's
-    index keeps no positions either). The passage id is stored, as an application needs it back. The passages are
-    streamed in, as a user of tantivy would: its peak memory is its own."""
+    """tantivy, stop words dropped and words stemmed; term frequencies without positions, since BM25 needs no more
+    (askiraq's index keeps no positions either). The passage id is stored, as an application needs it back. The
+    passages are streamed in, as a user of tantivy would: its peak memory is its own."""
     import tantivy
 
     schema = tantivy.SchemaBuilder()
-    schema.add_text_field("body", tokenizer_name="en_stem", index_option="freq")
+    schema.add_text_field("body", tokenizer_name=TANTIVY_ANALYZER, index_option="freq")
     schema.add_unsigned_field("pid", stored=True)
     os.makedirs(out)
     index = tantivy.Index(schema.build(), path=out)
+    _tantivy_analyzer(index)
     writer = index.writer()
     for pid, text in enumerate(texts):
         writer.add_document(tantivy.Document(body=text, pid=pid))
@@ -104,6 +120,7 @@ def open_tantivy(index_dir: str) -> Search:
     import tantivy
 
     index = tantivy.Index.open(index_dir)
+    _tantivy_analyzer(index)
     searcher = index.searcher()
 
     def search(question: str) -> list[int]:
