@@ -422,8 +422,9 @@ def idf_floor(average_idf: float) -> float:
 
     Two departures, both for tiny corpora: a word in exactly half the passages gets the floor too
     (rank-bm25 gives it 0, so in a folder of two articles nothing would match), and when the average idf
-    is not positive (rank-bm25 would score every passage below zero) the floor is EPSILON itself."""
-    return EPSILON * average_idf if average_idf > 0 else EPSILON
+    is not positive (rank-bm25 would score every passage below zero) the floor is EPSILON itself. An average that
+    is zero but for rounding (1e-17: its terms cancel out, summed in another order) is zero."""
+    return EPSILON * average_idf if average_idf > 1e-9 else EPSILON
 
 
 def _pointers(np: Any, counts: Any) -> Any:

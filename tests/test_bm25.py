@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHIPPED_CORPUS
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
@@ -84,6 +84,8 @@ article = st.lists(st.lists(sentence, min_size=1, max_size=4).map(" ".join), min
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(article, min_size=1, max_size=6), st.lists(st.sampled_from(WORDS), min_size=1, max_size=5))
+@example(["Militia.\nMilitia attack base troops.\nWaiver.\nMilitia attack base iraq.",
+          "Militia attack base troops.\nMilitia attack base iraq."], ["militia"])  # (an average idf of 1e-17)
 def test_scores_equal_rank_bm25_on_random_corpora(articles: list[str], query: list[str]) -> None:
     assume(any(analyze(text) for text in articles))  # rank-bm25 divides by zero on a corpus with no terms
     with tempfile.TemporaryDirectory() as tmp:
