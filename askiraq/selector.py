@@ -78,6 +78,9 @@ def _features_read(weights: tuple[float, ...], gates: frozenset[str]) -> frozens
     return frozenset(at for at, (name, w) in enumerate(zip(FEATURE_NAMES, weights, strict=True)) if w or name in gated)
 
 
+LIKELY = 0.5  # a withheld answer at least this likely is withheld for the threshold, not for what it lacks
+
+
 NO_SECOND_MARGIN = 5.0  # a lone candidate leads by this much (logit units; beyond it the margin hardly matters)
 
 
@@ -183,8 +186,10 @@ def shortfall(selection: Selection, model: AnswerModel, off: AbstractSet[str] = 
     """Why the best candidate is not a confident answer, in words."""
     if not selection.order:
         return "no sentence of the best passages can be quoted as an answer"
-    if selection.gated:
-        return f"{selection.gated} (confidence {selection.confidence:.0%}, below {model.threshold:.0%})"
+    if selection.gated:  # (whatever the threshold: a candidate failing a gate is never quoted)
+        return f"{selection.gated} (confidence {selection.confidence:.0%})"
+    if selection.confidence >= LIKELY:  # (nothing pulled it down: the bar was set higher, --min-confidence)
+        return f"the best sentence found is {selection.confidence:.0%} likely to answer it, below {model.threshold:.0%}"
     row = selection.rows[selection.order[0]]
     pulls = [(w / s * (min(max(row[at], lo), hi) - m), name) for at, (name, w, s, m, lo, hi) in
              enumerate(zip(model.features, model.weights, model.scale, model.mean, model.low, model.high, strict=True))

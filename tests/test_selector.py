@@ -39,7 +39,8 @@ def test_when_every_candidate_fails_a_gate_its_share_right_is_the_confidence_and
     model = _model({"sentence_missing": -4.0}, gates={"a date": 0.02})
     selection = decide([_row(date_given=-1.0)], [[]], model)
     assert not selection.answered and selection.confidence == 0.02
-    assert shortfall(selection, model).startswith("the best passages give no date")
+    assert shortfall(selection, model) == "the best passages give no date (confidence 2%)"
+    assert shortfall(selection, model._replace(threshold=0.01)) == shortfall(selection, model)  # (never "below 1%")
     assert next(g for g in GATES if g.name == "a date").reason in shortfall(selection, model)
 
 
@@ -62,3 +63,11 @@ def test_a_lead_over_the_next_candidate_raises_the_confidence() -> None:
 def test_the_model_reads_the_features_it_weighs_and_those_of_its_gates() -> None:
     model = _model({"sentence_missing": -1.0}, gates={"a date": 0.02})
     assert {FEATURE_NAMES[at] for at in model.needed} == {"sentence_missing", "date_given"}
+
+
+def test_a_likely_answer_withheld_by_a_higher_threshold_says_so_rather_than_what_it_lacks() -> None:
+    model = _model({"sentence_missing": -1.0, "names_in_passage": 3.0}, threshold=0.95)
+    selection = decide([_row(sentence_missing=0.2, names_in_passage=0.5)], [[]], model)
+    assert not selection.answered and 0.5 < selection.confidence < 0.95
+    said = f"the best sentence found is {selection.confidence:.0%} likely to answer it, below 95%"
+    assert shortfall(selection, model) == said
