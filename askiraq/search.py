@@ -254,10 +254,11 @@ def _prepare(index: Index, question: str, options: SearchOptions) -> _Query:
 
 def _question_facts(index: Index, text: str, asked: answers.Asked, params: RankingParams,
                     strengths: dict[int, float]) -> QuestionFacts:
-    """The question as the answer selector's features read it: each distinct word the corpus has (it or one of its
-    thesaurus expansions or slips) with its weight (idf) and the term ids that count as it; the share of the
-    question's weight in words the corpus lacks (each as rare as a word of one passage, and at least as rare as the
-    rarest it has); its rarest word; and its names (capitalised words, not the question word opening it)."""
+    """The question as the answer selector's features read it: each distinct word with its weight (idf) and the term
+    ids that count as it (it or one of its thesaurus expansions or slips; none for a word the corpus lacks, weighed
+    as rare as a word of one passage and at least as rare as the rarest it has, so that no sentence covers what the
+    folder never mentions); the share of the question's weight in words the corpus lacks; its rarest word; and its
+    names (capitalised words, not the question word opening it)."""
     postings = index.postings
     tokens = [t for t in tokenize(text) if not t.stop]
     known: dict[str, tuple[float, frozenset[int]]] = {}
@@ -276,7 +277,8 @@ def _question_facts(index: Index, text: str, asked: answers.Asked, params: Ranki
     in_words = answers.is_asked_in_words(text)
     names = {t.term for at, t in enumerate(tokens)
              if text[t.start:t.end][:1].isupper() and not (at == 0 and t.start == 0 and in_words)}
-    return QuestionFacts(text, asked, tuple(known.values()), rarest[1], tuple(known[n][1] for n in names if n in known),
+    words = (*known.values(), *((absent, frozenset[int]()) for _ in unknown))  # (a word it lacks: found nowhere)
+    return QuestionFacts(text, asked, words, rarest[1], tuple(known[n][1] for n in names if n in known),
                          in_words, absent * common / total, absent * (len(unknown) - common) / total,
                          len(known) + len(unknown), len(names & unknown) / len(names) if names else 0.0, strengths,
                          frozenset().union(*(ids for _, ids in known.values())))

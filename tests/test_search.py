@@ -68,7 +68,8 @@ def test_questions_nothing_in_the_corpus_matches(index: Index, question: str) ->
 @pytest.mark.parametrize(("question", "reason"), [
     ("Who won the 2022 World Cup?", "no passage that can be quoted holds two of the question's words"),
     ("How many rockets were fired at the U.S. Embassy in Baghdad in the Friday attack?", "gives a figure"),
-    ("How much does Iraq pay Iran each year for imported electricity?", "no figure for the amount asked"),
+    # (words the folder never uses, "pay" and "imported", are missing from every sentence)
+    ("How much does Iraq pay Iran each year for imported electricity?", "the best passages hold few of the question's"),
 ])
 def test_an_unconfident_answer_is_withheld_but_the_passages_are_listed(index: Index, question: str,
                                                                        reason: str) -> None:
