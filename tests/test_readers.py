@@ -448,6 +448,38 @@ def test_a_maildir_message_and_a_truncated_mbox_are_read(mixed: Path) -> None:
                                           "sentence never quoted")]
 
 
+def _maildir_message(subject: str, body: str) -> bytes:
+    return (f"Return-Path: <desk@example.org>\nFrom: Desk <desk@example.org>\nSubject: {subject}\n"
+            f"Date: Mon, 06 May 2024 09:00:00 +0000\n\n{body}\n").encode()
+
+
+def test_every_file_in_a_maildirs_cur_and_new_is_a_message_whatever_the_dots_in_its_name(tmp_path: Path) -> None:
+    inbox = tmp_path / "INBOX"
+    for folder in ("cur", "new", "tmp"):
+        (inbox / folder).mkdir(parents=True)
+    (inbox / "new" / "1700000000.M4P5Q6.mail.example.com").write_bytes(
+        _maildir_message("Faw port", "The Grand Faw port opens its first berth in June."))
+    (inbox / "new" / "1796662337.M784440P6946Q3.vm").write_bytes(
+        _maildir_message("Rail link", "The rail link to Turkey carries its first train in 2028."))
+    (inbox / "cur" / "1700000001.M1P2Q3.laptop.local:2,S").write_bytes(
+        _maildir_message("Dredging", "The dredging of the channel ends in March."))
+    (inbox / "cur" / "1700000003.M9P9Q9.host.example.txt").write_bytes(
+        _maildir_message("Cranes", "Twelve cranes arrive at the terminal in July."))
+    (inbox / "tmp" / "1700000009.M1P1Q1.host.example.com").write_bytes(b"From: Desk <desk@exa")  # being delivered
+    (tmp_path / "cur").mkdir()  # a folder named cur/ that is not in a Maildir: its files are read by their suffix
+    (tmp_path / "cur" / "chart.png").write_bytes(b"\x89PNG")
+    indexed = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)])
+    assert indexed.exit_code == 0, indexed.output
+    assert "Index built: 4 documents" in indexed.stdout
+    assert "Left out: 1 of a type askiraq does not read (1 .png)" in indexed.stdout and indexed.stderr == ""
+    listed = json.loads(CliRunner().invoke(cli, ["sources", "--corpus", str(tmp_path), "--json"]).stdout)
+    assert {(d["source"].split("/")[1], d["title"]) for d in listed} == {
+        ("new", "Faw port"), ("new", "Rail link"), ("cur", "Dredging"), ("cur", "Cranes")}
+    assert "Turkey" in _ask(tmp_path, "When does the rail link to Turkey carry its first train?")["answer"]["text"]
+    report = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(tmp_path), "--json"]).stdout)
+    assert report["files"] == 5 and report["unsupported"] == ["cur/chart.png"]  # (tmp/ is not walked)
+
+
 def test_the_message_an_mbox_is_cut_off_in_is_read_up_to_the_cut_and_its_cut_sentence_never_quoted(
         tmp_path: Path) -> None:
     cut = REPLY_CHAIN[:REPLY_CHAIN.index(b"From dana@courier.example Wed")] + (
