@@ -194,11 +194,14 @@ def render_sources(docs: Sequence[DocRecord], as_json: bool = False) -> str:
 
 
 def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
-    """`askiraq info`: one `key: value` line per entry, or the JSON object (every list whole)."""
+    """`askiraq info`: one `key: value` line per entry, or the JSON object (every list whole; counts by key, which
+    text leaves to the line that says them)."""
     if as_json:
         return json.dumps(report, indent=2) + "\n"
     lines = []
     for key, value in report.items():
+        if isinstance(value, dict):  # counts for scripts (left out by reason): a line of their own says them
+            continue
         if isinstance(value, list):  # files skipped, warnings...: how many, then one line each (the first ones)
             shown = value if len(value) <= REPORT_LIST_LINES else value[:REPORT_LIST_LINES - 1]
             more = [f"and {len(value) - len(shown)} more (askiraq info --json lists them all)"] if value[len(shown):] \

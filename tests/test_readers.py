@@ -765,6 +765,29 @@ def test_info_and_index_account_for_every_file(mixed: Path) -> None:
                                  "quotes: line 1 column 2 (char 1))"]
     assert report["unsupported"] == ["photo.jpg"]
     assert report["left_out"] == "1 not JSON; 1 of a type askiraq does not read (1 .jpg)"
+    assert report["left_out_counts"] == {"not JSON": 1, "of a type askiraq does not read": 1}
+    assert "left out counts" not in CliRunner().invoke(cli, ["info", "--corpus", str(mixed)]).stdout
+
+
+def test_a_reason_that_holds_its_own_count_is_said_once_in_the_left_out_summary(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("The harbour master retires in June.\n", encoding="utf-8")
+    for name in ("odd.jsonl", "other.jsonl"):
+        (tmp_path / name).write_text('{"hed": "Port", "copy": "The port opens."}\n{"hed": "Rail", "copy": "x"}\n',
+                                     encoding="utf-8")
+    (tmp_path / "blank.txt").write_text("\n", encoding="utf-8")
+    indexed = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)])
+    assert "odd.jsonl: skipped: no text field in its records (2 records; their text fields: copy, hed); name the " \
+           "text field with --json-fields text=FIELD" in indexed.stderr
+    assert "Left out: 2 no text field in its records; 1 empty file (askiraq info lists them)" in indexed.stdout
+    report = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(tmp_path), "--json"]).stdout)
+    assert report["left_out_counts"] == {"no text field in its records": 2, "empty file": 1}
+    # An index built by an earlier askiraq says the count inside its reason: the summary counts files all the same.
+    from askiraq.index import left_out_summary
+
+    earlier = ["odd.jsonl: skipped: 2 records with no text field left out (their text fields: copy, hed); name the "
+               "text field with --json-fields text=FIELD"]
+    assert left_out_summary(earlier, ("a.png",)) == "1 records with no text field; 1 of a type askiraq does not " \
+                                                    "read (1 .png)"
 
 
 def test_info_lists_what_went_wrong_inside_a_file_that_was_read(mixed: Path) -> None:
