@@ -309,8 +309,23 @@ def semantic_option(func: F) -> F:
 def json_fields_option(func: F) -> F:
     return click.option(
         "--json-fields", metavar="FIELD=NAME,...", envvar="ASKIRAQ_JSON_FIELDS", show_envvar=True, default=None,
+        callback=_checked_json_fields,
         help="Field names of JSON/JSONL records when they are not the usual ones (text, body, content, article; "
              "title, date, author, url), e.g. text=story,title=headline. Default: as the index was built.")(func)
+
+
+def _checked_json_fields(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --json-fields setting whose every item is FIELD=NAME with a field askiraq knows, else a usage error (before
+    anything is built: a bad setting never replaces the one the index keeps)."""
+    if not value:
+        return value
+    from askiraq.readers.exports import FIELDS, bad_field_item
+
+    bad = bad_field_item(value)
+    if bad:
+        raise click.BadParameter(f"{bad!r} is not FIELD=NAME, with FIELD one of {', '.join(FIELDS)} "
+                                 "(e.g. text=story,title=headline)", ctx, param)
+    return value
 
 
 def json_option(func: F) -> F:

@@ -717,6 +717,24 @@ def test_unusual_field_names_are_given_by_the_user(tmp_path: Path) -> None:
     assert payload["results"][0]["title"] == "Canal dug"
 
 
+@pytest.mark.parametrize("setting", ["text", "foo=bar", "text=", "text=copy,headline"])
+def test_a_field_names_setting_that_is_not_field_equals_name_is_a_usage_error(tmp_path: Path, setting: str) -> None:
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"hed": "Canal dug", "copy": "The canal is 40 km long."}) + "\n",
+                                         encoding="utf-8")
+    assert CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path), "--json-fields", "text=copy"]).exit_code == 0
+    for command in (["index"], ["ask", "How long is the canal?"]):
+        result = CliRunner().invoke(cli, [*command, "--corpus", str(tmp_path), "--json-fields", setting])
+        bad = setting.rpartition(",")[2]
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr == (
+            f"askiraq: error: Invalid value for '--json-fields' (env var: 'ASKIRAQ_JSON_FIELDS'): {bad!r} is not "
+            "FIELD=NAME, with FIELD one of text, title, date, author, url, publisher (e.g. text=story,title=headline) "
+            f"(hint: see askiraq {command[0]} --help)\n")
+    kept = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)])  # the index keeps the setting it had
+    assert kept.stdout.startswith("Index already up to date: 1 document")
+    assert _ask(tmp_path, "How long is the canal?")["answer"]["text"] == "The canal is 40 km long."
+
+
 def test_a_json_file_that_is_not_json_is_reported(tmp_path: Path) -> None:
     (tmp_path / "broken.json").write_text('{"articles": [1, 2,', encoding="utf-8")
     docs, notices = _read(tmp_path, "broken.json")

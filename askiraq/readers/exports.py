@@ -73,6 +73,16 @@ def io_lines(data: bytes) -> Iterator[bytes]:
     yield from data.splitlines(keepends=True)
 
 
+def bad_field_item(setting: str) -> str:
+    """The first item of a field-names setting (`text=story,title=headline`) that is not FIELD=NAME with FIELD one of
+    FIELDS' ("" when every item is; empty items, as after a trailing comma, are none)."""
+    for pair in setting.split(","):
+        key, equals, name = pair.partition("=")
+        if pair.strip() and not (equals and key.strip().lower() in FIELDS and name.strip()):
+            return pair.strip()
+    return ""
+
+
 def field_names(setting: str) -> dict[str, tuple[str, ...]]:
     """The usual field names, with the user's own (`text=story,title=headline`) tried first."""
     names = dict(FIELDS)
