@@ -158,6 +158,19 @@ def _questions_last(args: list[str], arity: dict[str, int]) -> list[str]:
     return [*kept, "--", *moved, *args[at + 1:]]
 
 
+class Probability(click.FloatRange):
+    """A number from 0 to 1. NaN compares false with both ends, so that FloatRange alone lets it through."""
+
+    def __init__(self) -> None:
+        super().__init__(0.0, 1.0)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:  # NaN
+            self.fail(f"{value} is not in the range {self.min}<=x<={self.max}.", param, ctx)
+        return number
+
+
 class QuestionCommand(click.Command):
     """A command whose QUESTION may start with an exclusion: see `_questions_last`."""
 
@@ -457,7 +470,7 @@ _OWN_WORDS_ONLY = DEFAULT_PARAMS._replace(family_weight=0.0, synonym_weight=0.0,
               show_envvar=True, default=None, help="Extra expansion groups file (see README).")
 @click.option("--no-expand", is_flag=True,
               help="Search only the question's own words (no thesaurus, word families, synonyms or slips).")
-@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), envvar="ASKIRAQ_MIN_CONFIDENCE", show_envvar=True,
+@click.option("--min-confidence", type=Probability(), envvar="ASKIRAQ_MIN_CONFIDENCE", show_envvar=True,
               default=None, metavar="P",
               help="Answer only at confidence P or above, 0 to 1 (default: the answer model's threshold, about "
                    "0.5); below it, no answer (exit 1), the sentence withheld shown with --explain.")

@@ -812,6 +812,10 @@ def test_a_low_min_confidence_answers_what_the_default_withholds() -> None:
     assert json.loads(relaxed.output)["answer"] == json.loads(refused.output)["withheld_answer"]
 
 
-def test_min_confidence_outside_zero_to_one_is_a_usage_error() -> None:
-    result = run("What happened?", "--min-confidence", "1.5")
-    assert result.exit_code == 2 and "--min-confidence" in result.output
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "nan", "NaN", "inf"])
+def test_min_confidence_outside_zero_to_one_is_a_usage_error(value: str) -> None:
+    result = run("What happened?", "--min-confidence", value)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("askiraq: error: Invalid value for '--min-confidence' (env var: "
+                                    f"'ASKIRAQ_MIN_CONFIDENCE'): {value} is not in the range 0.0<=x<=1.0.")
+    assert len(result.stderr.splitlines()) == 1
