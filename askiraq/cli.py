@@ -8,6 +8,7 @@ passages are still listed), 2 a usage, input or corpus error. Every error is one
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shlex
@@ -48,7 +49,17 @@ from askiraq.index import (
     read_with_warnings,
 )
 from askiraq.records import table_header
-from askiraq.render import FORMATS, BatchWriter, Style, counted, render, render_passage, render_report, render_sources
+from askiraq.render import (
+    FORMATS,
+    BatchWriter,
+    QueryId,
+    Style,
+    counted,
+    render,
+    render_passage,
+    render_report,
+    render_sources,
+)
 from askiraq.search import SearchOptions, SearchResult, search
 from askiraq.tuning import DEFAULT_PARAMS, BuildSettings
 
@@ -557,9 +568,10 @@ def _batch_lines(stream: TextIO) -> Iterator[tuple[int, str, str]]:
         yield number, line, ""
 
 
-def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str]]:
-    """(line number, id, question, error) for each non-blank input line (the id is the line number
-    unless a JSON line gives one). An id that another line already has is answered, with a warning."""
+def _batch_questions(stream: TextIO) -> Iterator[tuple[int, QueryId, str | None, str]]:
+    """(line number, id, question, error) for each non-blank input line (the id is the line number, as text,
+    unless a JSON line gives one: kept as it is, a string or a number). An id that another line already has (the
+    same as text: 3 and "3" are one in CSV) is answered, with a warning."""
     peek = getattr(getattr(stream, "buffer", None), "peek", None)  # a binary file fails before any answer
     if peek is not None and b"\x00" in peek(_BINARY_PEEK)[:_BINARY_PEEK]:
         raise QueryError("the batch file is not text (it holds NUL bytes)", _BATCH_HINT)
@@ -573,13 +585,14 @@ def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str
             continue
         query_id, question, error = _batch_line(line, number)
         if question is not None:
-            first = first_line_of.setdefault(query_id, number)
+            first = first_line_of.setdefault(str(query_id), number)
             if first != number:
-                warn(f"batch lines {first} and {number} have the same id {json.dumps(query_id, ensure_ascii=False)}")
+                warn(f"batch lines {first} and {number} have the same id "
+                     f"{json.dumps(str(query_id), ensure_ascii=False)}")
         yield number, query_id, question, error
 
 
-def _batch_line(line: str, number: int) -> tuple[str, str | None, str]:
+def _batch_line(line: str, number: int) -> tuple[QueryId, str | None, str]:
     """(id, question, error) of one stripped, non-blank batch line: a question, or a JSON object with one."""
     if "\x00" in line:
         return str(number), None, "holds a NUL byte, not text"
@@ -600,13 +613,21 @@ def _batch_line(line: str, number: int) -> tuple[str, str | None, str]:
         return str(number), None, "no \"question\" string"
     raw_id = record.get("id")
     if raw_id is None:
-        raw_id = number
-    elif isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float):
+        raw_id = str(number)
+    elif not _is_id(raw_id):
         kind = "an object" if isinstance(raw_id, dict) else "a list" if isinstance(raw_id, list) else json.dumps(raw_id)
         return str(number), None, f"the \"id\" must be a string or a number, not {kind}"
     if _SURROGATE.search(question) or _SURROGATE.search(str(raw_id)):  # "\ud800" escaped: decodes to no character
         return str(number), None, "a lone surrogate escape (\\ud800-\\udfff) is not text"
-    return str(raw_id), question, ""
+    return raw_id, question, ""
+
+
+def _is_id(value: Any) -> bool:
+    """Whether a JSON line's "id" can be one: a string or a number (not true or false; not NaN or Infinity, which
+    Python's JSON reads but no JSON reader after it would)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, str | int) or (isinstance(value, float) and math.isfinite(value))
 
 
 class _LineWarnings:

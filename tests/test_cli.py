@@ -408,7 +408,7 @@ def test_batch_keeps_order_and_ids_and_reports_bad_lines(tmp_path: Path) -> None
     assert result.stderr.startswith("askiraq: error: batch line 2:")
     assert len(result.stderr.splitlines()) == 1
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line["id"] for line in lines] == ["w", "3", "7"]
+    assert [line["id"] for line in lines] == ["w", "3", 7]  # (a given id as it was given; a line's number as text)
     questions = [WAIVERS, "Who is the Iraqi prime minister?", NO_ANSWER]
     assert [line["question"] for line in lines] == questions
     for line in lines:
@@ -431,21 +431,34 @@ def test_batch_ids_are_strings_or_numbers_and_a_repeated_one_is_named() -> None:
     stdin = "\n".join([
         json.dumps({"id": "w", "question": WAIVERS}),
         json.dumps({"id": 3, "question": "Who is Iyad al-Anbar?"}),
-        "Who is the Iraqi prime minister?",  # line 3: id "3", as line 2's
+        "Who is the Iraqi prime minister?",  # line 3: id "3", as line 2's once written as text (CSV)
         json.dumps({"id": {"x": 1}, "question": WAIVERS}),
         json.dumps({"id": True, "question": WAIVERS}),
         json.dumps({"id": "w", "question": NO_ANSWER}),
         json.dumps({"id": None, "question": NO_ANSWER}),
+        '{"id": NaN, "question": "troops"}',
+        '{"id": 1e999, "question": "troops"}',
+        json.dumps({"id": 2.5, "question": NO_ANSWER}),
     ]) + "\n"
     result = run("ask", "--batch", "-", stdin=stdin)
-    assert result.exit_code == 2  # two lines failed
-    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["w", "3", "3", "w", "7"]
+    assert result.exit_code == 2  # four lines failed
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["id"] for a in answers] == ["w", 3, "3", "w", "7", 2.5]  # each id of its own JSON type
+    for answer in answers:
+        jsonschema.validate(answer, SCHEMA)
     assert result.stderr.splitlines() == [
         'askiraq: warning: batch lines 2 and 3 have the same id "3"',
         'askiraq: error: batch line 4: the "id" must be a string or a number, not an object',
         'askiraq: error: batch line 5: the "id" must be a string or a number, not true',
         'askiraq: warning: batch lines 1 and 6 have the same id "w"',
+        'askiraq: error: batch line 8: the "id" must be a string or a number, not NaN',
+        'askiraq: error: batch line 9: the "id" must be a string or a number, not Infinity',
     ]
+    as_array = json.loads(run("ask", "--batch", "-", "--json", stdin=stdin).stdout)
+    assert [a["id"] for a in as_array] == ["w", 3, "3", "w", "7", 2.5]
+    table = run("ask", "--batch", "-", "--format", "csv", "-k", "1", stdin=stdin).stdout
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert [row["id"] for row in rows] == ["w", "3", "3", "w", "7", "2.5"]  # (CSV has text only)
 
 
 def test_batch_from_stdin_and_its_exit_status() -> None:
