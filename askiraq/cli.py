@@ -16,14 +16,14 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from typing import Any, NoReturn, TextIO, TypeVar
+from typing import Any, NamedTuple, NoReturn, TextIO, TypeVar
 
 import click
 from click.core import ParameterSource
 from click_default_group import DefaultGroup
 
 from askiraq import __version__
-from askiraq.citations import cite, cited_file, find_passage
+from askiraq.citations import cite, cited_file, find_passage, missing_cited_file
 from askiraq.corpus import Notice, default_corpus
 from askiraq.errors import (
     EXIT_ANSWERED,
@@ -43,6 +43,7 @@ from askiraq.index import (
     Index,
     OpenedIndex,
     describe_index,
+    had_article,
     indexed_folder_of,
     left_out_summary,
     open_index,
@@ -737,13 +738,16 @@ def show(citation: str, corpus: str | None, color: str) -> None:
     several passages.
     """
     cited = cited_file(citation) if corpus is None else None
-    folder = indexed_folder_of(cited) if cited else None  # the corpus a printed citation is from
+    gone = _gone_file(citation) if corpus is None and cited is None else None
+    folder = indexed_folder_of(cited) if cited else gone.folder if gone else None  # the corpus a citation is from
     style = Style(color=_use_color(color))
 
     def shown(idx: Index) -> str:
         try:
             record = find_passage(idx, citation)
         except ArticleNotIndexed as err:
+            if gone is not None:
+                raise gone.error() from err
             if corpus is None and folder is None:
                 raise _not_in_shipped_corpus(citation, cited) from err
             raise
@@ -752,6 +756,34 @@ def show(citation: str, corpus: str | None, color: str) -> None:
                               idx.records.paragraph_span(record), style, table_header(text, record))
 
     click.echo(_Session(corpus or folder, None).run(shown), nl=False, color=style.color)
+
+
+class _GoneFile(NamedTuple):
+    """A file a citation names, not there (any more), in a folder that an indexed corpus holds."""
+
+    path: str
+    folder: str  # the indexed corpus folder it is (or was) in
+    indexed: bool  # the index, as last built, had it: it was deleted or moved since
+
+    def error(self) -> ArticleNotIndexed:
+        hint = f"askiraq sources --corpus {shlex.quote(self.folder)} lists its articles"
+        if self.indexed:
+            return ArticleNotIndexed(f"{printable_name(self.path)} is no longer there (deleted or moved since it "
+                                     f"was indexed), and the index of {printable_name(self.folder)} no longer has "
+                                     "it", hint)
+        return ArticleNotIndexed(f"{printable_name(self.path)}: no such file, and the index of "
+                                 f"{printable_name(self.folder)} has no article of that name", hint)
+
+
+def _gone_file(citation: str) -> _GoneFile | None:
+    """The file a citation names when it is not there and an indexed corpus holds its folder, and either that index
+    had it or the citation names a folder (a bare name, `003_….txt#4`, is still looked for in the shipped corpus)."""
+    path = missing_cited_file(citation)
+    folder = indexed_folder_of(path) if path is not None else None
+    if path is None or folder is None:
+        return None
+    indexed = had_article(folder, path)
+    return _GoneFile(path, folder, indexed) if indexed or "/" in path or os.sep in path else None
 
 
 def _not_in_shipped_corpus(citation: str, cited: str | None) -> CitationError:

@@ -134,6 +134,19 @@ def indexed_folder_of(path: StrPath, index_root: StrPath | None = None) -> str |
         folder = parent
 
 
+def had_article(folder: str, path: StrPath, index_root: StrPath | None = None) -> bool:
+    """Whether the index of the corpus `folder`, as it was last built (not refreshed), has an article of the file
+    `path` (which may be gone since)."""
+    absolute = os.path.abspath(path)
+    real = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+    rel = os.path.relpath(real, folder).replace(os.sep, "/")
+    try:
+        generation = store.read_current(index_dir_for(folder, index_root or default_index_root()))
+        return generation is not None and any(doc.rel == rel for doc in Records(generation).documents())
+    except CorruptIndex:
+        return False
+
+
 def _is_fresh(generation: store.Generation, scan: CorpusScan, settings: BuildSettings) -> bool:
     return bool(generation.meta.get("fingerprint") == scan.fingerprint
                 and generation.meta.get("settings") == settings.record()

@@ -517,6 +517,28 @@ def test_show_finds_the_corpus_a_printed_citation_comes_from(tmp_path: Path, mon
     assert in_corpus.exit_code == 2 and "no passage at 'history.txt:99' in history.txt" in in_corpus.stderr
 
 
+def test_show_of_a_file_gone_since_it_was_cited_names_the_corpus_it_was_in(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "canal").mkdir()
+    for name in ("history.txt", "locks.txt"):
+        (tmp_path / "canal" / name).write_text(f"Canal {name}\n\nThe canal opened in 1804 after eleven years of "
+                                               "digging.\n", encoding="utf-8")
+    citation = ask_json("--corpus", "canal", "When did the canal open?")["results"][0]["citation"]
+    assert citation == "canal/history.txt:3"
+    (tmp_path / "canal" / "history.txt").unlink()
+    hint = " (hint: askiraq sources --corpus " + str(tmp_path / "canal") + " lists its articles)\n"
+    gone = run("show", citation)  # the index, as last built, had it
+    assert gone.exit_code == 2 and gone.stdout == "" and gone.stderr == (
+        "askiraq: error: canal/history.txt is no longer there (deleted or moved since it was indexed), and the index "
+        f"of {tmp_path / 'canal'} no longer has it" + hint)
+    again = run("show", citation)  # the index was refreshed since: the file is in it no longer
+    assert again.exit_code == 2 and again.stderr == (
+        f"askiraq: error: canal/history.txt: no such file, and the index of {tmp_path / 'canal'} has no article of "
+        "that name" + hint)
+    assert "opened in 1804" in run("show", "canal/locks.txt:3").stdout  # (the other article is there)
+
+
 def test_show_bolds_the_passage_only_with_colour() -> None:
     first = ask_json(WAIVERS)["results"][0]
     plain = run("show", first["passage_id"])
