@@ -517,6 +517,13 @@ def test_show_finds_the_corpus_a_printed_citation_comes_from(tmp_path: Path, mon
     assert in_corpus.exit_code == 2 and "no passage at 'history.txt:99' in history.txt" in in_corpus.stderr
 
 
+def test_an_exclude_source_glob_that_matches_no_article_is_one_warning() -> None:
+    result = run("ask", "--exclude-source", "zzz*", WAIVERS)
+    assert result.exit_code == 0 and result.stdout.startswith("Answer")
+    assert result.stderr == "askiraq: warning: no article matches --exclude-source 'zzz*'\n"
+    assert run("ask", "--exclude-source", "000*", WAIVERS).stderr == ""
+
+
 def test_show_of_a_file_gone_since_it_was_cited_names_the_corpus_it_was_in(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
