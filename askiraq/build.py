@@ -19,7 +19,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from askiraq.analysis import analyze, breaks_after_hyphen, names_a_subject
-from askiraq.corpus import CorpusScan, Document, Notice, SourceFile, file_checksum, file_kind, suffix_counts
+from askiraq.corpus import (
+    CorpusScan,
+    Document,
+    Notice,
+    SourceFile,
+    file_checksum,
+    file_kind,
+    source_kind,
+    suffix_counts,
+)
 from askiraq.errors import CorpusError, CorruptIndex
 from askiraq.records import PASSAGE_KINDS, PASSAGE_ROW, SENTENCE_ROW, DocRecord
 from askiraq.tuning import EPSILON, K1, B, BuildSettings
@@ -70,7 +79,7 @@ def _analysed_articles(root: str, source: SourceFile, settings: BuildSettings, n
     of the file's bytes and the file's size and time as read (for another format, read once more for them)."""
     from askiraq.readers import ReaderSettings, read_articles
 
-    other = file_kind(source.rel) != "text" and file_checksum(root, source.rel)
+    other = source_kind(root, source.rel) != "text" and file_checksum(root, source.rel)
     articles = read_articles(root, source, notices, ReaderSettings(settings.json_fields or ""), progress)
     for document in articles:
         if other:

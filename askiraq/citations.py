@@ -173,6 +173,16 @@ def cited_file(citation: str) -> str | None:
     return None if unescape_name(name) == name else cited_file(unescape_name(citation))
 
 
+def missing_cited_file(citation: str) -> str | None:
+    """The file a citation names when there is no such file but the folder it names is there (the file was deleted
+    or moved since it was cited), else None."""
+    name, _ = _parsed(citation)
+    for file_name, _part in _splits(name):
+        if not os.path.lexists(file_name) and os.path.isdir(os.path.dirname(os.path.abspath(file_name))):
+            return file_name
+    return None
+
+
 def _parsed(citation: str) -> tuple[str, re.Match[str] | None]:
     """A citation's article part, and its match as a passage id or a location (None: an article alone)."""
     spec = citation.strip()

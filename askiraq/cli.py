@@ -8,6 +8,7 @@ passages are still listed), 2 a usage, input or corpus error. Every error is one
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shlex
@@ -15,14 +16,14 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from typing import Any, NoReturn, TextIO, TypeVar
+from typing import Any, NamedTuple, NoReturn, TextIO, TypeVar
 
 import click
 from click.core import ParameterSource
 from click_default_group import DefaultGroup
 
 from askiraq import __version__
-from askiraq.citations import cite, cited_file, find_passage
+from askiraq.citations import cite, cited_file, find_passage, missing_cited_file
 from askiraq.corpus import Notice, default_corpus
 from askiraq.errors import (
     EXIT_ANSWERED,
@@ -42,13 +43,24 @@ from askiraq.index import (
     Index,
     OpenedIndex,
     describe_index,
+    had_article,
     indexed_folder_of,
     left_out_summary,
     open_index,
     read_with_warnings,
 )
 from askiraq.records import table_header
-from askiraq.render import FORMATS, BatchWriter, Style, counted, render, render_passage, render_report, render_sources
+from askiraq.render import (
+    FORMATS,
+    BatchWriter,
+    QueryId,
+    Style,
+    counted,
+    render,
+    render_passage,
+    render_report,
+    render_sources,
+)
 from askiraq.search import SearchOptions, SearchResult, search
 from askiraq.tuning import DEFAULT_PARAMS, BuildSettings
 
@@ -156,6 +168,19 @@ def _questions_last(args: list[str], arity: dict[str, int]) -> list[str]:
     if not moved:
         return args
     return [*kept, "--", *moved, *args[at + 1:]]
+
+
+class Probability(click.FloatRange):
+    """A number from 0 to 1. NaN compares false with both ends, so that FloatRange alone lets it through."""
+
+    def __init__(self) -> None:
+        super().__init__(0.0, 1.0)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:  # NaN
+            self.fail(f"{value} is not in the range {self.min}<=x<={self.max}.", param, ctx)
+        return number
 
 
 class QuestionCommand(click.Command):
@@ -309,8 +334,23 @@ def semantic_option(func: F) -> F:
 def json_fields_option(func: F) -> F:
     return click.option(
         "--json-fields", metavar="FIELD=NAME,...", envvar="ASKIRAQ_JSON_FIELDS", show_envvar=True, default=None,
+        callback=_checked_json_fields,
         help="Field names of JSON/JSONL records when they are not the usual ones (text, body, content, article; "
              "title, date, author, url), e.g. text=story,title=headline. Default: as the index was built.")(func)
+
+
+def _checked_json_fields(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --json-fields setting whose every item is FIELD=NAME with a field askiraq knows, else a usage error (before
+    anything is built: a bad setting never replaces the one the index keeps)."""
+    if not value:
+        return value
+    from askiraq.readers.exports import FIELDS, bad_field_item
+
+    bad = bad_field_item(value)
+    if bad:
+        raise click.BadParameter(f"{bad!r} is not FIELD=NAME, with FIELD one of {', '.join(FIELDS)} "
+                                 "(e.g. text=story,title=headline)", ctx, param)
+    return value
 
 
 def json_option(func: F) -> F:
@@ -442,7 +482,7 @@ _OWN_WORDS_ONLY = DEFAULT_PARAMS._replace(family_weight=0.0, synonym_weight=0.0,
               show_envvar=True, default=None, help="Extra expansion groups file (see README).")
 @click.option("--no-expand", is_flag=True,
               help="Search only the question's own words (no thesaurus, word families, synonyms or slips).")
-@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), envvar="ASKIRAQ_MIN_CONFIDENCE", show_envvar=True,
+@click.option("--min-confidence", type=Probability(), envvar="ASKIRAQ_MIN_CONFIDENCE", show_envvar=True,
               default=None, metavar="P",
               help="Answer only at confidence P or above, 0 to 1 (default: the answer model's threshold, about "
                    "0.5); below it, no answer (exit 1), the sentence withheld shown with --explain.")
@@ -529,9 +569,10 @@ def _batch_lines(stream: TextIO) -> Iterator[tuple[int, str, str]]:
         yield number, line, ""
 
 
-def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str]]:
-    """(line number, id, question, error) for each non-blank input line (the id is the line number
-    unless a JSON line gives one). An id that another line already has is answered, with a warning."""
+def _batch_questions(stream: TextIO) -> Iterator[tuple[int, QueryId, str | None, str]]:
+    """(line number, id, question, error) for each non-blank input line (the id is the line number, as text,
+    unless a JSON line gives one: kept as it is, a string or a number). An id that another line already has (the
+    same as text: 3 and "3" are one in CSV) is answered, with a warning."""
     peek = getattr(getattr(stream, "buffer", None), "peek", None)  # a binary file fails before any answer
     if peek is not None and b"\x00" in peek(_BINARY_PEEK)[:_BINARY_PEEK]:
         raise QueryError("the batch file is not text (it holds NUL bytes)", _BATCH_HINT)
@@ -545,13 +586,14 @@ def _batch_questions(stream: TextIO) -> Iterator[tuple[int, str, str | None, str
             continue
         query_id, question, error = _batch_line(line, number)
         if question is not None:
-            first = first_line_of.setdefault(query_id, number)
+            first = first_line_of.setdefault(str(query_id), number)
             if first != number:
-                warn(f"batch lines {first} and {number} have the same id {json.dumps(query_id, ensure_ascii=False)}")
+                warn(f"batch lines {first} and {number} have the same id "
+                     f"{json.dumps(str(query_id), ensure_ascii=False)}")
         yield number, query_id, question, error
 
 
-def _batch_line(line: str, number: int) -> tuple[str, str | None, str]:
+def _batch_line(line: str, number: int) -> tuple[QueryId, str | None, str]:
     """(id, question, error) of one stripped, non-blank batch line: a question, or a JSON object with one."""
     if "\x00" in line:
         return str(number), None, "holds a NUL byte, not text"
@@ -572,13 +614,21 @@ def _batch_line(line: str, number: int) -> tuple[str, str | None, str]:
         return str(number), None, "no \"question\" string"
     raw_id = record.get("id")
     if raw_id is None:
-        raw_id = number
-    elif isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float):
+        raw_id = str(number)
+    elif not _is_id(raw_id):
         kind = "an object" if isinstance(raw_id, dict) else "a list" if isinstance(raw_id, list) else json.dumps(raw_id)
         return str(number), None, f"the \"id\" must be a string or a number, not {kind}"
     if _SURROGATE.search(question) or _SURROGATE.search(str(raw_id)):  # "\ud800" escaped: decodes to no character
         return str(number), None, "a lone surrogate escape (\\ud800-\\udfff) is not text"
-    return str(raw_id), question, ""
+    return raw_id, question, ""
+
+
+def _is_id(value: Any) -> bool:
+    """Whether a JSON line's "id" can be one: a string or a number (not true or false; not NaN or Infinity, which
+    Python's JSON reads but no JSON reader after it would)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, str | int) or (isinstance(value, float) and math.isfinite(value))
 
 
 class _LineWarnings:
@@ -688,13 +738,16 @@ def show(citation: str, corpus: str | None, color: str) -> None:
     several passages.
     """
     cited = cited_file(citation) if corpus is None else None
-    folder = indexed_folder_of(cited) if cited else None  # the corpus a printed citation is from
+    gone = _gone_file(citation) if corpus is None and cited is None else None
+    folder = indexed_folder_of(cited) if cited else gone.folder if gone else None  # the corpus a citation is from
     style = Style(color=_use_color(color))
 
     def shown(idx: Index) -> str:
         try:
             record = find_passage(idx, citation)
         except ArticleNotIndexed as err:
+            if gone is not None:
+                raise gone.error() from err
             if corpus is None and folder is None:
                 raise _not_in_shipped_corpus(citation, cited) from err
             raise
@@ -703,6 +756,34 @@ def show(citation: str, corpus: str | None, color: str) -> None:
                               idx.records.paragraph_span(record), style, table_header(text, record))
 
     click.echo(_Session(corpus or folder, None).run(shown), nl=False, color=style.color)
+
+
+class _GoneFile(NamedTuple):
+    """A file a citation names, not there (any more), in a folder that an indexed corpus holds."""
+
+    path: str
+    folder: str  # the indexed corpus folder it is (or was) in
+    indexed: bool  # the index, as last built, had it: it was deleted or moved since
+
+    def error(self) -> ArticleNotIndexed:
+        hint = f"askiraq sources --corpus {shlex.quote(self.folder)} lists its articles"
+        if self.indexed:
+            return ArticleNotIndexed(f"{printable_name(self.path)} is no longer there (deleted or moved since it "
+                                     f"was indexed), and the index of {printable_name(self.folder)} no longer has "
+                                     "it", hint)
+        return ArticleNotIndexed(f"{printable_name(self.path)}: no such file, and the index of "
+                                 f"{printable_name(self.folder)} has no article of that name", hint)
+
+
+def _gone_file(citation: str) -> _GoneFile | None:
+    """The file a citation names when it is not there and an indexed corpus holds its folder, and either that index
+    had it or the citation names a folder (a bare name, `003_….txt#4`, is still looked for in the shipped corpus)."""
+    path = missing_cited_file(citation)
+    folder = indexed_folder_of(path) if path is not None else None
+    if path is None or folder is None:
+        return None
+    indexed = had_article(folder, path)
+    return _GoneFile(path, folder, indexed) if indexed or "/" in path or os.sep in path else None
 
 
 def _not_in_shipped_corpus(citation: str, cited: str | None) -> CitationError:

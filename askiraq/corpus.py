@@ -27,6 +27,10 @@ READER_SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".eml": "m
                    ".mbx": "mbox", ".pdf": "pdf", ".docx": "docx", ".json": "json", ".jsonl": "jsonl",
                    ".ndjson": "jsonl"}
 SIDECAR_SUFFIX = ".meta.json"
+# A Maildir's messages are in its cur/ and new/ folders, each file one message whatever its name; tmp/ holds messages
+# being delivered (left out: each turns up in new/ once it is whole).
+MAILDIR_MESSAGES = ("cur", "new")
+MAILDIR_DELIVERY = "tmp"
 METADATA_KEYS = ("title", "date", "publisher", "url", "author")
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_SIDECAR_BYTES = 1024 * 1024  # a few metadata fields; anything larger is not a sidecar
@@ -107,7 +111,7 @@ def is_markdown(name: str) -> bool:
 
 def file_kind(name: str) -> str | None:
     """How a file is read, from its name: "text" (.txt, .md), a reader's format, "sniff" (no usual suffix: its
-    content may be an e-mail, as in Maildir and MH folders), or None (a type askiraq does not read)."""
+    content may be an e-mail, as in MH folders and mail corpora), or None (a type askiraq does not read)."""
     lower = name.lower()
     if lower.endswith(ARTICLE_SUFFIXES):
         return "text"
@@ -119,6 +123,24 @@ def file_kind(name: str) -> str | None:
         return kind
     usual = 1 <= len(suffix) <= 5 and suffix.isalnum() and not suffix.isdigit()
     return None if usual else "sniff"  # "00001.7c53336b37..." (a mail corpus), "1204680122.M1P2.host:2,S"
+
+
+def source_kind(root: str, rel: str) -> str | None:
+    """How a file of the corpus is read: `file_kind`, except that a message of a Maildir is "mail" whatever its name
+    ("1700000000.M1P2Q3.host.example.com" has no suffix: the dot is its host name's)."""
+    return "mail" if is_maildir_message(root, rel) else file_kind(rel)
+
+
+def is_maildir_message(root: str, rel: str) -> bool:
+    """Whether `rel` is a file in the cur/ or new/ folder of a Maildir (a folder holding both)."""
+    folder, _, _ = rel.rpartition("/")
+    maildir, _, name = folder.rpartition("/")
+    return name in MAILDIR_MESSAGES and is_maildir(os.path.join(root, maildir))
+
+
+def is_maildir(folder: str) -> bool:
+    """Whether `folder` is a Maildir: it holds a cur/ and a new/ folder (and usually tmp/)."""
+    return all(os.path.isdir(os.path.join(folder, name)) for name in MAILDIR_MESSAGES)
 
 
 def content_key(text: str) -> str:
@@ -160,30 +182,32 @@ def _folder_entries(folder: str, prefix: str, notices: list[Notice]) -> list[os.
         return []
 
 
+_Frame = tuple[Iterator[os.DirEntry[str]], str, dict[str, os.DirEntry[str]], bool]  # a folder being walked
+
+
 def _scan_tree(root: str, files: list[SourceFile], notices: list[Notice], folders: dict[str, int],
                unsupported: list[str]) -> None:
     """Add the articles under `root`, depth first in name order. One stat per article: this runs on every query.
 
-    A stack, not recursion: a corpus may be folders nested a thousand deep."""
+    A stack, not recursion: a corpus may be folders nested a thousand deep. In a Maildir's cur/ and new/ every file
+    is a message, whatever its name (`mail` in a folder's frame)."""
     make = tuple.__new__  # SourceFile without the Python-level constructor: 100,000 files per query
-    pending: list[tuple[Iterator[os.DirEntry[str]], str, dict[str, os.DirEntry[str]]]] = []
-    entries = _folder_entries(root, "", notices)
-    pending.append((iter(entries), "", {e.name: e for e in entries if e.name.endswith(SIDECAR_SUFFIX)}))
+    pending = [_frame("", _folder_entries(root, "", notices), mail=False)]
     while pending:
-        walking, prefix, sidecars = pending.pop()
+        walking, prefix, sidecars, mail = pending.pop()
         for entry in walking:
             name = entry.name
-            if name.startswith(_IGNORED_PREFIXES) or name.endswith(_SKIPPED_SUFFIXES):
+            if name.startswith(_IGNORED_PREFIXES) or (name.endswith(_SKIPPED_SUFFIXES) and not mail):
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    folders[prefix + name] = entry.stat(follow_symlinks=False).st_mtime_ns
-                    inner = _folder_entries(entry.path, prefix + name + "/", notices)
-                    pending.append((walking, prefix, sidecars))  # the rest of this folder, after the one inside
-                    pending.append((iter(inner), prefix + name + "/",
-                                    {e.name: e for e in inner if e.name.endswith(SIDECAR_SUFFIX)}))
+                    inner = _enter_folder(root, entry, prefix, folders, notices)
+                    if inner is None:
+                        continue
+                    pending.append((walking, prefix, sidecars, mail))  # the rest of this folder, after the one inside
+                    pending.append(inner)
                     break
-                if not name.lower().endswith(ARTICLE_SUFFIXES) and file_kind(name) is None:
+                if not mail and not name.lower().endswith(ARTICLE_SUFFIXES) and file_kind(name) is None:
                     unsupported.append(prefix + name)
                     continue
                 st = entry.stat()
@@ -201,6 +225,22 @@ def _scan_tree(root: str, files: list[SourceFile], notices: list[Notice], folder
                     with contextlib.suppress(OSError):
                         sidecar_mtime = sidecar.stat().st_mtime_ns
             files.append(make(SourceFile, (prefix + name, st.st_size, st.st_mtime_ns, sidecar_mtime)))
+
+
+def _frame(prefix: str, entries: list[os.DirEntry[str]], mail: bool) -> _Frame:
+    return iter(entries), prefix, {e.name: e for e in entries if e.name.endswith(SIDECAR_SUFFIX)}, mail
+
+
+def _enter_folder(root: str, entry: os.DirEntry[str], prefix: str, folders: dict[str, int],
+                  notices: list[Notice]) -> _Frame | None:
+    """The frame of a folder found in the folder `prefix` (its time recorded), or None for a Maildir's tmp/ (never
+    walked, and its time not recorded: a delivery in progress changes nothing)."""
+    name = entry.name
+    in_maildir = name in (*MAILDIR_MESSAGES, MAILDIR_DELIVERY) and is_maildir(os.path.join(root, prefix))
+    if in_maildir and name == MAILDIR_DELIVERY:
+        return None
+    folders[prefix + name] = entry.stat(follow_symlinks=False).st_mtime_ns
+    return _frame(prefix + name + "/", _folder_entries(entry.path, prefix + name + "/", notices), in_maildir)
 
 
 def scan_corpus(root: "str | os.PathLike[str]") -> CorpusScan:

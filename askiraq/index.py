@@ -8,6 +8,7 @@ folder, checks the index is fresh, and builds or refreshes it (askiraq.build) wh
 
 import errno
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -131,6 +132,19 @@ def indexed_folder_of(path: StrPath, index_root: StrPath | None = None) -> str |
         if parent == folder:
             return None
         folder = parent
+
+
+def had_article(folder: str, path: StrPath, index_root: StrPath | None = None) -> bool:
+    """Whether the index of the corpus `folder`, as it was last built (not refreshed), has an article of the file
+    `path` (which may be gone since)."""
+    absolute = os.path.abspath(path)
+    real = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+    rel = os.path.relpath(real, folder).replace(os.sep, "/")
+    try:
+        generation = store.read_current(index_dir_for(folder, index_root or default_index_root()))
+        return generation is not None and any(doc.rel == rel for doc in Records(generation).documents())
+    except CorruptIndex:
+        return False
 
 
 def _is_fresh(generation: store.Generation, scan: CorpusScan, settings: BuildSettings) -> bool:
@@ -284,24 +298,37 @@ def read_with_warnings(meta: dict[str, Any]) -> list[str]:
     return [line for _, lines in sorted(warned.items()) for line in lines] if isinstance(warned, dict) else []
 
 
+UNSUPPORTED_REASON = "of a type askiraq does not read"
+
+
+def left_out_counts(skipped: list[str], unsupported: tuple[str, ...]) -> dict[str, int]:
+    """How many files were left out of the index for each reason, most first ({"binary file, not text": 2}), those
+    of a type askiraq does not read last, under UNSUPPORTED_REASON (for scripts: `info --json`'s `left_out_counts`)."""
+    from collections import Counter
+
+    counts = dict(Counter(_reason(line) for line in skipped).most_common())
+    if unsupported:
+        counts[UNSUPPORTED_REASON] = len(unsupported)
+    return counts
+
+
 def left_out_summary(skipped: list[str], unsupported: tuple[str, ...]) -> str:
     """The files left out of the index, counted by reason ("2 binary file, not text"), and those of a type askiraq
     does not read counted by suffix: one line, "" when none."""
-    from collections import Counter
-
-    reasons = Counter(_reason(line) for line in skipped)
-    parts = [f"{count} {reason}" for reason, count in reasons.most_common()]
+    parts = [f"{count} {reason}" for reason, count in left_out_counts(skipped, ()).items()]
     if unsupported:
-        parts.append(f"{len(unsupported)} of a type askiraq does not read ({suffix_counts(unsupported)})")
+        parts.append(f"{len(unsupported)} {UNSUPPORTED_REASON} ({suffix_counts(unsupported)})")
     return "; ".join(parts)
 
 
 def _reason(notice: str) -> str:
     """A skipped file's reason without its details: "a.pdf: skipped: cannot read (Permission denied)" → "cannot
-    read"."""
+    read". A reason that holds a count of its own ("3 records with no text field left out", as an index built by an
+    earlier askiraq has it) loses it: the summary counts files."""
     reason = notice.rpartition("skipped")[2]
     reason = reason.split(": ", 1)[1] if reason.startswith(" after ") and ": " in reason else reason.lstrip(": ")
-    return reason.split(" (", 1)[0]
+    reason = reason.split(" (", 1)[0].removesuffix(" left out")
+    return re.sub(r"^\d[\d,]* ", "", reason)
 
 
 def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> dict[str, Any]:
@@ -335,6 +362,7 @@ def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> d
     report["skipped"] = list(generation.meta.get("skipped", []))  # files found but not indexed, and why
     report["warnings"] = read_with_warnings(generation.meta)  # what went wrong inside files indexed
     report["unsupported"] = list(scan.unsupported)  # files of a type askiraq does not read
-    report["left_out"] = left_out_summary(report["skipped"], scan.unsupported)
+    report["left_out"] = left_out_summary(report["skipped"], scan.unsupported)  # (one line, for people)
+    report["left_out_counts"] = left_out_counts(report["skipped"], scan.unsupported)  # (by reason, for scripts)
     report["format_version"] = generation.meta.get("version")
     return report

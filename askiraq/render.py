@@ -21,6 +21,7 @@ from askiraq.search import Answer, Hit, SearchResult
 SCHEMA_VERSION = 3
 THREAD_KEYS = ("message_id", "in_reply_to", "thread")  # an e-mail's place in its thread (`sources --json`)
 FORMATS = ("text", "json", "jsonl", "markdown", "csv")
+QueryId = str | int | float  # a batch input's id, as its JSON line gives it (kept so in JSON; text elsewhere)
 REPORT_LIST_LINES = 20  # `info`: lines of a list (files skipped, of another type...) shown before "and N more"
 _REPORT_NOUNS = {"warnings": "warning"}  # what `info` counts in each list (else files)
 SHOW_CONTEXT = 2000  # `show`: characters of a paragraph kept each side of the passage (a normal paragraph is whole)
@@ -99,11 +100,11 @@ def _without_markup(text: str) -> str:
     return text
 
 
-def render(result: SearchResult, fmt: str, style: Style = Style(), query_id: str | None = None) -> str:
+def render(result: SearchResult, fmt: str, style: Style = Style(), query_id: QueryId | None = None) -> str:
     """The result in one of FORMATS; text ends with a newline, jsonl is exactly one line.
 
-    `query_id` (a batch input's id) goes into the JSON object, the CSV id column and the Markdown
-    footnote labels. A whole batch is written with `BatchWriter`.
+    `query_id` (a batch input's id) goes into the JSON object as it is (a number stays a number), the CSV id column
+    and the Markdown footnote labels as text. A whole batch is written with `BatchWriter`.
     """
     if fmt == "text":
         return _text(result, style)
@@ -131,7 +132,7 @@ class BatchWriter:
         self.fmt, self.style = fmt, style
         self.written = 0
 
-    def add(self, result: SearchResult, query_id: str) -> str:
+    def add(self, result: SearchResult, query_id: QueryId) -> str:
         first = self.written == 0
         self.written += 1
         if self.fmt == "json":  # exactly json.dumps(whole_list, indent=2), an item at a time
@@ -141,7 +142,7 @@ class BatchWriter:
             return _csv(result, query_id, header=first)
         gap = "" if first else "\n"
         if self.fmt == "text":
-            heading = _paint(f"[{query_id}] {result.question}", _BOLD, self.style)
+            heading = _paint(f"[{_id_text(query_id)}] {result.question}", _BOLD, self.style)
             return f"{gap}{heading}\n{_text(result, self.style)}"
         if self.fmt == "markdown":
             return gap + _markdown(result, query_id)
@@ -194,11 +195,14 @@ def render_sources(docs: Sequence[DocRecord], as_json: bool = False) -> str:
 
 
 def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
-    """`askiraq info`: one `key: value` line per entry, or the JSON object (every list whole)."""
+    """`askiraq info`: one `key: value` line per entry, or the JSON object (every list whole; counts by key, which
+    text leaves to the line that says them)."""
     if as_json:
         return json.dumps(report, indent=2) + "\n"
     lines = []
     for key, value in report.items():
+        if isinstance(value, dict):  # counts for scripts (left out by reason): a line of their own says them
+            continue
         if isinstance(value, list):  # files skipped, warnings...: how many, then one line each (the first ones)
             shown = value if len(value) <= REPORT_LIST_LINES else value[:REPORT_LIST_LINES - 1]
             more = [f"and {len(value) - len(shown)} more (askiraq info --json lists them all)"] if value[len(shown):] \
@@ -227,7 +231,7 @@ def _answer_json(answer: Answer | None) -> dict[str, Any] | None:
             "conflicting": answer.conflicting}
 
 
-def to_json(result: SearchResult, query_id: str | None = None) -> dict[str, Any]:
+def to_json(result: SearchResult, query_id: QueryId | None = None) -> dict[str, Any]:
     """The documented JSON object (askiraq/data/answer.schema.json)."""
     payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     if query_id is not None:
@@ -320,13 +324,14 @@ def _text(result: SearchResult, style: Style) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _markdown(result: SearchResult, query_id: str | None) -> str:
+def _markdown(result: SearchResult, query_id: QueryId | None) -> str:
     """One report section. Footnote labels carry the question's id and a checksum of the question, so that
     answers appended to one report (`>> report.md`, run after run) never share a label; the corpus's text is
     escaped, so that a `<script>`, a `[^1]:` or `*stars*` in an article stay text."""
     import zlib
 
     question = _md(result.question)
+    query_id = _id_text(query_id)
     prefix = "".join(c if c.isalnum() or c in "-_" else "-" for c in query_id) + "-" if query_id else ""
     prefix += f"{zlib.crc32(result.question.encode('utf-8', 'replace')):08x}"[:6] + "-"
     lines = [f"## \\[{_md(query_id)}\\] {question}" if query_id else f"## {question}", ""]
@@ -371,9 +376,14 @@ def _csv_rows(rows: list[tuple[object, ...]]) -> str:
     return buffer.getvalue()
 
 
-def _csv(result: SearchResult, query_id: str | None, header: bool) -> str:
+def _id_text(query_id: QueryId | None) -> str:
+    """An id as text (CSV, Markdown, text output): a string as it is, a number as JSON writes it; "" for none."""
+    return "" if query_id is None else query_id if isinstance(query_id, str) else json.dumps(query_id)
+
+
+def _csv(result: SearchResult, query_id: QueryId | None, header: bool) -> str:
     rows: list[tuple[object, ...]] = [CSV_COLUMNS] if header else []
-    question = (query_id or "", result.question)
+    question = (_id_text(query_id), result.question)
     answer = (shown_answer(result.answer) if result.answer else "", f"{result.confidence:.3f}")
     for hit in result.hits:
         c = hit.citation

@@ -191,7 +191,9 @@ def _retrieve(index: Index, question: str, options: SearchOptions) -> tuple[_Que
     query = _prepare(index, question, options)
     if index.vectors is not None and options.params.semantic_weight > 0 and not _semantic_ready(warnings):
         query = query._replace(params=query.params._replace(semantic_weight=0.0))
-    allowed_docs, undated = _allowed_documents(index, options)
+    allowed_docs, undated, unmatched = _allowed_documents(index, options)
+    if allowed_docs:  # (none left: the reason names the filters)
+        warnings.extend(f"no article matches {glob}" for glob in unmatched)
     result = SearchResult(question, None, (), tuple(query.expansions), undated_left_out=undated,
                           warnings=tuple(warnings))
     if not query.terms and not query.parsed.phrases:
@@ -333,19 +335,21 @@ def _slips(word: str) -> set[str]:
     return left_out | swapped | changed | added
 
 
-def _allowed_documents(index: Index, options: SearchOptions) -> tuple[set[int] | None, int]:
-    """Documents passing --source/--exclude-source/--since/--until (None: all), and undated count."""
+def _allowed_documents(index: Index, options: SearchOptions) -> tuple[set[int] | None, int, list[str]]:
+    """Documents passing --source/--exclude-source/--since/--until (None: all), the undated count, and the globs
+    that match no article at all (`--exclude-source 'zzz*'`)."""
     if not (options.sources or options.exclude_sources or options.since or options.until):
-        return None, 0
+        return None, 0, []
     allowed: set[int] = set()
     undated = 0
+    unmatched = (set(options.sources), set(options.exclude_sources))
     for doc in index.records.documents():
         name = doc.rel
         base = os.path.basename(name)
-        if options.sources and not any(fnmatch.fnmatchcase(base, p) or fnmatch.fnmatchcase(name, p)
-                                       for p in options.sources):
+        excluded = _matches(options.exclude_sources, base, name, unmatched[1])
+        if options.sources and not _matches(options.sources, base, name, unmatched[0]):
             continue
-        if any(fnmatch.fnmatchcase(base, p) or fnmatch.fnmatchcase(name, p) for p in options.exclude_sources):
+        if excluded:
             continue
         if options.since or options.until:
             when = parse_date(doc.metadata.get("date", ""))
@@ -355,7 +359,19 @@ def _allowed_documents(index: Index, options: SearchOptions) -> tuple[set[int] |
             if (options.since and when < options.since) or (options.until and when > options.until):
                 continue
         allowed.add(doc.doc_id)
-    return allowed, undated
+    return allowed, undated, [f"{option} {glob!r}" for option, globs, left in zip(
+        ("--source", "--exclude-source"), (options.sources, options.exclude_sources), unmatched, strict=True)
+        for glob in dict.fromkeys(globs) if glob in left]
+
+
+def _matches(globs: tuple[str, ...], base: str, name: str, unmatched: set[str]) -> bool:
+    """Whether an article's file name (`base`) or path in the corpus (`name`) matches one of `globs`; each glob it
+    matches leaves `unmatched` (every glob is tried while some are in it)."""
+    if not unmatched:
+        return any(fnmatch.fnmatchcase(base, p) or fnmatch.fnmatchcase(name, p) for p in globs)
+    hits = [p for p in globs if fnmatch.fnmatchcase(base, p) or fnmatch.fnmatchcase(name, p)]
+    unmatched.difference_update(hits)
+    return bool(hits)
 
 
 def _filters(options: SearchOptions) -> str:

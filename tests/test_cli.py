@@ -408,7 +408,7 @@ def test_batch_keeps_order_and_ids_and_reports_bad_lines(tmp_path: Path) -> None
     assert result.stderr.startswith("askiraq: error: batch line 2:")
     assert len(result.stderr.splitlines()) == 1
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line["id"] for line in lines] == ["w", "3", "7"]
+    assert [line["id"] for line in lines] == ["w", "3", 7]  # (a given id as it was given; a line's number as text)
     questions = [WAIVERS, "Who is the Iraqi prime minister?", NO_ANSWER]
     assert [line["question"] for line in lines] == questions
     for line in lines:
@@ -431,21 +431,34 @@ def test_batch_ids_are_strings_or_numbers_and_a_repeated_one_is_named() -> None:
     stdin = "\n".join([
         json.dumps({"id": "w", "question": WAIVERS}),
         json.dumps({"id": 3, "question": "Who is Iyad al-Anbar?"}),
-        "Who is the Iraqi prime minister?",  # line 3: id "3", as line 2's
+        "Who is the Iraqi prime minister?",  # line 3: id "3", as line 2's once written as text (CSV)
         json.dumps({"id": {"x": 1}, "question": WAIVERS}),
         json.dumps({"id": True, "question": WAIVERS}),
         json.dumps({"id": "w", "question": NO_ANSWER}),
         json.dumps({"id": None, "question": NO_ANSWER}),
+        '{"id": NaN, "question": "troops"}',
+        '{"id": 1e999, "question": "troops"}',
+        json.dumps({"id": 2.5, "question": NO_ANSWER}),
     ]) + "\n"
     result = run("ask", "--batch", "-", stdin=stdin)
-    assert result.exit_code == 2  # two lines failed
-    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["w", "3", "3", "w", "7"]
+    assert result.exit_code == 2  # four lines failed
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["id"] for a in answers] == ["w", 3, "3", "w", "7", 2.5]  # each id of its own JSON type
+    for answer in answers:
+        jsonschema.validate(answer, SCHEMA)
     assert result.stderr.splitlines() == [
         'askiraq: warning: batch lines 2 and 3 have the same id "3"',
         'askiraq: error: batch line 4: the "id" must be a string or a number, not an object',
         'askiraq: error: batch line 5: the "id" must be a string or a number, not true',
         'askiraq: warning: batch lines 1 and 6 have the same id "w"',
+        'askiraq: error: batch line 8: the "id" must be a string or a number, not NaN',
+        'askiraq: error: batch line 9: the "id" must be a string or a number, not Infinity',
     ]
+    as_array = json.loads(run("ask", "--batch", "-", "--json", stdin=stdin).stdout)
+    assert [a["id"] for a in as_array] == ["w", 3, "3", "w", "7", 2.5]
+    table = run("ask", "--batch", "-", "--format", "csv", "-k", "1", stdin=stdin).stdout
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert [row["id"] for row in rows] == ["w", "3", "3", "w", "7", "2.5"]  # (CSV has text only)
 
 
 def test_batch_from_stdin_and_its_exit_status() -> None:
@@ -502,6 +515,35 @@ def test_show_finds_the_corpus_a_printed_citation_comes_from(tmp_path: Path, mon
     assert "site-packages" not in elsewhere.stderr and str(SHIPPED_CORPUS) not in elsewhere.stderr
     in_corpus = run("show", "--corpus", "canal", "history.txt:99")  # a corpus the user named is named as before
     assert in_corpus.exit_code == 2 and "no passage at 'history.txt:99' in history.txt" in in_corpus.stderr
+
+
+def test_an_exclude_source_glob_that_matches_no_article_is_one_warning() -> None:
+    result = run("ask", "--exclude-source", "zzz*", WAIVERS)
+    assert result.exit_code == 0 and result.stdout.startswith("Answer")
+    assert result.stderr == "askiraq: warning: no article matches --exclude-source 'zzz*'\n"
+    assert run("ask", "--exclude-source", "000*", WAIVERS).stderr == ""
+
+
+def test_show_of_a_file_gone_since_it_was_cited_names_the_corpus_it_was_in(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "canal").mkdir()
+    for name in ("history.txt", "locks.txt"):
+        (tmp_path / "canal" / name).write_text(f"Canal {name}\n\nThe canal opened in 1804 after eleven years of "
+                                               "digging.\n", encoding="utf-8")
+    citation = ask_json("--corpus", "canal", "When did the canal open?")["results"][0]["citation"]
+    assert citation == "canal/history.txt:3"
+    (tmp_path / "canal" / "history.txt").unlink()
+    hint = " (hint: askiraq sources --corpus " + str(tmp_path / "canal") + " lists its articles)\n"
+    gone = run("show", citation)  # the index, as last built, had it
+    assert gone.exit_code == 2 and gone.stdout == "" and gone.stderr == (
+        "askiraq: error: canal/history.txt is no longer there (deleted or moved since it was indexed), and the index "
+        f"of {tmp_path / 'canal'} no longer has it" + hint)
+    again = run("show", citation)  # the index was refreshed since: the file is in it no longer
+    assert again.exit_code == 2 and again.stderr == (
+        f"askiraq: error: canal/history.txt: no such file, and the index of {tmp_path / 'canal'} has no article of "
+        "that name" + hint)
+    assert "opened in 1804" in run("show", "canal/locks.txt:3").stdout  # (the other article is there)
 
 
 def test_show_bolds_the_passage_only_with_colour() -> None:
@@ -812,6 +854,10 @@ def test_a_low_min_confidence_answers_what_the_default_withholds() -> None:
     assert json.loads(relaxed.output)["answer"] == json.loads(refused.output)["withheld_answer"]
 
 
-def test_min_confidence_outside_zero_to_one_is_a_usage_error() -> None:
-    result = run("What happened?", "--min-confidence", "1.5")
-    assert result.exit_code == 2 and "--min-confidence" in result.output
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "nan", "NaN", "inf"])
+def test_min_confidence_outside_zero_to_one_is_a_usage_error(value: str) -> None:
+    result = run("What happened?", "--min-confidence", value)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("askiraq: error: Invalid value for '--min-confidence' (env var: "
+                                    f"'ASKIRAQ_MIN_CONFIDENCE'): {value} is not in the range 0.0<=x<=1.0.")
+    assert len(result.stderr.splitlines()) == 1

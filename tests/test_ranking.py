@@ -277,6 +277,16 @@ def test_a_filter_that_matches_no_article_says_so(tmp_path: Path, options: Searc
     assert result.answer is None and result.hits == () and result.reason == reason
 
 
+def test_a_glob_that_matches_no_article_is_warned_about_and_the_question_still_answered(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"a.txt": REPORT, "b.txt": "Grain prices rose in Mosul in March.\n"})
+    options = SearchOptions(sources=("a*", "zzz*"), exclude_sources=("*.md", "b*", "*.md"))
+    result = search(index, "When will the quay open to container ships?", options)
+    assert result.answer is not None and {h.citation.source for h in result.hits} == {"a.txt"}
+    assert result.warnings == ("no article matches --source 'zzz*'", "no article matches --exclude-source '*.md'")
+    quiet = search(index, "When will the quay open?", SearchOptions(sources=("*.txt",), exclude_sources=("b*",)))
+    assert quiet.warnings == ()
+
+
 def test_no_answer_is_decided_by_the_best_passage_that_could_be_quoted(tmp_path: Path) -> None:
     voyage = ("Every week the Marigold carried slate from Port Isaac to Bristol, and she came back with coal for the "
               "town, lamp oil for the lighthouse on the headland, letters, newspapers and now and then a passenger "

@@ -448,6 +448,38 @@ def test_a_maildir_message_and_a_truncated_mbox_are_read(mixed: Path) -> None:
                                           "sentence never quoted")]
 
 
+def _maildir_message(subject: str, body: str) -> bytes:
+    return (f"Return-Path: <desk@example.org>\nFrom: Desk <desk@example.org>\nSubject: {subject}\n"
+            f"Date: Mon, 06 May 2024 09:00:00 +0000\n\n{body}\n").encode()
+
+
+def test_every_file_in_a_maildirs_cur_and_new_is_a_message_whatever_the_dots_in_its_name(tmp_path: Path) -> None:
+    inbox = tmp_path / "INBOX"
+    for folder in ("cur", "new", "tmp"):
+        (inbox / folder).mkdir(parents=True)
+    (inbox / "new" / "1700000000.M4P5Q6.mail.example.com").write_bytes(
+        _maildir_message("Faw port", "The Grand Faw port opens its first berth in June."))
+    (inbox / "new" / "1796662337.M784440P6946Q3.vm").write_bytes(
+        _maildir_message("Rail link", "The rail link to Turkey carries its first train in 2028."))
+    (inbox / "cur" / "1700000001.M1P2Q3.laptop.local:2,S").write_bytes(
+        _maildir_message("Dredging", "The dredging of the channel ends in March."))
+    (inbox / "cur" / "1700000003.M9P9Q9.host.example.txt").write_bytes(
+        _maildir_message("Cranes", "Twelve cranes arrive at the terminal in July."))
+    (inbox / "tmp" / "1700000009.M1P1Q1.host.example.com").write_bytes(b"From: Desk <desk@exa")  # being delivered
+    (tmp_path / "cur").mkdir()  # a folder named cur/ that is not in a Maildir: its files are read by their suffix
+    (tmp_path / "cur" / "chart.png").write_bytes(b"\x89PNG")
+    indexed = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)])
+    assert indexed.exit_code == 0, indexed.output
+    assert "Index built: 4 documents" in indexed.stdout
+    assert "Left out: 1 of a type askiraq does not read (1 .png)" in indexed.stdout and indexed.stderr == ""
+    listed = json.loads(CliRunner().invoke(cli, ["sources", "--corpus", str(tmp_path), "--json"]).stdout)
+    assert {(d["source"].split("/")[1], d["title"]) for d in listed} == {
+        ("new", "Faw port"), ("new", "Rail link"), ("cur", "Dredging"), ("cur", "Cranes")}
+    assert "Turkey" in _ask(tmp_path, "When does the rail link to Turkey carry its first train?")["answer"]["text"]
+    report = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(tmp_path), "--json"]).stdout)
+    assert report["files"] == 5 and report["unsupported"] == ["cur/chart.png"]  # (tmp/ is not walked)
+
+
 def test_the_message_an_mbox_is_cut_off_in_is_read_up_to_the_cut_and_its_cut_sentence_never_quoted(
         tmp_path: Path) -> None:
     cut = REPLY_CHAIN[:REPLY_CHAIN.index(b"From dana@courier.example Wed")] + (
@@ -685,6 +717,24 @@ def test_unusual_field_names_are_given_by_the_user(tmp_path: Path) -> None:
     assert payload["results"][0]["title"] == "Canal dug"
 
 
+@pytest.mark.parametrize("setting", ["text", "foo=bar", "text=", "text=copy,headline"])
+def test_a_field_names_setting_that_is_not_field_equals_name_is_a_usage_error(tmp_path: Path, setting: str) -> None:
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"hed": "Canal dug", "copy": "The canal is 40 km long."}) + "\n",
+                                         encoding="utf-8")
+    assert CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path), "--json-fields", "text=copy"]).exit_code == 0
+    for command in (["index"], ["ask", "How long is the canal?"]):
+        result = CliRunner().invoke(cli, [*command, "--corpus", str(tmp_path), "--json-fields", setting])
+        bad = setting.rpartition(",")[2]
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr == (
+            f"askiraq: error: Invalid value for '--json-fields' (env var: 'ASKIRAQ_JSON_FIELDS'): {bad!r} is not "
+            "FIELD=NAME, with FIELD one of text, title, date, author, url, publisher (e.g. text=story,title=headline) "
+            f"(hint: see askiraq {command[0]} --help)\n")
+    kept = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)])  # the index keeps the setting it had
+    assert kept.stdout.startswith("Index already up to date: 1 document")
+    assert _ask(tmp_path, "How long is the canal?")["answer"]["text"] == "The canal is 40 km long."
+
+
 def test_a_json_file_that_is_not_json_is_reported(tmp_path: Path) -> None:
     (tmp_path / "broken.json").write_text('{"articles": [1, 2,', encoding="utf-8")
     docs, notices = _read(tmp_path, "broken.json")
@@ -733,6 +783,29 @@ def test_info_and_index_account_for_every_file(mixed: Path) -> None:
                                  "quotes: line 1 column 2 (char 1))"]
     assert report["unsupported"] == ["photo.jpg"]
     assert report["left_out"] == "1 not JSON; 1 of a type askiraq does not read (1 .jpg)"
+    assert report["left_out_counts"] == {"not JSON": 1, "of a type askiraq does not read": 1}
+    assert "left out counts" not in CliRunner().invoke(cli, ["info", "--corpus", str(mixed)]).stdout
+
+
+def test_a_reason_that_holds_its_own_count_is_said_once_in_the_left_out_summary(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("The harbour master retires in June.\n", encoding="utf-8")
+    for name in ("odd.jsonl", "other.jsonl"):
+        (tmp_path / name).write_text('{"hed": "Port", "copy": "The port opens."}\n{"hed": "Rail", "copy": "x"}\n',
+                                     encoding="utf-8")
+    (tmp_path / "blank.txt").write_text("\n", encoding="utf-8")
+    indexed = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)])
+    assert "odd.jsonl: skipped: no text field in its records (2 records; their text fields: copy, hed); name the " \
+           "text field with --json-fields text=FIELD" in indexed.stderr
+    assert "Left out: 2 no text field in its records; 1 empty file (askiraq info lists them)" in indexed.stdout
+    report = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(tmp_path), "--json"]).stdout)
+    assert report["left_out_counts"] == {"no text field in its records": 2, "empty file": 1}
+    # An index built by an earlier askiraq says the count inside its reason: the summary counts files all the same.
+    from askiraq.index import left_out_summary
+
+    earlier = ["odd.jsonl: skipped: 2 records with no text field left out (their text fields: copy, hed); name the "
+               "text field with --json-fields text=FIELD"]
+    assert left_out_summary(earlier, ("a.png",)) == "1 records with no text field; 1 of a type askiraq does not " \
+                                                    "read (1 .png)"
 
 
 def test_info_lists_what_went_wrong_inside_a_file_that_was_read(mixed: Path) -> None:

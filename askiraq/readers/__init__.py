@@ -1,6 +1,6 @@
 """Stage 1 (corpus), the readers: every format besides plain text, read into the same Documents as a text file.
 
-`read_articles` is the entry point: a file's articles by its kind (`corpus.file_kind`). Each format has a module
+`read_articles` is the entry point: a file's articles by its kind (`corpus.source_kind`). Each format has a module
 with one entry point, `read(root, source, notices, settings)`, yielding Documents whose `origin` says where their
 lines are in the file (for citations) and whose text the index keeps. Readers import their libraries only when a
 file of their format is indexed, so a question never pays for them; a file a reader cannot read is one Notice and
@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from askiraq.corpus import Document, Notice, SourceFile, file_kind, read_document
+from askiraq.corpus import Document, Notice, SourceFile, read_document, source_kind
 
 Progress = Callable[[int], None]  # bytes of the file read so far
 EXTRA = "formats"  # the optional extra that brings the PDF and Word libraries: pip install 'askiraq[formats]'
@@ -49,7 +49,7 @@ def read_articles(root: str, source: SourceFile, notices: list[Notice], settings
     """The articles of one file: a text file's one, an mbox's messages, a JSON file's records...; each problem a
     Notice (the articles read before it are kept). `progress` hears how many bytes of the file are read, as
     readers of many articles go."""
-    kind = file_kind(source.rel)
+    kind = source_kind(root, source.rel)
     if kind == "text":
         document = read_document(root, source, notices)
         if document is not None and document.markdown:

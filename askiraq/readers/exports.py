@@ -73,6 +73,16 @@ def io_lines(data: bytes) -> Iterator[bytes]:
     yield from data.splitlines(keepends=True)
 
 
+def bad_field_item(setting: str) -> str:
+    """The first item of a field-names setting (`text=story,title=headline`) that is not FIELD=NAME with FIELD one of
+    FIELDS' ("" when every item is; empty items, as after a trailing comma, are none)."""
+    for pair in setting.split(","):
+        key, equals, name = pair.partition("=")
+        if pair.strip() and not (equals and key.strip().lower() in FIELDS and name.strip()):
+            return pair.strip()
+    return ""
+
+
 def field_names(setting: str) -> dict[str, tuple[str, ...]]:
     """The usual field names, with the user's own (`text=story,title=headline`) tried first."""
     names = dict(FIELDS)
@@ -160,12 +170,15 @@ def _records(records: Iterator[tuple[int, Any]], rel: str, fields: dict[str, tup
             continue
         made += 1
         yield document
-    if without:
-        names = ", ".join(sorted(seen_fields)[:8]) or "none"
-        hint = "; name the text field with --json-fields text=FIELD" if not made else ""
-        notices.append(Notice(rel, f"{'skipped: ' if not made else ''}{len(without)} record"
-                                                    f"{'s' if len(without) > 1 else ''} with no text field left out "
-                                                    f"(their text fields: {names}){hint}"))
+    if not without:
+        return
+    names = ", ".join(sorted(seen_fields)[:8]) or "none"
+    counted = f"{len(without)} record{'s' if len(without) > 1 else ''}"
+    if made:  # (the file is indexed: a warning about the records it lacks)
+        notices.append(Notice(rel, f"{counted} with no text field left out (their text fields: {names})"))
+    else:  # (the file is left out: its reason first, as every file left out says it)
+        notices.append(Notice(rel, f"skipped: no text field in its records ({counted}; their text fields: {names}); "
+                                   "name the text field with --json-fields text=FIELD"))
 
 
 def record_document(record: Any, fields: dict[str, tuple[str, ...]], rel: str, part: str,

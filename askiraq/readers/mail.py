@@ -1,5 +1,6 @@
 """Reader: e-mail, as .eml files, mbox files (each message an article) and files without a usual suffix that are
-messages (Maildir's cur/ and new/, MH folders, mail corpora), recognised by their content.
+messages (MH folders, mail corpora), recognised by their content; every file in a Maildir's cur/ and new/ is a message,
+whatever the dots in its name (a host name: "1700000000.M1P2Q3.host.example.com").
 
 The standard library's `email` package does the MIME work: parts, charsets, quoted-printable and base64. A
 message's text is its text/plain part, else its HTML part through the HTML reader; attachments of a format
@@ -16,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from askiraq.corpus import Document, Notice, Origin, SourceFile, file_kind, sidecar_metadata
+from askiraq.corpus import Document, Notice, Origin, SourceFile, file_kind, sidecar_metadata, source_kind
 from askiraq.readers import MissingLibrary, Progress, ReaderSettings
 
 _HEAD_BYTES = 8192  # of a file without a usual suffix, read to tell whether it is an e-mail
@@ -41,7 +42,7 @@ def read(root: str, source: SourceFile, notices: list[Notice], settings: ReaderS
     path = os.path.join(root, source.rel)
     with open(path, "rb") as handle:
         head = handle.read(_HEAD_BYTES)
-    kind = file_kind(source.rel)
+    kind = source_kind(root, source.rel)
     if kind == "sniff" and not is_message(head):
         notices.append(Notice(source.rel, "skipped: not an e-mail, and no suffix askiraq reads"))
         return
