@@ -41,6 +41,14 @@ class Outcome(NamedTuple):
     notes: list[str]  # the first few failures, to look into
 
 
+def take_ctrl_c_back() -> None:
+    """Run from a background job (`cmd &` in a script, nohup), this process ignores Ctrl-C, and so would every askiraq
+    it starts (an ignored signal stays ignored across exec, and Python then installs no handler): a campaign that
+    sends SIGINT needs it handled again, as in a terminal."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def command() -> list[str]:
     found = shutil.which("askiraq", path=str(Path(sys.executable).parent)) or shutil.which("askiraq")
     return [found] if found else [sys.executable, "-m", "askiraq"]
@@ -505,6 +513,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every count (0.2: a quick pass)")
     parser.add_argument("--seed", type=int, default=24)
     args = parser.parse_args()
+    take_ctrl_c_back()
 
     def scaled(n: int) -> int:
         return max(1, round(n * args.scale))

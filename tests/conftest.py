@@ -94,3 +94,9 @@ def wait_for_workers(pid: int, timeout: float = 60) -> bool:
     wait (scripts/faults.py)."""
     waited: bool = load_script("faults").wait_for_workers(pid, timeout)
     return waited
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests that send Ctrl-C to askiraq need it to reach it, also when pytest runs as a background job (as a CI
+    script may start it), which ignores Ctrl-C for itself and every process it starts."""
+    load_script("faults").take_ctrl_c_back()

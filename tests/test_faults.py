@@ -340,7 +340,7 @@ needs_proc = pytest.mark.skipif(not Path(f"/proc/{os.getpid()}/task/{os.getpid()
                                                       (signal.SIGHUP, 129, "askiraq: hung up")])
 def test_a_signal_during_a_parallel_build_is_one_line(tmp_path: Path, stop: int, status: int, line: str) -> None:
     assert COMMAND
-    corpus = many_articles(tmp_path / "corpus", 1200)  # (its workers busy for seconds, even on a loaded machine)
+    corpus = many_articles(tmp_path / "corpus", 300)
     writer = subprocess.Popen([COMMAND, "index", "--force", "--corpus", str(corpus)], stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True, start_new_session=True)
     assert wait_for_workers(writer.pid), "the build ended before its workers started"
