@@ -2,8 +2,8 @@
 package is imported, so that even a slow start that is stopped ends in one line and the shell's status: Ctrl-C
 "askiraq: interrupted" (130), SIGTERM "askiraq: terminated" (143), SIGHUP "askiraq: hung up" (129)."""
 
+import _signal  # type: ignore[import-not-found]  # (the C module: `signal` builds three enums on every start, 1 ms)
 import contextlib
-import signal
 import sys
 from typing import NoReturn
 
@@ -12,10 +12,13 @@ from askiraq.errors import EXIT_INTERRUPTED, Stopped
 _STOP_SIGNALS = {"SIGTERM": "terminated", "SIGHUP": "hung up"}
 
 
+_WORDS = {getattr(_signal, name): word for name, word in _STOP_SIGNALS.items() if hasattr(_signal, name)}
+
+
 def _stop(signum: int, _frame: object) -> None:
-    for name in _STOP_SIGNALS:  # one is enough: nothing interrupts the clean-up it starts
-        signal.signal(getattr(signal, name), signal.SIG_IGN)
-    raise Stopped(signum, _STOP_SIGNALS[signal.Signals(signum).name])
+    for number in _WORDS:  # one is enough: nothing interrupts the clean-up it starts
+        _signal.signal(number, _signal.SIG_IGN)
+    raise Stopped(signum, _WORDS[signum])
 
 
 def _said(line: str, status: int) -> NoReturn:
@@ -25,9 +28,8 @@ def _said(line: str, status: int) -> NoReturn:
 
 
 def main() -> NoReturn:
-    for name in _STOP_SIGNALS:
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _stop)
+    for number in _WORDS:
+        _signal.signal(number, _stop)
     try:
         from askiraq.cli import main as run
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import shlex
 import sys
 import time
@@ -549,7 +548,11 @@ def _date(value: Any) -> date | None:
 _BINARY_PEEK = 8192  # bytes of a batch file looked at for NUL before the first question is answered
 _BATCH_HINT = "give a text file of questions, one a line (or JSON lines)"
 MAX_BATCH_LINE = 1 << 20  # characters: a longer line is reported and skipped (a question is cut to 2,000 anyway)
-_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _holds_surrogate(text: str) -> bool:
+    """A lone surrogate cannot be written out (a regular expression for it would cost every start 0.5 ms)."""
+    return not text.isascii() and any("\ud800" <= char <= "\udfff" for char in text)
 
 
 def _batch_lines(stream: TextIO) -> Iterator[tuple[int, str, str]]:
@@ -618,7 +621,7 @@ def _batch_line(line: str, number: int) -> tuple[QueryId, str | None, str]:
     elif not _is_id(raw_id):
         kind = "an object" if isinstance(raw_id, dict) else "a list" if isinstance(raw_id, list) else json.dumps(raw_id)
         return str(number), None, f"the \"id\" must be a string or a number, not {kind}"
-    if _SURROGATE.search(question) or _SURROGATE.search(str(raw_id)):  # "\ud800" escaped: decodes to no character
+    if _holds_surrogate(question) or _holds_surrogate(str(raw_id)):  # "\ud800" escaped: decodes to no character
         return str(number), None, "a lone surrogate escape (\\ud800-\\udfff) is not text"
     return raw_id, question, ""
 

@@ -7,17 +7,22 @@ newline, is printed escaped (`bad\\xffname.txt`, `new\\nline.txt`) and `unescape
 """
 
 import errno
+import functools
 import os
 import re
 import stat
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-# What cannot be printed on one line as it is: control characters, line and paragraph separators, and the
-# lone surrogates a name that is not UTF-8 decodes to (os.fsdecode's "surrogateescape").
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _SHORT_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\"}
-_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|([ntr\\]))")
 _UNESCAPED = {"n": b"\n", "t": b"\t", "r": b"\r", "\\": b"\\"}
+
+
+def _unprintable(char: str) -> bool:
+    """What cannot be printed on one line as it is: a control character, a line or paragraph separator, or a lone
+    surrogate, which a name that is not UTF-8 decodes to (os.fsdecode's "surrogateescape"). (Not a regular
+    expression: one over these ranges takes over a millisecond to compile, on every start.)"""
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code < 0xA0 or code in (0x2028, 0x2029) or 0xD800 <= code <= 0xDFFF
 
 
 def open_regular_file(path: str) -> int:
@@ -49,7 +54,7 @@ def read_with_stat(path: str, limit: int) -> tuple[bytes, os.stat_result]:
 def printable_name(name: str) -> str:
     """`name` as one printable line: unchanged unless it holds a control character or bytes that are not UTF-8,
     which are escaped as Python writes them (`\\n`, `\\xff`), a backslash then doubled so it reads back exactly."""
-    if not _UNPRINTABLE.search(name):
+    if (name.isascii() and name.isprintable()) or not any(map(_unprintable, name)):
         return name
     return "".join(_escaped(char) for char in name)
 
@@ -57,13 +62,18 @@ def printable_name(name: str) -> str:
 def _escaped(char: str) -> str:
     if char in _SHORT_ESCAPES:
         return _SHORT_ESCAPES[char]
-    if not _UNPRINTABLE.match(char):
+    if not _unprintable(char):
         return char
     try:  # a name's undecodable byte (\udcff is the byte 0xff); a control character is its UTF-8 bytes
         raw = char.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # a lone surrogate of another kind (not from a file name)
         return char.encode("unicode-escape").decode("ascii")
     return "".join(f"\\x{byte:02x}" for byte in raw)
+
+
+@functools.cache
+def _escapes() -> re.Pattern[str]:
+    return re.compile(r"\\(?:x([0-9a-fA-F]{2})|([ntr\\]))")  # (compiled when a name is read back: off the cold path)
 
 
 def unescape_name(text: str) -> str:
@@ -73,7 +83,7 @@ def unescape_name(text: str) -> str:
     raw = bytearray()
     last = 0
     try:
-        for match in _ESCAPE.finditer(text):
+        for match in _escapes().finditer(text):
             raw += text[last:match.start()].encode("utf-8", "surrogateescape")
             raw += bytes([int(match.group(1), 16)]) if match.group(1) else _UNESCAPED[match.group(2)]
             last = match.end()

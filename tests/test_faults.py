@@ -96,6 +96,21 @@ def test_any_file_name_prints_on_one_line_and_reads_back(name: str) -> None:
     assert unescape_name(printed) == name
 
 
+@pytest.mark.parametrize(("name", "printed"), [
+    ("report 2024.txt", "report 2024.txt"),
+    ("café\u00a0notes.md", "café\u00a0notes.md"),
+    ("résumé 🙂.txt", "résumé 🙂.txt"),
+    ("back\\slash.txt", "back\\slash.txt"),
+    ("tab\tand\\.txt", "tab\\tand\\\\.txt"),
+    ("bad\udcffname.txt", "bad\\xffname.txt"),
+    ("c1\x85.txt", "c1\\xc2\\x85.txt"),
+    ("para\u2029.txt", "para\\xe2\\x80\\xa9.txt"),
+    ("del\x7f.txt", "del\\x7f.txt"),
+])
+def test_a_file_name_is_escaped_only_where_it_cannot_be_printed(name: str, printed: str) -> None:
+    assert printable_name(name) == printed and unescape_name(printed) == name
+
+
 def test_folders_a_thousand_deep(tmp_path: Path) -> None:
     corpus = inner = tmp_path / "deep"
     corpus.mkdir()

@@ -107,6 +107,13 @@ def test_a_cold_question_imports_neither_nltk_nor_numpy(isolated_index_dir: Path
                           capture_output=True, text=True, check=True).stdout.strip()
     if bare == "False":  # (an editable install's import hook loads pathlib at start-up)
         assert pathlib_line == "PATHLIB False"  # ~4 ms to import: the query path uses os.path
+    command = ("import sys\nsys.argv = ['askiraq', 'why does Iraq rely on US waivers?']\n"
+               "from askiraq.__main__ import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+               "print('SIGNAL', 'signal' in sys.modules)")
+    started = subprocess.run([sys.executable, "-c", command], capture_output=True, text=True, check=True,
+                             env={**os.environ, "ASKIRAQ_INDEX_DIR": str(isolated_index_dir)})
+    assert started.stdout.splitlines()[-1] == "SIGNAL False"  # (its enums cost 1 ms: the command takes over SIGTERM
+    # and SIGHUP with the C module)
 
 
 def test_a_folder_with_nothing_to_index_leaves_no_index_folder(isolated_index_dir: Path, tmp_path: Path) -> None:
