@@ -87,19 +87,21 @@ class Feature:
 # ---------------------------------------------------------------------------- what the features read
 
 
-def share(words: WordWeights, present: AbstractSet[int], before: AbstractSet[int] = frozenset()) -> tuple[float, int]:
-    """The share of the question's weight found in `present` (or in `before`, the sentence it goes on from), and how
-    many of its distinct words are in `present` itself."""
-    total = found = 0.0
+def share(words: WordWeights, present: AbstractSet[int],
+          before: AbstractSet[int] = frozenset()) -> tuple[float, int, float]:
+    """The share of the question's weight found in `present`, how many of its distinct words are in `present`, and
+    the share found in `present` or in `before` (the sentence it goes on from): one pass for both shares."""
+    total = found = either = 0.0
     matched = 0
     for weight, counted_as in words:
         total += weight
         if not counted_as.isdisjoint(present):
             found += weight
+            either += weight
             matched += 1
         elif not counted_as.isdisjoint(before):
-            found += weight
-    return (found / total if total else 0.0), matched
+            either += weight
+    return (found / total if total else 0.0), matched, (either / total if total else 0.0)
 
 
 def _strength_missing(question: QuestionFacts, present: AbstractSet[int]) -> float:
@@ -131,11 +133,10 @@ class Reading:
         self.q, self.c = question, candidate
         words, text = question.words, candidate.text
         if candidate.passage not in passages:  # (the same for every candidate of a passage: worked out once)
-            passages[candidate.passage] = (share(words, candidate.passage_terms) if words else (1.0, 0),
+            passages[candidate.passage] = (share(words, candidate.passage_terms)[:2] if words else (1.0, 0),
                                            _names_found(question, candidate.passage_terms))
         self.passage, self.passage_names = passages[candidate.passage]
-        self.own = share(words, candidate.terms) if words else (1.0, 0)
-        self.context = share(words, candidate.terms, candidate.before)[0] if words else 1.0
+        self.own, _, self.context = share(words, candidate.terms, candidate.before) if words else (1.0, 0, 1.0)
         # Each kind of answer: 1 when the question wants it and the sentence gives it, -1 when not, 0 if not wanted.
         wanted = question.asked.wanted
         number, amount = wanted.kind == "number", wanted.amount
@@ -196,7 +197,7 @@ FEATURES: tuple[Feature, ...] = (
             (_ex("How many lorries does the bridge carry?", "The harbour bridge", _STORY, "Lorries are heavy."),)),
     Feature("sentence_missing", "the share of the question's idf-weighted words that the sentence lacks (its "
             "article's subject and its table header count as its own)",
-            lambda r: 1.0 - r.own[0],
+            lambda r: 1.0 - r.own,
             (_ex("Who opened the bridge?", _TOLLS),
              _ex("Who won the harbour regatta?", _OPENED)),  # (words the folder lacks are missing from every sentence)
             (_ex("Who opened the bridge?", _OPENED),)),
@@ -326,7 +327,6 @@ FEATURES: tuple[Feature, ...] = (
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 _MARGIN = FEATURE_NAMES.index("margin")
 _BEST_IN_PASSAGE = FEATURE_NAMES.index("best_in_passage")
-_CONTEXT = FEATURE_NAMES.index("context_missing")
 
 
 def vectors(question: QuestionFacts, candidates: Sequence[CandidateFacts],
