@@ -165,10 +165,6 @@ def suffix_counts(paths: "Iterable[str]") -> str:
     return ", ".join(f"{count} {suffix}" for suffix, count in counts.most_common())
 
 
-def _is_ignored(name: str) -> bool:
-    return name.startswith(_IGNORED_PREFIXES) or name.endswith(_BACKUP_SUFFIXES)
-
-
 def _sidecar_path(path: str) -> str:
     return os.path.splitext(path)[0] + SIDECAR_SUFFIX
 
