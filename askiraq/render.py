@@ -284,19 +284,23 @@ def _highlight(hit: Hit, style: Style) -> str:
     return "".join(out)
 
 
+def _answer_lines(answer: Answer, style: Style) -> list[str]:
+    """An answer's sentences (given or withheld), each indented with its citation."""
+    return [f"  {shown(s.text, s.markdown, s.header)} [{_paint(s.citation.location, _CITE, style)}]"
+            for s in answer.sentences]
+
+
 def _text(result: SearchResult, style: Style) -> str:
     lines: list[str] = []
     if result.answer is None:
         lines.append(_paint(_no_answer(result) + (" The closest passages:" if result.hits else ""), _BOLD, style))
         if style.explain and result.withheld is not None:
             lines.append(f"Withheld (confidence {result.confidence:.0%}):")
-            lines += [f"  {shown(s.text, s.markdown, s.header)} [{_paint(s.citation.location, _CITE, style)}]"
-                      for s in result.withheld.sentences]
+            lines += _answer_lines(result.withheld, style)
     else:
         disagree = "the sources disagree; " if result.answer.conflicting else ""
         lines.append(_paint(f"Answer ({disagree}confidence {result.confidence:.0%}):", _BOLD, style))
-        for s in result.answer.sentences:
-            lines.append(f"  {shown(s.text, s.markdown, s.header)} [{_paint(s.citation.location, _CITE, style)}]")
+        lines += _answer_lines(result.answer, style)
     if style.explain and result.expansions:
         lines.append("")
         lines.append("Expansions: " + ", ".join(
