@@ -10,6 +10,7 @@ of ranking and quoting, each with its name, what it does, made-up examples it mu
 tests/test_table.py is generated from the examples, and scripts/evaluate.py --ablate switches each entry off in turn.
 """
 
+import functools
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
@@ -76,12 +77,13 @@ class Example:
 
 
 class Feature:
-    __slots__ = ("computes", "fires_on", "name", "not_on", "value")
+    __slots__ = ("computes", "fires_on", "level", "name", "not_on", "value")
 
     def __init__(self, name: str, computes: str, value: Callable[["Reading"], float],
-                 fires_on: tuple[Example, ...], not_on: tuple[Example, ...]) -> None:
+                 fires_on: tuple[Example, ...], not_on: tuple[Example, ...], level: str = "candidate") -> None:
         self.name, self.computes, self.value = name, computes, value
         self.fires_on, self.not_on = fires_on, not_on  # its value is above 0 for these candidates, 0 or below there
+        self.level = level  # what it reads: "question", "passage" (the same for each of its candidates) or "candidate"
 
 
 # ---------------------------------------------------------------------------- what the features read
@@ -181,20 +183,24 @@ FEATURES: tuple[Feature, ...] = (
             "(0 for the best)",
             lambda r: r.c.rank / (1 + r.c.rank),
             (_both("Who opened the bridge and the ferry?", "The ferry to the island"),),
-            (_both("Who opened the bridge and the ferry?", _OPENED),)),
+            (_both("Who opened the bridge and the ferry?", _OPENED),),
+            level="passage"),
     Feature("score_gap", "1 - the passage's ranking score over the best passage's",
             lambda r: 1.0 - r.c.score_ratio,
             (_both("Who opened the bridge and the ferry?", "The ferry to the island"),),
-            (_both("Who opened the bridge and the ferry?", _OPENED),)),
+            (_both("Who opened the bridge and the ferry?", _OPENED),),
+            level="passage"),
     Feature("passage_missing", "the share of the question's idf-weighted words (those the corpus has) that the "
             "passage lacks",
             lambda r: 1.0 - r.passage[0],
             (_ex("How many vehicles does the island ferry carry?", _CARRIES, _STORY, _FERRY),),
-            (_ex("How many vehicles does the bridge carry?", _CARRIES),)),
+            (_ex("How many vehicles does the bridge carry?", _CARRIES),),
+            level="passage"),
     Feature("two_words", "1 when the passage holds two of the question's words (all, for a one-word question)",
             lambda r: float(r.passage[1] >= min(2, r.q.word_count)),
             (_ex("How many vehicles use the tolls?", _CARRIES),),
-            (_ex("How many lorries does the bridge carry?", "The harbour bridge", _STORY, "Lorries are heavy."),)),
+            (_ex("How many lorries does the bridge carry?", "The harbour bridge", _STORY, "Lorries are heavy."),),
+            level="passage"),
     Feature("sentence_missing", "the share of the question's idf-weighted words that the sentence lacks (its "
             "article's subject and its table header count as its own)",
             lambda r: 1.0 - r.own,
@@ -217,7 +223,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("rarest_in_passage", "1 when the question's rarest word is in the passage",
             lambda r: float(not r.q.rarest.isdisjoint(r.c.passage_terms)),
             (_both("Does the ferry carry bicycles?", "It carries bicycles"),),
-            (_both("Does the ferry carry bicycles?", _CARRIES),)),
+            (_both("Does the ferry carry bicycles?", _CARRIES),),
+            level="passage"),
     Feature("names_in_sentence", "the share of the question's names (capitalised words the corpus has) in the "
             "sentence itself (or its article's subject); 1 when it names nothing",
             lambda r: _names_found(r.q, r.c.terms),
@@ -226,7 +233,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("names_in_passage", "the share of the question's names in the passage; 1 when it names nothing",
             lambda r: r.passage_names,
             (_ex("When did Jane Doyle open the bridge?", _OPENED),),
-            (_ex("When did Jane Doyle pay the tolls?", _TOLLS),)),
+            (_ex("When did Jane Doyle pay the tolls?", _TOLLS),),
+            level="passage"),
     Feature("novelty", "the share of the sentence's words that the question does not hold: an answer adds something",
             _novelty,
             (_ex("Who opened the bridge?", _OPENED),),
@@ -239,7 +247,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("lead", "1 when the passage is its article's first",
             lambda r: float(r.c.lead),
             (_ex("Who opened the bridge?", _OPENED),),
-            (_ex("How many vehicles cross?", _CARRIES),)),
+            (_ex("How many vehicles cross?", _CARRIES),),
+            level="passage"),
     Feature("length", "the sentence's terms beyond ten, over 30 (at most 1)",
             lambda r: min(max(len(r.c.terms) - 10, 0), 30) / 30,
             (_ex("When was the bridge opened?", _LONG, f"The Harbour Bridge\n\n{_LONG}\n"),),
@@ -252,33 +261,40 @@ FEATURES: tuple[Feature, ...] = (
     Feature("corroborated", "1 when another article repeats the passage (a near-duplicate folded into it)",
             lambda r: float(r.c.corroborated),
             (_ex("How often does the island ferry leave?", "The ferry to the island", _FERRY, _FERRY_TOO),),
-            (_ex("How often does the island ferry leave?", "The ferry to the island", _FERRY, _STORY),)),
+            (_ex("How often does the island ferry leave?", "The ferry to the island", _FERRY, _STORY),),
+            level="passage"),
     Feature("cosine", "the passage's cosine with the question in the semantic mode (else 0)",
             lambda r: r.c.cosine,
             (_ex("Who opened the bridge?", _OPENED, semantic=True),),
-            (_ex("Who opened the bridge?", _OPENED),)),
+            (_ex("Who opened the bridge?", _OPENED),),
+            level="passage"),
     Feature("unknown_words", "the share of the question's weight in English words no article has (nor their "
             "expansions): the folder may say it in other words",
             lambda r: r.q.unknown,
             (_ex("How many vehicles cross the viaduct?", _CARRIES),),
-            (_ex("How many vehicles does the Zubrowka bridge carry?", _CARRIES),)),
+            (_ex("How many vehicles does the Zubrowka bridge carry?", _CARRIES),),
+            level="question"),
     Feature("unknown_terms", "the share of the question's weight in other words no article has (names, codes, "
             "jargon): the folder may be about something else",
             lambda r: r.q.unknown_rare,
             (_ex("How many vehicles does the Zubrowka bridge carry?", _CARRIES),),
-            (_ex("How many vehicles cross the viaduct?", _CARRIES),)),
+            (_ex("How many vehicles cross the viaduct?", _CARRIES),),
+            level="question"),
     Feature("unknown_names", "the share of the question's names that no article has",
             lambda r: r.q.unknown_names,
             (_ex("When did Mark Ellis open the bridge?", _OPENED),),
-            (_ex("When did Jane Doyle open the bridge?", _OPENED),)),
+            (_ex("When did Jane Doyle open the bridge?", _OPENED),),
+            level="question"),
     Feature("keywords", "1 for a question put as keywords, not as a sentence",
             lambda r: float(not r.q.in_words),
             (_ex("bridge tolls", _TOLLS),),
-            (_ex("What pays for the bridge?", _TOLLS),)),
+            (_ex("What pays for the bridge?", _TOLLS),),
+            level="question"),
     Feature("long_question", "the question's distinct words beyond three, over nine (at most 1)",
             lambda r: min(max(r.q.word_count - 3, 0), 9) / 9,
             (_ex("How many vehicles cross the harbour bridge each day?", _CARRIES),),
-            (_ex("bridge tolls", _TOLLS),)),
+            (_ex("bridge tolls", _TOLLS),),
+            level="question"),
     Feature("number_given", "for a question wanting a figure (how many X, how much, how big): 1 when the sentence "
             "holds a figure that counts X (or near a question word), -1 when not",
             lambda r: r.number,
@@ -333,23 +349,47 @@ def vectors(question: QuestionFacts, candidates: Sequence[CandidateFacts],
             rival_lists: Sequence[Sequence[int]] | None = None,
             needed: AbstractSet[int] | None = None) -> list[list[float]]:
     """Each candidate's features, in FEATURES order (`rival_lists`: `rivals(candidates)`, when already known; only
-    those `needed`, when given: the others are 0)."""
+    those `needed`, when given: the others are 0). A question's features are worked out once, a passage's once for
+    all its candidates."""
     passages: dict[int, tuple[tuple[float, int], float]] = {}
     readings = [Reading(question, c, passages) for c in candidates]
-    values = [f.value if needed is None or at in needed else _zero for at, f in enumerate(FEATURES)]
-    rows = [[value(r) for value in values] for r in readings]
+    asked, per_passage, per_candidate = _plan(None if needed is None else frozenset(needed))
+    of_question = [(at, value(readings[0])) for at, value in asked] if readings else []
+    of_passages: dict[int, list[tuple[int, float]]] = {}
+    rows = []
+    for r in readings:
+        row = [0.0] * len(FEATURES)
+        for at, x in of_question:
+            row[at] = x
+        if (known := of_passages.get(r.c.passage)) is None:
+            known = of_passages[r.c.passage] = [(at, value(r)) for at, value in per_passage]
+        for at, x in known:
+            row[at] = x
+        for at, value in per_candidate:
+            row[at] = value(r)
+        rows.append(row)
     covered = [r.context for r in readings]
     best: dict[int, float] = {}
     for cover, c in zip(covered, candidates, strict=True):
         best[c.passage] = max(best.get(c.passage, 0.0), cover)
     for row, cover, c, others in zip(rows, covered, candidates, rival_lists or rivals(candidates), strict=True):
-        row[_MARGIN] = cover - max((covered[k] for k in others), default=0.0)
+        row[_MARGIN] = cover - max(map(covered.__getitem__, others), default=0.0)
         row[_BEST_IN_PASSAGE] = float(cover >= best[c.passage])
     return rows
 
 
-def _zero(_: "Reading") -> float:
-    return 0.0
+_Plan = list[tuple[int, Callable[["Reading"], float]]]
+
+
+@functools.lru_cache(maxsize=8)
+def _plan(needed: frozenset[int] | None) -> tuple[_Plan, _Plan, _Plan]:
+    """The features to work out (all, or those `needed`), by what they read: the question, the passage, the
+    candidate (the listwise ones are filled in by `vectors`)."""
+    chosen = [(at, f) for at, f in enumerate(FEATURES) if (needed is None or at in needed)
+              and at not in (_MARGIN, _BEST_IN_PASSAGE)]
+    asked, per_passage, per_candidate = ([(at, f.value) for at, f in chosen if f.level == level]
+                                         for level in ("question", "passage", "candidate"))
+    return asked, per_passage, per_candidate
 
 
 def rivals(candidates: Sequence[CandidateFacts]) -> list[list[int]]:

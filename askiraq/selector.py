@@ -11,12 +11,12 @@ import functools
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, NamedTuple
 
 from askiraq.errors import AskiraqError
-from askiraq.features import FEATURE_NAMES, GATES, CandidateFacts, QuestionFacts, failed_gates, rivals, vectors
+from askiraq.features import FEATURE_NAMES, GATES, CandidateFacts, QuestionFacts, rivals, vectors
 
 MODEL_FORMAT = 1
 MODEL_FILE = os.path.join(os.path.dirname(__file__), "data", "answerer.json")
@@ -68,8 +68,21 @@ class AnswerModel(NamedTuple):
 
     def gate(self, row: Sequence[float], off: AbstractSet[str] = frozenset()) -> tuple[float, str] | None:
         """For a candidate failing kept gates: the least share of right answers among them, and why; else None."""
-        failed = failed_gates(row, self.gates.keys() - off if off else self.gates.keys())
-        return min(((self.gates[g.name], g.reason) for g in failed), default=None)
+        for at, fails, outcome in _gate_checks(tuple(self.gates.items()), frozenset(off)):
+            if fails(row[at]):
+                return outcome  # (the checks come least often right first)
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _gate_checks(kept: tuple[tuple[str, float], ...], off: frozenset[str]) -> list[tuple[int, Callable[[float], bool],
+                                                                                        tuple[float, str]]]:
+    """The kept gates not switched off, least often right first: the feature each reads, when it fails, and what a
+    candidate failing it gets (the share of such candidates right, and the reason)."""
+    shares = dict(kept)
+    checks = [(FEATURE_NAMES.index(g.feature), g.fails, (shares[g.name], g.reason)) for g in GATES
+              if g.name in shares and g.name not in off]
+    return sorted(checks, key=lambda check: check[2])
 
 
 @functools.lru_cache(maxsize=8)
