@@ -20,7 +20,8 @@ from askiraq.memo import Memo
 if TYPE_CHECKING:
     import numpy as np
 
-NUMPY_FROM_POSTINGS = 50_000  # below this many postings in a query, plain Python is faster than importing NumPy
+NUMPY_FROM_POSTINGS = 50_000  # below this many postings, plain Python is faster than importing NumPy (counted over
+# the questions of a run: a batch of many medium questions pays for the import as one large question does)
 NUMPY_WARM_FROM_POSTINGS = 2_000  # ...and than NumPy itself once it is imported (batches, large corpora)
 TERM_IDS_MEMO = 100_000  # distinct words a batch looks up, kept
 SAMPLE_STRIDE = 16  # _floor_of_the_best: a sample of 1 passage in 16 (any stride gives the same, exact, ranking)
@@ -48,6 +49,7 @@ class Postings:
                 self._ptr[-1] != len(self._passages) or len(self._weights) != len(self._passages)):
             raise CorruptIndex(f"{generation.label}: postings sizes disagree")
         self.term_id = Memo(self._vocab.find, TERM_IDS_MEMO)  # a term's id, or -1 when no passage has it
+        self._scored_in_python = 0  # postings of questions NumPy would take once imported, added up in plain Python
 
     def term(self, term_id: int) -> str:
         return self._vocab[term_id]
@@ -103,8 +105,10 @@ class Postings:
         """The `limit` best (passage, score) pairs by `scores`, best first (ties: lower id first)."""
         lists = self._lists(weighted_terms)
         postings = sum(len(ids) for ids, _, _ in lists)
-        if postings > NUMPY_FROM_POSTINGS or (postings > NUMPY_WARM_FROM_POSTINGS and "numpy" in sys.modules):
-            return _ranked_numpy(lists, self.passage_count, limit)
+        if postings > NUMPY_WARM_FROM_POSTINGS:
+            if "numpy" in sys.modules or self._scored_in_python + postings > NUMPY_FROM_POSTINGS:
+                return _ranked_numpy(lists, self.passage_count, limit)
+            self._scored_in_python += postings
         scores = self._accumulate(lists).items()
         return sorted(scores, key=_score_order) if limit is None else heapq.nsmallest(limit, scores, key=_score_order)
 

@@ -104,6 +104,7 @@ def test_the_vectorised_path_ranks_exactly_like_the_plain_one(shipped_index: Ind
     weighted = [("iraq", 1.0), ("attack", 1.0), ("usa", 0.5), ("militia", 1.0)]
     plain = shipped_index.postings.ranked(weighted, None)
     monkeypatch.setattr(askiraq.postings, "NUMPY_FROM_POSTINGS", 0)
+    monkeypatch.setattr(askiraq.postings, "NUMPY_WARM_FROM_POSTINGS", 0)
     vectorised = shipped_index.postings.ranked(weighted, None)
     assert [pid for pid, _ in vectorised] == [pid for pid, _ in plain]
     assert [s for _, s in vectorised] == pytest.approx([s for _, s in plain], abs=1e-9)
@@ -116,6 +117,7 @@ def test_the_best_k_are_the_first_k_of_the_full_ranking_whatever_the_sample(
     import askiraq.postings
 
     monkeypatch.setattr(askiraq.postings, "NUMPY_FROM_POSTINGS", 0)
+    monkeypatch.setattr(askiraq.postings, "NUMPY_WARM_FROM_POSTINGS", 0)
     monkeypatch.setattr(askiraq.postings, "SAMPLE_STRIDE", stride)
     for weighted in ([("iraq", 1.0), ("attack", 1.0), ("usa", 0.5)], [("said", 1.0)], [("militia", 0.2)]):
         full = shipped_index.postings.ranked(weighted, None)

@@ -116,6 +116,25 @@ def test_a_cold_question_imports_neither_nltk_nor_numpy(isolated_index_dir: Path
     # and SIGHUP with the C module)
 
 
+def test_numpy_is_imported_once_the_questions_of_a_run_add_up_to_a_large_one(isolated_index_dir: Path) -> None:
+    """A batch of medium questions pays for importing NumPy as one large question does: the postings scored in plain
+    Python are added up over the run (thresholds scaled down to the shipped corpus's postings)."""
+    open_index(SHIPPED_CORPUS)
+    code = ("import sys\nimport askiraq.postings as p\nfrom askiraq.index import open_index\n"
+            "from askiraq.search import SearchOptions, search\n"
+            "p.NUMPY_WARM_FROM_POSTINGS, p.NUMPY_FROM_POSTINGS = 20, 120\n"
+            f"index = open_index({str(SHIPPED_CORPUS)!r}).index\nseen = []\n"
+            "for question in ['Iraq militia attacks', 'US forces in Iraq', 'Iran militias attack US bases'] * 3:\n"
+            "    seen.append([pid for pid, _ in index.postings.ranked([(t, 1.0) for t in question.lower().split()],"
+            " 5)])\n    print('numpy' in sys.modules)\n"
+            "print(seen[0] == seen[3] == seen[6], seen[1] == seen[4] == seen[7])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "ASKIRAQ_INDEX_DIR": str(isolated_index_dir)}, check=True)
+    lines = done.stdout.split()
+    assert lines[0] == "False" and lines[-3] == "True"  # (plain Python first, NumPy once the run's postings add up)
+    assert lines[-2:] == ["True", "True"]  # the same question ranks alike on either path
+
+
 def test_a_folder_with_nothing_to_index_leaves_no_index_folder(isolated_index_dir: Path, tmp_path: Path) -> None:
     empty = tmp_path / "notes"
     empty.mkdir()
