@@ -295,26 +295,29 @@ class _Builder:
         np = self.np
         gen = old.generation
 
-        def view(name: str, dtype: str) -> Any:
-            return np.frombuffer(gen.array(name), dtype=dtype)
+        def view(name: str) -> Any:
+            """The previous generation's array, zero-copy (integers in the width they were stored in: the parts are
+            joined into one type in `finish`; float16 comes from the store as bytes)."""
+            stored = gen.array(name)
+            return np.frombuffer(stored, dtype="<f2") if name == "vectors" else np.asarray(stored)
 
         p0, p1 = record.first_passage, record.first_passage + record.passage_count
-        sent_ptr, fwd_ptr, sterm_ptr = view("sent_ptr", "<u8"), view("fwd_ptr", "<u8"), view("sterm_ptr", "<u8")
+        sent_ptr, fwd_ptr, sterm_ptr = view("sent_ptr"), view("fwd_ptr"), view("sterm_ptr")
         s0, s1 = int(sent_ptr[p0]), int(sent_ptr[p1])
         f0, f1 = int(fwd_ptr[p0]), int(fwd_ptr[p1])
         t0, t1 = int(sterm_ptr[s0]), int(sterm_ptr[s1])
-        self.parts["rows"].append(view("passage_rows", "<u8").reshape(-1, PASSAGE_ROW)[p0:p1])
+        self.parts["rows"].append(view("passage_rows").reshape(-1, PASSAGE_ROW)[p0:p1])
         self.parts["sent_count"].append(np.diff(sent_ptr[p0:p1 + 1]))
-        self.parts["sentence_rows"].append(view("sentence_rows", "<u8")[SENTENCE_ROW * s0:SENTENCE_ROW * s1])
+        self.parts["sentence_rows"].append(view("sentence_rows")[SENTENCE_ROW * s0:SENTENCE_ROW * s1])
         self.parts["fwd_count"].append(np.diff(fwd_ptr[p0:p1 + 1]))
-        self.parts["fwd_term"].append(view("fwd_term", "<u4")[f0:f1])
-        self.parts["fwd_tf"].append(view("fwd_tf", "<u4")[f0:f1])
-        self.parts["implied"].append(view("implied_len", "<u4")[p0:p1])
+        self.parts["fwd_term"].append(view("fwd_term")[f0:f1])
+        self.parts["fwd_tf"].append(view("fwd_tf")[f0:f1])
+        self.parts["implied"].append(view("implied_len")[p0:p1])
         self.parts["sterm_count"].append(np.diff(sterm_ptr[s0:s1 + 1]))
-        self.parts["sterm"].append(view("sterm", "<u4")[t0:t1])
+        self.parts["sterm"].append(view("sterm")[t0:t1])
         if old.vectors is not None:
             dims = old.vectors.dims
-            self.parts["vectors"].append(view("vectors", "<f2")[dims * p0:dims * p1])
+            self.parts["vectors"].append(view("vectors")[dims * p0:dims * p1])
         stored = old.texts.stored_text(record) if record.stored >= 0 else None
         self._add_doc(record.rel, record.title, record.title_line, record.metadata, record.passage_count,
                       (record.size, record.mtime_ns, record.sidecar_mtime_ns, record.checksum),
@@ -407,6 +410,7 @@ class _Builder:
             encoded.update(_string_table(np, "texts", self.texts))
             self.texts = []
         encoded["doc_first"] = np.array([d["p0"] for d in self.docs], dtype="<u8")
+        encoded = {name: _narrowest(np, a) for name, a in encoded.items()}
         meta: dict[str, Any] = {"passages": rows.shape[0], "documents": len(self.docs), "terms": len(vocab),
                                 "avgdl": avgdl}
         if vectors.size:
@@ -434,6 +438,16 @@ def idf_floor(average_idf: float) -> float:
     is not positive (rank-bm25 would score every passage below zero) the floor is EPSILON itself. An average that
     is zero but for rounding (1e-17: its terms cancel out, summed in another order) is zero."""
     return EPSILON * average_idf if average_idf > 1e-9 else EPSILON
+
+
+def _narrowest(np: Any, array: Any) -> Any:
+    """An unsigned array in the narrowest type that holds its largest value (term counts fit a byte, a small corpus's
+    term ids two): the index is read through typed views, whatever the width, so this only saves space."""
+    if array.dtype.kind != "u" or array.dtype.itemsize == 1:
+        return array
+    largest = int(array.max()) if array.size else 0
+    width = next(size for size in (1, 2, 4, 8) if largest < 1 << (8 * size))
+    return array.astype(f"<u{width}") if width < array.dtype.itemsize else array
 
 
 def _pointers(np: Any, counts: Any) -> Any:

@@ -140,7 +140,7 @@ def _ranked_numpy(lists: list[_PostingsList], size: int, limit: int | None) -> l
     """`Postings.ranked` vectorised for long postings lists (large corpora): same sums, same order."""
     import numpy as np
 
-    ids = np.concatenate([np.frombuffer(i, dtype="<u4") for i, _, _ in lists])
+    ids = np.concatenate([np.asarray(i) for i, _, _ in lists])  # (the index's narrowest type for passage ids)
     values = np.concatenate([np.frombuffer(c, dtype="<f8") if w == 1.0 else np.frombuffer(c, dtype="<f8") * w
                              for _, c, w in lists])
     totals = np.bincount(ids, weights=values, minlength=size)

@@ -145,3 +145,18 @@ def test_a_folder_with_nothing_to_index_leaves_no_index_folder(isolated_index_di
     (empty / "note.txt").write_text("The harbour opened in 1901.\n", encoding="utf-8")
     assert open_index(empty).index.passage_count == 1  # and an index folder once there is something to index
     assert len(list(isolated_index_dir.iterdir())) == 1
+
+
+def test_each_integer_array_is_stored_in_the_narrowest_type_that_holds_it(isolated_index_dir: Path,
+                                                                          tmp_path: Path) -> None:
+    """Term counts of a small folder fit a byte, its term ids two; a count above 255 widens only its own array, and
+    the index answers as before (the store reads every width)."""
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "ferry.txt").write_text("The island ferry leaves every hour from the north quay.\n", encoding="utf-8")
+    (corpus / "chant.txt").write_text("Quay " * 300 + "\n\nThe harbour chant repeats one word.\n", encoding="utf-8")
+    opened = open_index(corpus)
+    widths = {name: opened.index.generation.array(name).itemsize for name in ("fwd_term", "fwd_tf", "sterm")}
+    assert widths == {"fwd_term": 1, "fwd_tf": 2, "sterm": 1}  # (300 > 255: two bytes)
+    hits = search(opened.index, "island ferry quay", SearchOptions(top=2)).hits
+    assert [hit.citation.source for hit in hits] == ["ferry.txt", "chant.txt"]
