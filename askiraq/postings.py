@@ -20,8 +20,9 @@ from askiraq.memo import Memo
 if TYPE_CHECKING:
     import numpy as np
 
-NUMPY_FROM_POSTINGS = 50_000  # below this many postings, plain Python is faster than importing NumPy (counted over
-# the questions of a run: a batch of many medium questions pays for the import as one large question does)
+NUMPY_FROM_POSTINGS = 200_000  # below this many postings, plain Python is faster than importing NumPy: 0.3-0.5 us a
+# posting against 60-200 ms for the import (scripts/bench.py machine, 2026-12). Counted over the questions of a run:
+# a batch of many medium questions pays for the import as one large question does
 NUMPY_WARM_FROM_POSTINGS = 2_000  # ...and than NumPy itself once it is imported (batches, large corpora)
 TERM_IDS_MEMO = 100_000  # distinct words a batch looks up, kept
 SAMPLE_STRIDE = 16  # _floor_of_the_best: a sample of 1 passage in 16 (any stride gives the same, exact, ranking)
