@@ -31,11 +31,6 @@ PREFIX_MATCHES = 50  # at most this many words of one family (askiraq.search wor
 _PostingsList = tuple[memoryview, memoryview, float]  # passage ids, BM25 contributions, the term's weight
 
 
-def _score_order(item: tuple[int, float]) -> tuple[float, int]:
-    """Best score first; ties go to the lower passage id, so every ranking is deterministic."""
-    return -item[1], item[0]
-
-
 class Postings:
     """Terms, their idf, and their postings in one generation. CorruptIndex on inconsistent data."""
 
@@ -100,7 +95,8 @@ class Postings:
 
     def scores(self, weighted_terms: Sequence[tuple[str, float]]) -> dict[int, float]:
         """Sum of `weight * BM25 contribution` over the given terms, per passage."""
-        return self._accumulate(self._lists(weighted_terms))
+        totals, matched = self._accumulate(self._lists(weighted_terms))
+        return {pid: totals[pid] for pid in matched}
 
     def ranked(self, weighted_terms: Sequence[tuple[str, float]], limit: int | None) -> list[tuple[int, float]]:
         """The `limit` best (passage, score) pairs by `scores`, best first (ties: lower id first)."""
@@ -110,8 +106,11 @@ class Postings:
             if "numpy" in sys.modules or self._scored_in_python + postings > NUMPY_FROM_POSTINGS:
                 return _ranked_numpy(lists, self.passage_count, limit)
             self._scored_in_python += postings
-        scores = self._accumulate(lists).items()
-        return sorted(scores, key=_score_order) if limit is None else heapq.nsmallest(limit, scores, key=_score_order)
+        totals, matched = self._accumulate(lists)
+        score = totals.__getitem__  # (best first; ties go to the lower passage id: every ranking is deterministic)
+        best = sorted(matched, key=lambda pid: (-score(pid), pid)) if limit is None else \
+            heapq.nsmallest(limit, matched, key=lambda pid: (-score(pid), pid))
+        return [(pid, totals[pid]) for pid in best]
 
     def _lists(self, weighted_terms: Sequence[tuple[str, float]]) -> list[_PostingsList]:
         lists = []
@@ -122,19 +121,28 @@ class Postings:
                 lists.append((ids, contributions, weight))
         return lists
 
-    def _accumulate(self, lists: list[_PostingsList]) -> dict[int, float]:
-        scores: dict[int, float] = {}
-        get = scores.get
-        for ids, contributions, weight in lists:
-            if weight == 1.0:
-                for pid, value in zip(ids, contributions, strict=True):
-                    scores[pid] = get(pid, 0.0) + value
-            else:
-                for pid, value in zip(ids, contributions, strict=True):
-                    scores[pid] = get(pid, 0.0) + weight * value
-        if any(pid >= self.passage_count for pid in scores):
-            raise CorruptIndex("a posting names a passage that does not exist")
-        return scores
+    def _accumulate(self, lists: list[_PostingsList]) -> tuple[list[float], list[int]]:
+        """Every passage's sum (a list over all of them: indexing it is quicker than a dict's get and set) and the
+        passages matched, in the order first met. Contributions are positive, so a passage is met first while its sum
+        is 0."""
+        totals = [0.0] * self.passage_count
+        matched: list[int] = []
+        met = matched.append
+        try:
+            for ids, contributions, weight in lists:
+                if weight == 1.0:
+                    for pid, value in zip(ids, contributions, strict=True):
+                        if not totals[pid]:
+                            met(pid)
+                        totals[pid] += value
+                else:
+                    for pid, value in zip(ids, contributions, strict=True):
+                        if not totals[pid]:
+                            met(pid)
+                        totals[pid] += weight * value
+        except IndexError:
+            raise CorruptIndex("a posting names a passage that does not exist") from None
+        return totals, matched
 
 
 def _ranked_numpy(lists: list[_PostingsList], size: int, limit: int | None) -> list[tuple[int, float]]:

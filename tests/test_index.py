@@ -160,3 +160,28 @@ def test_each_integer_array_is_stored_in_the_narrowest_type_that_holds_it(isolat
     assert widths == {"fwd_term": 1, "fwd_tf": 2, "sterm": 1}  # (300 > 255: two bytes)
     hits = search(opened.index, "island ferry quay", SearchOptions(top=2)).hits
     assert [hit.citation.source for hit in hits] == ["ferry.txt", "chant.txt"]
+
+
+def test_a_refresh_that_takes_the_vocabulary_past_two_bytes_keeps_every_article_findable(isolated_index_dir: Path,
+                                                                                          tmp_path: Path) -> None:
+    """The first build stores term ids in two bytes; an added article takes the vocabulary past 65,536 words, and
+    the refresh joins the reused articles' two-byte ids with four-byte ones."""
+    corpus = tmp_path / "words"
+    corpus.mkdir()
+    letters = "bcdfghjklmnpqrstvwxz"
+
+    def made_up(n: int) -> str:  # (distinct, unstemmable words: a consonant spelling of n)
+        return "q" + "".join(letters[int(d)] for d in str(n)) + "q"
+
+    lines = (" ".join(made_up(n) for n in range(start, start + 20)) for start in range(0, 65_000, 20))
+    (corpus / "wordlist.txt").write_text("\n\n".join(lines) + "\n\nThe harbour ferry leaves hourly.\n",
+                                         encoding="utf-8")
+    first = open_index(corpus)
+    assert first.index.generation.array("fwd_term").itemsize == 2
+    (corpus / "more.txt").write_text(" ".join(made_up(n) for n in range(65_000, 66_000)) +
+                                     "\n\nThe island quay opened in spring.\n", encoding="utf-8")
+    refreshed = open_index(corpus)
+    assert refreshed.index.generation.array("fwd_term").itemsize == 4
+    for question, source in (("harbour ferry", "wordlist.txt"), ("island quay", "more.txt"),
+                             (made_up(64_999), "wordlist.txt"), (made_up(65_999), "more.txt")):
+        assert search(refreshed.index, question, SearchOptions(top=1)).hits[0].citation.source == source
