@@ -107,9 +107,11 @@ class Postings:
                 return _ranked_numpy(lists, self.passage_count, limit)
             self._scored_in_python += postings
         totals, matched = self._accumulate(lists)
-        score = totals.__getitem__  # (best first; ties go to the lower passage id: every ranking is deterministic)
-        best = sorted(matched, key=lambda pid: (-score(pid), pid)) if limit is None else \
-            heapq.nsmallest(limit, matched, key=lambda pid: (-score(pid), pid))
+        score = totals.__getitem__
+        if limit is not None and limit < len(matched):  # the limit-th best score, among bare floats (no key: quick)
+            floor = heapq.nlargest(limit, map(score, matched))[-1]
+            matched = [pid for pid in matched if totals[pid] >= floor]  # (passages tied at the cut stay)
+        best = sorted(matched, key=lambda pid: (-score(pid), pid))[:limit]  # (ties: the lower id first, always)
         return [(pid, totals[pid]) for pid in best]
 
     def _lists(self, weighted_terms: Sequence[tuple[str, float]]) -> list[_PostingsList]:

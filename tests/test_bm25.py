@@ -111,6 +111,21 @@ def test_the_vectorised_path_ranks_exactly_like_the_plain_one(shipped_index: Ind
     assert shipped_index.postings.ranked(weighted, 3) == vectorised[:3]
 
 
+def test_the_plain_path_s_best_k_are_the_first_k_of_its_full_ranking_ties_included(tmp_path: Path) -> None:
+    """Many passages tied on a few scores: every cut keeps the ties in passage-id order."""
+    corpus = tmp_path / "ties"
+    corpus.mkdir()
+    for number in range(12):
+        text = ["The ferry leaves the quay.", "The ferry leaves.", "A quay."][number % 3]
+        (corpus / f"{number:02}.txt").write_text(f"{text}\n\nGulls.\n", encoding="utf-8")
+    postings = open_index(corpus, tmp_path / "index").index.postings
+    for weighted in ([("ferri", 1.0), ("quay", 1.0)], [("quay", 0.5)], [("gull", 1.0), ("ferri", 0.2)]):
+        full = postings.ranked(weighted, None)
+        assert len({score for _, score in full}) < len(full)  # (ties)
+        for limit in range(1, len(full) + 2):
+            assert postings.ranked(weighted, limit) == full[:limit]
+
+
 @pytest.mark.parametrize("stride", [1, 2, 3, 16])
 def test_the_best_k_are_the_first_k_of_the_full_ranking_whatever_the_sample(
         shipped_index: Index, monkeypatch: pytest.MonkeyPatch, stride: int) -> None:
