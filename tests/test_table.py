@@ -10,7 +10,7 @@ import pytest
 from conftest import MODEL_DIR
 
 from askiraq.expansions import load_thesaurus
-from askiraq.features import FEATURE_NAMES, FEATURES, GATES, RULES, Case, Example, vectors
+from askiraq.features import FEATURE_NAMES, FEATURES, GATES, RULES, Case, Example, Reading, vectors
 from askiraq.index import open_index
 from askiraq.search import SearchOptions, SearchResult, answer_candidates, search
 from askiraq.selector import shipped_model
@@ -39,6 +39,28 @@ def feature_value(tmp_path: Path, example: Example, feature: str) -> float:
 def test_each_feature_fires_on_its_examples_and_not_on_the_others(tmp_path: Path, name: str, example: Example,
                                                                   fires: bool) -> None:
     assert (feature_value(tmp_path, example, name) > 0) == fires
+
+
+@pytest.mark.parametrize("example", [e for f in FEATURES for e in (*f.fires_on, *f.not_on) if not e.semantic][::3],
+                         ids=repr)
+def test_a_feature_worked_out_once_per_question_or_passage_is_what_each_candidate_would_give(
+        tmp_path: Path, example: Example) -> None:
+    """The table's levels: a feature said to read only the question (or the passage) has the same value for every
+    candidate (of the passage), so working it out once for them all changes nothing."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for at, text in enumerate((example.article, *example.others)):
+        (folder / f"{'abcdefgh'[at]}.txt").write_text(text, encoding="utf-8")
+    index = open_index(folder, tmp_path / "index").index
+    found = answer_candidates(index, example.question, SearchOptions(thesaurus=load_thesaurus()))
+    assert found is not None
+    rows = vectors(found.question, found.candidates)
+    passages: dict[int, tuple[tuple[float, int], float]] = {}
+    for row, candidate in zip(rows, found.candidates, strict=True):
+        reading = Reading(found.question, candidate, passages)
+        for at, feature in enumerate(FEATURES):
+            if feature.level != "candidate":
+                assert row[at] == feature.value(reading), (feature.name, candidate.text)
 
 
 def test_every_feature_and_gate_has_examples_both_ways() -> None:
