@@ -392,6 +392,14 @@ def sidecar_metadata(root: str, rel: str, notices: list[Notice]) -> dict[str, st
     return _read_sidecar(os.path.join(root, rel), rel, notices)
 
 
+def read_text(root: str, rel: str) -> tuple[str, int] | None:
+    """An article's text decoded as `read_document` decodes it, and the CRC-32 of its bytes; None when it cannot be
+    read or is no longer text. What a question needs to quote it (no metadata, no notices: it was indexed)."""
+    read = _read_file(root, rel, [])
+    decoded = _decode(read[0]) if read is not None else None
+    return (decoded[0], zlib.crc32(read[0])) if read is not None and decoded is not None else None
+
+
 def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Document | None:
     """Read and decode one article; on any problem add a Notice and return None."""
     path = os.path.join(root, source.rel)

@@ -8,7 +8,7 @@ read anything else).
 
 import os
 
-from askiraq.corpus import SourceFile, file_checksum, read_document
+from askiraq.corpus import file_checksum, read_text
 from askiraq.errors import CorruptIndex, StaleIndex
 from askiraq.files import printable_name
 from askiraq.memo import Memo
@@ -95,13 +95,13 @@ class SourceTexts:
             if self._file_checksum(record.rel) != record.checksum:  # edited, its size and time kept (or put back)
                 raise StaleIndex(f"{name} changed since it was indexed", record.rel)
             return self.stored_text(record)
-        source = SourceFile(record.rel, record.size, record.mtime_ns, record.sidecar_mtime_ns)
-        document = read_document(self.corpus_root, source, [])
-        if document is None:  # unreadable now (permissions), or no longer text
+        read = read_text(self.corpus_root, record.rel)
+        if read is None:  # unreadable now (permissions), or no longer text
             raise StaleIndex(f"{name} can no longer be read", record.rel)
-        if document.checksum != record.checksum:  # edited, its size and time kept (or put back)
+        text, checksum = read
+        if checksum != record.checksum:  # edited, its size and time kept (or put back)
             raise StaleIndex(f"{name} changed since it was indexed", record.rel)
-        return document.text
+        return text
 
     def _checksum_now(self, rel: str) -> int:
         """The CRC-32 of a file's bytes as they are now (-1 when it cannot be read)."""
