@@ -91,6 +91,12 @@ def test_large_corpora_check_folder_times_and_catch_edits_on_read(
     assert "reopened on Friday" in result.stdout
 
 
+def python_run(code: str, index_dir: Path) -> str:
+    """What a fresh Python process running `code` prints (its indexes in `index_dir`)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "ASKIRAQ_INDEX_DIR": str(index_dir)}).stdout
+
+
 def test_a_cold_question_imports_neither_nltk_nor_numpy(isolated_index_dir: Path) -> None:
     open_index(SHIPPED_CORPUS)
     code = ("import sys\nfrom askiraq.cli import cli\n"
@@ -98,10 +104,9 @@ def test_a_cold_question_imports_neither_nltk_nor_numpy(isolated_index_dir: Path
             "except SystemExit as exit:\n    code = exit.code\n"
             "print('RESULT', code, 'nltk' in sys.modules, 'numpy' in sys.modules)\n"
             "print('PATHLIB', 'pathlib' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "ASKIRAQ_INDEX_DIR": str(isolated_index_dir)}, check=True)
-    assert "electric" in done.stdout
-    result, pathlib_line = done.stdout.strip().splitlines()[-2:]
+    out = python_run(code, isolated_index_dir)
+    assert "electric" in out
+    result, pathlib_line = out.strip().splitlines()[-2:]
     assert result == "RESULT 0 False False"
     bare = subprocess.run([sys.executable, "-c", "import sys; print('pathlib' in sys.modules)"],
                           capture_output=True, text=True, check=True).stdout.strip()
@@ -110,10 +115,8 @@ def test_a_cold_question_imports_neither_nltk_nor_numpy(isolated_index_dir: Path
     command = ("import sys\nsys.argv = ['askiraq', 'why does Iraq rely on US waivers?']\n"
                "from askiraq.__main__ import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
                "print('SIGNAL', 'signal' in sys.modules)")
-    started = subprocess.run([sys.executable, "-c", command], capture_output=True, text=True, check=True,
-                             env={**os.environ, "ASKIRAQ_INDEX_DIR": str(isolated_index_dir)})
-    assert started.stdout.splitlines()[-1] == "SIGNAL False"  # (its enums cost 1 ms: the command takes over SIGTERM
-    # and SIGHUP with the C module)
+    # (the signal module's enums cost 1 ms: the command takes over SIGTERM and SIGHUP with the C module)
+    assert python_run(command, isolated_index_dir).splitlines()[-1] == "SIGNAL False"
 
 
 def test_numpy_is_imported_once_the_questions_of_a_run_add_up_to_a_large_one(isolated_index_dir: Path) -> None:
@@ -128,9 +131,7 @@ def test_numpy_is_imported_once_the_questions_of_a_run_add_up_to_a_large_one(iso
             "    seen.append([pid for pid, _ in index.postings.ranked([(t, 1.0) for t in question.lower().split()],"
             " 5)])\n    print('numpy' in sys.modules)\n"
             "print(seen[0] == seen[3] == seen[6], seen[1] == seen[4] == seen[7])")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "ASKIRAQ_INDEX_DIR": str(isolated_index_dir)}, check=True)
-    lines = done.stdout.split()
+    lines = python_run(code, isolated_index_dir).split()
     assert lines[0] == "False" and lines[-3] == "True"  # (plain Python first, NumPy once the run's postings add up)
     assert lines[-2:] == ["True", "True"]  # the same question ranks alike on either path
 
