@@ -388,15 +388,16 @@ class _Builder:
         fwd_term = remap[building_ids]
         del building_ids
         implied = self._joined("implied", "<u4")
-        arrays, avgdl = _bm25_postings(np, fwd_count, fwd_term, fwd_tf, implied, df, rows.shape[0])
+        passages = rows.shape[0]
+        arrays, avgdl = _bm25_postings(np, fwd_count, fwd_term, fwd_tf, implied, df, passages)
         arrays.update({
             "passage_rows": rows.ravel(),
             "sent_ptr": _pointers(np, self._joined("sent_count", "<u8")),
             "sentence_rows": self._joined("sentence_rows", "<u8"),
             "fwd_ptr": _pointers(np, fwd_count),
             "sterm_ptr": _pointers(np, self._joined("sterm_count", "<u8")),
-            "sterm": remap[self._joined("sterm", "<u4")].astype("<u4"),
-            "fwd_term": fwd_term.astype("<u4"),
+            "sterm": remap[self._joined("sterm", "<u4")].astype("<u4", copy=False),
+            "fwd_term": fwd_term.astype("<u4", copy=False),
             "fwd_tf": fwd_tf,
             "implied_len": implied,
         })
@@ -404,19 +405,21 @@ class _Builder:
         if vectors.size:
             arrays["vectors"] = vectors
         encoded = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
+        del arrays, fwd_term, fwd_tf, rows  # (the encoded arrays are now the only references: narrowed one by one)
         encoded.update(_string_table(np, "vocab", vocab))
         encoded.update(_string_table(np, "docs", [_record_json(d) for d in self.docs]))
         if self.texts:
             encoded.update(_string_table(np, "texts", self.texts))
             self.texts = []
         encoded["doc_first"] = np.array([d["p0"] for d in self.docs], dtype="<u8")
-        encoded = {name: _narrowest(np, a) for name, a in encoded.items()}
-        meta: dict[str, Any] = {"passages": rows.shape[0], "documents": len(self.docs), "terms": len(vocab),
+        for name in list(encoded):
+            encoded[name] = _narrowest(np, encoded[name])
+        meta: dict[str, Any] = {"passages": passages, "documents": len(self.docs), "terms": len(vocab),
                                 "avgdl": avgdl}
         if vectors.size:
             from askiraq import semantic
 
-            meta["vectors"] = {"model": semantic.encoder().name, "dims": vectors.size // max(rows.shape[0], 1)}
+            meta["vectors"] = {"model": semantic.encoder().name, "dims": vectors.size // max(passages, 1)}
         return meta, encoded
 
     def _sorted_vocabulary(self, fwd_term: Any) -> tuple[list[str], Any, Any]:
@@ -481,8 +484,9 @@ def _bm25_postings(np: Any, fwd_count: Any, fwd_term: Any, fwd_tf: Any, implied:
     weight /= norm
     del norm
     weight *= idf[post_term]
-    arrays = {"doc_len": doc_len, "idf": idf.astype("<f8"), "post_ptr": _pointers(np, df),
-              "post_passage": post_passage.astype("<u4"), "post_weight": weight.astype("<f8")}
+    del post_term
+    arrays = {"doc_len": doc_len, "idf": idf.astype("<f8", copy=False), "post_ptr": _pointers(np, df),
+              "post_passage": post_passage.astype("<u4", copy=False), "post_weight": weight.astype("<f8", copy=False)}
     return arrays, avgdl
 
 
