@@ -7,6 +7,7 @@ read anything else).
 """
 
 import os
+from collections.abc import Callable
 
 from askiraq.corpus import file_checksum, read_text
 from askiraq.errors import CorruptIndex, StaleIndex
@@ -19,16 +20,22 @@ TEXTS_MEMO = 256  # whole articles; an answer reads at most a few, a batch reuse
 PATHS_MEMO = 10_000
 
 
-def path_in_corpus(resolved_root: str, rel: str) -> str | None:
+def path_in_corpus(resolved_root: str, rel: str,
+                   realpath: Callable[[str], str] = os.path.realpath) -> str | None:
     """The absolute path of `rel` (read from an index) in the corpus folder `resolved_root` (a realpath), or None
     when it would leave the folder: absolute, through `..`, or through a folder link (indexing never follows one,
-    so such a path comes from a tampered index). A file link the user put in the corpus may point anywhere."""
+    so such a path comes from a tampered index). A file link the user put in the corpus may point anywhere.
+    `realpath` resolves the file's folder (a run's questions remember each folder's: one lstat per part of it)."""
     path = os.path.join(resolved_root, rel)
     climbs = ".." in rel.replace("\\", "/").split("/")
     if os.path.isabs(rel) or climbs or "\0" in rel:
         return None
-    folder = os.path.realpath(os.path.dirname(path))
+    folder = realpath(os.path.dirname(path))
     return os.path.normpath(path) if os.path.commonpath([resolved_root, folder]) == resolved_root else None
+
+
+def _realpath(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 class SourceTexts:
@@ -41,6 +48,7 @@ class SourceTexts:
         self._resolved_root = os.path.realpath(corpus_root)
         self._records = records
         self.path = Memo(self._checked_path, PATHS_MEMO)
+        self._real_folder: Memo[str, str] = Memo(_realpath, PATHS_MEMO)
         self.text = Memo(self._read, TEXTS_MEMO)
         self._file_checksum = Memo(self._checksum_now, PATHS_MEMO)  # (an mbox's messages: its file read once)
         self._just_read: dict[str, tuple[int, str | None]] = {}
@@ -70,7 +78,7 @@ class SourceTexts:
     def _checked_path(self, doc_id: int) -> str:
         """The article's absolute path; CorruptIndex for a stored path that would leave the corpus folder."""
         rel = self._records.document(doc_id).rel
-        path = path_in_corpus(self._resolved_root, rel)
+        path = path_in_corpus(self._resolved_root, rel, self._real_folder)
         if path is None:
             raise CorruptIndex(f"index names a file outside the corpus: {rel!r}")
         return path
