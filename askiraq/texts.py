@@ -35,6 +35,7 @@ def path_in_corpus(resolved_root: str, rel: str,
 
 
 def _realpath(folder: str) -> str:
+    """os.path.realpath of a folder name (one signature, for the memo of a run's folders)."""
     return os.path.realpath(folder)
 
 
