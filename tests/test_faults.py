@@ -299,6 +299,20 @@ def test_an_edit_that_keeps_size_and_time_is_not_quoted_stale(corpus_copy: Path,
     assert json.loads(result.stdout) == json.loads(clean.stdout)  # what a clean build of the file as it is now says
 
 
+def test_an_article_that_turned_binary_with_its_size_and_time_kept_is_never_quoted(corpus_copy: Path) -> None:
+    """Read back to be quoted, it is no longer text: the index is refreshed, the file left out and said so."""
+    article = corpus_copy / "003_6c8c47967f33c65d.txt"
+    assert "003_6c8c47967f33c65d.txt" in ask(corpus_copy, WAIVERS).stdout
+    before = article.stat()
+    article.write_bytes(b"\x00\x01binary" * (before.st_size // 8) + b"\x00" * (before.st_size % 8))
+    os.utime(article, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert article.stat().st_size == before.st_size
+    result = ask(corpus_copy, WAIVERS)
+    assert result.exit_code in (0, 1), result.output
+    assert "003_6c8c47967f33c65d.txt" not in result.stdout  # (neither quoted nor cited)
+    assert "003_6c8c47967f33c65d.txt: skipped: binary file, not text" in result.stderr
+
+
 def test_index_verify_finds_a_flipped_bit_in_a_large_index(corpus_copy: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store, "VERIFY_ALL_BELOW_BYTES", 0)  # every index is "large": no CRC check on open
