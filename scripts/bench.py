@@ -7,7 +7,7 @@
     python scripts/bench.py --versus OTHER/bin/askiraq  # the shipped corpus's cold question and batch, this
                                                  # install's askiraq and another's taking turns (a change's cost)
     python scripts/bench.py --peers              # beside tantivy and bm25s (askiraq[bench]), sizes in passages:
-                                                 # scripts/bench_peers.py
+                                                 # scripts/bench_peers.py; with --semantic, askiraq's hybrid too
 
 The machine is shared and noisy, so each figure is a median and is set against a baseline taken
 in the same run: the `python -c "import click"` floor for cold starts, rank-bm25 and bm25s for
@@ -290,7 +290,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7, help="turns with --versus")
     parser.add_argument("--semantic", nargs="?", const="", default=None, metavar="SIZES",
                         help="also measure the semantic mode (needs askiraq[semantic]) on the shipped corpus and "
-                             "these synthetic sizes, e.g. --semantic 10000")
+                             "these synthetic sizes, e.g. --semantic 10000; with --peers, at the --sizes")
     parser.add_argument("--peers", action="store_true", help="askiraq beside tantivy and bm25s (needs askiraq[bench]) "
                         "and nothing else; --sizes are then passages (scripts/bench_peers.py)")
     args = parser.parse_args()
@@ -302,7 +302,7 @@ def main() -> None:
             import bench_peers  # (beside this script: scripts/ is the path's first entry)
 
             bench_peers.run([int(s) for s in args.sizes.split(",") if s.strip()], args.data_dir, make_corpus, env,
-                            args.repeat, askiraq_command(), args.output)
+                            args.repeat, askiraq_command(), args.output, semantic=args.semantic is not None)
             return
         if args.versus:
             rows = versus(args.versus, args.rounds, args.repeat, env)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 SCRIPT = os.path.abspath(__file__)
 PEERS = ("tantivy", "bm25s")
 ENGINES = ("askiraq", *PEERS)
+SEMANTIC = "askiraq semantic"  # with --semantic: askiraq's hybrid (BM25 and passage vectors) in the same run
 TOP = 10
 PASSAGES_PER_ARTICLE = 11.43  # make_corpus: 10,000 articles give 114,291 passages (README, Performance)
 WARMUP = 10  # questions each engine answers before the warm timings
@@ -246,13 +247,20 @@ def export_passages(corpus: Path, index_root: str, out: str) -> tuple[int, str]:
     return index.passage_count, opened.index_dir
 
 
-def build_all(corpus: Path, work: str, env: dict[str, str], askiraq: Sequence[str]) -> tuple[Figures, int]:
-    """Each engine's build (seconds, peak MiB) and index size (MiB), one after the other; the passage count."""
+def build_all(corpus: Path, work: str, env: dict[str, str], askiraq: Sequence[str],
+              semantic_env: dict[str, str] | None = None) -> tuple[Figures, int]:
+    """Each engine's build (seconds, peak MiB) and index size (MiB), one after the other; the passage count. With
+    `semantic_env` (an index folder of its own), askiraq's build with passage vectors too."""
     figures: Figures = {}
     seconds, peak = timed_build([*askiraq, "index", "--force", "--corpus", str(corpus)], env)
     passages_file = os.path.join(work, "passages.jsonl")
     passages, index_dir = export_passages(corpus, env["ASKIRAQ_INDEX_DIR"], passages_file)
     figures["askiraq"] = {"build_s": seconds, "build_peak_mib": peak, "index_mib": folder_mib(index_dir)}
+    if semantic_env is not None:
+        seconds, peak = timed_build([*askiraq, "index", "--force", "--semantic", "--corpus", str(corpus)],
+                                    semantic_env)
+        figures[SEMANTIC] = {"build_s": seconds, "build_peak_mib": peak,
+                             "index_mib": folder_mib(semantic_env["ASKIRAQ_INDEX_DIR"])}
     for engine in PEERS:
         index_dir = os.path.join(work, engine)
         seconds, peak = timed_build(peer_command("build", engine, passages_file, index_dir), env)
@@ -301,9 +309,11 @@ def _run(command: Sequence[str], env: dict[str, str], stdin: str | None = None) 
 
 
 def cold_and_batch(commands: dict[str, tuple[list[str], list[str]]], questions: list[str], rounds: int,
-                   env: dict[str, str]) -> dict[str, dict[str, float]]:
+                   env: dict[str, str], envs: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, float]]:
     """Cold questions (with the `import click` floor among them) and batches, in fresh processes taking turns.
-    `commands`: engine -> (its command for one question, appended; its batch command, questions on stdin)."""
+    `commands`: engine -> (its command for one question, appended; its batch command, questions on stdin); `envs`:
+    an engine's own environment, where it is not `env`."""
+    envs = envs or {}
     import statistics
 
     floor = [sys.executable, "-c", "import click"]
@@ -311,13 +321,14 @@ def cold_and_batch(commands: dict[str, tuple[list[str], list[str]]], questions: 
     for turn in range(rounds):
         question = questions[turn % len(questions)]
         for name in rotated(list(cold), turn):
-            cold[name].append(_run(floor if name == "floor" else [*commands[name][0], question], env))
+            cold[name].append(_run(floor if name == "floor" else [*commands[name][0], question],
+                                   envs.get(name, env)))
     batch_rounds = max(2, rounds // 3)
     batch: dict[str, list[float]] = {name: [] for name in commands}
     stdin = "\n".join(questions) + "\n"
     for turn in range(batch_rounds):
         for name in rotated(list(commands), turn):
-            batch[name].append(_run(commands[name][1], env, stdin))
+            batch[name].append(_run(commands[name][1], envs.get(name, env), stdin))
     out = {name: {"cold_ms": statistics.median(times) * 1000} for name, times in cold.items()}
     for name, times in batch.items():
         out[name]["batch_qps"] = len(questions) / statistics.median(times)
@@ -325,31 +336,37 @@ def cold_and_batch(commands: dict[str, tuple[list[str], list[str]]], questions: 
 
 
 def measure_size(passages: int, data_dir: Path, make_corpus: MakeCorpus, env: dict[str, str], repeat: int,
-                 askiraq: Sequence[str]) -> dict[str, Any]:
-    """Every figure of every engine at one size: builds, then warm, cold and batch questions taking turns."""
+                 askiraq: Sequence[str], semantic: bool = False) -> dict[str, Any]:
+    """Every figure of every engine at one size: builds, then warm, cold and batch questions taking turns (with
+    `semantic`, askiraq's hybrid too: its build, index, full question, cold question and batch)."""
     import tempfile
 
     articles = articles_for(passages)
     corpus, questions_file = make_corpus(data_dir, articles)
     questions = [json.loads(line)["question"] for line in questions_file.read_text(encoding="utf-8").splitlines()]
     with tempfile.TemporaryDirectory(dir=data_dir) as work:
-        figures, count = build_all(corpus, work, env, askiraq)
+        semantic_env = {**env, "ASKIRAQ_INDEX_DIR": os.path.join(work, "askiraq-semantic")} if semantic else None
+        figures, count = build_all(corpus, work, env, askiraq, semantic_env)
         top, full = open_askiraq(corpus, env["ASKIRAQ_INDEX_DIR"])
         searchers = {"askiraq": top, "askiraq full": full,
                      **{engine: open_peer(engine, os.path.join(work, engine)) for engine in PEERS}}
+        ask = [*askiraq, "ask", "--corpus", str(corpus)]
+        commands = {"askiraq": (ask, [*ask, "--batch", "-", "--format", "jsonl"])}
+        if semantic_env is not None:
+            searchers[f"{SEMANTIC} full"] = open_askiraq(corpus, semantic_env["ASKIRAQ_INDEX_DIR"])[1]
+            commands[SEMANTIC] = commands["askiraq"]  # (the index remembers the mode: its own index folder)
         warm = warm_timings(searchers, questions)
-        commands = {"askiraq": ([*askiraq, "ask", "--corpus", str(corpus)],
-                                [*askiraq, "ask", "--corpus", str(corpus), "--batch", "-", "--format", "jsonl"])}
         for engine in PEERS:
             commands[engine] = (peer_command("cold", engine, os.path.join(work, engine)),
                                 peer_command("batch", engine, os.path.join(work, engine)))
-        fresh = cold_and_batch(commands, questions, repeat, env)
+        fresh = cold_and_batch(commands, questions, repeat, env, {SEMANTIC: semantic_env} if semantic_env else None)
     for engine in ENGINES:
-        figures[engine].update({"warm_median_ms": warm[engine]["median"], "warm_p95_ms": warm[engine]["p95"],
-                                **fresh[engine]})
-    figures["askiraq"]["full_question_ms"] = warm["askiraq full"]["median"]
-    for engine in ENGINES:
-        figures[engine]["cold_vs_floor"] = figures[engine]["cold_ms"] / fresh["floor"]["cold_ms"]
+        figures[engine].update({"warm_median_ms": warm[engine]["median"], "warm_p95_ms": warm[engine]["p95"]})
+    for engine in figures:
+        figures[engine].update(fresh[engine], cold_vs_floor=fresh[engine]["cold_ms"] / fresh["floor"]["cold_ms"])
+    for mode in ("askiraq", SEMANTIC):
+        if mode in figures:
+            figures[mode]["full_question_ms"] = warm[f"{mode} full"]["median"]
     return {"target_passages": passages, "articles": articles, "passages": count, "questions": len(questions),
             "floor_ms": fresh["floor"]["cold_ms"], "engines": figures}
 
@@ -385,28 +402,31 @@ def _versus_best(engines: Figures, key: str, lower: bool) -> str:
 
 
 def format_table(results: list[dict[str, Any]]) -> str:
-    """One Markdown table: a row per figure and size, a column per engine, and askiraq against the best peer."""
-    lines = ["| passages | figure | askiraq | tantivy | bm25s | askiraq ÷ best peer |", "|---|---|---|---|---|---|"]
+    """One Markdown table: a row per figure and size, a column per engine (and askiraq's hybrid, when measured), and
+    askiraq against the best peer."""
+    names = ["askiraq", *([SEMANTIC] if any(SEMANTIC in r["engines"] for r in results) else []), *PEERS]
+    lines = [f"| passages | figure | {' | '.join(names)} | askiraq ÷ best peer |", "|---" * (len(names) + 3) + "|"]
     for result in results:
         engines = result["engines"]
         for key, label, unit, lower in FIGURES:
             if key == "cold_ms":
                 label += f" (`import click` floor {result['floor_ms']:.0f} ms)"
-            cells = [_cell(engines[name].get(key), unit) for name in ENGINES]
+            cells = [_cell(engines.get(name, {}).get(key), unit) for name in names]
             lines.append(f"| {result['passages']:,} | {label} | {' | '.join(cells)} | "
                          f"{_versus_best(engines, key, lower)} |")
     return "\n".join(lines)
 
 
 def run(sizes: Sequence[int], data_dir: Path, make_corpus: MakeCorpus, env: dict[str, str], repeat: int,
-        askiraq: Sequence[str], output: Path) -> list[dict[str, Any]]:
-    """The whole comparison (bench.py --peers): each size in turn, the table printed after each, JSON at the end."""
+        askiraq: Sequence[str], output: Path, semantic: bool = False) -> list[dict[str, Any]]:
+    """The whole comparison (bench.py --peers [--semantic]): each size in turn, the table printed after each, JSON at
+    the end."""
     require_peers()
     print(lucene_note(), flush=True)
     data_dir.mkdir(parents=True, exist_ok=True)
     results: list[dict[str, Any]] = []
     for passages in sizes:
-        results.append(measure_size(passages, data_dir, make_corpus, env, repeat, askiraq))
+        results.append(measure_size(passages, data_dir, make_corpus, env, repeat, askiraq, semantic))
         print(format_table(results), flush=True)
     versions = {name: _version(name) for name in ENGINES}
     machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": sys.platform}

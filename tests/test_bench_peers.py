@@ -36,6 +36,19 @@ def test_the_table_names_askiraq_against_the_best_peer() -> None:
         in table
 
 
+def test_the_hybrid_has_a_column_of_its_own_only_when_it_was_measured() -> None:
+    engines = {"askiraq": {"build_s": 4.0}, "tantivy": {"build_s": 1.0}, "bm25s": {"build_s": 2.0}}
+    plain = bench_peers.format_table([{"passages": 1234, "floor_ms": 40.0, "engines": engines}])
+    assert "askiraq semantic" not in plain
+    both = bench_peers.format_table([{"passages": 1234, "floor_ms": 40.0,
+                                      "engines": {**engines, "askiraq semantic": {"build_s": 9.0}}}])
+    assert both.splitlines()[0] == ("| passages | figure | askiraq | askiraq semantic | tantivy | bm25s "
+                                    "| askiraq ÷ best peer |")
+    assert both.splitlines()[1] == "|---|---|---|---|---|---|---|"
+    assert "| 1,234 | build | 4.00 s | 9.00 s | 1.00 s | 2.00 s | 4.00x tantivy |" in both
+    assert "| 1,234 | warm top-10, median | — | — | — | — | — |" in both
+
+
 def test_peers_benchmark_on_a_tiny_corpus(tmp_path: Path) -> None:
     missing = bench_peers.missing_peers()
     if missing:
