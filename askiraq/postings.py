@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 NUMPY_FROM_POSTINGS = 200_000  # below this many postings, plain Python is faster than importing NumPy: 0.3-0.5 us a
 # posting against 60-200 ms for the import (scripts/bench.py machine, 2026-12). Counted over the questions of a run:
 # a batch of many medium questions pays for the import as one large question does
-NUMPY_WARM_FROM_POSTINGS = 2_000  # ...and than NumPy itself once it is imported (batches, large corpora)
+NUMPY_WARM_FROM_POSTINGS = 200  # ...and than NumPy itself once it is imported (batches, large corpora): at 10k
+# passages a question of 128-256 postings took 0.115 ms in plain Python and 0.067 with NumPy, of 1-2k 0.45 and 0.08
 TERM_IDS_MEMO = 100_000  # distinct words a batch looks up, kept
 SAMPLE_STRIDE = 16  # _floor_of_the_best: a sample of 1 passage in 16 (any stride gives the same, exact, ranking)
 PREFIX_MATCHES = 50  # at most this many words of one family (askiraq.search word families)
