@@ -438,12 +438,12 @@ GATES: tuple[Gate, ...] = (
 )
 
 
-_GATE_FEATURES = [(gate, FEATURE_NAMES.index(gate.feature)) for gate in GATES]
+GATE_FEATURES = [(gate, FEATURE_NAMES.index(gate.feature)) for gate in GATES]  # each gate and the feature it reads
 
 
 def failed_gates(row: Sequence[float], kept: AbstractSet[str]) -> list[Gate]:
     """The kept gates a candidate (its feature row) fails."""
-    return [gate for gate, at in _GATE_FEATURES if gate.name in kept and gate.fails(row[at])]
+    return [gate for gate, at in GATE_FEATURES if gate.name in kept and gate.fails(row[at])]
 
 
 # ---------------------------------------------------------------------------- the rules of ranking and quoting

@@ -16,10 +16,13 @@ from collections.abc import Set as AbstractSet
 from typing import Any, NamedTuple
 
 from askiraq.errors import AskiraqError
-from askiraq.features import FEATURE_NAMES, GATES, CandidateFacts, QuestionFacts, rivals, vectors
+from askiraq.features import FEATURE_NAMES, GATE_FEATURES, GATES, CandidateFacts, QuestionFacts, rivals, vectors
 
 MODEL_FORMAT = 1
 MODEL_FILE = os.path.join(os.path.dirname(__file__), "data", "answerer.json")
+
+
+_GateCheck = tuple[int, Callable[[float], bool], tuple[float, str]]  # the feature read, when it fails, what it gives
 
 
 class AnswerModel(NamedTuple):
@@ -68,21 +71,29 @@ class AnswerModel(NamedTuple):
 
     def gate(self, row: Sequence[float], off: AbstractSet[str] = frozenset()) -> tuple[float, str] | None:
         """For a candidate failing kept gates: the least share of right answers among them, and why; else None."""
-        for at, fails, outcome in _gate_checks(tuple(self.gates.items()), frozenset(off)):
-            if fails(row[at]):
-                return outcome  # (the checks come least often right first)
-        return None
+        return _first_failed(row, self.gate_checks(off))
+
+    def gate_checks(self, off: AbstractSet[str] = frozenset()) -> list[_GateCheck]:
+        """The kept gates not switched off, least often right first (worked out once per model and switches)."""
+        return _gate_checks(tuple(self.gates.items()), frozenset(off))
 
 
 @functools.lru_cache(maxsize=8)
-def _gate_checks(kept: tuple[tuple[str, float], ...], off: frozenset[str]) -> list[tuple[int, Callable[[float], bool],
-                                                                                        tuple[float, str]]]:
+def _gate_checks(kept: tuple[tuple[str, float], ...], off: frozenset[str]) -> list[_GateCheck]:
     """The kept gates not switched off, least often right first: the feature each reads, when it fails, and what a
     candidate failing it gets (the share of such candidates right, and the reason)."""
     shares = dict(kept)
-    checks = [(FEATURE_NAMES.index(g.feature), g.fails, (shares[g.name], g.reason)) for g in GATES
+    checks = [(at, g.fails, (shares[g.name], g.reason)) for g, at in GATE_FEATURES
               if g.name in shares and g.name not in off]
     return sorted(checks, key=lambda check: check[2])
+
+
+def _first_failed(row: Sequence[float], checks: list[_GateCheck]) -> tuple[float, str] | None:
+    """What the first check a candidate fails gives it (the checks come least often right first), or None."""
+    for at, fails, outcome in checks:
+        if fails(row[at]):
+            return outcome
+    return None
 
 
 @functools.lru_cache(maxsize=8)
@@ -163,7 +174,8 @@ def decide(rows: Sequence[Sequence[float]], rival_lists: Sequence[Sequence[int]]
     if not rows:
         return Selection((), (), (), 0.0, False)
     scores = model.logits(rows, off)
-    gates = [model.gate(row, off) for row in rows]
+    checks = model.gate_checks(off)
+    gates = [_first_failed(row, checks) for row in rows]
     probabilities = tuple(_sigmoid(score) if gate is None else gate[0] for score, gate in zip(scores, gates,
                                                                                               strict=True))
     order = tuple(sorted(range(len(rows)), key=lambda i: (gates[i] is not None, -scores[i], i)))
