@@ -558,7 +558,7 @@ def build(scan: CorpusScan, settings: BuildSettings, previous: Index | None,
     if settings.semantic:
         from askiraq import semantic
 
-        semantic.encoder()  # distilled here, once, before any worker needs it
+        semantic.encoder()  # loaded (or found missing) before any worker needs it
     builder = _Builder()
     plan = _plan(scan, settings, previous, builder, recheck)
     fresh = [p for p in plan if isinstance(p, SourceFile)]

@@ -325,7 +325,7 @@ def corpus_option(func: F) -> F:
 def semantic_option(func: F) -> F:
     return click.option(
         "--semantic/--no-semantic", default=None, envvar="ASKIRAQ_SEMANTIC", show_envvar=True,
-        help="Rank by BM25 and meaning together: passage vectors are built once (needs askiraq[semantic]). "
+        help="Rank by BM25 and meaning together: passage vectors are built once. "
              "--no-semantic ranks without them (index --no-semantic drops them). Default: as the index was "
              "built.")(func)
 
@@ -361,12 +361,6 @@ def _open(corpus: str | None, force: bool = False, full_check: bool = False,
           json_fields: str | None = None, verify: bool = False) -> OpenedIndex:
     progress = _progress("indexing") if sys.stderr.isatty() else None
     started = time.perf_counter()
-    if semantic:
-        from askiraq import semantic as vectors
-
-        if not vectors.model_ready():
-            vectors.can_distil()
-            warn("preparing the semantic model, once per machine (a minute or two)")
     settings = BuildSettings(semantic=semantic, json_fields=json_fields)
     opened = open_index(corpus or default_corpus(), settings=settings, force=force,
                         full_check=full_check, progress=progress, recheck=recheck, verify=verify)

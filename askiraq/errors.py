@@ -69,10 +69,10 @@ class OutdatedIndex(CorruptIndex):
 
 
 class SemanticUnavailable(AskiraqError):
-    """--semantic was asked for, but the optional model (askiraq[semantic]) is not installed or readable."""
+    """--semantic was asked for, but the model shipped in the package is missing or damaged (a broken install)."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message, "pip install torch==2.13.0 'askiraq[semantic]' (see README, Semantic search)")
+        super().__init__(message, "reinstall askiraq: pip install --force-reinstall askiraq")
 
 
 class Stopped(BaseException):

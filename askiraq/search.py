@@ -400,7 +400,7 @@ def _semantic_ready(warnings: list[str]) -> bool:
     from askiraq import semantic
 
     try:
-        semantic.encoder(build=False)
+        semantic.encoder()
     except SemanticUnavailable as err:
         warnings.append(f"{err.message}: answering with BM25 only ({err.hint})")
         return False

