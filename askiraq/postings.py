@@ -99,6 +99,11 @@ class Postings:
         totals, matched = self._accumulate(self._lists(weighted_terms))
         return {pid: totals[pid] for pid in matched}
 
+    def dense_scores(self, weighted_terms: Sequence[tuple[str, float]]) -> "np.ndarray":
+        """`scores` for every passage (0.0 where none of the terms is), as one float64 array: what the semantic
+        mode's hybrid weighs against the cosines, which it has for every passage (NumPy is loaded there anyway)."""
+        return _totals_numpy(self._lists(weighted_terms), self.passage_count)
+
     def ranked(self, weighted_terms: Sequence[tuple[str, float]], limit: int | None) -> list[tuple[int, float]]:
         """The `limit` best (passage, score) pairs by `scores`, best first (ties: lower id first)."""
         lists = self._lists(weighted_terms)
@@ -148,16 +153,26 @@ class Postings:
         return totals, matched
 
 
-def _ranked_numpy(lists: list[_PostingsList], size: int, limit: int | None) -> list[tuple[int, float]]:
-    """`Postings.ranked` vectorised for long postings lists (large corpora): same sums, same order."""
+def _totals_numpy(lists: list[_PostingsList], size: int) -> "np.ndarray":
+    """Every passage's sum, as `Postings._accumulate` adds it up (term by term, in the same order: the same floats)."""
     import numpy as np
 
+    if not lists:
+        return np.zeros(size)
     ids = np.concatenate([np.asarray(i) for i, _, _ in lists])  # (the index's narrowest type for passage ids)
     values = np.concatenate([np.frombuffer(c, dtype="<f8") if w == 1.0 else np.frombuffer(c, dtype="<f8") * w
                              for _, c, w in lists])
     totals = np.bincount(ids, weights=values, minlength=size)
     if totals.size != size:
         raise CorruptIndex("a posting names a passage that does not exist")
+    return totals
+
+
+def _ranked_numpy(lists: list[_PostingsList], size: int, limit: int | None) -> list[tuple[int, float]]:
+    """`Postings.ranked` vectorised for long postings lists (large corpora): same sums, same order."""
+    import numpy as np
+
+    totals = _totals_numpy(lists, size)
     floor = _floor_of_the_best(totals, limit) if limit is not None else 0.0
     hit = np.flatnonzero(totals >= floor) if floor > 0 else np.flatnonzero(totals > 0)
     if limit is not None and limit < hit.size:

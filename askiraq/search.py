@@ -434,9 +434,7 @@ def _hybrid_first(index: Index, query: _Query) -> _Ranking:
 
     weight = query.params.semantic_weight
     cosine = semantic.similarities(index, query.parsed.text)
-    lexical = np.zeros(index.passage_count)
-    scores = index.postings.scores(query.weighted)
-    lexical[list(scores)] = list(scores.values())
+    lexical = index.postings.dense_scores(query.weighted)
     relative = lexical / (lexical.max() or 1.0)
     hybrid = (1 - weight) * relative + weight * cosine
     pool = list(itertools.islice(_descending(hybrid), query.params.sentence_cosine_pool))

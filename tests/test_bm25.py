@@ -56,6 +56,17 @@ def test_scores_equal_rank_bm25_on_the_shipped_corpus(shipped_index: Index) -> N
     ])
 
 
+def test_every_passage_s_score_at_once_is_the_same_sum(shipped_index: Index) -> None:
+    """The semantic mode's BM25 side (one array over every passage) adds up exactly what a question's ranking does,
+    expansions at their weights included; a passage no term is in scores 0, and so does every one without terms."""
+    weighted = [("iraq", 1.0), ("waiver", 1.0), ("electr", 0.5), ("sanction", 0.2), ("nosuchterm", 1.0)]
+    sums = shipped_index.postings.scores(weighted)
+    dense = shipped_index.postings.dense_scores(weighted)
+    assert dense.shape == (shipped_index.passage_count,) and 0 < len(sums) < shipped_index.passage_count
+    assert all(dense[pid] == sums.get(pid, 0.0) for pid in range(shipped_index.passage_count))  # equal, not close
+    assert not shipped_index.postings.dense_scores([("nosuchterm", 1.0)]).any()
+
+
 def test_forward_index_is_the_analysis_of_the_passage_text(shipped_index: Index) -> None:
     """The analysed passages BM25 sees are the passage text's terms, plus its section heading's and FAQ
     question's, plus the headline's in the article's lead (its first quotable passage)."""
