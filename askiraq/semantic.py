@@ -12,6 +12,7 @@ import functools
 import json
 import mmap
 import os
+import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
@@ -153,6 +154,18 @@ def _is_cjk(code: int) -> bool:
         (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)))
 
 
+# In ASCII, BERT's clean-up drops the control characters but tab, newline and return (which become spaces), and
+# every printable character that is neither a letter, a digit nor a space is punctuation, a word of its own.
+_ASCII_CLEAN = {code: None for code in (*range(32), 127)} | {ord("\t"): " ", ord("\n"): " ", ord("\r"): " "}
+_ASCII_WORD = re.compile(r"[a-z0-9]+|[!-/:-@\[-`{-~]")
+
+
+def ascii_words(text: str) -> list[str]:
+    """The words WordPiece splits an ASCII text into, as `WordPiece._words_of(WordPiece._normalise(text))` gives
+    them, by one regular expression instead of a Python test per character (a tenth of the time)."""
+    return _ASCII_WORD.findall(text.translate(_ASCII_CLEAN).lower())
+
+
 class WordPiece:
     """The model's tokenizer (BERT uncased: clean text, split CJK, strip accents, lowercase, WordPiece),
     in plain Python: it gives the same token ids as Hugging Face `tokenizers` for this model."""
@@ -165,7 +178,8 @@ class WordPiece:
     def ids(self, text: str) -> list[int]:
         """The text's token ids, unknown words left out (as model2vec encodes)."""
         ids: list[int] = []
-        for word in self._words_of(self._normalise(text)):
+        words = ascii_words(text) if text.isascii() else self._words_of(self._normalise(text))
+        for word in words:
             pieces = self._words.get(word)
             if pieces is None:
                 pieces = self._words[word] = self._pieces(word)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import PROJECT, SHIPPED_CORPUS
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from askiraq import semantic
 from askiraq.cli import cli
@@ -197,3 +199,9 @@ def test_a_cold_semantic_question_never_loads_pytorch(tmp_path: Path) -> None:
             f"print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code, str(SHIPPED_CORPUS)], env=env, capture_output=True, text=True)
     assert "LOADED []" in done.stdout, done.stdout + done.stderr
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+@example("Iraq's PM, al-Sudani:\t\"no\"\x0bsaid\x01it\r\nU.S.-led (2,000) troops... #1 @home [ok] {x} ~y_z`")
+def test_ascii_text_splits_into_the_words_of_the_general_tokenizer(text: str) -> None:
+    assert semantic.ascii_words(text) == semantic.WordPiece._words_of(semantic.WordPiece._normalise(text))
