@@ -48,6 +48,8 @@ class Index:
         self.texts = SourceTexts(self.corpus_root, self.records, generation)
         vectors = generation.meta.get("vectors")
         self.vectors = VectorsInfo(str(vectors["model"]), int(vectors["dims"])) if isinstance(vectors, dict) else None
+        if self.vectors is not None and len(generation.array("vectors")) != 2 * self.vectors.dims * self.passage_count:
+            raise CorruptIndex(f"{generation.label}: passage vectors and passages disagree")
         self.headline_terms = Memo(self._headline_terms, TITLE_TERMS_MEMO)
         self.header_terms = Memo(self._header_terms, HEADER_TERMS_MEMO)
         self.passage_facts = Memo(self._passage_facts, PASSAGE_FACTS_MEMO)

@@ -104,6 +104,10 @@ class Postings:
         mode's hybrid weighs against the cosines, which it has for every passage (NumPy is loaded there anyway)."""
         return _totals_numpy(self._lists(weighted_terms), self.passage_count)
 
+    def sums(self, weighted_terms: Sequence[tuple[str, float]]) -> list[float]:
+        """`dense_scores` in plain Python (a small index's, without importing NumPy): the same floats."""
+        return self._accumulate(self._lists(weighted_terms))[0]
+
     def ranked(self, weighted_terms: Sequence[tuple[str, float]], limit: int | None) -> list[tuple[int, float]]:
         """The `limit` best (passage, score) pairs by `scores`, best first (ties: lower id first)."""
         lists = self._lists(weighted_terms)

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from askiraq import answers, selector
 from askiraq.analysis import analyze, names_a_subject, opens_with_stop_word, tokenize
@@ -423,27 +423,40 @@ def _best_first(index: Index, weighted: list[tuple[str, float]]) -> Iterator[tup
 
 
 def _hybrid_first(index: Index, query: _Query) -> _Ranking:
-    """(1 - w) x BM25 / its best + w x cosine with the question, over every passage (exact, brute force).
+    """(1 - w) x BM25 / its best + w x cosine with the question, over every passage (exact, brute force): in
+    plain Python lists for a small index (no NumPy to import), in NumPy arrays for a large one.
 
     The first `sentence_cosine_pool` passages then take as their cosine the mean of the passage's and
     of its best sentence's: one vector for a long passage blurs the sentence that answers.
     """
-    import numpy as np
-
     from askiraq import semantic
 
     weight = query.params.semantic_weight
     cosine = semantic.similarities(index, query.parsed.text)
-    lexical = index.postings.dense_scores(query.weighted)
-    relative = lexical / (lexical.max() or 1.0)
-    hybrid = (1 - weight) * relative + weight * cosine
-    pool = list(itertools.islice(_descending(hybrid), query.params.sentence_cosine_pool))
+    if isinstance(cosine, list):
+        lexical: Any = index.postings.sums(query.weighted)
+        top = max(lexical, default=0.0) or 1.0
+        hybrid: Any = [(1 - weight) * (score / top) + weight * similar
+                       for score, similar in zip(lexical, cosine, strict=True)]
+        order: Callable[[Any], Iterator[int]] = _descending_plain
+    else:
+        lexical = index.postings.dense_scores(query.weighted)
+        top = lexical.max() or 1.0
+        hybrid = (1 - weight) * (lexical / top) + weight * cosine
+        order = _descending
+    pool = list(itertools.islice(order(hybrid), query.params.sentence_cosine_pool))
     if pool:
         best = semantic.best_sentence_similarities(index, query.parsed.text, pool)
-        cosine[pool] = (cosine[pool] + np.array(best)) / 2
-        hybrid[pool] = (1 - weight) * relative[pool] + weight * cosine[pool]
-    for pid in _descending(hybrid):
+        for pid, sentence in zip(pool, best, strict=True):
+            cosine[pid] = (cosine[pid] + sentence) / 2
+            hybrid[pid] = (1 - weight) * (lexical[pid] / top) + weight * cosine[pid]
+    for pid in order(hybrid):
         yield pid, float(hybrid[pid]), float(lexical[pid]), float(cosine[pid])
+
+
+def _descending_plain(scores: list[float]) -> Iterator[int]:
+    """`_descending` of a small index's scores, in plain Python."""
+    yield from sorted(range(len(scores)), key=lambda i: (-scores[i], i))
 
 
 def _descending(scores: "np.ndarray") -> Iterator[int]:

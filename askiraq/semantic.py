@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import mmap
+import operator
 import os
 import re
+import struct
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from askiraq import store
 from askiraq.errors import CorruptIndex, SemanticUnavailable
@@ -30,47 +33,62 @@ DIMS = 256  # 384 and no PCA kept no more of the hybrid's gain (scripts in the i
 MODEL_DIR = os.path.join(os.path.dirname(__file__), "data")
 VECTORS_FILE, SCALES_FILE = "static-vectors.npy", "static-scales.npy"
 VOCAB_FILE, META_FILE = "static-vocab.txt", "static-model.json"
+PLAIN_PYTHON_UP_TO = 2_000  # passages: a question's cosines in plain Python rather than importing NumPy (60-200 ms)
 MAX_TOKENS = 512  # per text; a longer passage is represented by its first 512 tokens
 MAX_WORD_CHARS = 100  # as BERT's WordPiece: a longer "word" is one unknown token
 
 
 class Encoder:
-    """Texts to unit vectors with the static model (NumPy and the standard library only)."""
+    """Texts to unit vectors with the static model: many at once with NumPy (building an index, large indexes), one
+    in plain Python (a question on a small index, which then never imports NumPy)."""
 
     def __init__(self, folder: str) -> None:
-        import numpy as np
-
         try:
             with open(os.path.join(folder, META_FILE), encoding="utf-8") as handle:
                 meta = json.load(handle)
             with open(os.path.join(folder, VOCAB_FILE), encoding="utf-8") as handle:
                 tokens = handle.read().split("\n")[:-1]
             with open(os.path.join(folder, VECTORS_FILE), "rb") as handle:  # mapped: a question reads a few rows
-                mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                rows = store.npy_view("vectors", mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
             with open(os.path.join(folder, SCALES_FILE), "rb") as handle:
-                scales = np.frombuffer(store.npy_view("scales", handle.read()), dtype="<f4")
-            vectors = np.frombuffer(store.npy_view("vectors", mapped), dtype=np.int8)
-            if meta.get("format") != MODEL_FORMAT or vectors.size != len(tokens) * DIMS or scales.size != len(tokens):
+                scales = cast("list[float]", store.npy_view("scales", handle.read()).tolist())  # (float32s)
+            if meta.get("format") != MODEL_FORMAT or len(rows) != len(tokens) * DIMS or len(scales) != len(tokens):
                 raise ValueError("its files disagree")
         except (OSError, ValueError, KeyError, CorruptIndex) as err:
             raise SemanticUnavailable(f"the semantic model in {folder} cannot be read ({err})") from err
         self.name: str = meta["name"]
         self.dims = DIMS
-        self._vectors = vectors.reshape(-1, DIMS)
-        self._scales = scales
+        self._rows: memoryview = rows  # signed bytes, DIMS a token
+        self._scales: list[float] = scales
         self._tokenizer = WordPiece(tokens, meta["unknown"])
+
+    @functools.cached_property
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
+        return np.frombuffer(self._rows, dtype=np.int8).reshape(-1, DIMS), np.array(self._scales, dtype=np.float32)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One unit-length float32 row per text (zeros for a text with no known token)."""
         import numpy as np
 
+        vectors, scales = self._arrays
         out = np.zeros((len(texts), self.dims), dtype=np.float32)
         for row, text in enumerate(texts):
             ids = self._tokenizer.ids(text)[:MAX_TOKENS]
             if ids:
-                out[row] = (self._vectors[ids].astype(np.float32) * self._scales[ids, None]).mean(axis=0)
+                out[row] = (vectors[ids].astype(np.float32) * scales[ids, None]).mean(axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms > 0, norms, 1.0)
+
+    def vector(self, text: str) -> list[float]:
+        """What `encode` gives for one text, in plain Python (in float64: equal to about 1e-7)."""
+        total = [0.0] * DIMS
+        for token in self._tokenizer.ids(text)[:MAX_TOKENS]:
+            start, scale = token * DIMS, self._scales[token]
+            total = [sum_ + scale * byte for sum_, byte in zip(total, self._rows[start:start + DIMS], strict=True)]
+        norm = math.sqrt(sum(map(operator.mul, total, total)))
+        return [x / norm for x in total] if norm else total
 
 
 def encoder() -> Encoder:
@@ -83,19 +101,28 @@ def _loaded(folder: str) -> Encoder:
     return Encoder(folder)
 
 
-def similarities(index: Index, question: str) -> np.ndarray:
-    """The cosine of the question with every passage of the index (exact: one matrix product)."""
+def in_plain_python(index: Index) -> bool:
+    """Whether the index is small enough for a question's cosines in plain Python (decided by its size alone, so
+    that a question gets the same figures whatever was asked before it)."""
+    return index.passage_count <= PLAIN_PYTHON_UP_TO
+
+
+def similarities(index: Index, question: str) -> np.ndarray | list[float]:
+    """The cosine of the question with every passage of the index (exact: one matrix product, or in plain Python
+    a dot product a passage for a small index)."""
+    if in_plain_python(index):
+        asked = _question_vector(encoder(), question)
+        unpacked = _passage_floats(index)
+        return [sum(map(operator.mul, asked, unpacked[start:start + DIMS])) for start in range(0, len(unpacked), DIMS)]
     import numpy as np
 
-    vectors = _passage_vectors(index)
-    return np.asarray(vectors @ _question_vector(encoder(), question), dtype=np.float64)
+    return np.asarray(_passage_vectors(index) @ np.array(_question_vector(encoder(), question), dtype=np.float32),
+                      dtype=np.float64)
 
 
 @functools.lru_cache(maxsize=1)  # asked for by both the passage and the sentence cosines of one question
-def _question_vector(model: Encoder, question: str) -> np.ndarray:
-    import numpy as np
-
-    return np.asarray(model.encode([question])[0])
+def _question_vector(model: Encoder, question: str) -> list[float]:
+    return model.vector(question)
 
 
 def best_sentence_similarities(index: Index, question: str, passage_ids: list[int]) -> list[float]:
@@ -110,14 +137,30 @@ def best_sentence_similarities(index: Index, question: str, passage_ids: list[in
         texts += [text[s.start:s.end] for s in record.sentences]
         owners += [number] * len(record.sentences)
     best = [-1.0] * len(passage_ids)
-    if texts:
-        for number, cosine in zip(owners, (model.encode(texts) @ _question_vector(model, question)).tolist(),
-                                  strict=True):
-            best[number] = max(best[number], cosine)
+    if not texts:
+        return best
+    asked = _question_vector(model, question)
+    if in_plain_python(index):
+        cosines = [sum(map(operator.mul, asked, model.vector(text))) for text in texts]
+    else:
+        import numpy as np
+
+        cosines = (model.encode(texts) @ np.array(asked, dtype=np.float32)).tolist()
+    for number, cosine in zip(owners, cosines, strict=True):
+        best[number] = max(best[number], cosine)
     return best
 
 
 @functools.lru_cache(maxsize=1)  # the open index's vectors (a batch, or a session, asks of one index)
+def _passage_floats(index: Index) -> tuple[float, ...]:
+    """A small index's passage vectors as Python floats, one after the other (read once per open index)."""
+    if index.vectors is None:
+        raise SemanticUnavailable("the index has no passage vectors")
+    raw = index.generation.array("vectors")
+    return struct.unpack(f"<{len(raw) // 2}e", raw)
+
+
+@functools.lru_cache(maxsize=1)
 def _passage_vectors(index: Index) -> np.ndarray:
     """The index's passage vectors as float32 (converted once per open index: float16 has no fast product)."""
     import numpy as np
@@ -171,7 +214,7 @@ class WordPiece:
     in plain Python: it gives the same token ids as Hugging Face `tokenizers` for this model."""
 
     def __init__(self, tokens: list[str], unknown: str) -> None:
-        self._ids = {token: i for i, token in enumerate(tokens)}
+        self._ids = dict(zip(tokens, range(len(tokens))))  # (in C: a third of a comprehension's time)
         self._unknown = self._ids[unknown]
         self._words: dict[str, list[int]] = {}
 

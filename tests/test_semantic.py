@@ -189,6 +189,26 @@ def test_the_hybrid_indexes_and_answers_on_an_install_without_pytorch(tmp_path: 
     assert "hybrid: BM25 " in done.stdout and ", cosine 0." in done.stdout
 
 
+def test_a_small_index_s_cosines_in_plain_python_are_numpy_s(corpus: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    index = open_index(corpus, tmp_path / "index", settings=BuildSettings(semantic=True)).index
+    plain = semantic.similarities(index, PARAPHRASE)
+    plain_best = semantic.best_sentence_similarities(index, PARAPHRASE, [0, 1])
+    assert isinstance(plain, list) and len(plain) == index.passage_count
+    model = semantic.encoder()
+    assert model.vector("") == [0.0] * semantic.DIMS
+    assert model.vector(PARAPHRASE) == pytest.approx(model.encode([PARAPHRASE])[0].tolist(), abs=1e-6)
+    monkeypatch.setattr(semantic, "PLAIN_PYTHON_UP_TO", 0)  # as a large index is asked
+    assert semantic.similarities(index, PARAPHRASE).tolist() == pytest.approx(plain, abs=1e-6)
+    assert semantic.best_sentence_similarities(index, PARAPHRASE, [0, 1]) == pytest.approx(plain_best, abs=1e-6)
+    numpy_hits = search(index, PARAPHRASE, SearchOptions(top=2)).hits
+    monkeypatch.setattr(semantic, "PLAIN_PYTHON_UP_TO", 2_000)
+    plain_hits = search(index, PARAPHRASE, SearchOptions(top=2)).hits
+    assert [h.citation.source for h in plain_hits] == [h.citation.source for h in numpy_hits] == ["clinic.txt",
+                                                                                                 "garage.txt"]
+    assert [h.score for h in plain_hits] == pytest.approx([h.score for h in numpy_hits], abs=1e-6)
+
+
 def test_a_cold_semantic_question_never_loads_pytorch(tmp_path: Path) -> None:
     env = {**os.environ, "ASKIRAQ_INDEX_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-m", "askiraq", "index", "--semantic", "--corpus", str(SHIPPED_CORPUS)],
@@ -196,9 +216,9 @@ def test_a_cold_semantic_question_never_loads_pytorch(tmp_path: Path) -> None:
     code = ("import sys\nfrom askiraq.cli import main\n"
             "sys.argv = ['askiraq', '--corpus', sys.argv[1], 'who leads Iraq?']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            f"print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules))")
+            f"print('LOADED', sorted(m for m in {(*HEAVY, 'numpy')!r} if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code, str(SHIPPED_CORPUS)], env=env, capture_output=True, text=True)
-    assert "LOADED []" in done.stdout, done.stdout + done.stderr
+    assert "LOADED []" in done.stdout, done.stdout + done.stderr  # (a small index: not even NumPy)
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
