@@ -423,28 +423,37 @@ def _best_first(index: Index, weighted: list[tuple[str, float]]) -> Iterator[tup
 
 
 def _hybrid_first(index: Index, query: _Query) -> _Ranking:
-    """(1 - w) x BM25 / its best + w x cosine with the question, over every passage (exact, brute force): in
-    plain Python lists for a small index (no NumPy to import), in NumPy arrays for a large one.
+    """(1 - w) x BM25 / its best + w x cosine with the question, over every passage (exact, brute force), or above
+    `semantic_exact_up_to` passages with the cosine of BM25's best `semantic_candidates` alone (the others count 0):
+    in plain Python lists for a small index (no NumPy to import), in NumPy arrays for a large one.
 
     The first `sentence_cosine_pool` passages then take as their cosine the mean of the passage's and
     of its best sentence's: one vector for a long passage blurs the sentence that answers.
     """
     from askiraq import semantic
 
-    weight = query.params.semantic_weight
-    cosine = semantic.similarities(index, query.parsed.text)
-    if isinstance(cosine, list):
+    weight, candidates = query.params.semantic_weight, query.params.semantic_candidates
+    pooled = 0 < candidates < index.passage_count and index.passage_count > query.params.semantic_exact_up_to
+    among: set[int] | None = None
+    if semantic.in_plain_python(index):
         lexical: Any = index.postings.sums(query.weighted)
+        if pooled:
+            among = set(itertools.islice(_descending_plain(lexical), candidates))
+        cosine: Any = semantic.similarities(index, query.parsed.text, among)
         top = max(lexical, default=0.0) or 1.0
         hybrid: Any = [(1 - weight) * (score / top) + weight * similar
                        for score, similar in zip(lexical, cosine, strict=True)]
         order: Callable[[Any], Iterator[int]] = _descending_plain
     else:
         lexical = index.postings.dense_scores(query.weighted)
+        if pooled:
+            among = set(_best_of(lexical, candidates))
+        cosine = semantic.similarities(index, query.parsed.text, among)
         top = lexical.max() or 1.0
         hybrid = (1 - weight) * (lexical / top) + weight * cosine
         order = _descending
-    pool = list(itertools.islice(order(hybrid), query.params.sentence_cosine_pool))
+    pool = [pid for pid in itertools.islice(order(hybrid), query.params.sentence_cosine_pool)
+            if among is None or pid in among]  # (a passage left out of the candidates has no cosine of any kind)
     if pool:
         best = semantic.best_sentence_similarities(index, query.parsed.text, pool)
         for pid, sentence in zip(pool, best, strict=True):
@@ -452,6 +461,15 @@ def _hybrid_first(index: Index, query: _Query) -> _Ranking:
             hybrid[pid] = (1 - weight) * (lexical[pid] / top) + weight * cosine[pid]
     for pid in order(hybrid):
         yield pid, float(hybrid[pid]), float(lexical[pid]), float(cosine[pid])
+
+
+def _best_of(scores: "np.ndarray", count: int) -> list[int]:
+    """The `count` best indexes by score, in no order (at the cut, ties go to the lower index)."""
+    import numpy as np
+
+    floor = np.partition(scores, len(scores) - count)[len(scores) - count]
+    above = np.flatnonzero(scores > floor)
+    return [*above.tolist(), *np.flatnonzero(scores == floor)[:count - len(above)].tolist()]
 
 
 def _descending_plain(scores: list[float]) -> Iterator[int]:

@@ -17,6 +17,7 @@ import os
 import re
 import struct
 import unicodedata
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, cast
 
 from askiraq import store
@@ -107,17 +108,27 @@ def in_plain_python(index: Index) -> bool:
     return index.passage_count <= PLAIN_PYTHON_UP_TO
 
 
-def similarities(index: Index, question: str) -> np.ndarray | list[float]:
-    """The cosine of the question with every passage of the index (exact: one matrix product, or in plain Python
-    a dot product a passage for a small index)."""
+def similarities(index: Index, question: str, among: Collection[int] | None = None) -> np.ndarray | list[float]:
+    """The cosine of the question with every passage of the index, or with those `among` (the others get 0): one
+    matrix product, or in plain Python a dot product a passage for a small index."""
+    asked = _question_vector(encoder(), question)
     if in_plain_python(index):
-        asked = _question_vector(encoder(), question)
         unpacked = _passage_floats(index)
-        return [sum(map(operator.mul, asked, unpacked[start:start + DIMS])) for start in range(0, len(unpacked), DIMS)]
+        if among is None:
+            return [sum(map(operator.mul, asked, unpacked[at:at + DIMS])) for at in range(0, len(unpacked), DIMS)]
+        plain = [0.0] * index.passage_count
+        for pid in among:
+            plain[pid] = sum(map(operator.mul, asked, unpacked[pid * DIMS:(pid + 1) * DIMS]))
+        return plain
     import numpy as np
 
-    return np.asarray(_passage_vectors(index) @ np.array(_question_vector(encoder(), question), dtype=np.float32),
-                      dtype=np.float64)
+    vector = np.array(asked, dtype=np.float32)
+    if among is None:
+        return np.asarray(_passage_vectors(index) @ vector, dtype=np.float64)
+    rows = np.sort(np.fromiter(among, dtype=np.int64, count=len(among)))  # (the stored float16 rows, not a copy)
+    cosines = np.zeros(index.passage_count)
+    cosines[rows] = _passage_halves(index)[rows].astype(np.float32) @ vector
+    return cosines
 
 
 @functools.lru_cache(maxsize=1)  # asked for by both the passage and the sentence cosines of one question
@@ -160,15 +171,21 @@ def _passage_floats(index: Index) -> tuple[float, ...]:
     return struct.unpack(f"<{len(raw) // 2}e", raw)
 
 
+def _passage_halves(index: Index) -> np.ndarray:
+    """The index's passage vectors as stored (float16, one row a passage), without a copy."""
+    import numpy as np
+
+    if index.vectors is None:
+        raise SemanticUnavailable("the index has no passage vectors")
+    return np.frombuffer(index.generation.array("vectors"), dtype="<f2").reshape(-1, index.vectors.dims)
+
+
 @functools.lru_cache(maxsize=1)
 def _passage_vectors(index: Index) -> np.ndarray:
     """The index's passage vectors as float32 (converted once per open index: float16 has no fast product)."""
     import numpy as np
 
-    if index.vectors is None:
-        raise SemanticUnavailable("the index has no passage vectors")
-    raw = np.frombuffer(index.generation.array("vectors"), dtype="<f2")
-    return raw.reshape(-1, index.vectors.dims).astype(np.float32)
+    return _passage_halves(index).astype(np.float32)
 
 
 def vector_bytes(vectors: Any) -> bytes:
@@ -214,7 +231,7 @@ class WordPiece:
     in plain Python: it gives the same token ids as Hugging Face `tokenizers` for this model."""
 
     def __init__(self, tokens: list[str], unknown: str) -> None:
-        self._ids = dict(zip(tokens, range(len(tokens))))  # (in C: a third of a comprehension's time)
+        self._ids = dict(zip(tokens, range(len(tokens)), strict=True))  # (in C: a third of a comprehension's time)
         self._unknown = self._ids[unknown]
         self._words: dict[str, list[int]] = {}
 

@@ -209,6 +209,24 @@ def test_a_small_index_s_cosines_in_plain_python_are_numpy_s(corpus: Path, tmp_p
     assert [h.score for h in plain_hits] == pytest.approx([h.score for h in numpy_hits], abs=1e-6)
 
 
+@pytest.mark.parametrize("plain_up_to", [2_000, 0])  # both ways of working the cosines out
+def test_above_the_exact_size_only_bm25_s_best_passages_get_a_cosine(corpus: Path, tmp_path: Path, plain_up_to: int,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(semantic, "PLAIN_PYTHON_UP_TO", plain_up_to)
+    index = open_index(corpus, tmp_path / "index", settings=BuildSettings(semantic=True)).index
+    question = "What did the medic hand the patient before the long drive?"  # BM25: the garage ("long drive")
+
+    def ranked(**params: int) -> list[tuple[str, float]]:
+        hits = search(index, question, SearchOptions(top=2, params=DEFAULT_PARAMS._replace(**params))).hits
+        return [(h.citation.source, h.cosine or 0.0) for h in hits]
+
+    exact = ranked()
+    assert [source for source, _ in exact] == ["garage.txt", "clinic.txt"] and exact[1][1] > 0.3
+    assert ranked(semantic_exact_up_to=2, semantic_candidates=1) == exact  # an index of two passages: all exact
+    pooled = ranked(semantic_exact_up_to=1, semantic_candidates=1)  # the clinic shares no word: left out, not found
+    assert [source for source, _ in pooled] == ["garage.txt"] and pooled[0][1] == pytest.approx(exact[0][1], abs=1e-6)
+
+
 def test_a_cold_semantic_question_never_loads_pytorch(tmp_path: Path) -> None:
     env = {**os.environ, "ASKIRAQ_INDEX_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-m", "askiraq", "index", "--semantic", "--corpus", str(SHIPPED_CORPUS)],
