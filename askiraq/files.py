@@ -53,8 +53,10 @@ def read_with_stat(path: str, limit: int) -> tuple[bytes, os.stat_result]:
 
 def printable_name(name: str) -> str:
     """`name` as one printable line: unchanged unless it holds a control character or bytes that are not UTF-8,
-    which are escaped as Python writes them (`\\n`, `\\xff`), a backslash then doubled so it reads back exactly."""
-    if (name.isascii() and name.isprintable()) or not any(map(_unprintable, name)):
+    which are escaped as Python writes them (`\\n`, `\\xff`), or a backslash that would read back as the start of
+    one (a name `\\r`, two characters): a backslash is then doubled, so that every name reads back exactly."""
+    if ("\\" not in name or not _escapes().search(name)) and (
+            (name.isascii() and name.isprintable()) or not any(map(_unprintable, name))):
         return name
     return "".join(_escaped(char) for char in name)
 

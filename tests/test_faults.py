@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from conftest import finish, index_of, load_script, many_articles, wait_for_workers
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from askiraq import store
@@ -90,6 +90,8 @@ NAME_CHARACTERS = st.one_of(st.characters(blacklist_categories=["Cs"]),
 
 
 @given(st.text(alphabet=NAME_CHARACTERS, max_size=30))
+@example("\\r")  # a backslash and an r (two characters), which read back as a carriage return
+@example("notes\\x41.txt")
 def test_any_file_name_prints_on_one_line_and_reads_back(name: str) -> None:
     printed = printable_name(name)
     assert not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]", printed)  # one line, any terminal
