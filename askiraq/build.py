@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from askiraq import store
 from askiraq.analysis import analyze, breaks_after_hyphen, names_a_subject
 from askiraq.corpus import (
     CorpusScan,
@@ -43,7 +44,7 @@ READABLE = (".txt, .md, .html/.htm/.xhtml, e-mail (.eml, .mbox, Maildir), .pdf a
             ".json/.jsonl")
 
 _PARTS = ("rows", "sent_count", "sentence_rows", "fwd_count", "fwd_term", "fwd_tf", "implied", "sterm_count",
-          "sterm", "vectors")
+          "sterm", "vectors", "vector_scales")
 
 
 class _Analysed(NamedTuple):
@@ -58,13 +59,14 @@ class _Analysed(NamedTuple):
     terms: list[Counter[str]]
     sentence_terms: list[list[str]]  # distinct terms of every sentence, in order
     implied: list[int]  # words of every passage that are implied, not written (its article's subject)
-    vectors: bytes  # float16 vector of every passage (semantic mode), else b""
+    vectors: bytes  # the vector of every passage as signed bytes (semantic mode), else b""
     part: str = ""  # the article's name among those of its file (an mbox's message, a JSON record)
     pages: tuple[int, ...] = ()  # a PDF's first line of each page
     stored: str | None = None  # a reader's text (not the file's own), kept in the index
     markdown: bool = False  # its text is Markdown
     checksum: int = 0  # CRC-32 of the file's bytes (Document.checksum)
     text: str | None = None  # a text file's text, when the caller keeps what it read (see `build`)
+    vector_scales: bytes = b""  # each passage vector's scale (float32), with `vectors`
 
 
 def _analyse_file(job: tuple[str, SourceFile, BuildSettings, bool]) -> tuple[list[_Analysed], list[Notice]]:
@@ -140,7 +142,7 @@ def _analyse_document(document: Document, source: SourceFile, settings: BuildSet
     if not analysed.rows:
         return None
     if settings.semantic:
-        analysed = analysed._replace(vectors=_passage_vectors(text, split.passages))
+        analysed = _with_vectors(analysed, text, split.passages)
     return analysed
 
 
@@ -178,11 +180,12 @@ def encoded_text(text: str, passage: Any) -> str:
     return heading + text[passage.start:passage.end]
 
 
-def _passage_vectors(text: str, passages: Sequence[Any]) -> bytes:
-    """Each passage's vector, as the float16 bytes the index keeps."""
+def _with_vectors(analysed: _Analysed, text: str, passages: Sequence[Any]) -> _Analysed:
+    """The article with each passage's vector as the index keeps it: signed bytes, and a float32 scale each."""
     from askiraq import semantic
 
-    return semantic.vector_bytes(semantic.encoder().encode([encoded_text(text, p) for p in passages]))
+    ints, scales = semantic.quantised(semantic.encoder().encode([encoded_text(text, p) for p in passages]))
+    return analysed._replace(vectors=ints.tobytes(), vector_scales=scales.astype("<f4").tobytes())
 
 
 def _streams(source: SourceFile) -> bool:
@@ -297,9 +300,8 @@ class _Builder:
 
         def view(name: str) -> Any:
             """The previous generation's array, zero-copy (integers in the width they were stored in: the parts are
-            joined into one type in `finish`; float16 comes from the store as bytes)."""
-            stored = gen.array(name)
-            return np.frombuffer(stored, dtype="<f2") if name == "vectors" else np.asarray(stored)
+            joined into one type in `finish`)."""
+            return np.asarray(gen.array(name))
 
         p0, p1 = record.first_passage, record.first_passage + record.passage_count
         sent_ptr, fwd_ptr, sterm_ptr = view("sent_ptr"), view("fwd_ptr"), view("sterm_ptr")
@@ -318,6 +320,7 @@ class _Builder:
         if old.vectors is not None:
             dims = old.vectors.dims
             self.parts["vectors"].append(view("vectors")[dims * p0:dims * p1])
+            self.parts["vector_scales"].append(view("vector_scales")[p0:p1])
         stored = old.texts.stored_text(record) if record.stored >= 0 else None
         self._add_doc(record.rel, record.title, record.title_line, record.metadata, record.passage_count,
                       (record.size, record.mtime_ns, record.sidecar_mtime_ns, record.checksum),
@@ -341,7 +344,8 @@ class _Builder:
         self.parts["fwd_tf"].append(np.array(tfs, dtype="<u4"))
         self.parts["implied"].append(np.array(doc.implied, dtype="<u4"))
         if doc.vectors:
-            self.parts["vectors"].append(np.frombuffer(doc.vectors, dtype="<f2"))
+            self.parts["vectors"].append(np.frombuffer(doc.vectors, dtype=np.int8))
+            self.parts["vector_scales"].append(np.frombuffer(doc.vector_scales, dtype="<f4"))
         s = doc.source
         self._add_doc(s.rel, doc.title, doc.title_line, doc.metadata, len(doc.rows),
                       (s.size, s.mtime_ns, s.sidecar_mtime_ns, doc.checksum),
@@ -401,9 +405,9 @@ class _Builder:
             "fwd_tf": fwd_tf,
             "implied_len": implied,
         })
-        vectors = self._joined("vectors", "<f2")
+        vectors = self._joined("vectors", "<i1")
         if vectors.size:
-            arrays["vectors"] = vectors
+            arrays["vectors"], arrays["vector_scales"] = vectors, self._joined("vector_scales", "<f4")
         encoded = {name: np.ascontiguousarray(a) for name, a in arrays.items()}
         del arrays, fwd_term, fwd_tf, rows  # (the encoded arrays are now the only references: narrowed one by one)
         encoded.update(_string_table(np, "vocab", vocab))
@@ -419,7 +423,8 @@ class _Builder:
         if vectors.size:
             from askiraq import semantic
 
-            meta["vectors"] = {"model": semantic.encoder().name, "dims": vectors.size // max(passages, 1)}
+            meta["vectors"] = {"model": semantic.encoder().name, "dims": vectors.size // max(passages, 1),
+                               "format": store.VECTORS_FORMAT}
         return meta, encoded
 
     def _sorted_vocabulary(self, fwd_term: Any) -> tuple[list[str], Any, Any]:

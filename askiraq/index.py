@@ -46,10 +46,7 @@ class Index:
         self.records = Records(generation)
         self.postings = Postings(generation, self.records.passage_count)
         self.texts = SourceTexts(self.corpus_root, self.records, generation)
-        vectors = generation.meta.get("vectors")
-        self.vectors = VectorsInfo(str(vectors["model"]), int(vectors["dims"])) if isinstance(vectors, dict) else None
-        if self.vectors is not None and len(generation.array("vectors")) != 2 * self.vectors.dims * self.passage_count:
-            raise CorruptIndex(f"{generation.label}: passage vectors and passages disagree")
+        self.vectors = _vectors_info(generation, self.records.passage_count)
         self.headline_terms = Memo(self._headline_terms, TITLE_TERMS_MEMO)
         self.header_terms = Memo(self._header_terms, HEADER_TERMS_MEMO)
         self.passage_facts = Memo(self._passage_facts, PASSAGE_FACTS_MEMO)
@@ -89,6 +86,20 @@ class VectorsInfo(NamedTuple):
 
     model: str
     dims: int
+
+
+def _vectors_info(generation: store.Generation, passages: int) -> VectorsInfo | None:
+    """What the generation's passage vectors are, if it has any. OutdatedIndex for float16 ones (askiraq 0.2: the
+    index is built again, vectors and all), CorruptIndex when they do not match the passages."""
+    vectors = generation.meta.get("vectors")
+    if not isinstance(vectors, dict):
+        return None
+    if vectors.get("format") != store.VECTORS_FORMAT:
+        raise OutdatedIndex(f"{generation.label}: passage vectors of format {vectors.get('format', 1)}")
+    info = VectorsInfo(str(vectors["model"]), int(vectors["dims"]))
+    if len(generation.array("vectors")) != info.dims * passages or len(generation.array("vector_scales")) != passages:
+        raise CorruptIndex(f"{generation.label}: passage vectors and passages disagree")
+    return info
 
 
 class OpenedIndex(NamedTuple):
@@ -188,6 +199,17 @@ def _readable(root: str, rel: str) -> bool:
     return True
 
 
+def _stored_setting(index_dir: str, name: str) -> object:
+    """A setting of the stored index as its metadata records it, when that can be read but the index cannot be used
+    (built by another version: its passage vectors in an older format, say); else None."""
+    try:
+        generation = store.read_current(index_dir)
+    except CorruptIndex:
+        return None
+    stored = generation.meta.get("settings") if generation is not None else None
+    return stored.get(name) if isinstance(stored, dict) else None
+
+
 def _try_open(index_dir: str, corpus_root: str, notices: list[Notice], verify: bool = False) -> Index | None:
     """The stored index, or None (with a notice) when there is none or it must be rebuilt. `verify`: check the
     CRC-32 of every array, however large the index (`askiraq index --verify`)."""
@@ -231,8 +253,9 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
     notices: list[Notice] = []
     current = None if force else _try_open(index_dir, corpus_root, notices, verify)
     force = force or (verify and current is None)  # (a damaged array passes every check but the one just made)
-    if settings.semantic is None:  # keep what the index was built with
-        settings = settings._replace(semantic=bool(current is not None and current.vectors is not None))
+    if settings.semantic is None:  # keep what the index was built with (even one built again: older vectors)
+        settings = settings._replace(semantic=bool(current.vectors is not None if current is not None
+                                                   else _stored_setting(index_dir, "semantic")))
     if settings.json_fields is None:
         stored = current.generation.meta.get("settings", {}) if current is not None else {}
         settings = settings._replace(json_fields=str(stored.get("json_fields") or ""))
@@ -358,7 +381,7 @@ def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> d
     report["state"] = "fresh" if _is_fresh(generation, scan, settings) else "stale; rebuilt on next use"
     for key in ("documents", "passages", "terms"):
         report[key] = generation.meta.get(key)
-    size = int(generation.meta["arrays"].get("vectors", {}).get("bytes", 0))
+    size = sum(int(generation.meta["arrays"].get(name, {}).get("bytes", 0)) for name in ("vectors", "vector_scales"))
     report["vectors"] = (f"{vectors['model']}, {vectors['dims']} dimensions, {size / 1024:,.0f} KiB"
                          if isinstance(vectors, dict) else "none (BM25 only; askiraq index --semantic adds them)")
     report["skipped"] = list(generation.meta.get("skipped", []))  # files found but not indexed, and why

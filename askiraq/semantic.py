@@ -15,7 +15,6 @@ import mmap
 import operator
 import os
 import re
-import struct
 import unicodedata
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, cast
@@ -113,21 +112,20 @@ def similarities(index: Index, question: str, among: Collection[int] | None = No
     matrix product, or in plain Python a dot product a passage for a small index."""
     asked = _question_vector(encoder(), question)
     if in_plain_python(index):
-        unpacked = _passage_floats(index)
-        if among is None:
-            return [sum(map(operator.mul, asked, unpacked[at:at + DIMS])) for at in range(0, len(unpacked), DIMS)]
+        rows, scales = _passage_rows(index)
         plain = [0.0] * index.passage_count
-        for pid in among:
-            plain[pid] = sum(map(operator.mul, asked, unpacked[pid * DIMS:(pid + 1) * DIMS]))
+        for pid in range(index.passage_count) if among is None else among:
+            plain[pid] = scales[pid] * sum(map(operator.mul, asked, rows[pid * DIMS:(pid + 1) * DIMS]))
         return plain
     import numpy as np
 
     vector = np.array(asked, dtype=np.float32)
     if among is None:
         return np.asarray(_passage_vectors(index) @ vector, dtype=np.float64)
-    rows = np.sort(np.fromiter(among, dtype=np.int64, count=len(among)))  # (the stored float16 rows, not a copy)
+    chosen = np.sort(np.fromiter(among, dtype=np.int64, count=len(among)))  # (the stored rows, not a copy of all)
+    ints, factors = _passage_arrays(index)
     cosines = np.zeros(index.passage_count)
-    cosines[rows] = _passage_halves(index)[rows].astype(np.float32) @ vector
+    cosines[chosen] = (ints[chosen].astype(np.float32) @ vector) * factors[chosen]
     return cosines
 
 
@@ -162,37 +160,42 @@ def best_sentence_similarities(index: Index, question: str, passage_ids: list[in
     return best
 
 
+def _passage_rows(index: Index) -> tuple[memoryview, list[float]]:
+    """The index's passage vectors as stored (signed bytes, DIMS a passage) and their scales, for plain Python."""
+    if index.vectors is None:
+        raise SemanticUnavailable("the index has no passage vectors")
+    return index.generation.array("vectors"), cast("list[float]", index.generation.array("vector_scales").tolist())
+
+
+def _passage_arrays(index: Index) -> tuple[np.ndarray, np.ndarray]:
+    """The same as NumPy arrays (one row a passage), without a copy."""
+    import numpy as np
+
+    if index.vectors is None:
+        raise SemanticUnavailable("the index has no passage vectors")
+    ints = np.frombuffer(index.generation.array("vectors"), dtype=np.int8).reshape(-1, index.vectors.dims)
+    return ints, np.frombuffer(index.generation.array("vector_scales"), dtype="<f4")
+
+
 @functools.lru_cache(maxsize=1)  # the open index's vectors (a batch, or a session, asks of one index)
-def _passage_floats(index: Index) -> tuple[float, ...]:
-    """A small index's passage vectors as Python floats, one after the other (read once per open index)."""
-    if index.vectors is None:
-        raise SemanticUnavailable("the index has no passage vectors")
-    raw = index.generation.array("vectors")
-    return struct.unpack(f"<{len(raw) // 2}e", raw)
-
-
-def _passage_halves(index: Index) -> np.ndarray:
-    """The index's passage vectors as stored (float16, one row a passage), without a copy."""
-    import numpy as np
-
-    if index.vectors is None:
-        raise SemanticUnavailable("the index has no passage vectors")
-    return np.frombuffer(index.generation.array("vectors"), dtype="<f2").reshape(-1, index.vectors.dims)
-
-
-@functools.lru_cache(maxsize=1)
 def _passage_vectors(index: Index) -> np.ndarray:
-    """The index's passage vectors as float32 (converted once per open index: float16 has no fast product)."""
+    """The index's passage vectors as float32 (converted once per open index, for the exact product)."""
     import numpy as np
 
-    return _passage_halves(index).astype(np.float32)
+    ints, scales = _passage_arrays(index)
+    vectors: np.ndarray = ints.astype(np.float32) * scales[:, None]
+    return vectors
 
 
-def vector_bytes(vectors: Any) -> bytes:
-    """Rows of vectors as the float16 bytes the index stores."""
+def quantised(vectors: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Each row as signed bytes times one float32 scale (its largest absolute component / 127; 0 for a zero row): the
+    shipped model's token vectors and the index's passage vectors are kept so."""
     import numpy as np
 
-    return bytes(np.ascontiguousarray(vectors, dtype="<f2").tobytes())
+    vectors = np.asarray(vectors, dtype=np.float32)
+    scales = (np.abs(vectors).max(axis=1, initial=0.0) / 127).astype(np.float32)
+    safe = np.where(scales > 0, scales, 1.0)[:, None]
+    return np.clip(np.rint(vectors / safe), -127, 127).astype(np.int8), scales
 
 
 # ----------------------------------------------------------------------- BERT's uncased WordPiece

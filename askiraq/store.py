@@ -32,6 +32,7 @@ from askiraq.files import open_regular_file, read_regular_file
 from askiraq.memo import Memo
 
 FORMAT_VERSION = 3  # 3: each article's CRC-32 (askiraq 0.2.0 wrote 2)
+VECTORS_FORMAT = 2  # of the passage vectors (semantic mode): signed bytes and a scale each; 1 (no "format"): float16
 FORMAT_NAME = "askiraq-index"
 VERIFY_ALL_BELOW_BYTES = 64 * 1024 * 1024
 ARRAYS_MEMO = 64  # more than a generation has arrays: each is mapped and viewed once

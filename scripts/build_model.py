@@ -63,20 +63,10 @@ def distil(source: str) -> tuple[list[str], str, Any]:
     return tokens, tokenizer["model"].get("unk_token", "[UNK]"), vectors
 
 
-def quantise(vectors: Any) -> tuple[Any, Any]:
-    """Each row as signed bytes times one scale (its largest absolute component / 127; 0 for a zero row)."""
-    import numpy as np
-
-    scales = (np.abs(vectors).max(axis=1) / 127).astype(np.float32)
-    safe = np.where(scales > 0, scales, 1.0)[:, None]
-    quantised = np.clip(np.rint(vectors / safe), -127, 127).astype(np.int8)
-    return quantised, scales
-
-
 def write(folder: Path, source: str) -> None:
     """Distil, quantise and write the four files into `folder` (each written aside, then renamed into place)."""
     tokens, unknown, vectors = distil(source)
-    quantised, scales = quantise(vectors)
+    quantised, scales = semantic.quantised(vectors)
     files = {
         semantic.VECTORS_FILE: store.npy_bytes(quantised.ravel()),
         semantic.SCALES_FILE: store.npy_bytes(scales),

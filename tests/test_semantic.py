@@ -243,3 +243,15 @@ def test_a_cold_semantic_question_never_loads_pytorch(tmp_path: Path) -> None:
 @example("Iraq's PM, al-Sudani:\t\"no\"\x0bsaid\x01it\r\nU.S.-led (2,000) troops... #1 @home [ok] {x} ~y_z`")
 def test_ascii_text_splits_into_the_words_of_the_general_tokenizer(text: str) -> None:
     assert semantic.ascii_words(text) == semantic.WordPiece._words_of(semantic.WordPiece._normalise(text))
+
+
+def test_an_index_with_the_float16_vectors_of_askiraq_0_2_is_built_again(corpus: Path, tmp_path: Path) -> None:
+    first = open_index(corpus, tmp_path / "index", settings=BuildSettings(semantic=True))
+    meta_file = Path(first.index.generation.label) / "meta.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    del meta["vectors"]["format"]  # as 0.2 wrote it (its vectors were float16)
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    again = open_index(corpus, tmp_path / "index")
+    assert again.rebuilt and any("another version" in n.message for n in again.notices)
+    assert again.index.vectors is not None  # the semantic mode kept, the vectors encoded anew
+    assert search(again.index, PARAPHRASE, SearchOptions(top=1)).hits[0].citation.source == "clinic.txt"
