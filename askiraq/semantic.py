@@ -3,7 +3,8 @@
 The model is all-MiniLM-L6-v2 distilled by model2vec into *static* token vectors (PCA to 256 dimensions): a text's
 vector is the normalised mean of its WordPiece tokens' vectors. scripts/build_model.py builds it once, with PyTorch,
 into askiraq/data/static-*: each token's vector as 256 signed bytes times one float32 scale, its vocabulary and a
-description. Using it needs only NumPy and this module's WordPiece tokenizer: no PyTorch, nothing downloaded, ever.
+description. Using it needs this module's WordPiece tokenizer and NumPy (or, for a question on a small index, plain
+Python alone): no PyTorch, nothing downloaded, ever.
 """
 
 from __future__ import annotations
