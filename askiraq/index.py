@@ -199,15 +199,19 @@ def _readable(root: str, rel: str) -> bool:
     return True
 
 
-def _stored_setting(index_dir: str, name: str) -> object:
-    """A setting of the stored index as its metadata records it, when that can be read but the index cannot be used
-    (built by another version: its passage vectors in an older format, say); else None."""
+def _readable_generation(index_dir: str) -> store.Generation | None:
+    """The stored generation when its metadata can be read, though the index cannot be used (built by another
+    version: its passage vectors in an older format, say); else None."""
     try:
-        generation = store.read_current(index_dir)
+        return store.read_current(index_dir)
     except CorruptIndex:
         return None
+
+
+def _stored_settings(generation: store.Generation | None) -> dict[str, Any]:
+    """The settings a generation's metadata records ({} for none)."""
     stored = generation.meta.get("settings") if generation is not None else None
-    return stored.get(name) if isinstance(stored, dict) else None
+    return stored if isinstance(stored, dict) else {}
 
 
 def _try_open(index_dir: str, corpus_root: str, notices: list[Notice], verify: bool = False) -> Index | None:
@@ -253,11 +257,12 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
     notices: list[Notice] = []
     current = None if force else _try_open(index_dir, corpus_root, notices, verify)
     force = force or (verify and current is None)  # (a damaged array passes every check but the one just made)
-    if settings.semantic is None:  # keep what the index was built with (even one built again: older vectors)
-        settings = settings._replace(semantic=bool(current.vectors is not None if current is not None
-                                                   else _stored_setting(index_dir, "semantic")))
+    # What the user did not set is kept from the stored index, even one that is built again (older vectors, say).
+    stored = _stored_settings(current.generation if current is not None else _readable_generation(index_dir))
+    if settings.semantic is None:
+        settings = settings._replace(semantic=current.vectors is not None if current is not None
+                                     else bool(stored.get("semantic")))
     if settings.json_fields is None:
-        stored = current.generation.meta.get("settings", {}) if current is not None else {}
         settings = settings._replace(json_fields=str(stored.get("json_fields") or ""))
     if current is not None and not full_check and not recheck and _unchanged_folders(current, corpus_root, settings) \
             and not now_importable(current.generation.meta):
@@ -376,7 +381,7 @@ def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> d
         report["state"] = "missing; built on first use"
         return report
     vectors = generation.meta.get("vectors")
-    stored = generation.meta.get("settings", {})
+    stored = _stored_settings(generation)
     settings = BuildSettings(semantic=isinstance(vectors, dict), json_fields=str(stored.get("json_fields") or ""))
     report["state"] = "fresh" if _is_fresh(generation, scan, settings) else "stale; rebuilt on next use"
     for key in ("documents", "passages", "terms"):

@@ -936,3 +936,18 @@ def test_every_package_of_askiraq_is_in_the_install() -> None:
     packages = {name.strip().strip('"') for name in listed.group(1).split(",")}
     found = {".".join(init.parent.relative_to(project).parts) for init in (project / "askiraq").rglob("__init__.py")}
     assert found <= packages  # (a subpackage left out of the list is missing from a non-editable install)
+
+
+def test_an_index_built_again_keeps_the_field_names_the_user_gave(tmp_path: Path) -> None:
+    """An index askiraq must build again (another version's, here its passage vectors' format) keeps the settings
+    it was built with that the user does not give again: the JSON field names, not only the semantic mode."""
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"hed": "Canal dug", "copy": "The canal is 40 km long."}) + "\n",
+                                         encoding="utf-8")
+    assert CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path), "--json-fields", "text=copy,title=hed",
+                                    "--semantic"]).exit_code == 0
+    meta_file = next(Path(os.environ["ASKIRAQ_INDEX_DIR"]).glob("*/gen-*/meta.json"))
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    del meta["vectors"]["format"]  # as askiraq 0.2 wrote it: the index is built again
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    payload = _ask(tmp_path, "How long is the canal?")
+    assert payload["answer"]["text"] == "The canal is 40 km long." and payload["results"][0]["title"] == "Canal dug"
