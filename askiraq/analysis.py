@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from askiraq.memo import lazy_pattern
+
 __all__ = ["COUNTRY_TERM", "Token", "analyze", "breaks_after_hyphen", "normalize", "opens_with_stop_word", "stem",
            "stopwords", "tokenize"]
 
@@ -40,7 +42,7 @@ _MARKS = (
     "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
     "\u0711\u0730-\u074a\u200c\u200d"
 )
-_STRIP_MARKS_RE = re.compile(f"[{_MARKS}\u0640]")  # ...and the Arabic tatweel, from terms
+_STRIP_MARKS_RE = lazy_pattern(f"[{_MARKS}\u0640]")  # ...and the Arabic tatweel, from terms
 
 # Inside a word: an apostrophe, a decimal point, or a thousands comma ("2,000" but not "1,2").
 _JOIN = r"(?:'|(?<=\d)\.(?=\d)|(?<=\d),(?=\d{3}(?!\d)))"
@@ -117,7 +119,7 @@ def _analyse_word(word: str) -> tuple[str, bool]:
     if "," in key:  # only ever a thousands separator between digits
         key = key.replace(",", "")
     if not key.isascii():
-        key = _STRIP_MARKS_RE.sub("", key) or key
+        key = _STRIP_MARKS_RE().sub("", key) or key
         key = _without_accents(key)
     stops = stopwords()
     if lower in stops or key in stops:
@@ -197,13 +199,13 @@ def breaks_after_hyphen(text: str) -> bool:
     return "-\n" in text or "-\r\n" in text or "- \n" in text
 
 
-_SEVERAL = re.compile(r"(?i)[,;&/+]|\b(?:and|or|vs)\b")
+_SEVERAL = lazy_pattern(r"(?i)[,;&/+]|\b(?:and|or|vs)\b")
 
 
 def names_a_subject(headline: str, max_words: int) -> bool:
     """Whether a headline names what its article is about ("George Stephenson", "Voyager 1"): a few words and
     one thing. A longer one summarises a story; "Lisbon and Porto, April 2025" names several things."""
-    return 0 < len(headline.split()) <= max_words and not _SEVERAL.search(headline)
+    return 0 < len(headline.split()) <= max_words and not _SEVERAL().search(headline)
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+)[\"'“‘(\[]*")

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from askiraq.analysis import analyze, breaks_after_hyphen, stopwords, tokenize
 from askiraq.corpus import MONTHS
+from askiraq.memo import lazy_pattern
 from askiraq.tuning import FIGURE_NOUN_WORDS
 
 # A figure, perhaps with a unit written on to it ("20p", "5km", "2GB"), not a year or a decade ("1990s").
@@ -28,7 +29,7 @@ _DAY_OR_TIME = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}|\b{_MONTH}\s+
 # A year before 1900 after a word that dates ("built in 1868", "since 1602"); later years are never figures.
 _OLD_YEAR = r"(?i)\b(?:in|since|from|until|till|by|before|after|around|circa|c\.)\s+1\d\d\d\b"
 # Digits in brackets restating the figure in words before them: "thirty (30) days" counts days.
-_RESTATED = re.compile(r"\s*\(\s*\d[\d,.]*\s*\)")
+_RESTATED = lazy_pattern(r"\s*\(\s*\d[\d,.]*\s*\)")
 _DATE = rf"(?i)\b(1[89]|20)\d\ds?\b|\b{_MONTH}\s+\d|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 # Capital and small letters of the Latin, Greek and Cyrillic scripts, so that "Jürgen Weiß", "Émile Zola" and
 # "Łukasz Nowak" are names too (Python's re has no \p{Lu}).
@@ -174,7 +175,7 @@ def figures(sentence: str) -> tuple[Figure, ...]:
         tail = sentence[match.end():match.end() + 60]
         if sentence[match.start() - 1:match.start()] == "(" and tail.startswith(")"):  # the "(30)" of "thirty (30)"
             tail = tail[1:]
-        elif restated := _RESTATED.match(tail):
+        elif restated := _RESTATED().match(tail):
             tail = tail[restated.end():]
         clause = _clause_before(sentence[:match.start()])
         found.append(Figure(match.group().replace(",", "").lower(), tuple(analyze(tail)[:FIGURE_NOUN_WORDS]),
@@ -185,7 +186,7 @@ def figures(sentence: str) -> tuple[Figure, ...]:
 def _clause_before(text: str) -> str:
     """The clause a figure is in, up to the figure; for a figure right after a colon, the label before it ("the
     borehole had dried up: 19", "Not working: 97"), which names what it counts."""
-    clauses = _CLAUSE_BREAK.split(text)
+    clauses = _CLAUSE_BREAK().split(text)
     if len(clauses) > 1 and not clauses[-1].strip() and text.rstrip().endswith(":"):
         return clauses[-2]
     return clauses[-1]
@@ -193,7 +194,7 @@ def _clause_before(text: str) -> str:
 
 def _measure(before: str, after: str) -> str:
     """What kind of figure the words around it make it: "average", "rate", "limit", or "" (a plain count)."""
-    after = _CLAUSE_BREAK.split(after)[0]
+    after = _CLAUSE_BREAK().split(after)[0]
     return next((name for name, ahead, behind in _measures() if ahead.search(before) or behind.match(after)), "")
 
 
@@ -219,7 +220,7 @@ def _measures() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
 
 
 # (Not a thousands comma, "2,000"; nor a full stop, which inside a sentence ends an abbreviation, "U.S.")
-_CLAUSE_BREAK = re.compile(r"[;:()\[\]!?]|,(?!\d)")
+_CLAUSE_BREAK = lazy_pattern(r"[;:()\[\]!?]|,(?!\d)")
 
 
 def _counted_after(tail: str) -> tuple[str, ...]:
@@ -334,13 +335,13 @@ def _matches(pattern: str, sentence: str) -> bool:
     return re.search(pattern, sentence) is not None
 
 
-_BROKEN_AFTER_HYPHEN = re.compile(r"(?<=\w-)[ \t]*\r?\n\s*(?=\w)")
+_BROKEN_AFTER_HYPHEN = lazy_pattern(r"(?<=\w-)[ \t]*\r?\n\s*(?=\w)")
 
 
 def one_line(text: str) -> str:
     """Text of hard-wrapped lines as one line: "sea-\nlevel" is "sea-level", other breaks one space."""
     if breaks_after_hyphen(text):
-        text = _BROKEN_AFTER_HYPHEN.sub("", text)
+        text = _BROKEN_AFTER_HYPHEN().sub("", text)
     return " ".join(text.split())
 
 
@@ -357,11 +358,11 @@ def labelled_row(row: str, header: str) -> str:
 def _cells(row: str) -> list[str]:
     """A Markdown row's cells ("| a | b |"), or a plain-text row's (columns two spaces or more apart)."""
     row = row.strip()
-    parts = row.strip("|").split("|") if row.startswith("|") else _CELL_GAP.split(row)
+    parts = row.strip("|").split("|") if row.startswith("|") else _CELL_GAP().split(row)
     return [" ".join(cell.split()) for cell in parts]
 
 
-_CELL_GAP = re.compile(r"[ \t]{2,}|\t")
+_CELL_GAP = lazy_pattern(r"[ \t]{2,}|\t")
 
 
 def synonyms_of(terms: AbstractSet[str], expansions: list[tuple[str, str]]) -> dict[str, frozenset[str]]:

@@ -17,15 +17,16 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from askiraq.errors import ArticleNotIndexed, CitationError
 from askiraq.files import printable_name, unescape_name
+from askiraq.memo import lazy_pattern
 from askiraq.records import DocRecord, PassageRecord
 
 if TYPE_CHECKING:
     from askiraq.index import Index
 
 # (re.S: a file name may hold a newline)
-_LOCATION = re.compile(r"(?P<name>.+?):(?P<line>\d+)(?::(?P<column>\d+)|-(?P<end>\d+))?", re.S)
-_PASSAGE_ID = re.compile(r"(?P<name>.+)#(?P<number>\d+)", re.S)
-_PAGE = re.compile(r"(?P<name>.+?):p(?P<page>\d+)(?::(?P<line>\d+))?", re.S)  # a PDF's page, and a line inside it
+_LOCATION = lazy_pattern(r"(?P<name>.+?):(?P<line>\d+)(?::(?P<column>\d+)|-(?P<end>\d+))?", re.S)
+_PASSAGE_ID = lazy_pattern(r"(?P<name>.+)#(?P<number>\d+)", re.S)
+_PAGE = lazy_pattern(r"(?P<name>.+?):p(?P<page>\d+)(?::(?P<line>\d+))?", re.S)  # a PDF's page, and a line inside it
 
 
 class Citation(NamedTuple):
@@ -186,7 +187,7 @@ def missing_cited_file(citation: str) -> str | None:
 def _parsed(citation: str) -> tuple[str, re.Match[str] | None]:
     """A citation's article part, and its match as a passage id or a location (None: an article alone)."""
     spec = citation.strip()
-    match = _PASSAGE_ID.fullmatch(spec) or _PAGE.fullmatch(spec) or _LOCATION.fullmatch(spec)
+    match = _PASSAGE_ID().fullmatch(spec) or _PAGE().fullmatch(spec) or _LOCATION().fullmatch(spec)
     return (match.group("name") if match else spec), match
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 from askiraq.errors import CorpusError
 from askiraq.files import printable_name, read_regular_file, read_with_stat
+from askiraq.memo import lazy_pattern
 
 ARTICLE_SUFFIXES = (".txt", ".md")  # plain text, read in place (every other format goes through askiraq.readers)
 # The formats askiraq.readers reads, by file suffix (a name without a usual suffix is looked at: it may be an e-mail).
@@ -431,15 +432,15 @@ def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Docum
 
 
 # "From: ...", "Date: ..." lines at the top, perhaps under a title line ("Rowing Club - Committee Meeting").
-_HEADER_BLOCK = re.compile(r"\s*(?:[^\n:]{1,120}\n)?((?:[A-Za-z][\w-]*:[^\n]*\n)+)")
-_DATE_HEADER = re.compile(r"^date:[ \t]*(\S[^\n]*?)[ \t]*$", re.I | re.M)
+_HEADER_BLOCK = lazy_pattern(r"\s*(?:[^\n:]{1,120}\n)?((?:[A-Za-z][\w-]*:[^\n]*\n)+)")
+_DATE_HEADER = lazy_pattern(r"^date:[ \t]*(\S[^\n]*?)[ \t]*$", re.I | re.M)
 
 
 def _header_date(text: str) -> "date | None":
     """The date of an e-mail (a thread saved as text, minutes) from the "Date:" line of the header block it starts
     with, under a title line or not."""
-    block = _HEADER_BLOCK.match(text[:4096])
-    found = _DATE_HEADER.search(block.group(1)) if block else None
+    block = _HEADER_BLOCK().match(text[:4096])
+    found = _DATE_HEADER().search(block.group(1)) if block else None
     if not found:
         return None
     from email.utils import parsedate_to_datetime
@@ -452,15 +453,15 @@ def _header_date(text: str) -> "date | None":
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
-_WRITTEN = re.compile(r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?|([A-Za-z]{3,9})\.?\s+(\d{1,2})"
-                      r"(?:st|nd|rd|th)?),?\s+(\d{4})\b")
+_WRITTEN = lazy_pattern(r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?|([A-Za-z]{3,9})\.?\s+(\d{1,2})"
+                         r"(?:st|nd|rd|th)?),?\s+(\d{4})\b")
 
 
 def _written_date(value: str) -> "date | None":
     """A date written out: "15 January 2024", "Monday 15 January 2024", "March 12, 2024"."""
     from datetime import date
 
-    found = _WRITTEN.search(value)
+    found = _WRITTEN().search(value)
     word = (found.group(2) or found.group(3)).lower() if found else ""
     month = next((number for number, name in enumerate(MONTHS, 1) if name.startswith(word)), None)
     if not found or month is None:

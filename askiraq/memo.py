@@ -1,9 +1,12 @@
 """Stage 4 (index), one bounded memo for the read side: batches ask about the same terms and passages again.
 
 A memo that reaches its bound is simply emptied: cheaper than LRU bookkeeping on every lookup, and
-a long batch keeps flat memory. Each user says why its bound is what it is.
+a long batch keeps flat memory. Each user says why its bound is what it is. And regular expressions compiled when
+first needed, not at import.
 """
 
+import functools
+import re
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -29,3 +32,9 @@ class Memo(Generic[K, V]):
                 self._values.clear()
             self._values[key] = value
         return value
+
+
+def lazy_pattern(source: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A regular expression compiled when first used, then kept: compiled at import, the patterns for text a question
+    may never meet (Markdown markup, e-mail headers, a citation typed by hand) cost every cold question milliseconds."""
+    return functools.cache(lambda: re.compile(source, flags))

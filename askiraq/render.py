@@ -15,6 +15,7 @@ from askiraq.analysis import tokenize
 from askiraq.answers import labelled_row, one_line
 from askiraq.citations import Citation
 from askiraq.files import printable_name
+from askiraq.memo import lazy_pattern
 from askiraq.records import DocRecord
 from askiraq.search import Answer, Hit, SearchResult
 
@@ -54,12 +55,12 @@ class Style(NamedTuple):
 # A passage, an answer and `show` print the characters of the file: only whitespace differs (lines joined), and in a
 # Markdown file its markup (it is not text). A table row is shown with its column names, from its header row.
 
-_QUOTE_MARKERS = re.compile(r"^[ \t]*>[ \t>]*", re.M)
-_LIST_MARKER = re.compile(r"^(?:[-*+\u2022]|\d{1,3}[.)])\s+")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
-_CODE = re.compile(r"`([^`]+)`")
-_LINK = re.compile(r"!?\[([^\]]+)\]\([^)\s]+\)")
+_QUOTE_MARKERS = lazy_pattern(r"^[ \t]*>[ \t>]*", re.M)
+_LIST_MARKER = lazy_pattern(r"^(?:[-*+\u2022]|\d{1,3}[.)])\s+")
+_STRONG = lazy_pattern(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = lazy_pattern(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+_CODE = lazy_pattern(r"`([^`]+)`")
+_LINK = lazy_pattern(r"!?\[([^\]]+)\]\([^)\s]+\)")
 _LIST_STARTS = frozenset("-*+\u20220123456789")
 _MARKUP = ("*", "_", "`", "[")
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
@@ -70,12 +71,12 @@ def shown(text: str, markdown: bool = False, header: str = "") -> str:
     with the column names ("Product: Night Owl; 1 kg: £29.00" reads alone where "| Night Owl | £29.00 |" does not);
     in a Markdown file without its markup (quote and list markers, **bold**, *emphasis*, `code`, [links](...))."""
     if markdown and ">" in text and (text.startswith(">") or "\n>" in text or "\n >" in text):
-        text = _QUOTE_MARKERS.sub("", text)
+        text = _QUOTE_MARKERS().sub("", text)
     text = labelled_row(text, header) if header else one_line(text)
     if not markdown:
         return text
     if text[:1] in _LIST_STARTS:
-        text = _LIST_MARKER.sub("", text)
+        text = _LIST_MARKER().sub("", text)
     return _without_markup(text)
 
 
@@ -96,7 +97,7 @@ def _without_markup(text: str) -> str:
     """Text without Markdown's **bold**, *emphasis*, `code` and [links](...)."""
     if any(mark in text for mark in _MARKUP):  # (most text has none: no regex to run, on a hot path)
         for pattern, kept in ((_STRONG, r"\2"), (_EMPHASIS, r"\1"), (_CODE, r"\1"), (_LINK, r"\1")):
-            text = pattern.sub(kept, text)
+            text = pattern().sub(kept, text)
     return text
 
 

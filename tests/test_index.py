@@ -11,6 +11,7 @@ from conftest import SHIPPED_CORPUS
 import askiraq.index as index_module
 from askiraq.errors import CorpusError
 from askiraq.index import default_index_root, open_index
+from askiraq.memo import lazy_pattern
 from askiraq.search import SearchOptions, search
 
 
@@ -103,11 +104,16 @@ def test_a_cold_question_imports_neither_nltk_nor_numpy(isolated_index_dir: Path
             "try:\n    cli.main(['why does Iraq rely on US waivers?'], prog_name='askiraq')\n"
             "except SystemExit as exit:\n    code = exit.code\n"
             "print('RESULT', code, 'nltk' in sys.modules, 'numpy' in sys.modules)\n"
+            "from askiraq import citations, render\n"
+            "print('PATTERNS', render._STRONG.cache_info().currsize, citations._LOCATION.cache_info().currsize)\n"
             "print('PATHLIB', 'pathlib' in sys.modules)")
     out = python_run(code, isolated_index_dir)
     assert "electric" in out
-    result, pathlib_line = out.strip().splitlines()[-2:]
+    result, patterns, pathlib_line = out.strip().splitlines()[-3:]
     assert result == "RESULT 0 False False"
+    # (compiling every module's patterns at import cost a cold question ~4 ms: Markdown's and a hand-typed
+    # citation's wait until they are used)
+    assert patterns == "PATTERNS 0 0"
     bare = subprocess.run([sys.executable, "-c", "import sys; print('pathlib' in sys.modules)"],
                           capture_output=True, text=True, check=True).stdout.strip()
     if bare == "False":  # (an editable install's import hook loads pathlib at start-up)
@@ -186,3 +192,10 @@ def test_a_refresh_that_takes_the_vocabulary_past_two_bytes_keeps_every_article_
     for question, source in (("harbour ferry", "wordlist.txt"), ("island quay", "more.txt"),
                              (made_up(64_999), "wordlist.txt"), (made_up(65_999), "more.txt")):
         assert search(refreshed.index, question, SearchOptions(top=1)).hits[0].citation.source == source
+
+
+def test_a_lazy_pattern_is_compiled_once_when_first_used() -> None:
+    pattern = lazy_pattern(r"(?i)piers? (\d+)")
+    found = pattern().search("Pier 7 closed")
+    assert found is not None and found.group(1) == "7"
+    assert pattern() is pattern()
