@@ -78,6 +78,7 @@ class Wanted(NamedTuple):
     counted: tuple[str, ...]  # X of "how many X" (head noun last); () for any other question
     named: frozenset[str] = frozenset()  # X's capitalised words (American, Kataib): the figure must name them
     amount: bool = False  # "how much", "how far", "what percentage": only a sentence with a figure answers it
+    reason: bool = False  # "why", "how come": a sentence giving a reason or a purpose answers it
 
 
 _QUESTION_WORDS = frozenset((
@@ -121,6 +122,8 @@ def wanted(question: str, degrees: bool = True) -> Wanted:
             if (word, following) == ("how", "many"):
                 return Wanted(kind, *_counted(question))
             return Wanted(kind, (), amount=(word, following) in _AMOUNTS)
+        if word == "why" or (word, following) == ("how", "come"):
+            return Wanted("", (), reason=True)
     return Wanted("", ())
 
 
@@ -298,6 +301,17 @@ _WHEN = (rf"\b1\d\d\ds?\b|\b(?:{'|'.join(m.capitalize() for m in MONTHS)}|{'|'.j
 def gives_date(sentence: str) -> bool:
     """Whether a sentence (or a heading) can say when: a date, or any of _WHEN."""
     return _matches(_DATE, sentence) or _matches(_WHEN, sentence)
+
+
+# Words that give a reason or a purpose: what a "why" question asks for ("because", "due to", "so that", ", so").
+_REASON = (r"(?i)\b(?:because|due to|owing to|thanks to|as a result|so that|so as to|in order to|therefore|thus|"
+           r"hence|caus(?:e|ed|es|ing)|led to|leads? to|leading to|result(?:s|ed)? (?:in|of|from)|reasons?|why)\b"
+           r"|, so\b")
+
+
+def gives_reason(sentence: str) -> bool:
+    """Whether a sentence gives a reason or a purpose ("because its piers had cracked", "silting up, so ships ...")."""
+    return _matches(_REASON, sentence)
 
 
 def gives_amount(sentence: str, asked: Asked) -> bool:

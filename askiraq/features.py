@@ -128,7 +128,7 @@ class Reading:
     several features need, each worked out once."""
 
     __slots__ = ("amount", "c", "context", "date", "figure", "name", "number", "own", "passage", "passage_names", "q",
-                 "type_missing")
+                 "reason", "type_missing")
 
     def __init__(self, question: QuestionFacts, candidate: CandidateFacts,
                  passages: dict[int, tuple[tuple[float, int], float]]) -> None:
@@ -149,6 +149,7 @@ class Reading:
         self.date = _given(answers.gives_date(text) or answers.gives_date(candidate.framing)) \
             if wanted.kind == "date" else 0.0
         self.name = _given(answers.has_wanted(text, question.asked)) if wanted.kind == "name" else 0.0
+        self.reason = _given(answers.gives_reason(text)) if wanted.reason else 0.0
         self.type_missing = self.number < 0 or self.date < 0 or self.amount < 0
 
 
@@ -167,6 +168,9 @@ _LONG = ("The harbour bridge was opened in 1932 by the mayor, Jane Doyle, after 
          "from the town and the valley.")
 _ISLAND = "Island Ferry\n\nThe island has one quay. The ferry to the island leaves every hour from it.\n"
 _FERRY_TOO = "Island Crossing\n\nA ferry to the island leaves every hour and carries bicycles and cars too.\n"
+_CLOSED = "The old bridge was closed to lorries in 1990."
+_CRACKED = "Its piers had cracked, so the council closed it to lorries."
+_OLD_BRIDGE = f"The Old Bridge\n\n{_CLOSED} {_CRACKED}\n"
 
 
 def _ex(question: str, quote: str, article: str = _STORY, *others: str, semantic: bool = False) -> Example:
@@ -321,6 +325,12 @@ FEATURES: tuple[Feature, ...] = (
             lambda r: r.name,
             (_ex("Who opened the bridge?", _OPENED),),
             (_ex("Who pays for the upkeep?", _TOLLS),)),
+    Feature("reason_given", "for a question asking why (why, how come): 1 when the sentence gives a reason or a "
+            "purpose (because, due to, so that, in order to, \", so\" ...), -1 when not",
+            lambda r: r.reason,
+            (_ex("Why was the old bridge closed to lorries?", _CRACKED, _OLD_BRIDGE),),
+            (_ex("Why was the old bridge closed to lorries?", _CLOSED, _OLD_BRIDGE),
+             _ex("When was the old bridge closed to lorries?", _CRACKED, _OLD_BRIDGE))),
     Feature("type_missing", "1 when the question wants a figure, an amount or a date and the sentence has none",
             lambda r: float(r.type_missing),
             (_ex("When do tolls pay for the bridge?", _TOLLS),),

@@ -204,6 +204,7 @@ _SHORTFALLS = {
     "amount_given": "the best passages give no figure for the amount asked",
     "date_given": "the best passages give no date",
     "name_given": "the best passages name no one",
+    "reason_given": "the best passages give no reason",
 }
 
 

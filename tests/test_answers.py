@@ -13,6 +13,7 @@ from askiraq.answers import (
     figures,
     gives_amount,
     gives_date,
+    gives_reason,
     has_wanted,
     is_asked_in_words,
     synonyms_of,
@@ -166,6 +167,31 @@ def test_other_number_questions_need_a_question_word_after_the_figure_or_right_b
 ])
 def test_questions_for_an_amount(question: str, amount: bool) -> None:
     assert wanted(question).amount is amount
+
+
+@pytest.mark.parametrize(("question", "reason"), [
+    ("Why was the old bridge closed?", True), ("why do leaves look green", True),
+    ("How come the ferry stopped running?", True),
+    ("The council met, and why did it vote so?", True),  # a clause of its own
+    ("When did the bridge close, and who closed it?", False),
+    ("Who knows why the bridge closed?", False),  # asks for a name
+    ("How did the ferry sink?", False), ("Reasons for the closure", False),
+])
+def test_questions_for_a_reason(question: str, reason: bool) -> None:
+    assert wanted(question).reason is reason
+
+
+@pytest.mark.parametrize(("sentence", "gives"), [
+    ("The bridge closed because its piers had cracked.", True),
+    ("The channels kept silting up, so large ships struggled to reach the city.", True),
+    ("The road was widened in order to carry lorries.", True),
+    ("Flights were cancelled due to fog.", True), ("The flood was caused by a blocked drain.", True),
+    ("That is why the farmers grow coffee on the slopes.", True),
+    ("The bridge closed in 1990.", False), ("So the story goes.", False),  # (no ", so" going on from a clause)
+    ("The council voted 9 to 2 to enlarge the reservoir.", False),
+])
+def test_a_sentence_that_gives_a_reason(sentence: str, gives: bool) -> None:
+    assert gives_reason(sentence) is gives
 
 
 def test_degree_questions_can_be_turned_off() -> None:
