@@ -329,8 +329,14 @@ def gives_reason(sentence: str) -> bool:
 def gives_amount(sentence: str, asked: Asked) -> bool:
     """Whether a sentence holds a figure to answer "how much": not a year, a date's day, a time of day ("on
     Saturday 22 June at 14:00") or a figure the question itself gives."""
-    undated = re.sub(_OLD_YEAR, " ", re.sub(_DAY_OR_TIME, " ", sentence))
-    return any(figure.value not in asked.numbers for figure in figures(undated))
+    return any(figure.value not in asked.numbers for figure in _undated_figures(sentence))
+
+
+@functools.lru_cache(maxsize=65536)
+def _undated_figures(sentence: str) -> tuple[Figure, ...]:
+    """The figures of a sentence that are no date's day, time of day or old year (worked out once a sentence: each
+    candidate of each "how much" question asks)."""
+    return figures(re.sub(_OLD_YEAR, " ", re.sub(_DAY_OR_TIME, " ", sentence)))
 
 
 def _names(phrase: tuple[str, ...], head: str, modifiers: list[str], asked: Asked) -> bool:
