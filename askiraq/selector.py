@@ -181,10 +181,7 @@ def decide(rows: Sequence[Sequence[float]], rival_lists: Sequence[Sequence[int]]
     order = tuple(sorted(range(len(rows)), key=lambda i: (gates[i] is not None, -scores[i], i)))
     table = tuple(map(tuple, rows))
     if (gate := gates[order[0]]) is not None:  # (each fails a gate: the share of such candidates right is its chance)
-        best = max(range(len(rows)), key=lambda i: (probabilities[i], scores[i]))
-        gate = gates[best] or gate
-        return Selection((best, *(i for i in order if i != best)), probabilities, table, probabilities[best], False,
-                         gate[1])
+        return Selection(order, probabilities, table, gate[0], False, gate[1])
     others = [k for k in rival_lists[order[0]] if gates[k] is None]
     confidence = model.confidence(scores[order[0]], runner_up(scores, others))
     return Selection(order, probabilities, table, confidence, confidence >= model.threshold)

@@ -44,6 +44,17 @@ def test_when_every_candidate_fails_a_gate_its_share_right_is_the_confidence_and
     assert next(g for g in GATES if g.name == "a date").reason in shortfall(selection, model)
 
 
+def test_when_every_candidate_fails_a_gate_the_one_scoring_best_is_withheld_and_its_gate_is_the_reason() -> None:
+    """The reason is true of the candidate that would have been the answer, though a candidate of another passage
+    fails a gate more often right (a top passage without the amount asked, another without the question's words)."""
+    model = _model({"sentence_missing": -4.0}, gates={"two words": 0.04, "an amount": 0.02})
+    rows = [_row(sentence_missing=0.6, two_words=0.0, amount_given=1.0),
+            _row(sentence_missing=0.0, two_words=1.0, amount_given=-1.0)]
+    selection = decide(rows, [[1], [0]], model)
+    assert selection.order[0] == 1 and not selection.answered and selection.confidence == 0.02
+    assert shortfall(selection, model).startswith("the best passages give no figure for the amount asked")
+
+
 def test_below_the_threshold_there_is_no_answer_and_the_feature_pulling_hardest_is_the_reason() -> None:
     model = _model({"sentence_missing": -1.0, "names_in_passage": 3.0}, threshold=0.9)
     selection = decide([_row(sentence_missing=0.2, names_in_passage=-0.8)], [[]], model)
