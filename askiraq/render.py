@@ -17,7 +17,7 @@ from askiraq.citations import Citation
 from askiraq.files import printable_name
 from askiraq.memo import lazy_pattern
 from askiraq.records import DocRecord
-from askiraq.search import Answer, Hit, SearchResult
+from askiraq.search import Answer, AnswerSentence, Hit, SearchResult
 
 SCHEMA_VERSION = 3
 THREAD_KEYS = ("message_id", "in_reply_to", "thread")  # an e-mail's place in its thread (`sources --json`)
@@ -227,7 +227,8 @@ def _answer_json(answer: Answer | None) -> dict[str, Any] | None:
     if answer is None:
         return None
     return {"text": shown_answer(answer), "citations": [s.citation.location for s in answer.sentences],
-            "sentences": [{"text": shown(s.text, s.markdown, s.header), **_citation_json(s.citation)}
+            "sentences": [{"text": shown(s.text, s.markdown, s.header),
+                           "heading": shown_headings(s.headings, s.markdown) or None, **_citation_json(s.citation)}
                           for s in answer.sentences],
             "conflicting": answer.conflicting}
 
@@ -287,8 +288,14 @@ def _highlight(hit: Hit, style: Style) -> str:
 
 def _answer_lines(answer: Answer, style: Style) -> list[str]:
     """An answer's sentences (given or withheld), each indented with its citation."""
-    return [f"  {shown(s.text, s.markdown, s.header)} [{_paint(s.citation.location, _CITE, style)}]"
+    return [f"  {shown(s.text, s.markdown, s.header)} [{_paint(s.citation.location, _CITE, style)}{_under(s)}]"
             for s in answer.sentences]
+
+
+def _under(sentence: AnswerSentence) -> str:
+    """The headings over an answer's sentence, after its citation: a release note's bullet says when only there."""
+    heading = shown_headings(sentence.headings, sentence.markdown)
+    return f" — {heading}" if heading else ""
 
 
 def _text(result: SearchResult, style: Style) -> str:
@@ -340,28 +347,31 @@ def _markdown(result: SearchResult, query_id: QueryId | None) -> str:
     prefix = "".join(c if c.isalnum() or c in "-_" else "-" for c in query_id) + "-" if query_id else ""
     prefix += f"{zlib.crc32(result.question.encode('utf-8', 'replace')):08x}"[:6] + "-"
     lines = [f"## \\[{_md(query_id)}\\] {question}" if query_id else f"## {question}", ""]
-    notes: list[Citation] = []
+    notes: list[tuple[Citation, str]] = []  # each with the headings over it
 
-    def note(c: Citation) -> str:
-        if c not in notes:
-            notes.append(c)
-        return f"[^{prefix}{notes.index(c) + 1}]"
+    def note(c: Citation, heading: str = "") -> str:
+        if (c, heading) not in notes:
+            notes.append((c, heading))
+        return f"[^{prefix}{notes.index((c, heading)) + 1}]"
 
     if result.answer is None:
         lines.append(f"*{_md(_no_answer(result))}*")
     else:
-        lines.append(" ".join(f"{_md(shown(s.text, s.markdown, s.header))}{note(s.citation)}"
+        lines.append(" ".join(f"{_md(shown(s.text, s.markdown, s.header))}"
+                              f"{note(s.citation, shown_headings(s.headings, s.markdown))}"
                               for s in result.answer.sentences))
     if result.hits:
         lines += ["", "Passages:" if result.answer else "The closest passages:", ""]
         for hit in result.hits:
-            refs = "".join(note(c) for c in (hit.citation, *hit.also_in))
+            refs = note(hit.citation, shown_headings(hit.headings, hit.markdown))
+            refs += "".join(note(c) for c in hit.also_in)
             lines.append(f"{hit.rank}. {_md(shown(hit.text, hit.markdown, hit.header))}{refs}")
     if notes:
         lines.append("")
-        for number, c in enumerate(notes, 1):
+        for number, (c, heading) in enumerate(notes, 1):
             extra = "".join(f", {_md(x)}" for x in (c.publisher, c.date) if x) + (f", <{c.url}>" if c.url else "")
-            lines.append(f"[^{prefix}{number}]: `{c.location}` — *{_md(c.title)}*{extra}")
+            under = f" › {_md(heading)}" if heading else ""
+            lines.append(f"[^{prefix}{number}]: `{c.location}` — *{_md(c.title)}{under}*{extra}")
     return "\n".join(lines) + "\n"
 
 

@@ -82,6 +82,7 @@ class AnswerSentence(NamedTuple):
     citation: Citation
     markdown: bool = False
     header: str = ""
+    headings: tuple[str, ...] = ()  # the headings over its passage, as its hit has them ("4.1 (2026-09-15)")
 
 
 class Answer(NamedTuple):
@@ -639,8 +640,6 @@ def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate) -> Hit:
     record = candidate.record
     doc_text = index.texts.text(record.doc_id)
     header = table_header(doc_text, record)
-    above = record.above if record.above[1] and not header else record.heading  # (a row's header is in its text)
-    over = (record.parent, above) if above == record.heading else (above,)  # "2.3.0 (2024-05-02) › Fixed"
     matches = []
     for term, weight in query.weighted:
         tid = index.postings.term_id(term)
@@ -649,8 +648,16 @@ def _hit(index: Index, query: _Query, rank: int, candidate: _Candidate) -> Hit:
     also = tuple(cite(index, d.record) for d in candidate.duplicates)
     text = index.texts.passage_text(record)
     return Hit(rank, candidate.score, candidate.bm25, candidate.cosine, cite(index, record),
-               text if header else answers.one_line(text), tuple(doc_text[a:b] for a, b in over if b),
+               text if header else answers.one_line(text), _headings(doc_text, record, header),
                tuple(matches), also, _markdown(index, record), header)
+
+
+def _headings(doc_text: str, record: PassageRecord, header: str) -> tuple[str, ...]:
+    """The headings over a passage (outermost first) or the FAQ question above it; a table row's header is in its
+    text, not over it."""
+    above = record.above if record.above[1] and not header else record.heading
+    over = (record.parent, above) if above == record.heading else (above,)  # "2.3.0 (2024-05-02) › Fixed"
+    return tuple(doc_text[a:b] for a, b in over if b)
 
 
 def _markdown(index: Index, record: PassageRecord) -> bool:
@@ -743,7 +750,7 @@ def _quoted(index: Index, choice: _Choice) -> AnswerSentence:
     header = table_header(text, choice.passage)
     start, end = choice.span[:2]
     return AnswerSentence(text[start:end] if header else choice.facts.text, cite(index, choice.passage, choice.span),
-                          _markdown(index, choice.passage), header)
+                          _markdown(index, choice.passage), header, _headings(text, choice.passage, header))
 
 
 def _figures(counting: list[tuple[_Choice, answers.Figure]]) -> list[_Choice]:

@@ -174,6 +174,30 @@ def test_csv_ends_with_the_heading_over_each_passage(tmp_path: Path) -> None:
     assert headings == {"A Kafka output.": "2.3.0 › Added", "A memory leak in the Kafka output.": "2.3.0 › Fixed"}
 
 
+def test_an_answer_says_which_heading_it_is_under(tmp_path: Path) -> None:
+    """A release note's bullet says when only in the heading over it: the answer carries that heading (text: after
+    its citation; JSON: each sentence's `heading`), and an answer under none has none."""
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "release-notes.md").write_text(
+        "# Release notes\n\n## 4.2 (2026-11-03)\n\n- The export now writes a header row.\n\n"
+        "## 4.1 (2026-09-15)\n\n- Removed the old XML export, which nobody had used since 2023.\n", encoding="utf-8")
+    (corpus / "news.txt").write_text("Ferry news\n\nThe island ferry now leaves from the north quay, the harbour "
+                                     "master said.\n", encoding="utf-8")
+    question = "When was the XML export removed?"
+    text = run("--corpus", str(corpus), question)
+    assert text.exit_code == 0
+    assert text.stdout.splitlines()[1].endswith("release-notes.md:9 — 4.1 (2026-09-15)]"), text.stdout
+    sentence = ask_json("--corpus", str(corpus), question)["answer"]["sentences"][0]
+    assert sentence["heading"] == "4.1 (2026-09-15)" and sentence["text"].startswith("Removed the old XML export")
+    report = run("--corpus", str(corpus), "--format", "markdown", question).stdout
+    assert "release-notes.md:9` — *Release notes › 4.1 (2026-09-15)*" in report  # (its footnote)
+    ferry = ask_json("--corpus", str(corpus), "Where does the island ferry leave from?")["answer"]["sentences"][0]
+    assert ferry["heading"] is None and ferry["source"] == "news.txt"
+    assert run("--corpus", str(corpus), "Where does the island ferry leave from?").stdout.splitlines()[1].endswith(
+        "news.txt:3]")
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "markdown", "text"])
 def test_json_with_another_format_is_refused(fmt: str) -> None:
     result = run("ask", "--json", "--format", fmt, WAIVERS)
