@@ -161,21 +161,25 @@ def best_sentence_similarities(index: Index, question: str, passage_ids: list[in
     return best
 
 
-def _passage_rows(index: Index) -> tuple[memoryview, list[float]]:
-    """The index's passage vectors as stored (signed bytes, DIMS a passage) and their scales, for plain Python."""
+def _stored_vectors(index: Index) -> tuple[memoryview, memoryview, int]:
+    """The index's passage vectors as stored (signed bytes, `dims` a passage), their float32 scales, and `dims`."""
     if index.vectors is None:
         raise SemanticUnavailable("the index has no passage vectors")
-    return index.generation.array("vectors"), cast("list[float]", index.generation.array("vector_scales").tolist())
+    return index.generation.array("vectors"), index.generation.array("vector_scales"), index.vectors.dims
+
+
+def _passage_rows(index: Index) -> tuple[memoryview, list[float]]:
+    """The stored vectors and their scales, for plain Python."""
+    rows, scales, _ = _stored_vectors(index)
+    return rows, cast("list[float]", scales.tolist())
 
 
 def _passage_arrays(index: Index) -> tuple[np.ndarray, np.ndarray]:
     """The same as NumPy arrays (one row a passage), without a copy."""
     import numpy as np
 
-    if index.vectors is None:
-        raise SemanticUnavailable("the index has no passage vectors")
-    ints = np.frombuffer(index.generation.array("vectors"), dtype=np.int8).reshape(-1, index.vectors.dims)
-    return ints, np.frombuffer(index.generation.array("vector_scales"), dtype="<f4")
+    rows, scales, dims = _stored_vectors(index)
+    return np.frombuffer(rows, dtype=np.int8).reshape(-1, dims), np.frombuffer(scales, dtype="<f4")
 
 
 @functools.lru_cache(maxsize=1)  # the open index's vectors (a batch, or a session, asks of one index)
