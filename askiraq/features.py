@@ -35,6 +35,7 @@ class QuestionFacts(NamedTuple):
     word_count: int  # its distinct words, known or not
     unknown_names: float  # the share of its names that the corpus lacks
     strengths: dict[int, float]  # each searched term id (the question's words and expansions): idf x its weight
+    strength_total: float  # their sum (what a sentence holding every one of them holds)
     asked_ids: frozenset[int]  # every term id that counts as one of its words
 
 
@@ -107,20 +108,21 @@ def share(words: WordWeights, present: AbstractSet[int],
 
 
 def _strength_missing(question: QuestionFacts, present: AbstractSet[int]) -> float:
-    total = sum(question.strengths.values())
-    return 1.0 - sum(question.strengths[t] for t in question.strengths.keys() & present) / total if total else 0.0
+    strengths, total = question.strengths, question.strength_total
+    return 1.0 - sum(map(strengths.__getitem__, strengths.keys() & present)) / total if total else 0.0
 
 
 def _names_found(question: QuestionFacts, present: AbstractSet[int]) -> float:
     """Share of the question's names among `present` (1 for a question naming nothing)."""
     if not question.names:
         return 1.0
-    return sum(not ids.isdisjoint(present) for ids in question.names) / len(question.names)
+    return (len(question.names) - sum(map(present.isdisjoint, question.names))) / len(question.names)
 
 
 def _novelty(r: "Reading") -> float:
     """Share of the candidate's own terms that the question does not hold: an answer says something new."""
-    return len(r.c.terms - r.q.asked_ids) / len(r.c.terms) if r.c.terms else 0.0
+    terms = r.c.terms  # (the question's ids are fewer: intersect, not subtract)
+    return (len(terms) - len(r.q.asked_ids & terms)) / len(terms) if terms else 0.0
 
 
 class Reading:
@@ -221,7 +223,7 @@ FEATURES: tuple[Feature, ...] = (
             (_ex("Who opened the bridge?", _TOLLS),),
             (_ex("Who opened the bridge?", _OPENED),)),
     Feature("rarest_in_sentence", "1 when the question's rarest word is in the sentence (or the one it goes on from)",
-            lambda r: float(not r.q.rarest.isdisjoint(r.c.terms | r.c.before)),
+            lambda r: float(not (r.q.rarest.isdisjoint(r.c.terms) and r.q.rarest.isdisjoint(r.c.before))),
             (_both("Does the ferry carry bicycles?", "It carries bicycles"),),
             (_both("Does the ferry carry bicycles?", _CARRIES),)),
     Feature("rarest_in_passage", "1 when the question's rarest word is in the passage",

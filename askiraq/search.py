@@ -284,6 +284,7 @@ def _question_facts(index: Index, text: str, asked: answers.Asked, params: Ranki
     return QuestionFacts(text, asked, words, rarest[1], tuple(known[n][1] for n in names if n in known),
                          in_words, absent * common / total, absent * (len(unknown) - common) / total,
                          len(known) + len(unknown), len(names & unknown) / len(names) if names else 0.0, strengths,
+                         sum(strengths.values()),
                          frozenset().union(*(ids for _, ids in known.values())))
 
 
@@ -543,7 +544,7 @@ def _rerank(index: Index, query: _Query, candidates: list[_Candidate]) -> list[_
         short = len(query.terms) <= params.short_question_terms and not hybrid
         weight = params.short_question_sentence_weight if short else 0.0
     pool = params.rerank_pool if weight else 0
-    mass = sum(query.strengths.values()) or 1.0  # a sentence holding every question word
+    mass = query.facts.strength_total or 1.0  # a sentence holding every question word
     for candidate in candidates[:pool]:
         best = max((s.score for s in _scored_sentences(index, query, candidate) if s.record.quotable), default=0.0)
         candidate.score += weight * (best / mass if hybrid else best)
