@@ -552,6 +552,26 @@ def test_abbreviations_do_not_end_sentences(sentence: str) -> None:
     assert _sentences(text) == [sentence, "The next sentence starts here."]
 
 
+_SENTENCE_PIECES = ["word", "Word", "dr", "Dr", "U.S", "J", "j", "3", "1990", "etc", "no", "it", "Lt. Col",
+                    "café", "\"Yes", "(he", "end)", "e.g", "...", "-", "x", "Baghdad"]
+_SENTENCE_GAPS = [" ", ". ", "? ", "! ", ".\n", ", ", ".", ".\" "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_SENTENCE_PIECES), st.sampled_from(_SENTENCE_GAPS)), max_size=14))
+def test_sentences_are_split_where_punkt_splits_them(pieces: list[tuple[str, str]]) -> None:
+    """askiraq answers Punkt's commonest question ("word. Next": a sentence break?) itself; every split must be
+    Punkt's own, as NLTK's tokenizer with the same abbreviations gives it."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    from askiraq.passages import ABBREVIATIONS, _tokenizer
+
+    text = "".join(piece + gap for piece, gap in pieces)
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    assert list(_tokenizer().span_tokenize(text)) == list(PunktSentenceTokenizer(params).span_tokenize(text))
+
+
 def test_sentences_of_a_wrapped_paragraph_cross_lines() -> None:
     text = "The talks began at the U.S. Embassy\nin Baghdad. Nothing was agreed on\nthe first day of talks.\n"
     assert _sentences(text) == ["The talks began at the U.S. Embassy\nin Baghdad.",
