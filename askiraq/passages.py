@@ -555,11 +555,15 @@ def _is_title(text: str, first: _Paragraph, kind: str) -> bool:
 # ---------------------------------------------------------------- sentences
 
 
-# "word. Next": a sentence ends there unless "word" is an abbreviation. Punkt works that out by tokenising and
-# annotating the few words around every full stop; with no parameters learned but the abbreviations (no collocations,
-# sentence starters or orthographic statistics) its answer for a word of two or more letters is exactly that, so
-# askiraq gives it at once, and asks Punkt about everything else (initials, numbers, quotes, other scripts).
-_PLAIN_END = re.compile(r"([A-Za-z]{2,})\.\s+\S+")
+# Punkt decides whether a sentence ends at a full stop, question or exclamation mark by tokenising and annotating
+# the few words around it. With no parameters learned but the abbreviations (no collocations, sentence starters or
+# orthographic statistics), its answer for the commonest cases is known: "word. Next" (a word of two or more letters,
+# or letters with inner stops, "a.m.") ends a sentence unless the word is an abbreviation, and then "Dr. Smith" and
+# "Oct. 7," do not; "word? Next" does. askiraq gives those answers at once and asks Punkt about the rest (initials,
+# numbers, quotes, accented words).
+_PLAIN_END = re.compile(r"([A-Za-z]{2,}|[A-Za-z]+(?:\.[A-Za-z]+)+)\.\s+(\S+)")
+_PLAIN_NEXT = re.compile(r"[A-Za-z0-9]+[.,;:]?")  # after an abbreviation: no break in "Dr. Smith", "Oct. 7,"
+_ASKED = re.compile(r"[A-Za-z]+[?!](?:\s+\S+|[\"'\u201d\u2019)\]])")  # "word? Next", "word?”": a break
 
 
 @functools.cache
@@ -579,8 +583,12 @@ def _tokenizer() -> PunktSentenceTokenizer:
         """Punkt, answering its commonest question itself (the same spans: tests/test_passages.py; half its time)."""
 
         def text_contains_sentbreak(self, text: str) -> bool:
-            plain = _PLAIN_END.fullmatch(text)
-            if plain is not None and plain.group(1).lower() not in ABBREVIATIONS:
+            if (plain := _PLAIN_END.fullmatch(text)) is not None:
+                if plain.group(1).lower() not in ABBREVIATIONS:
+                    return True
+                if _PLAIN_NEXT.fullmatch(plain.group(2)):
+                    return False
+            elif _ASKED.fullmatch(text):
                 return True
             return bool(super().text_contains_sentbreak(text))
 
