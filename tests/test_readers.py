@@ -310,6 +310,17 @@ def test_a_page_s_title_is_said_once_not_again_as_a_heading(mixed: Path) -> None
     assert "Basra port opens new container terminal — " not in shown
 
 
+def test_a_short_page_keeps_its_sentence_whole_across_inline_markup(tmp_path: Path, isolated_index_dir: Path) -> None:
+    (tmp_path / "party.html").write_text("<html><body><p>The garden party is on 14 June and tickets cost "
+                                         "<b>8 pounds</b>, or <a href='/f'>free</a> for <i>children</i>.</p>"
+                                         "</body></html>", encoding="utf-8")
+    docs, _ = _read(tmp_path, "party.html")
+    assert " ".join(docs[0].text.split()) == "The garden party is on 14 June and tickets cost 8 pounds, or free " \
+        "for children."
+    answer = _ask(tmp_path, "How much do garden party tickets cost?")["answer"]
+    assert answer is not None and "8 pounds" in answer["sentences"][0]["text"]
+
+
 def test_a_page_that_is_all_script_is_reported_and_skipped(tmp_path: Path) -> None:
     (tmp_path / "app.html").write_text("<html><body><script>" + "var x = 1;" * 20_000 + "</script></body></html>",
                                        encoding="utf-8")

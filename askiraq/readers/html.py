@@ -8,6 +8,7 @@ the line of the .html file where the paragraph starts.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -48,7 +49,7 @@ def page_document(data: bytes | str, rel: str, notices: list[Notice], part: str 
         notices.append(Notice(rel, "skipped: empty file"))
         return None
     extracted: Any = trafilatura.bare_extraction(page, with_metadata=True, include_comments=False,
-                                            include_tables=True, deduplicate=False)
+                                                 include_tables=True, deduplicate=False, config=_config())
     text = (extracted.text or "") if extracted is not None else ""
     if not text.strip():
         notices.append(Notice(rel, "skipped: no article text found in the page (only scripts, menus or links?)"))
@@ -64,6 +65,18 @@ def page_document(data: bytes | str, rel: str, notices: list[Notice], part: str 
         ("title", title), ("date", extracted.date), ("author", extracted.author),
         ("publisher", extracted.sitename or extracted.hostname), ("url", extracted.url)) if value}
     return Document(rel, body, 0, metadata, part, Origin(lines))
+
+
+@functools.cache
+def _config() -> Any:
+    """trafilatura's settings, but for one: below 250 characters of main text it falls back to a cruder extraction
+    that ends a paragraph at every inline element ("tickets cost" / "8 pounds" / "." from "tickets cost <b>8
+    pounds</b>."), which a short page or an HTML-only e-mail always has; its main extraction is kept instead."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+    return config
 
 
 def _source_lines(page: str, paragraphs: list[str]) -> list[int]:
