@@ -449,11 +449,18 @@ def cli(debug: bool) -> None:
 # --no-expand: the question's own words, without word families, general synonyms or typing slips (the thesaurus is
 # turned off where it is loaded).
 _OWN_WORDS_ONLY = DEFAULT_PARAMS._replace(family_weight=0.0, synonym_weight=0.0, typo_weight=0.0)
+DEFAULT_TOP = 3
+# The settings a question reads from the environment when no option gives them, and what it does without either
+# (`askiraq info` says which applies here).
+_QUESTION_SETTINGS = (("top", "ASKIRAQ_TOP", f"default ({DEFAULT_TOP})"),
+                      ("expansions", "ASKIRAQ_EXPANSIONS", "default (the shipped expansions only)"),
+                      ("min_confidence", "ASKIRAQ_MIN_CONFIDENCE", "default (the answer model's threshold)"),
+                      ("semantic", "ASKIRAQ_SEMANTIC", "default (as the index was built)"))
 
 
 @cli.command(cls=QuestionCommand, context_settings=CONTEXT_SETTINGS, epilog=EXIT_CODES_HELP)
 @click.argument("question", required=False)
-@click.option("-k", "--top", type=click.IntRange(min=1), default=3, envvar="ASKIRAQ_TOP", show_envvar=True,
+@click.option("-k", "--top", type=click.IntRange(min=1), default=DEFAULT_TOP, envvar="ASKIRAQ_TOP", show_envvar=True,
               show_default=True, help="How many passages to show (more than match: all that match).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Output format (default: text; jsonl with --batch).")
@@ -813,6 +820,8 @@ def info(corpus: str | None, as_json: bool) -> None:
     report["corpus_from"] = _origin("corpus", "ASKIRAQ_CORPUS", "default (shipped articles)")
     # No option sets the index folder: it comes from the environment (as index.default_index_root reads it).
     report["index_root_from"] = "ASKIRAQ_INDEX_DIR" if os.environ.get("ASKIRAQ_INDEX_DIR") else "default (user cache)"
+    for name, envvar, default in _QUESTION_SETTINGS:  # (an option of `ask` beats each, question by question)
+        report[f"{name}_from"] = f"{envvar}={os.environ[envvar]}" if os.environ.get(envvar) else default
     click.echo(render_report(report, as_json), nl=False)
 
 

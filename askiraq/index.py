@@ -366,7 +366,9 @@ def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> d
     index_dir = index_dir_for(corpus_root, index_root or default_index_root())
     report: dict[str, Any] = {"corpus": os.path.realpath(corpus_root), "index": index_dir}
     scan = scan_corpus(corpus_root)
-    report["files"] = len(scan.files) + len(scan.unsupported)
+    # Every file of the folder: read, left out, or of another type (a broken link, a device: left out at the scan).
+    left_at_scan = sum(notice.message.startswith("skipped") for notice in scan.notices)
+    report["files"] = len(scan.files) + len(scan.unsupported) + left_at_scan
     try:
         generation = store.read_current(index_dir)
         if generation is not None:

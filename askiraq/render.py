@@ -195,6 +195,9 @@ def render_sources(docs: Sequence[DocRecord], as_json: bool = False) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+_LABEL_WIDTH = 22  # "min confidence from: " and a space
+
+
 def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
     """`askiraq info`: one `key: value` line per entry, or the JSON object (every list whole; counts by key, which
     text leaves to the line that says them)."""
@@ -209,10 +212,10 @@ def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
             more = [f"and {len(value) - len(shown)} more (askiraq info --json lists them all)"] if value[len(shown):] \
                 else []
             value = "\n".join([counted(len(value), _REPORT_NOUNS.get(key, "file")),
-                               *(f"{'':<18}{printable_name(item)}" for item in [*shown, *more])])
+                               *(f"{'':<{_LABEL_WIDTH}}{printable_name(item)}" for item in [*shown, *more])])
         elif isinstance(value, str):
-            value = printable_name(value)
-        lines.append(f"{key.replace('_', ' ') + ':':<18}{value}\n")
+            value = printable_name(value) if value else "none"
+        lines.append(f"{key.replace('_', ' ') + ':':<{_LABEL_WIDTH}}{value}\n")
     return "".join(lines)
 
 

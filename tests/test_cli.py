@@ -748,7 +748,7 @@ def test_info_names_the_files_left_out_of_the_index(corpus_copy: Path) -> None:
     info = json.loads(run("info", "--corpus", str(corpus_copy), "--json").stdout)
     assert info["skipped"] == ["blank.txt: skipped: empty file", "photo.txt: skipped: binary file, not text"]
     text = run("info", "--corpus", str(corpus_copy)).stdout  # said again long after the build
-    assert "skipped:          2 files\n" in text and "\n                  blank.txt: skipped: empty file\n" in text
+    assert re.search(r"^skipped: +2 files\n +blank\.txt: skipped: empty file$", text, re.M), text
     (corpus_copy / "blank.txt").write_text("Now a real article about the harbour.\n", encoding="utf-8")
     again = run("index", "--corpus", str(corpus_copy))
     assert "photo.txt" not in again.stderr  # said when first met, not at every refresh
@@ -774,6 +774,30 @@ def test_info_says_where_the_corpus_and_index_folder_came_from(corpus_copy: Path
     assert origin(env=cache)[2].startswith("default")
     text = run("info", "--corpus", str(corpus_copy), env=from_env).stdout
     assert re.search(r"^corpus from:\s+--corpus$", text, re.M), text
+
+
+def test_info_says_where_each_question_setting_comes_from(corpus_copy: Path) -> None:
+    def report(env: dict[str, str] | None = None) -> dict[str, str]:
+        return json.loads(run("info", "--json", "--corpus", str(corpus_copy), env=env).stdout)
+
+    assert run("index", "--corpus", str(corpus_copy)).exit_code == 0
+    assert report()["top_from"] == "default (3)" and report()["expansions_from"].startswith("default")
+    changed = report({"ASKIRAQ_TOP": "7", "ASKIRAQ_MIN_CONFIDENCE": "0.8", "ASKIRAQ_SEMANTIC": "0"})
+    assert (changed["top_from"], changed["min_confidence_from"], changed["semantic_from"]) == \
+        ("ASKIRAQ_TOP=7", "ASKIRAQ_MIN_CONFIDENCE=0.8", "ASKIRAQ_SEMANTIC=0")
+    text = run("info", "--corpus", str(corpus_copy), env={"ASKIRAQ_TOP": "7"}).stdout
+    assert re.search(r"^top from:\s+ASKIRAQ_TOP=7$", text, re.M) and re.search(r"^left out:\s+none$", text, re.M)
+
+
+def test_info_counts_every_file_of_the_folder_a_broken_link_too(tmp_path: Path) -> None:
+    (tmp_path / "weir.txt").write_text("The weir was rebuilt in 1990 after the flood.\n", encoding="utf-8")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nothing.txt")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG")
+    assert run("index", "--corpus", str(tmp_path)).exit_code == 0
+    info = json.loads(run("info", "--json", "--corpus", str(tmp_path)).stdout)
+    assert info["files"] == 3 and info["documents"] == 1
+    assert info["skipped"] == ["gone.txt: skipped: broken or looping symbolic link"] and info["unsupported"] == \
+        ["photo.png"]
 
 
 def test_the_index_follows_the_corpus_without_running_index(corpus_copy: Path) -> None:
