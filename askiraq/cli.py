@@ -67,7 +67,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_CODES_HELP = ("Exit status: 0 answered, 1 no confident answer in the corpus, 2 usage or input error, "
-                   "130 interrupted (Ctrl-C), 143 terminated (SIGTERM).")
+                   "129 hung up (SIGHUP), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).")
 
 
 class CliError(click.ClickException):
@@ -220,6 +220,8 @@ class AskiraqGroup(DefaultGroup):
         if word in self.commands:
             return [*ahead, *self._options_after_command(ctx, word, options), *rest]
         if word == "help" and len(rest) <= 1:
+            if rest and rest[0] in ("help", *self.context_settings.get("help_option_names", ("--help",))):
+                rest = []  # ("askiraq help -h", "askiraq help help": the overview)
             if rest and rest[0] not in self.commands:
                 raise UsageHint(f"no such command {rest[0]!r}", self._commands_hint(rest[0]))
             return [*ahead, *rest, "--help"]

@@ -339,6 +339,8 @@ def test_no_arguments_at_all_shows_the_help() -> None:
 def test_help_is_a_command_and_a_misspelt_command_is_not_a_question() -> None:
     assert run("help").stdout == run("--help").stdout and run("help").exit_code == 0
     assert run("help", "sources").stdout == run("sources", "--help").stdout
+    for about_help in (("help", "-h"), ("help", "--help"), ("help", "help")):
+        assert run(*about_help).exit_code == 0 and run(*about_help).stdout == run("--help").stdout
     typo = run("sorces", "--corpus", str(SHIPPED_CORPUS))
     assert typo.exit_code == 2 and typo.stdout == ""
     assert typo.stderr == ("askiraq: error: no such command 'sorces' (hint: did you mean 'sources'? "
