@@ -187,21 +187,24 @@ def decide(rows: Sequence[Sequence[float]], rival_lists: Sequence[Sequence[int]]
     return Selection(order, probabilities, table, confidence, confidence >= model.threshold)
 
 
-# Why the best candidate falls short, by the feature that pulled its score down most (others: a generic reason).
-_SHORTFALLS = {
-    "two_words": "no passage that can be quoted holds two of the question's words",
-    "passage_missing": "the best passages hold few of the question's words",
-    "sentence_missing": "no sentence holds the question's main words",
-    "context_missing": "no sentence holds the question's main words",
-    "rarest_in_sentence": "no sentence holds the question's rarest word",
-    "rarest_in_passage": "no passage that can be quoted holds the question's rarest word",
-    "names_in_sentence": "no sentence names what the question names",
-    "names_in_passage": "no passage that can be quoted names what the question names",
-    "number_given": "no passage gives a figure for what the question counts",
-    "amount_given": "the best passages give no figure for the amount asked",
-    "date_given": "the best passages give no date",
-    "name_given": "the best passages name no one",
-    "reason_given": "the best passages give no reason",
+# Why the best candidate falls short, by the feature that pulled its score down most (others: a generic reason): each
+# reason with when it is true of the candidate. A feature is the reason only then: a weight learned beside a
+# correlated feature can have either sign, a kind of answer not asked for counts 0, and a sentence that holds the
+# question's words must never be said to lack them, nor an answer to a question not asking when to lack a date.
+_SHORTFALLS: dict[str, tuple[str, Callable[[float], bool]]] = {
+    "two_words": ("no passage that can be quoted holds two of the question's words", lambda v: v == 0),
+    "passage_missing": ("the best passages hold few of the question's words", lambda v: v >= 0.5),
+    "sentence_missing": ("no sentence holds the question's main words", lambda v: v >= 0.5),
+    "context_missing": ("no sentence holds the question's main words", lambda v: v >= 0.5),
+    "rarest_in_sentence": ("no sentence holds the question's rarest word", lambda v: v == 0),
+    "rarest_in_passage": ("no passage that can be quoted holds the question's rarest word", lambda v: v == 0),
+    "names_in_sentence": ("no sentence names what the question names", lambda v: v < 0.5),
+    "names_in_passage": ("no passage that can be quoted names what the question names", lambda v: v < 0.5),
+    "number_given": ("no passage gives a figure for what the question counts", lambda v: v < 0),
+    "amount_given": ("the best passages give no figure for the amount asked", lambda v: v < 0),
+    "date_given": ("the best passages give no date", lambda v: v < 0),
+    "name_given": ("the best passages name no one", lambda v: v < 0),
+    "reason_given": ("the best passages give no reason", lambda v: v < 0),
 }
 
 
@@ -214,9 +217,9 @@ def shortfall(selection: Selection, model: AnswerModel, off: AbstractSet[str] = 
     if selection.confidence >= LIKELY:  # (nothing pulled it down: the bar was set higher, --min-confidence)
         return f"the best sentence found is {selection.confidence:.0%} likely to answer it, below {model.threshold:.0%}"
     row = selection.rows[selection.order[0]]
-    pulls = [(w / s * (min(max(row[at], lo), hi) - m), name) for at, (name, w, s, m, lo, hi) in
+    pulls = [(w / s * (x - m), name) for at, (name, w, s, m, lo, hi) in
              enumerate(zip(model.features, model.weights, model.scale, model.mean, model.low, model.high, strict=True))
-             if name in _SHORTFALLS and name not in off]
+             if name in _SHORTFALLS and name not in off and _SHORTFALLS[name][1](x := min(max(row[at], lo), hi))]
     worst = min(pulls, default=(0.0, ""))
-    why = _SHORTFALLS[worst[1]] if worst[0] < 0 else "the best sentence found is unlikely to answer it"
+    why = _SHORTFALLS[worst[1]][0] if worst[0] < 0 else "the best sentence found is unlikely to answer it"
     return f"{why} (confidence {selection.confidence:.0%}, below {model.threshold:.0%})"

@@ -57,7 +57,7 @@ def test_when_every_candidate_fails_a_gate_the_one_scoring_best_is_withheld_and_
 
 def test_below_the_threshold_there_is_no_answer_and_the_feature_pulling_hardest_is_the_reason() -> None:
     model = _model({"sentence_missing": -1.0, "names_in_passage": 3.0}, threshold=0.9)
-    selection = decide([_row(sentence_missing=0.2, names_in_passage=-0.8)], [[]], model)
+    selection = decide([_row(sentence_missing=0.6, names_in_passage=-0.8)], [[]], model)
     assert not selection.answered
     assert shortfall(selection, model).startswith("no passage that can be quoted names what the question names")
     assert shortfall(selection, model, off=frozenset({"names_in_passage"})).startswith(
@@ -82,3 +82,18 @@ def test_a_likely_answer_withheld_by_a_higher_threshold_says_so_rather_than_what
     assert not selection.answered and 0.5 < selection.confidence < 0.95
     said = f"the best sentence found is {selection.confidence:.0%} likely to answer it, below 95%"
     assert shortfall(selection, model) == said
+
+
+def test_a_reason_is_true_of_the_candidate_whatever_the_sign_of_its_feature_s_weight() -> None:
+    """Learned beside a correlated feature, the weight of a share of missing words can be positive: a sentence
+    holding every question word then pulls the score down by it, but is never said to lack them; nor is an answer
+    to a question that does not ask when (its date_given 0, below the training mean) said to give no date."""
+    mean = tuple(0.5 if name in ("context_missing", "date_given") else 0.0 for name in FEATURE_NAMES)
+    model = _model({"context_missing": 2.0, "sentence_missing": -0.1, "date_given": 1.0},
+                   threshold=0.9)._replace(mean=mean)
+    selection = decide([_row(context_missing=0.0, sentence_missing=0.0)], [[]], model)
+    assert not selection.answered
+    assert shortfall(selection, model).startswith("the best sentence found is unlikely to answer it")
+    usual = model._replace(weights=tuple(-2.0 if name == "context_missing" else 0.0 for name in FEATURE_NAMES))
+    lacking = decide([_row(context_missing=1.0)], [[]], usual)
+    assert shortfall(lacking, usual).startswith("no sentence holds the question's main words")
