@@ -831,7 +831,7 @@ def test_info_lists_what_went_wrong_inside_a_file_that_was_read(mixed: Path) -> 
         assert report["warnings"] == expected and report["skipped"] == []
         assert "July" in _ask(mixed, "When does the harbour master retire?")["answer"]["text"]
     text = CliRunner().invoke(cli, ["info", "--corpus", str(mixed)]).stdout
-    assert f"warnings:         2 warnings\n{'':18}{expected[0]}\n{'':18}{expected[1]}\n" in text
+    assert f"{'warnings:':22}2 warnings\n{'':22}{expected[0]}\n{'':22}{expected[1]}\n" in text
 
 
 def test_info_names_the_files_of_a_type_askiraq_does_not_read(tmp_path: Path) -> None:
@@ -844,8 +844,8 @@ def test_info_names_the_files_of_a_type_askiraq_does_not_read(tmp_path: Path) ->
     report = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(tmp_path), "--json"]).stdout)
     assert report["unsupported"] == names  # all of them
     text = CliRunner().invoke(cli, ["info", "--corpus", str(tmp_path)]).stdout
-    assert f"unsupported:      25 files\n{'':18}chart-00.png\n" in text and f"{'':18}chart-18.png\n" in text
-    assert "chart-19.png" not in text and f"{'':18}and 6 more (askiraq info --json lists them all)\n" in text
+    assert f"{'unsupported:':22}25 files\n{'':22}chart-00.png\n" in text and f"{'':22}chart-18.png\n" in text
+    assert "chart-19.png" not in text and f"{'':22}and 6 more (askiraq info --json lists them all)\n" in text
 
 
 def test_a_folder_of_only_unsupported_files_says_what_it_found_and_what_is_read(tmp_path: Path) -> None:
