@@ -22,7 +22,8 @@ from askiraq.errors import CorpusError
 from askiraq.files import printable_name, read_regular_file, read_with_stat
 from askiraq.memo import lazy_pattern
 
-ARTICLE_SUFFIXES = (".txt", ".md")  # plain text, read in place (every other format goes through askiraq.readers)
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+ARTICLE_SUFFIXES = (".txt", *MARKDOWN_SUFFIXES)  # plain text, read in place (other formats go through askiraq.readers)
 # The formats askiraq.readers reads, by file suffix (a name without a usual suffix is looked at: it may be an e-mail).
 READER_SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".eml": "mail", ".mbox": "mbox",
                    ".mbx": "mbox", ".pdf": "pdf", ".docx": "docx", ".json": "json", ".jsonl": "jsonl",
@@ -107,11 +108,11 @@ class Document(NamedTuple):
 
 def is_markdown(name: str) -> bool:
     """Whether a file is Markdown (its markup is not text: it is never shown, and indented lines are code)."""
-    return name.lower().endswith(".md")
+    return name.lower().endswith(MARKDOWN_SUFFIXES)
 
 
 def file_kind(name: str) -> str | None:
-    """How a file is read, from its name: "text" (.txt, .md), a reader's format, "sniff" (no usual suffix: its
+    """How a file is read, from its name: "text" (.txt, Markdown), a reader's format, "sniff" (no usual suffix: its
     content may be an e-mail, as in MH folders and mail corpora), or None (a type askiraq does not read)."""
     lower = name.lower()
     if lower.endswith(ARTICLE_SUFFIXES):

@@ -902,6 +902,14 @@ def test_markdown_html_entities_and_template_tags_never_reach_an_answer(tmp_path
         r["text"] for r in _ask(tmp_path, "-k", "10", "code stays written")["results"])  # code is kept as it is
 
 
+def test_a_dot_markdown_file_is_read_as_markdown(tmp_path: Path, isolated_index_dir: Path) -> None:
+    (tmp_path / "notes.markdown").write_text("# Backups\n\nThe **nightly** job starts at 02:30 UTC.\n",
+                                             encoding="utf-8")
+    payload = _ask(tmp_path, "When does the nightly backup job start?")
+    assert payload["answer"]["text"] == "The nightly job starts at 02:30 UTC."  # (markup is not text)
+    assert payload["answer"]["sentences"][0]["citation"].endswith("notes.markdown:3")
+
+
 def test_a_code_block_is_never_a_heading(tmp_path: Path) -> None:
     from askiraq.passages import split_document
 
