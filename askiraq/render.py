@@ -198,6 +198,11 @@ def render_sources(docs: Sequence[DocRecord], as_json: bool = False) -> str:
 _LABEL_WIDTH = 22  # "min confidence from: " and a space
 
 
+def _opens_with(text: str, opening: str) -> bool:
+    """Whether `text` starts with `opening`, whitespace aside."""
+    return " ".join(text.split()).startswith(" ".join(opening.split()))
+
+
 def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
     """`askiraq info`: one `key: value` line per entry, or the JSON object (every list whole; counts by key, which
     text leaves to the line that says them)."""
@@ -325,7 +330,8 @@ def _text(result: SearchResult, style: Style) -> str:
         heading = shown_headings(hit.headings, hit.markdown)
         title = hit.citation.title + (f" — {heading}" if heading else "")
         extra = ", ".join(x for x in (hit.citation.publisher, hit.citation.date, hit.citation.url) if x)
-        lines.append("   " + _paint(title + (f" ({extra})" if extra else ""), _BOLD, style))
+        if heading or extra or not _opens_with(hit.text, title):  # (a file without a headline is titled by its
+            lines.append("   " + _paint(title + (f" ({extra})" if extra else ""), _BOLD, style))  # opening words)
         lines.append("   " + _highlight(hit, style))
         if hit.also_in:
             lines.append("   also in: " + ", ".join(c.location for c in hit.also_in))

@@ -778,6 +778,16 @@ def test_info_says_where_the_corpus_and_index_folder_came_from(corpus_copy: Path
     assert re.search(r"^corpus from:\s+--corpus$", text, re.M), text
 
 
+def test_a_passage_is_not_shown_under_a_title_that_only_repeats_its_opening(tmp_path: Path) -> None:
+    sentence = "The weir was rebuilt in 1990 after the flood."
+    (tmp_path / "weir.txt").write_text(sentence + "\n", encoding="utf-8")
+    shown = run("ask", "--corpus", str(tmp_path), "When was the weir rebuilt?")
+    assert shown.exit_code == 0 and shown.stdout.count(sentence) == 2  # the answer, the passage: not a title too
+    titled = run("ask", "--corpus", str(SHIPPED_CORPUS), "-k", "1", WAIVERS).stdout
+    assert "\n   Iraq struggles to contain fighting between U. S. troops and Iranian-backed groups (Associated " \
+        "Press)\n" in titled
+
+
 def test_info_says_where_each_question_setting_comes_from(corpus_copy: Path) -> None:
     def report(env: dict[str, str] | None = None) -> dict[str, str]:
         return json.loads(run("info", "--json", "--corpus", str(corpus_copy), env=env).stdout)
