@@ -256,20 +256,21 @@ class Asked(NamedTuple):
     numbers: frozenset[str]  # figures in the question itself
 
 
-def counts(sentence: str, asked: Asked) -> str | None:
+def counts(sentence: str, asked: Asked, before: int = 1) -> str | None:
     """The figure in `sentence` that counts what the question asks about ("2000", "four"), or None."""
-    figure = counting_figure(sentence, asked)
+    figure = counting_figure(sentence, asked, before)
     return figure.value if figure else None
 
 
-def counting_figure(sentence: str, asked: Asked) -> Figure | None:
+def counting_figure(sentence: str, asked: Asked, before: int = 1) -> Figure | None:
     """The figure in `sentence` that counts what the question asks about, or None.
 
     For "how many X" the noun phrase the figure counts must name X's head noun (or a synonym), with
     X's capitalised words before it: "2,000 U.S. troops" counts "American troops"; "three Iraqi
     army soldiers" does not, nor does "dozens of attacks on U.S. military bases". For other number
-    questions, a question word among the three after the figure, or right before it ("will cost ¥300 million"),
-    will do.
+    questions, a question word among the three after the figure, or among the `before` words before it in its clause
+    (one: "will cost ¥300 million"; the answer selector reads three: "a monthly pass costs 12 euros" for "how much
+    is a monthly pass?"), will do.
     """
     counted = asked.wanted.counted
     head = counted[-1] if counted else ""
@@ -278,7 +279,7 @@ def counting_figure(sentence: str, asked: Asked) -> Figure | None:
         if figure.value in asked.numbers:
             continue
         if not head:
-            if not asked.terms.isdisjoint(figure.following) or not asked.terms.isdisjoint(figure.preceding[-1:]):
+            if not asked.terms.isdisjoint(figure.following) or not asked.terms.isdisjoint(figure.preceding[-before:]):
                 return figure
             continue
         if _names(figure.counted, head, modifiers, asked):
@@ -345,11 +346,12 @@ def _names(phrase: tuple[str, ...], head: str, modifiers: list[str], asked: Aske
     return bool(names) and all(not asked.synonyms.get(m, {m}).isdisjoint(phrase[:names[0]]) for m in modifiers)
 
 
-def has_wanted(sentence: str, asked: Asked) -> bool:
-    """Whether a sentence holds the kind of thing the question asks for (a count, a date, a name)."""
+def has_wanted(sentence: str, asked: Asked, before: int = 1) -> bool:
+    """Whether a sentence holds the kind of thing the question asks for (a count, a date, a name; `before`: see
+    counting_figure)."""
     kind = asked.wanted.kind
     if kind == "number":
-        return counts(sentence, asked) is not None
+        return counts(sentence, asked, before) is not None
     if kind == "date":  # (a time of day answers "when does the library close?")
         return _matches(_DATE, sentence) or _matches(_TIME_OF_DAY, sentence)
     if kind == "name":

@@ -16,6 +16,7 @@ from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from askiraq import answers
+from askiraq.tuning import FIGURE_NOUN_WORDS
 
 WordWeights = tuple[tuple[float, frozenset[int]], ...]  # each distinct question word: its weight, the ids that count
 
@@ -145,7 +146,7 @@ class Reading:
         wanted = question.asked.wanted
         number, amount = wanted.kind == "number", wanted.amount
         any_figure = (number or amount) and answers.gives_amount(text, question.asked)
-        self.number = _given(number and answers.has_wanted(text, question.asked)) if number else 0.0
+        self.number = _given(answers.has_wanted(text, question.asked, FIGURE_NOUN_WORDS)) if number else 0.0
         self.figure = _given(any_figure) if number else 0.0
         self.amount = _given(any_figure) if amount else 0.0
         self.date = _given(answers.gives_date(text) or answers.gives_date(candidate.framing)) \

@@ -104,6 +104,16 @@ def test_a_count_must_name_what_is_counted_with_its_capitalised_words() -> None:
     assert counts("The strike killed three Iraqi army soldiers and a civilian.", plain) == "three"
 
 
+def test_the_answer_selector_reads_a_question_word_up_to_three_words_before_a_figure() -> None:
+    """Ranking asks for a question word right before the figure; the answer selector's number_given, up to three
+    words before ("How much is a monthly pass?" over "A monthly pass costs 12 euros.")."""
+    price = asked("How much is a monthly pass?")
+    assert counts("A monthly pass costs 12 euros.", price, before=3) == "12"
+    assert counts("A monthly pass costs 12 euros.", price) is None
+    assert counts("Bus fares rise to 2.10 euros from March.", asked("How much are bus fares?"), before=3) == "2.10"
+    assert counts("The museum opened 12 new rooms last year.", price, before=3) is None  # (no question word near it)
+
+
 def test_a_figure_that_counts_no_noun_after_it_counts_the_one_before_it() -> None:
     members = asked("How many members voted to accept the offer?")
     assert counts("The members voted 41 to 6 to accept the offer.", members) == "41"
