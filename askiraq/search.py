@@ -212,8 +212,10 @@ def _retrieve(index: Index, question: str, options: SearchOptions) -> tuple[_Que
                                            "showing passages without that requirement"))
     ranked = _rerank(index, query, candidates)
     hits = _fold_duplicates(index, ranked, params) if params.fold_duplicates else ranked
-    if not hits:
-        result = result._replace(reason="nothing in the corpus matches the question")
+    if not hits:  # (the filters named: what matches may be in the articles they left out)
+        within = f" among the articles {_filters(options)} leaves ({len(allowed_docs)} of {index.document_count})" \
+            if allowed_docs else ""
+        result = result._replace(reason=f"nothing in the corpus matches the question{within}")
     return query, result, hits
 
 

@@ -277,6 +277,15 @@ def test_a_filter_that_matches_no_article_says_so(tmp_path: Path, options: Searc
     assert result.answer is None and result.hits == () and result.reason == reason
 
 
+def test_a_question_that_only_filtered_out_articles_match_names_the_filters(tmp_path: Path) -> None:
+    index = index_of(tmp_path, {"a.txt": REPORT, "b.txt": "Grain prices rose in Mosul in March.\n"})
+    result = search(index, "Basra harbour", SearchOptions(sources=("b*",)))
+    assert result.answer is None and result.hits == ()
+    assert result.reason == ("nothing in the corpus matches the question among the articles --source 'b*' leaves "
+                             "(1 of 2)")
+    assert search(index, "zorblat", SearchOptions()).reason == "nothing in the corpus matches the question"
+
+
 def test_a_glob_that_matches_no_article_is_warned_about_and_the_question_still_answered(tmp_path: Path) -> None:
     index = index_of(tmp_path, {"a.txt": REPORT, "b.txt": "Grain prices rose in Mosul in March.\n"})
     options = SearchOptions(sources=("a*", "zzz*"), exclude_sources=("*.md", "b*", "*.md"))
