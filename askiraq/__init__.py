@@ -1,3 +1,3 @@
 """askiraq: ask questions of a folder of news articles and get cited, extractive answers."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0.dev0"

@@ -864,6 +864,8 @@ def test_shell_completion(words: str, expected: set[str]) -> None:
 def test_version_and_help_for_every_command() -> None:
     version = run("--version")
     assert version.exit_code == 0 and version.stdout.startswith("askiraq, version ")
+    declared = re.search(r'^version = "(.+)"$', (PROJECT / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    assert declared is not None and version.stdout == f"askiraq, version {declared.group(1)}\n"  # (one version)
     for flag in ("-h", "--help"):
         group_help = run(flag)
         assert group_help.exit_code == 0 and "Exit status" in group_help.stdout
