@@ -550,6 +550,16 @@ def test_an_exclude_source_glob_that_matches_no_article_is_one_warning() -> None
     assert run("ask", "--exclude-source", "000*", WAIVERS).stderr == ""
 
 
+def test_show_of_a_file_left_out_of_the_index_says_why(tmp_path: Path) -> None:
+    (tmp_path / "weir.txt").write_text("The weir was rebuilt in 1990 after the flood.\n", encoding="utf-8")
+    (tmp_path / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 40)
+    assert run("index", "--corpus", str(tmp_path)).exit_code == 0
+    shown = run("show", "--corpus", str(tmp_path), "photo.txt")
+    assert shown.exit_code == 2 and shown.stderr.startswith(
+        "askiraq: error: photo.txt was left out of the index (skipped: binary file, not text)"), shown.stderr
+    assert "no indexed article matches" in run("show", "--corpus", str(tmp_path), "other.txt").stderr
+
+
 def test_show_of_a_file_gone_since_it_was_cited_names_the_corpus_it_was_in(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
