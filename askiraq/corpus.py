@@ -304,12 +304,12 @@ def _decode(data: bytes) -> tuple[str, str] | None:
 
 def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
     """UTF-8 text with a few stray bytes ("£9" written right, one byte gone wrong) as UTF-8, each bad byte a
-    replacement character, rather than the whole file as Windows-1252 ("Â£9"): when its valid UTF-8 characters
-    beyond ASCII outnumber its bad bytes."""
+    replacement character, rather than the whole file as Windows-1252 ("Â£9"): when it has valid UTF-8 characters
+    beyond ASCII, at least as many as its bad bytes (Windows-1252 text seldom makes even one: "Ã©")."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     wide = sum(1 for char in text if char > "\x7f") - bad
-    return (text, f"UTF-8 with {bad} bad byte{'s' if bad > 1 else ''} replaced") if wide > bad else None
+    return (text, f"UTF-8 with {bad} bad byte{'s' if bad > 1 else ''} replaced") if wide >= max(bad, 1) else None
 
 
 _TEXT_BYTES = bytes([9, 10, 12, 13, *range(32, 256)])

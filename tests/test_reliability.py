@@ -51,6 +51,10 @@ def test_utf8_text_with_a_stray_byte_stays_utf8(corpus_copy: Path) -> None:
     result = ask(corpus_copy, "smoked grumpfish")
     assert "menu.txt: not UTF-8; decoded as UTF-8 with 1 bad byte replaced" in result.stderr
     assert json.loads(result.stdout)["results"][0]["text"] == "The “special” is smoked grumpfish at £9."
+    (corpus_copy / "cafe.txt").write_bytes("The grumpfish café opens at nine".encode() + b", \xa39 a plate.\n")
+    tie = ask(corpus_copy, "grumpfish cafe opens")  # (one character of each: still UTF-8, the é kept)
+    assert "cafe.txt: not UTF-8; decoded as UTF-8 with 1 bad byte replaced" in tie.stderr
+    assert json.loads(tie.stdout)["results"][0]["text"].startswith("The grumpfish café opens")
 
 
 def test_utf16_text_with_its_byte_order_mark_is_read(corpus_copy: Path) -> None:
