@@ -200,6 +200,7 @@ class AskiraqGroup(DefaultGroup):
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = _debug_first(args)
         at = _past_options(args, 0, _option_arity(self.get_params(ctx)))
         if at < len(args) and args[at] not in self.commands:
             args = [*args[:at], *self._not_a_command(ctx, args[at:])]
@@ -208,7 +209,7 @@ class AskiraqGroup(DefaultGroup):
 
     def _not_a_command(self, ctx: click.Context, args: list[str]) -> list[str]:
         """The words from the first one that names no command. Options before a command's name are the command's
-        (`--corpus DIR info` is `info --corpus DIR`; --debug stays the group's, wherever it is); then `help
+        (`--corpus DIR info` is `info --corpus DIR`; --debug is the group's, wherever it is); then `help
         [COMMAND]` is --help, a one-word near miss of a command's name (`sorces`) a usage error, and anything else
         the default command's question."""
         help_names = set(ctx.help_option_names)  # (-h after a command's options is that command's help)
@@ -298,6 +299,14 @@ def _reader_left() -> None:
     the whole output fits in the pipe before the reader leaves (a shell's 141 would depend on output size)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+def _debug_first(args: list[str]) -> list[str]:
+    """--debug is the group's wherever it is given before a "--" (`askiraq ask --debug "..."`), so it goes first."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[:end]:
+        return args
+    return ["--debug", *(arg for arg in args[:end] if arg != "--debug"), *args[end:]]
 
 
 def _traceback_if_debugging(ctx: click.Context) -> None:

@@ -283,6 +283,13 @@ def test_debug_shows_the_traceback_and_keeps_the_exit_status(monkeypatch: pytest
     assert "CorpusError: corpus folder not found: /no/such/folder" in debug.stderr
     assert "in scan_corpus" in debug.stderr  # where it was raised, inside the engine
     assert debug.stderr.splitlines()[-1] == plain.stderr.strip()  # and the usual line last
+    for after_the_command in (("ask", "--debug", "--corpus", "/no/such/folder", "q"),
+                              ("info", "--corpus", "/no/such/folder", "--debug")):
+        late = run(*after_the_command)  # (--debug is the group's wherever it is given)
+        assert late.exit_code == 2 and late.stderr.startswith("Traceback (most recent call last):"), late.stderr
+        assert late.stderr.splitlines()[-1] == plain.stderr.strip()
+    as_text = run("--", "--debug")  # (after "--" it is the question's text, not an option)
+    assert as_text.exit_code in (0, 1) and "Traceback" not in as_text.stderr
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("a bug")
