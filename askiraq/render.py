@@ -143,7 +143,7 @@ class BatchWriter:
             return _csv(result, query_id, header=first)
         gap = "" if first else "\n"
         if self.fmt == "text":
-            heading = _paint(f"[{_id_text(query_id)}] {result.question}", _BOLD, self.style)
+            heading = _paint(_on_one_line(f"[{_id_text(query_id)}] {result.question}"), _BOLD, self.style)
             return f"{gap}{heading}\n{_text(result, self.style)}"
         if self.fmt == "markdown":
             return gap + _markdown(result, query_id)
@@ -351,8 +351,8 @@ def _markdown(result: SearchResult, query_id: QueryId | None) -> str:
     escaped, so that a `<script>`, a `[^1]:` or `*stars*` in an article stay text."""
     import zlib
 
-    question = _md(result.question)
-    query_id = _id_text(query_id)
+    question = _md(_on_one_line(result.question))  # (a heading is one line: a question may hold line breaks)
+    query_id = _on_one_line(_id_text(query_id))
     prefix = "".join(c if c.isalnum() or c in "-_" else "-" for c in query_id) + "-" if query_id else ""
     prefix += f"{zlib.crc32(result.question.encode('utf-8', 'replace')):08x}"[:6] + "-"
     lines = [f"## \\[{_md(query_id)}\\] {question}" if query_id else f"## {question}", ""]
@@ -396,8 +396,14 @@ def _csv_rows(rows: list[tuple[object, ...]]) -> str:
     import csv
 
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    minimal, quoted = (csv.writer(buffer, lineterminator="\n", quoting=q) for q in (csv.QUOTE_MINIMAL, csv.QUOTE_ALL))
+    for row in rows:  # (a lone carriage return is no line end to the writer: a row holding one is quoted whole)
+        (quoted if any("\r" in str(field) for field in row) else minimal).writerow(row)
     return buffer.getvalue()
+
+
+def _on_one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _id_text(query_id: QueryId | None) -> str:

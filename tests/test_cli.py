@@ -515,6 +515,19 @@ def test_batch_csv_has_one_header_and_json_is_an_array() -> None:
         jsonschema.validate(item, SCHEMA)
 
 
+def test_a_line_break_in_a_question_or_id_keeps_csv_parseable_and_a_heading_on_one_line() -> None:
+    stdin = json.dumps({"id": "c\rr", "question": "Who is Iyad\r al-Anbar?"}) + "\n" + \
+        json.dumps({"id": "n\nl", "question": "Who is Iyad\nal-Anbar?"}) + "\n"
+    table = run("ask", "--batch", "-", "--format", "csv", "-k", "1", stdin=stdin).stdout
+    rows = list(csv.reader(io.StringIO(table, newline="")))
+    assert [len(row) for row in rows] == [len(CSV_COLUMNS)] * 3
+    assert [row[:2] for row in rows[1:]] == [["c\rr", "Who is Iyad\r al-Anbar?"], ["n\nl", "Who is Iyad\nal-Anbar?"]]
+    report = run("ask", "--batch", "-", "--format", "markdown", "-k", "1", stdin=stdin).stdout
+    assert "\n## \\[n l\\] Who is Iyad al-Anbar?\n\n" in report and "\nal-Anbar?" not in report
+    shown = run("ask", "--batch", "-", "-k", "1", "--format", "text", stdin=stdin).stdout
+    assert "[n l] Who is Iyad al-Anbar?\n" in shown
+
+
 def test_show_prints_a_cited_passage_in_its_paragraph() -> None:
     first = ask_json(WAIVERS)["results"][0]
     assert re.fullmatch(r"corpus/00\d_[0-9a-f]+\.txt:\d+(-\d+)?", first["citation"])
