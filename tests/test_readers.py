@@ -685,6 +685,22 @@ def test_a_passage_with_no_line_has_empty_line_cells_in_csv_as_null_in_json(mixe
     assert row["source"] == "ferry-report.docx" and row["line_start"] == row["line_end"] == ""
 
 
+def test_a_word_document_s_title_property_leaves_its_first_heading_a_heading(tmp_path: Path,
+                                                                              isolated_index_dir: Path) -> None:
+    import docx
+
+    word = docx.Document()
+    word.core_properties.title = "Infrastructure memo"
+    word.add_heading("Rail project", 1)
+    word.add_paragraph("The railway to Najaf will open in 2027.")
+    word.add_heading("Power plants", 1)
+    word.add_paragraph("Two gas plants will open near Basra in 2026.")
+    word.save(str(tmp_path / "memo.docx"))
+    results = _ask(tmp_path, "-k", "2", "When will the railway to Najaf open?")["results"]
+    assert (results[0]["title"], results[0]["heading"]) == ("Infrastructure memo", "Rail project")
+    assert "2027" in results[0]["text"]
+
+
 def test_a_docx_that_is_another_zip_is_reported(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "fake.docx", "w") as archive:
         archive.writestr("notes.txt", "not a Word document")

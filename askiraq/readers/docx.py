@@ -37,7 +37,11 @@ def from_bytes(data: bytes, rel: str, part: str, notices: list[Notice], kind: st
     if not text.strip():
         notices.append(Notice(f"{rel}:{part}" if part else rel, "skipped: a Word document with no text"))
         return
-    yield Document(rel, text + "\n", 0, _metadata(word), part, Origin(), markdown=True)
+    metadata = _metadata(word)
+    first = text.split("\n", 1)[0]
+    if "title" in metadata and first.lstrip("#").strip() != metadata["title"]:  # (the document's title over its
+        text = f"# {metadata['title']}\n\n{text}"  # first heading, which stays the heading of what follows it)
+    yield Document(rel, text + "\n", 0, metadata, part, Origin(), markdown=True)
 
 
 def _blocks(word: Any, element: Any) -> list[str]:
