@@ -199,15 +199,6 @@ def _readable(root: str, rel: str) -> bool:
     return True
 
 
-def _readable_generation(index_dir: str) -> store.Generation | None:
-    """The stored generation when its metadata can be read, though the index cannot be used (built by another
-    version: its passage vectors in an older format, say); else None."""
-    try:
-        return store.read_current(index_dir)
-    except CorruptIndex:
-        return None
-
-
 def _stored_settings(generation: store.Generation | None) -> dict[str, Any]:
     """The settings a generation's metadata records ({} for none)."""
     stored = generation.meta.get("settings") if generation is not None else None
@@ -258,7 +249,7 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
     current = None if force else _try_open(index_dir, corpus_root, notices, verify)
     force = force or (verify and current is None)  # (a damaged array passes every check but the one just made)
     # What the user did not set is kept from the stored index, even one that is built again (older vectors, say).
-    stored = _stored_settings(current.generation if current is not None else _readable_generation(index_dir))
+    stored = _stored_settings(current.generation) if current is not None else store.recorded_settings(index_dir)
     if settings.semantic is None:
         settings = settings._replace(semantic=current.vectors is not None if current is not None
                                      else bool(stored.get("semantic")))

@@ -352,18 +352,39 @@ def has_generation(index_dir: str) -> bool:
     return os.path.exists(os.path.join(index_dir, _CURRENT))
 
 
+def _current_folder(index_dir: str) -> str | None:
+    """The live generation's folder, as CURRENT names it; None when there is no index yet. CorruptIndex when it
+    names none."""
+    try:
+        name = _read_text(os.path.join(index_dir, _CURRENT), 64).strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as err:
+        raise CorruptIndex(f"{index_dir}: unreadable CURRENT ({err})") from err
+    if not (len(name) == 36 and name.startswith("gen-") and all(c in "0123456789abcdef" for c in name[4:])):
+        raise CorruptIndex(f"{index_dir}: CURRENT names no generation")
+    return os.path.join(index_dir, name)
+
+
+def recorded_settings(index_dir: str) -> dict[str, Any]:
+    """The build settings the live generation's meta.json records, its arrays unchecked: an index rebuilt because an
+    array is damaged, or built by another version, keeps what the user chose (passage vectors, JSON field names).
+    {} when there are none to read."""
+    try:
+        folder = _current_folder(index_dir)
+        meta = json.loads(_read_text(os.path.join(folder, "meta.json"), MAX_META_BYTES)) if folder else None
+    except (CorruptIndex, OSError, ValueError, RecursionError):
+        return {}
+    settings = meta.get("settings") if isinstance(meta, dict) else None
+    return settings if isinstance(settings, dict) else {}
+
+
 def read_current(index_dir: str) -> Generation | None:
     """The live generation, or None when there is none yet. CorruptIndex when it fails a check."""
     for _attempt in range(5):
-        try:
-            name = _read_text(os.path.join(index_dir, _CURRENT), 64).strip()
-        except FileNotFoundError:
+        folder = _current_folder(index_dir)
+        if folder is None:
             return None
-        except (OSError, UnicodeDecodeError) as err:
-            raise CorruptIndex(f"{index_dir}: unreadable CURRENT ({err})") from err
-        if not (len(name) == 36 and name.startswith("gen-") and all(c in "0123456789abcdef" for c in name[4:])):
-            raise CorruptIndex(f"{index_dir}: CURRENT names no generation")
-        folder = os.path.join(index_dir, name)
         try:
             meta = json.loads(_read_text(os.path.join(folder, "meta.json"), MAX_META_BYTES))
         except FileNotFoundError:

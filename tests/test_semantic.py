@@ -146,6 +146,20 @@ def test_the_index_remembers_the_mode_and_the_cli_explains_the_hybrid(corpus: Pa
     assert "none (BM25 only" in out
 
 
+def test_an_index_rebuilt_because_it_is_damaged_keeps_its_passage_vectors(corpus: Path) -> None:
+    assert run("index", "--corpus", str(corpus), "--semantic")[0] == 0
+    index_dir = Path(open_index(corpus).index_dir)
+    generation = index_dir / (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    weights = generation / "post_weight.npy"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0x40
+    weights.write_bytes(bytes(data))
+    code, out, err = run("ask", "--corpus", str(corpus), "--json", PARAPHRASE)
+    assert code in (0, 1) and "index is damaged, rebuilding it" in err
+    assert json.loads(out)["results"][0]["cosine"] is not None  # (the hybrid still: the user's choice kept)
+    assert "256 dimensions" in run("info", "--corpus", str(corpus))[1]
+
+
 def test_an_edited_article_gets_new_vectors_and_the_others_keep_theirs(corpus: Path, tmp_path: Path) -> None:
     settings = BuildSettings(semantic=True)
     first = open_index(corpus, tmp_path / "index", settings=settings).index
