@@ -61,6 +61,7 @@ _STRONG = lazy_pattern(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EMPHASIS = lazy_pattern(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
 _CODE = lazy_pattern(r"`([^`]+)`")
 _LINK = lazy_pattern(r"!?\[([^\]]+)\]\([^)\s]+\)")
+_FOOTNOTE = lazy_pattern(r"^\[\^[^\]\s]+\]:\s*|\[\^[^\]\s]+\]")  # a footnote's label, where it is defined or cited
 _LIST_STARTS = frozenset("-*+\u20220123456789")
 _MARKUP = ("*", "_", "`", "[")
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
@@ -69,7 +70,8 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 def shown(text: str, markdown: bool = False, header: str = "") -> str:
     """A passage or sentence as askiraq shows it: on one line; a table row under `header` (its table's header row)
     with the column names ("Product: Night Owl; 1 kg: £29.00" reads alone where "| Night Owl | £29.00 |" does not);
-    in a Markdown file without its markup (quote and list markers, **bold**, *emphasis*, `code`, [links](...))."""
+    in a Markdown file without its markup (quote and list markers, **bold**, *emphasis*, `code`, [links](...),
+    footnote labels)."""
     if markdown and ">" in text and (text.startswith(">") or "\n>" in text or "\n >" in text):
         text = _QUOTE_MARKERS().sub("", text)
     text = labelled_row(text, header) if header else one_line(text)
@@ -94,9 +96,10 @@ def shown_answer(answer: Answer) -> str:
 
 
 def _without_markup(text: str) -> str:
-    """Text without Markdown's **bold**, *emphasis*, `code` and [links](...)."""
+    """Text without Markdown's **bold**, *emphasis*, `code`, [links](...) and footnote labels ([^1])."""
     if any(mark in text for mark in _MARKUP):  # (most text has none: no regex to run, on a hot path)
-        for pattern, kept in ((_STRONG, r"\2"), (_EMPHASIS, r"\1"), (_CODE, r"\1"), (_LINK, r"\1")):
+        for pattern, kept in ((_STRONG, r"\2"), (_EMPHASIS, r"\1"), (_CODE, r"\1"), (_FOOTNOTE, ""),
+                              (_LINK, r"\1")):
             text = pattern().sub(kept, text)
     return text
 

@@ -101,6 +101,8 @@ def test_the_passage_is_bold_inside_its_paragraph_only_with_colour(index: Index)
     ("> She is 78.4 metres long, with a speed\n> of 13.5 knots.", "She is 78.4 metres long, with a speed of 13.5 knots."
      ),
     ("Speeds > 13 knots\nneed a pilot.", "Speeds > 13 knots need a pilot."),  # only markers opening a line go
+    ("[^1]: The archive is run by the Trust.", "The archive is run by the Trust."),  # a footnote, and a reference:
+    ("Records go to the archive.[^1] It opens daily.", "Records go to the archive. It opens daily."),
 ])
 def test_markdown_markup_is_not_shown_and_plain_text_is_shown_as_it_is(raw: str, markdown_shown: str) -> None:
     assert shown(raw, markdown=True) == markdown_shown
