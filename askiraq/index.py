@@ -199,12 +199,6 @@ def _readable(root: str, rel: str) -> bool:
     return True
 
 
-def _stored_settings(generation: store.Generation | None) -> dict[str, Any]:
-    """The settings a generation's metadata records ({} for none)."""
-    stored = generation.meta.get("settings") if generation is not None else None
-    return stored if isinstance(stored, dict) else {}
-
-
 def _try_open(index_dir: str, corpus_root: str, notices: list[Notice], verify: bool = False) -> Index | None:
     """The stored index, or None (with a notice) when there is none or it must be rebuilt. `verify`: check the
     CRC-32 of every array, however large the index (`askiraq index --verify`)."""
@@ -249,7 +243,7 @@ def open_index(corpus_root: StrPath, index_root: StrPath | None = None, *,
     current = None if force else _try_open(index_dir, corpus_root, notices, verify)
     force = force or (verify and current is None)  # (a damaged array passes every check but the one just made)
     # What the user did not set is kept from the stored index, even one that is built again (older vectors, say).
-    stored = _stored_settings(current.generation) if current is not None else store.recorded_settings(index_dir)
+    stored = store.settings_of(current.generation.meta) if current is not None else store.recorded_settings(index_dir)
     if settings.semantic is None:
         settings = settings._replace(semantic=current.vectors is not None if current is not None
                                      else bool(stored.get("semantic")))
@@ -374,7 +368,7 @@ def describe_index(corpus_root: StrPath, index_root: StrPath | None = None) -> d
         report["state"] = "missing; built on first use"
         return report
     vectors = generation.meta.get("vectors")
-    stored = _stored_settings(generation)
+    stored = store.settings_of(generation.meta)
     settings = BuildSettings(semantic=isinstance(vectors, dict), json_fields=str(stored.get("json_fields") or ""))
     report["state"] = "fresh" if _is_fresh(generation, scan, settings) else "stale; rebuilt on next use"
     for key in ("documents", "passages", "terms"):

@@ -375,6 +375,11 @@ def recorded_settings(index_dir: str) -> dict[str, Any]:
         meta = json.loads(_read_text(os.path.join(folder, "meta.json"), MAX_META_BYTES)) if folder else None
     except (CorruptIndex, OSError, ValueError, RecursionError):
         return {}
+    return settings_of(meta)
+
+
+def settings_of(meta: Any) -> dict[str, Any]:
+    """The build settings a generation's metadata records ({} for none)."""
     settings = meta.get("settings") if isinstance(meta, dict) else None
     return settings if isinstance(settings, dict) else {}
 
