@@ -221,7 +221,7 @@ class AskiraqGroup(DefaultGroup):
         if word in self.commands:
             return [*ahead, *self._options_after_command(ctx, word, options), *rest]
         if word == "help" and len(rest) <= 1:
-            if rest and rest[0] in ("help", *self.context_settings.get("help_option_names", ("--help",))):
+            if rest and (rest[0] == "help" or rest[0] in help_names):
                 rest = []  # ("askiraq help -h", "askiraq help help": the overview)
             if rest and rest[0] not in self.commands:
                 raise UsageHint(f"no such command {rest[0]!r}", self._commands_hint(rest[0]))
