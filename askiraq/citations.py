@@ -214,10 +214,10 @@ def _articles(index: Index, name: str) -> list[DocRecord]:
             found = [d for d in docs if (not part or d.part == part) and _names_file(root, d.rel, file_name, wanted)]
             if found:
                 return found
-    for line in index.generation.meta.get("skipped", []):  # ("a.txt: skipped: cannot read (Permission denied)")
-        rel, _, why = str(line).partition(": ")
-        if any(_names_file(root, rel, file_name, None) for file_name, _ in _splits(name)):
-            raise ArticleNotIndexed(f"{printable_name(rel)} was left out of the index ({why})",
+    for line in index.generation.meta.get("skipped", []):  # (a Notice: "a.txt: skipped: cannot read (...)", the
+        shown, skipped, why = str(line).partition(": skipped")  # name as printable_name shows it, perhaps with ": ")
+        if skipped and any(_names_file(root, shown, file_name, None) for file_name, _ in _splits(name)):
+            raise ArticleNotIndexed(f"{shown} was left out of the index (skipped{why})",
                                     "askiraq info lists the files left out and why")
     raise ArticleNotIndexed(f"no indexed article matches {name!r} in {index.corpus_root}",
                             "pass the corpus it is from with --corpus DIR; askiraq sources lists its articles")
