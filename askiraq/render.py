@@ -146,7 +146,7 @@ class BatchWriter:
             return _csv(result, query_id, header=first)
         gap = "" if first else "\n"
         if self.fmt == "text":
-            heading = _paint(_on_one_line(f"[{_id_text(query_id)}] {result.question}"), _BOLD, self.style)
+            heading = _paint(one_line(f"[{_id_text(query_id)}] {result.question}"), _BOLD, self.style)
             return f"{gap}{heading}\n{_text(result, self.style)}"
         if self.fmt == "markdown":
             return gap + _markdown(result, query_id)
@@ -203,7 +203,7 @@ _LABEL_WIDTH = 22  # "min confidence from: " and a space
 
 def _opens_with(text: str, opening: str) -> bool:
     """Whether `text` starts with `opening`, whitespace aside."""
-    return " ".join(text.split()).startswith(" ".join(opening.split()))
+    return one_line(text).startswith(one_line(opening))
 
 
 def render_report(report: Mapping[str, Any], as_json: bool = False) -> str:
@@ -354,8 +354,8 @@ def _markdown(result: SearchResult, query_id: QueryId | None) -> str:
     escaped, so that a `<script>`, a `[^1]:` or `*stars*` in an article stay text."""
     import zlib
 
-    question = _md(_on_one_line(result.question))  # (a heading is one line: a question may hold line breaks)
-    query_id = _on_one_line(_id_text(query_id))
+    question = _md(one_line(result.question))  # (a heading is one line: a question may hold line breaks)
+    query_id = one_line(_id_text(query_id))
     prefix = "".join(c if c.isalnum() or c in "-_" else "-" for c in query_id) + "-" if query_id else ""
     prefix += f"{zlib.crc32(result.question.encode('utf-8', 'replace')):08x}"[:6] + "-"
     lines = [f"## \\[{_md(query_id)}\\] {question}" if query_id else f"## {question}", ""]
@@ -403,10 +403,6 @@ def _csv_rows(rows: list[tuple[object, ...]]) -> str:
     for row in rows:  # (a lone carriage return is no line end to the writer: a row holding one is quoted whole)
         (quoted if any("\r" in str(field) for field in row) else minimal).writerow(row)
     return buffer.getvalue()
-
-
-def _on_one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _id_text(query_id: QueryId | None) -> str:
