@@ -96,3 +96,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """The tests that send Ctrl-C to askiraq need it to reach it, also when pytest runs as a background job (as a CI
     script may start it), which ignores Ctrl-C for itself and every process it starts."""
     load_script("faults").take_ctrl_c_back()
+
+
+def generation_of(index_dir: str | Path) -> Path:
+    """The index's live generation folder, as its CURRENT file names it."""
+    folder = Path(index_dir)
+    return folder / (folder / "CURRENT").read_text().strip()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import finish, index_of, load_script, many_articles, wait_for_workers
+from conftest import finish, generation_of, index_of, load_script, many_articles, wait_for_workers
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -49,11 +49,6 @@ def one_line_error(result: Result) -> None:
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("askiraq: error: ") and result.stderr.count("\n") == 1, result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.output
-
-
-def generation_of(index_dir: str | Path) -> Path:
-    folder = Path(index_dir)
-    return folder / (folder / "CURRENT").read_text().strip()
 
 
 # --- file names and folders ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import PROJECT, SHIPPED_CORPUS
+from conftest import PROJECT, SHIPPED_CORPUS, generation_of
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -148,9 +148,7 @@ def test_the_index_remembers_the_mode_and_the_cli_explains_the_hybrid(corpus: Pa
 
 def test_an_index_rebuilt_because_it_is_damaged_keeps_its_passage_vectors(corpus: Path) -> None:
     assert run("index", "--corpus", str(corpus), "--semantic")[0] == 0
-    index_dir = Path(open_index(corpus).index_dir)
-    generation = index_dir / (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
-    weights = generation / "post_weight.npy"
+    weights = generation_of(open_index(corpus).index_dir) / "post_weight.npy"
     data = bytearray(weights.read_bytes())
     data[-1] ^= 0x40
     weights.write_bytes(bytes(data))
