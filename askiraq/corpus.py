@@ -11,6 +11,7 @@ import operator
 import os
 import re
 import stat
+import sys
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
@@ -41,7 +42,7 @@ _BACKUP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak")
 _IGNORED_PREFIXES = (".", "#")  # hidden files and folders, editor lock files (.#x) and autosaves (#x#)
 _SKIPPED_SUFFIXES = (*_BACKUP_SUFFIXES, SIDECAR_SUFFIX)
 _BY_NAME = operator.attrgetter("name")
-_FRONT_MATTER = r"(?sm)\A(?:\ufeff)?---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)"
+_FRONT_MATTER = r"(?sm)\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*(?:\r?\n|\Z)"  # YAML's ---, TOML's +++
 _META_LINE = r"^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$"
 
 
@@ -277,6 +278,16 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # little- and big-endian byte-order ma
 
 
 def _decode(data: bytes) -> tuple[str, str] | None:
+    """`_decoded`, with a classic Mac OS file's lines (each ending in a carriage return, the file holding no line
+    feed) ended by line feeds, as every other file's are: one character for one, so offsets and line numbers are the
+    file's as an editor shows them. (A lone carriage return in a file of line feeds stays whitespace.)"""
+    decoded = _decoded(data)
+    if decoded is None or "\r" not in decoded[0] or "\n" in decoded[0]:
+        return decoded
+    return decoded[0].replace("\r", "\n"), decoded[1]
+
+
+def _decoded(data: bytes) -> tuple[str, str] | None:
     """Text and the encoding used, or None for a binary file: UTF-16 when its byte-order mark says so
     (Windows "Unicode" text, full of zero bytes) and it decodes, else UTF-8 first, then Windows-1252,
     then Latin-1 (which decodes any bytes)."""
@@ -324,16 +335,44 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def parse_front_matter(text: str) -> tuple[dict[str, str], int]:
-    """`---` block of `key: value` lines at the very top: the metadata and where the body starts."""
-    match = re.match(_FRONT_MATTER, text) if text.lstrip("\ufeff").startswith("---") else None
+    """A front-matter block at the very top, `---` over `key: value` lines (Jekyll, MkDocs) or `+++` over TOML
+    (Hugo): the metadata and where the body starts."""
+    match = re.match(_FRONT_MATTER, text) if text.lstrip("\ufeff").startswith(("---", "+++")) else None
     if not match:
         return {}, 0
+    if match.group(1) == "+++":
+        return _toml_metadata(match.group(2)), match.end()
     metadata: dict[str, str] = {}
-    for line in match.group(1).splitlines():
+    for line in match.group(2).splitlines():
         pair = re.match(_META_LINE, line)
         if pair and pair.group(1).lower() in METADATA_KEYS:
             metadata[pair.group(1).lower()] = pair.group(2).strip().strip("\"'")
     return metadata, match.end()
+
+
+def _toml_metadata(block: str) -> dict[str, str]:
+    """The metadata fields of a TOML front-matter block (none when it does not parse: it is still not text). A date
+    or time is its day; a list (Hugo's `authors`) its items joined."""
+    import datetime
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # (the tomli package, installed with askiraq on Python 3.10, is what became tomllib)
+        import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]  # (not installed on 3.11+)
+    try:
+        table = tomllib.loads(block)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return {}
+    metadata: dict[str, str] = {}
+    for key, value in table.items():
+        key = key.lower().removesuffix("s") if key.lower() == "authors" else key.lower()
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value if isinstance(item, (str, int, float)))
+        if key in METADATA_KEYS and isinstance(value, (str, int, float, datetime.date)) and str(value).strip():
+            metadata[key] = value.isoformat() if isinstance(value, datetime.date) else str(value).strip()
+    return metadata
 
 
 def _read_sidecar(path: str, rel: str, notices: list[Notice]) -> dict[str, str]:

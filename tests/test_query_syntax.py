@@ -153,6 +153,21 @@ def test_front_matter_is_metadata_not_text_and_lines_still_count(corpus_copy: Pa
     assert hit.citation.line_start == 6  # line 1 of the article is line 6 of the file
 
 
+def test_hugo_toml_front_matter_is_metadata(tmp_path: Path) -> None:
+    (tmp_path / "post.md").write_text('+++\ntitle = "Port Figures"\ndate = 2024-04-04T10:00:00Z\n'
+                                      'authors = ["Ann Lee", "Bo Chen"]\ndraft = false\n+++\n\n'
+                                      "The Basra port handled 12 million tonnes in 2023.\n", encoding="utf-8")
+    (tmp_path / "broken.md").write_text("+++\ntitle = unquoted\n+++\n\nThe quindle ferry sails at dawn.\n",
+                                        encoding="utf-8")
+    listed = {s["source"]: s for s in json.loads(
+        CliRunner().invoke(cli, ["sources", "--corpus", str(tmp_path), "--json"]).stdout)}
+    assert (listed["post.md"]["title"], listed["post.md"]["date"]) == ("Port Figures", "2024-04-04")
+    hit = json.loads(CliRunner().invoke(cli, ["ask", "--corpus", str(tmp_path), "--json", "Basra port"]).stdout)
+    assert hit["results"][0]["author"] == "Ann Lee, Bo Chen" and hit["results"][0]["line_start"] == 8
+    assert listed["broken.md"]["title"] != "title = unquoted"  # (TOML that does not parse is still not text)
+    assert CliRunner().invoke(cli, ["ask", "--corpus", str(tmp_path), "--json", "unquoted"]).exit_code == 1
+
+
 def test_sidecar_metadata_shows_in_sources_and_results() -> None:
     listed = {s["source"]: s for s in json.loads(CliRunner().invoke(cli, ["sources", "--json"]).stdout)}
     assert listed["003_6c8c47967f33c65d.txt"]["publisher"] == "Associated Press"

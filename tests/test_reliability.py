@@ -65,6 +65,17 @@ def test_utf16_text_with_its_byte_order_mark_is_read(corpus_copy: Path) -> None:
     assert "Tromsø" in json.loads(result.stdout)["results"][0]["text"]
 
 
+def test_classic_mac_line_endings_end_lines(corpus_copy: Path) -> None:
+    """A file whose lines end in a carriage return alone (no line feed anywhere) has an editor's lines."""
+    (corpus_copy / "mac.txt").write_bytes(b"Old Mac File\r\rThe quindle refinery was rebuilt in 2019.\r\r"
+                                          b"A second paragraph on the ziggurat.\r")
+    hit = json.loads(ask(corpus_copy, "quindle refinery").stdout)["results"][0]
+    sentence = "The quindle refinery was rebuilt in 2019."
+    assert (hit["source"], hit["line_start"], hit["text"]) == ("mac.txt", 3, sentence)
+    shown = CliRunner().invoke(cli, ["show", "--corpus", str(corpus_copy), hit["citation"]])
+    assert "\r" not in shown.stdout and sentence in shown.stdout
+
+
 @pytest.mark.parametrize(("name", "data", "reason"), [
     ("report.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "binary"),
     ("photo.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
