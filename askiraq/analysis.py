@@ -120,7 +120,7 @@ def _analyse_word(word: str) -> tuple[str, bool]:
         key = key.replace(",", "")
     if not key.isascii():
         key = _STRIP_MARKS_RE().sub("", key) or key
-        key = _without_accents(key)
+        key = _without_accents(key.translate(_LIGATURES))
     stops = stopwords()
     if lower in stops or key in stops:
         result = (key, True)
@@ -134,6 +134,9 @@ def _analyse_word(word: str) -> tuple[str, bool]:
     return result
 
 
+# Typesetting's ligatures, as PDFs made with LaTeX often give them ("ﬁnal", "oﬃcials"): the letters they join.
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st"})
 # Latin letters that are not a base letter plus an accent, so Unicode does not decompose them.
 _UNDECOMPOSED = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
                                "ı": "i"})

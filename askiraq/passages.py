@@ -289,12 +289,23 @@ def _run_paragraphs(text: str, lines: list[tuple[int, int]], header: bool = Fals
     if _is_attribution(text, lines[:2]) and all(text.startswith(">", s) for s, _ in lines[2:]):
         attribution = _Paragraph(lines[0][0], lines[1][1], TEXT, False)  # "On Mon, ... Ahmed Kareem" / "<...> wrote:"
         return [attribution, *(_quoted_paragraphs(text, lines[2:]) if lines[2:] else [])]
+    if _is_indented_list(text, lines):
+        return _joined(text, lines)
     width = max(e - s for s, e in lines)
     if len(lines) > 1 and not _LIST_ITEM.match(text, lines[0][0]) and _ends_short(text, lines[0], lines[1], width):
         return [_Paragraph(*lines[0], TEXT, True), *_run_paragraphs(text, lines[1:], header)]  # a title over its text
     if _is_wrapped(text, lines):
         return _joined(text, lines, header)
     return [_Paragraph(s, e, LIST if _LIST_ITEM.match(text, s) else TEXT, True) for s, e in lines]
+
+
+def _is_indented_list(text: str, lines: list[tuple[int, int]]) -> bool:
+    """List items, each line under one indented (it goes on with that item, as Markdown reads it, whatever the line
+    before it ends with: "- The dam needs grouting." over "  Its cost is ..."); at least one such line."""
+    if not _LIST_ITEM.match(text, lines[0][0]):
+        return False
+    items = [bool(_LIST_ITEM.match(text, s)) for s, _ in lines]
+    return not all(items) and all(item or text[s - 1] in " \t" for (s, _), item in zip(lines, items, strict=True))
 
 
 def _is_attribution(text: str, lines: list[tuple[int, int]]) -> bool:

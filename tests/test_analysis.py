@@ -149,6 +149,13 @@ def test_accents_are_folded_in_latin_script_words_only() -> None:
     assert analyze("Tromsø Straße Æsir") == analyze("Tromso Strasse Aesir")
 
 
+def test_typesetting_ligatures_are_read_as_their_letters() -> None:
+    """LaTeX PDFs give "ﬁ" and "ﬃ" as one character each: the words must still be found by their letters."""
+    plain = analyze("The final report filed by 7 officials, flown in")
+    assert analyze("The ﬁnal report ﬁled by 7 oﬃcials, ﬂown in") == plain
+    assert [t.end - t.start for t in tokenize("oﬃcials")] == [len("oﬃcials")]  # (offsets are the text's)
+
+
 def test_arabic_text_yields_unstemmed_lowercase_tokens() -> None:
     text = "رئيس الوزراء العراقي"
     assert analyze(text) == text.split()

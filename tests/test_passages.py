@@ -140,6 +140,17 @@ def test_crlf_line_endings() -> None:
     assert [p.line_start for p in doc.passages] == [1, 3]
 
 
+def test_a_list_item_keeps_its_indented_lines_whatever_the_line_before_ends_with() -> None:
+    text = ("- Mosul dam sits on gypsum and needs grouting.\n  Grouting costs 30 million dollars a year.\n"
+            "- The second item.\n")
+    doc = split_document(text)
+    assert _texts(text) == ["- Mosul dam sits on gypsum and needs grouting. Grouting costs 30 million dollars a year.",
+                            "- The second item."]
+    assert [(p.line_start, p.line_end) for p in doc.passages] == [(1, 2), (3, 3)]
+    unindented = "- Mosul dam sits on gypsum and needs grouting.\nGrouting costs 30 million dollars a year.\n"
+    assert len(split_document(unindented).passages) == 2  # (a line not under the item is a paragraph of its own)
+
+
 def test_a_numbered_list_item_is_one_sentence_with_its_number() -> None:
     text = ("## Steps\n\n1. Download the tarball.\n2. Create a user called hmaster.\n\n"
             "(b) Then restart it.\n\niv. And wait.\n")
