@@ -286,7 +286,17 @@ def _at_location(index: Index, docs: list[DocRecord], passages: list[PassageReco
                                 f"write {doc.name}:LINE or {doc.name}#N")
         text = index.texts.text(doc.doc_id)
         line_start = 0 if line == 1 else _nth_newline(text, line - 1) + 1
-        offset = line_start + int(match.group("column")) - 1
+        line_end = _nth_newline(text, line)
+        column = int(match.group("column"))
+        if line_start > len(text):
+            lines = text.count("\n") + (not text.endswith("\n"))
+            raise CitationError(f"no passage at {citation!r}: {printable_name(doc.rel)} has {lines} lines",
+                                "use a citation printed by askiraq ask")
+        if not 1 <= column <= line_end - line_start:
+            raise CitationError(f"no passage at {citation!r}: line {line} of {printable_name(doc.rel)} has "
+                                f"{line_end - line_start} characters",
+                                f"name a column of that line, or {printable_name(doc.name)}:{line}")
+        offset = line_start + column - 1
         found = [p for p in passages if p.start <= offset < p.end or (p.start == offset)]
     else:
         end = int(match.group("end") or line)
@@ -302,7 +312,8 @@ def _one(index: Index, found: list[PassageRecord], doc: DocRecord, citation: str
         raise CitationError(f"no passage at {citation!r} in {printable_name(doc.rel)}",
                             f"use a citation printed by askiraq ask ({printable_name(doc.name)}#1 is its first "
                             "passage), or an article's name as askiraq sources prints it")
-    choices = ", ".join(cite(index, p).location for p in found[:5])
+    choices = ", ".join(cite(index, p).location for p in found[:5]) + (f" (and {len(found) - 5} more)"
+                                                                         if len(found) > 5 else "")
     raise CitationError(f"{where} of {printable_name(doc.rel)} holds {len(found)} passages", f"name one: {choices}")
 
 

@@ -54,6 +54,22 @@ def test_passages_sharing_a_line_are_cited_by_line_and_column(corpus: Path, tmp_
         find_passage(index, "long.txt:2")
 
 
+def test_a_column_past_its_line_or_a_line_past_the_file_names_no_passage(corpus: Path, tmp_path: Path) -> None:
+    index = open_index(corpus, tmp_path / "index").index
+    width = len((corpus / "long.txt").read_text(encoding="utf-8").splitlines()[1])
+    assert find_passage(index, f"long.txt:2:{width - 1}").line_start == 2  # (its last full stop)
+    with pytest.raises(CitationError, match=rf"line 2 of long\.txt has {width} characters"):
+        find_passage(index, f"long.txt:2:{width + 2}")  # (not the passage on the next line)
+    with pytest.raises(CitationError, match=r"long\.txt has 3 lines"):
+        find_passage(index, "long.txt:9:1")
+    (corpus / "longer.txt").write_text("Short headline here\n" + SENTENCE * 120 + "\n", encoding="utf-8")
+    index = open_index(corpus, tmp_path / "index").index
+    with pytest.raises(CitationError, match=r"line 2 of longer\.txt holds (\d+) passages") as caught:
+        find_passage(index, "longer.txt:2")
+    shown, held = caught.value.hint.count("longer.txt:2:"), int(str(caught.value).split()[-2])
+    assert shown == 5 and caught.value.hint.endswith(f"(and {held - 5} more)")
+
+
 def test_a_multi_line_passage_is_cited_by_its_line_range(corpus: Path, tmp_path: Path) -> None:
     index = open_index(corpus, tmp_path / "index").index
     assert [location.rsplit("/", 1)[1] for location, _ in passages(index) if "wrapped.txt" in location] == [
