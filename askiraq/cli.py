@@ -585,9 +585,9 @@ def _batch_lines(stream: TextIO) -> Iterator[tuple[int, str, str]]:
 
 
 def _batch_questions(stream: TextIO) -> Iterator[tuple[int, QueryId, str | None, str]]:
-    """(line number, id, question, error) for each non-blank input line (the id is the line number, as text,
-    unless a JSON line gives one: kept as it is, a string or a number). An id that another line already has (the
-    same as text: 3 and "3" are one in CSV) is answered, with a warning."""
+    """(line number, id, question, error) for each input line but blank ones and comments (the id is the line
+    number, as text, unless a JSON line gives one: kept as it is, a string or a number). An id that another line
+    already has (the same as text: 3 and "3" are one in CSV) is answered, with a warning."""
     peek = getattr(getattr(stream, "buffer", None), "peek", None)  # a binary file fails before any answer
     if peek is not None and b"\x00" in peek(_BINARY_PEEK)[:_BINARY_PEEK]:
         raise QueryError("the batch file is not text (it holds NUL bytes)", _BATCH_HINT)
@@ -597,7 +597,7 @@ def _batch_questions(stream: TextIO) -> Iterator[tuple[int, QueryId, str | None,
         if error:
             yield number, str(number), None, error
             continue
-        if not line:
+        if not line or line == "#" or (line[0] == "#" and line[1].isspace()):  # "# weekly": a comment; "#Basra" asks
             continue
         query_id, question, error = _batch_line(line, number)
         if question is not None:

@@ -503,6 +503,14 @@ def test_batch_from_stdin_and_its_exit_status() -> None:
     assert both.exit_code == 2 and both.stderr.startswith("askiraq: error:")
 
 
+def test_batch_comment_lines_are_skipped_but_a_hashtag_is_asked() -> None:
+    result = run("ask", "--batch", "-", stdin=f"# asked every Monday\n#\n{WAIVERS}\n#Hezbollah\n")
+    assert result.exit_code == 0, result.output
+    asked = [(a["id"], a["question"]) for a in map(json.loads, result.stdout.splitlines())]
+    assert asked == [("3", WAIVERS), ("4", "#Hezbollah")]
+    assert run("ask", "--batch", "-", stdin="# only a comment\n").exit_code == 2  # (no questions at all)
+
+
 def test_batch_csv_has_one_header_and_json_is_an_array() -> None:
     stdin = f"{WAIVERS}\nWho is Iyad al-Anbar?\n"
     result = run("ask", "--batch", "-", "--format", "csv", "-k", "2", stdin=stdin)
