@@ -511,6 +511,17 @@ def test_the_message_an_mbox_is_cut_off_in_is_read_up_to_the_cut_and_its_cut_sen
     assert chosen is None or "will be rai" not in chosen["text"]  # ...never quoted
 
 
+def test_an_mbox_s_escaped_from_line_reads_as_written_and_can_be_quoted(tmp_path: Path) -> None:
+    (tmp_path / "list.mbox").write_bytes(
+        b"From alice@example.org Mon Jan  8 10:00:00 2024\nFrom: Alice <alice@example.org>\nSubject: Schools\n"
+        b"Date: Mon, 8 Jan 2024 10:00:00 +0000\n\nHello all,\n\n"
+        b">From the start, the quindle school programme aimed high.\n\n>>From a reply, escaped twice.\n")
+    payload = _ask(tmp_path, "What did the quindle school programme aim for from the start?")
+    assert payload["answer"]["text"] == "From the start, the quindle school programme aimed high."
+    assert payload["answer"]["citations"][0].endswith("list.mbox:8")
+    assert ">From a reply" in _ask(tmp_path, "reply escaped twice")["results"][0]["text"]  # (one level taken off)
+
+
 def test_every_name_sources_prints_is_shown_by_show(mixed: Path) -> None:
     (mixed / "one.mbox").write_bytes(REPLY_CHAIN[:REPLY_CHAIN.index(b"From sami@")])  # an mbox of one message
     listed = json.loads(CliRunner().invoke(cli, ["sources", "--corpus", str(mixed), "--json"]).stdout)

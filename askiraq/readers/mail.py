@@ -32,6 +32,9 @@ _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.M)
 _ATTRIBUTION = re.compile(r"^[ \t]*(?:On [^\n]{0,200}\n?[^\n]{0,120}wrote:"
                           r"|[^\n]{1,120} (?:wrote|writes|schrieb|a écrit)\s?:)[ \t]*$", re.M)
 _QUOTED_REST = re.compile(r"^[ \t]*(?:-{3,} ?Original Message ?-{3,}|_{20,}|-- ?)[ \t]*$", re.M | re.I)
+# An mbox's escape of a body line that starts "From " (">From the start, ..."; ">>From" for one that had ">From"):
+# taken off, one level, as mboxrd readers do, so that the line reads as written and is not taken for a quotation.
+_ESCAPED_FROM = re.compile(r"^>(>*From )", re.M)
 _ATTACHMENT_KINDS = frozenset({"text", "html", "pdf", "docx", "json", "jsonl", "mail"})
 
 
@@ -105,7 +108,7 @@ def _mbox_message(data: bytes, first_line: int, rel: str, notices: list[Notice],
         -> Iterator[Document]:
     part = str(first_line)
     try:
-        yield from message_documents(data, rel, part, first_line, notices, cut)
+        yield from message_documents(data, rel, part, first_line, notices, cut, in_mbox=True)
     except Exception as err:  # one damaged message is left out, never the rest of the mbox
         notices.append(Notice(f"{rel}:{part}", f"skipped: a message that cannot be read ({type(err).__name__}: {err})"))
 
@@ -129,9 +132,9 @@ def _split_mbox(path: str) -> Iterator[tuple[bytes, int, int]]:
 
 
 def message_documents(data: bytes, rel: str, part: str, first_line: int, notices: list[Notice],
-                      cut: bool = False) -> Iterator[Document]:
+                      cut: bool = False, in_mbox: bool = False) -> Iterator[Document]:
     """A message's article (its own text, with its headers as metadata) and one for each readable attachment. The
-    last line of a message `cut` off is never quoted."""
+    last line of a message `cut` off is never quoted; a message `in_mbox` has its escaped "From " lines back."""
     import email
     import email.policy
 
@@ -148,6 +151,8 @@ def message_documents(data: bytes, rel: str, part: str, first_line: int, notices
     if text.strip():
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         raw = data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+        if in_mbox:
+            text, raw = _ESCAPED_FROM.sub(r"\1", text), _ESCAPED_FROM.sub(r"\1", raw)
         lines = _source_lines(text, raw.split("\n"), first_line)
         cut_line = ((text.rstrip().rfind("\n") + 1, len(text)),) if cut else ()
         yield Document(rel, text, 0, metadata, part, Origin(lines), tuple(sorted(reply_spans(text) + cut_line)))
