@@ -170,11 +170,17 @@ class Figure(NamedTuple):
     measure: str = ""  # "average" ("an average of 23"), "limit" ("up to 312", "a capacity of 312"), or "" (a count)
 
 
+# A list item's or section's number opening a sentence ("1. Use the fund first", "(3) The board"): no figure.
+_NUMBERING = lazy_pattern(r"\s*(?:[-*+\u2022]\s+)?\(?\d{1,3}[.)](?=\s)")
+
+
 @functools.lru_cache(maxsize=65536)
 def figures(sentence: str) -> tuple[Figure, ...]:
-    """Each figure in a sentence (years excepted) with the words around it and the kind of measure they make it."""
+    """Each figure in a sentence (years and its opening list number excepted) with the words around it and the kind
+    of measure they make it."""
     found = []
-    for match in re.finditer(_FIGURE, sentence):
+    numbering = _NUMBERING().match(sentence)
+    for match in re.compile(_FIGURE).finditer(sentence, numbering.end() if numbering else 0):
         tail = sentence[match.end():match.end() + 60]
         if sentence[match.start() - 1:match.start()] == "(" and tail.startswith(")"):  # the "(30)" of "thirty (30)"
             tail = tail[1:]

@@ -291,12 +291,22 @@ def _run_paragraphs(text: str, lines: list[tuple[int, int]], header: bool = Fals
         return [attribution, *(_quoted_paragraphs(text, lines[2:]) if lines[2:] else [])]
     if _is_indented_list(text, lines):
         return _joined(text, lines)
+    if _is_label_block(text, lines):
+        return _joined(text, lines, header)
     width = max(e - s for s, e in lines)
     if len(lines) > 1 and not _LIST_ITEM.match(text, lines[0][0]) and _ends_short(text, lines[0], lines[1], width):
         return [_Paragraph(*lines[0], TEXT, True), *_run_paragraphs(text, lines[1:], header)]  # a title over its text
     if _is_wrapped(text, lines):
         return _joined(text, lines, header)
     return [_Paragraph(s, e, LIST if _LIST_ITEM.match(text, s) else TEXT, True) for s, e in lines]
+
+
+def _is_label_block(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Lines that each give a field ("Date: 3 July 2024", "Present: ...", "Apologies: ..." in minutes, however long),
+    most of them not ending like a sentence: one paragraph, as an e-mail's header is (none of them is a heading)."""
+    if len(lines) < 2 or not all(_LABEL.match(text, s) for s, _ in lines):
+        return False
+    return 2 * sum(not _ends_sentence(text[s:e]) for s, e in lines) >= len(lines)
 
 
 def _is_indented_list(text: str, lines: list[tuple[int, int]]) -> bool:
@@ -476,14 +486,23 @@ def _stands_alone(text: str, p: _Paragraph) -> bool:
         text.startswith(("\n\n", "\r\n\r\n"), below) or _ONLY_SPACE.match(text, below) is not None)
 
 
-def _is_numbered_heading(line: str) -> bool:
+def _is_numbered_heading(line: str, over_text: bool) -> bool:
     """A numbered section title on a line of its own: "7. CHARGES AND PAYMENT", "1. Introduction" (heading-shaped,
-    every word but a small one capitalised); not a loose list's "1. Preheat the oven to 220 °C"."""
+    every word but a small one capitalised), or, `over_text` (a paragraph of sentences under it, not the next item),
+    minutes' "2. Review of the June strike"; not a loose list's "1. Preheat the oven to 220 °C" over "2. ..."."""
     match = _NUMBERED.fullmatch(line)
     if not match or not _is_heading_shaped(match.group(1)):
         return False
     words = [w for w in match.group(1).split() if any(c.isalpha() for c in w)]
-    return bool(words) and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words)
+    return bool(words) and (over_text or all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words))
+
+
+def _over_text(text: str, paragraphs: list[_Paragraph], at: int) -> bool:
+    """Whether the paragraph after paragraphs[at] is prose (ends like a sentence), not a list item."""
+    if at + 1 >= len(paragraphs):
+        return False
+    below = paragraphs[at + 1]
+    return not _LIST_ITEM.match(text, below.start) and _ends_sentence(text[below.start:below.end])
 
 
 def _kinds(text: str, paragraphs: list[_Paragraph]) -> list[str]:
@@ -498,7 +517,8 @@ def _kinds(text: str, paragraphs: list[_Paragraph]) -> list[str]:
             continue
         after_credit = i > 0 and kinds[-1] == CREDIT
         kind = _first_kind(p, _collapsed(text, p.start, p.end), after_credit, text[p.start:p.end].splitlines())
-        if kind == LIST and p.single_line and _is_numbered_heading(text[p.start:p.end]) and _stands_alone(text, p):
+        if kind == LIST and p.single_line and _stands_alone(text, p) and _is_numbered_heading(
+                text[p.start:p.end], _over_text(text, paragraphs, i)):
             kind = HEADING  # "7. CHARGES AND PAYMENT" between blank lines; not an agenda's "2. Minutes of the AGM"
         if kind == HEADING and replies and _SIGNATURE_BELOW.match(text, p.end):
             kind = FURNITURE  # a sign-off ("Margaret" over "-- "), not a heading over the next message

@@ -79,6 +79,13 @@ def test_figures_and_the_words_after_them() -> None:
     assert [f.preceding for f in figures(sentence)] == [(), ("2000", "usa", "troop"), ("oct",)]  # within a clause
 
 
+@pytest.mark.parametrize("sentence", ["1. Use the water security fund first.", "(3) Use the fund.",
+                                      "- 2) Use the fund first."])
+def test_a_list_number_opening_a_sentence_is_no_figure(sentence: str) -> None:
+    assert figures(sentence) == ()
+    assert [f.value for f in figures("12 funds hold 1.5 million.")] == ["12", "1.5", "million"]
+
+
 @pytest.mark.parametrize(("sentence", "counted"), [
     ("Dozens of attacks on U.S. military bases", ("attack",)),
     ("hundreds of the militiamen fled", ("militiamen", "fled")),

@@ -263,6 +263,22 @@ def test_numbered_section_titles_are_headings_and_lists_of_terms_or_addresses_ar
     ]  # (a tight list's items are no headings)
 
 
+def test_minutes_numbered_items_over_prose_are_headings_and_their_field_lines_one_paragraph() -> None:
+    text = ("Port Authority - Minutes\n\nMeeting: Board of the Port Authority\nDate: 3 July 2024\n"
+            "Present: " + ", ".join(f"Member Number{i} (Role {i})" for i in range(8)) + "\nApologies: Fiona Baird\n\n"
+            "2. Review of the June strike\n\nThe stoppages cost 6.1 million pounds.\n\n"
+            "3. Cranes for Berth 7\n\nThe Board approved two cranes.\n\n"
+            "Method:\n\n1. Preheat the oven to 220 degrees\n\n2. Mix the flour and water\n")
+    assert _headed(text)[:3] == [
+        ("", "Meeting: Board of the Port Authority Date: 3 July 2024 Present: " + ", ".join(
+            f"Member Number{i} (Role {i})" for i in range(8)) + " Apologies: Fiona Baird"),  # (no field a heading)
+        ("2. Review of the June strike", "The stoppages cost 6.1 million pounds."),
+        ("3. Cranes for Berth 7", "The Board approved two cranes."),
+    ]
+    assert _headed(text)[-2:] == [("3. Cranes for Berth 7", "1. Preheat the oven to 220 degrees"),  # (over the
+                                  ("3. Cranes for Berth 7", "2. Mix the flour and water")]  # next step: a list)
+
+
 def test_a_chapter_heading_over_its_first_section_frames_it_too() -> None:
     text = ("# Annual report\n\n# 7 Customers and tariffs\n\n## 7.1 Tariff\n\nFrom 1 April the price of water is "
             "2.38 euro per cubic metre.\n\n## 7.2 Complaints\n\nMost complaints were about discoloured water.\n")
