@@ -439,7 +439,7 @@ GATES: tuple[Gate, ...] = (
     Gate("a date", "date_given", lambda v: v < 0, "the best passages give no date",
          (_ex("When do tolls pay for the bridge?", _TOLLS),),
          (_ex("When was the bridge opened?", _OPENED), _ex("What pays for the bridge?", _TOLLS))),
-    Gate("a figure", "number_given", lambda v: v < 0, "no passage gives a figure for what the question counts",
+    Gate("a figure", "number_given", lambda v: v < 0, "no passage gives a figure for what the question asks about",
          (_ex("How many lorries does the bridge carry?", _CARRIES),),
          (_ex("How many vehicles does the bridge carry?", _CARRIES),)),
     Gate("an amount", "amount_given", lambda v: v < 0, "the best passages give no figure for the amount asked",

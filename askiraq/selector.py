@@ -200,7 +200,7 @@ _SHORTFALLS: dict[str, tuple[str, Callable[[float], bool]]] = {
     "rarest_in_passage": ("no passage that can be quoted holds the question's rarest word", lambda v: v == 0),
     "names_in_sentence": ("no sentence names what the question names", lambda v: v < 0.5),
     "names_in_passage": ("no passage that can be quoted names what the question names", lambda v: v < 0.5),
-    "number_given": ("no passage gives a figure for what the question counts", lambda v: v < 0),
+    "number_given": ("no passage gives a figure for what the question asks about", lambda v: v < 0),
     "amount_given": ("the best passages give no figure for the amount asked", lambda v: v < 0),
     "date_given": ("the best passages give no date", lambda v: v < 0),
     "name_given": ("the best passages name no one", lambda v: v < 0),
