@@ -47,6 +47,9 @@ _PARTS = ("rows", "sent_count", "sentence_rows", "fwd_count", "fwd_term", "fwd_t
           "sterm", "vectors", "vector_scales")
 
 
+_Pages = tuple[tuple[int, ...], tuple[int, ...]]  # a PDF's first line of each page, and each line's on its page
+
+
 class _Analysed(NamedTuple):
     """One article after splitting and analysis (what a worker process sends back)."""
 
@@ -67,6 +70,7 @@ class _Analysed(NamedTuple):
     checksum: int = 0  # CRC-32 of the file's bytes (Document.checksum)
     text: str | None = None  # a text file's text, when the caller keeps what it read (see `build`)
     vector_scales: bytes = b""  # each passage vector's scale (float32), with `vectors`
+    page_lines: tuple[int, ...] = ()  # a PDF: each line of its text's line on its page (Origin.lines)
 
 
 def _analyse_file(job: tuple[str, SourceFile, BuildSettings, bool]) -> tuple[list[_Analysed], list[Notice]]:
@@ -111,7 +115,8 @@ def _analyse_document(document: Document, source: SourceFile, settings: BuildSet
     analysed = _Analysed(source._replace(size=size, mtime_ns=mtime_ns), document.metadata.get("title") or split.title,
                          split.title_line, dict(document.metadata), [], [], [], [], [], b"", document.part,
                          origin.pages if origin is not None else (), text if origin is not None else None,
-                         document.markdown, document.checksum)
+                         document.markdown, document.checksum,
+                         page_lines=origin.lines if origin is not None and origin.pages else ())
     fields: dict[tuple[int, int], list[str]] = {}
     for number, passage in enumerate(split.passages):
         counts: Counter[str] = Counter()
@@ -324,7 +329,7 @@ class _Builder:
         stored = old.texts.stored_text(record) if record.stored >= 0 else None
         self._add_doc(record.rel, record.title, record.title_line, record.metadata, record.passage_count,
                       (record.size, record.mtime_ns, record.sidecar_mtime_ns, record.checksum),
-                      (record.part, record.pages, stored, record.markdown))
+                      (record.part, (record.pages, record.page_lines), stored, record.markdown))
 
     def add_fresh(self, doc: _Analysed) -> None:
         np = self.np
@@ -349,7 +354,7 @@ class _Builder:
         s = doc.source
         self._add_doc(s.rel, doc.title, doc.title_line, doc.metadata, len(doc.rows),
                       (s.size, s.mtime_ns, s.sidecar_mtime_ns, doc.checksum),
-                      (doc.part, doc.pages, doc.stored, doc.markdown))
+                      (doc.part, (doc.pages, doc.page_lines), doc.stored, doc.markdown))
 
     def _term_id(self, term: str) -> int:
         tid = self.term_ids.get(term)
@@ -360,19 +365,21 @@ class _Builder:
 
     def _add_doc(self, rel: str, title: str, title_line: int | None, metadata: dict[str, str],
                  count: int, stat: tuple[int, int, int, int],
-                 derived: tuple[str, tuple[int, ...], str | None, bool] = ("", (), None, False)) -> None:
+                 derived: tuple[str, _Pages, str | None, bool] = ("", ((), ()), None, False)) -> None:
         first = self.docs[-1]["p0"] + self.docs[-1]["n"] if self.docs else 0
         size, mtime_ns, sidecar_mtime_ns, checksum = stat
         record: dict[str, Any] = {"rel": rel, "title": title, "title_line": title_line, "meta": metadata,
                                   "p0": first, "n": count, "size": size, "mtime_ns": mtime_ns,
                                   "sidecar_mtime_ns": sidecar_mtime_ns, "crc32": checksum}
-        part, pages, stored, markdown = derived
+        part, (pages, page_lines), stored, markdown = derived
         if part:
             record["part"] = part
         if markdown:
             record["markdown"] = True
         if pages:
             record["pages"] = list(pages)
+        if page_lines:
+            record["page_lines"] = list(page_lines)
         if stored is not None:  # a reader's text: kept here, since the file is not text (its spans index into it)
             record["text"] = len(self.texts)
             self.texts.append(stored)

@@ -90,7 +90,7 @@ def _derived_location(index: Index, doc: DocRecord, record: PassageRecord, line_
         page = bisect.bisect_right(doc.pages, line_start)
         first = doc.pages[page - 1] if page else 1
         alone = not _on_page(index, record, doc, page)
-        inside = (line_start - first + 1, line_end - first + 1)
+        inside = (_page_line(doc, line_start, first), _page_line(doc, line_end, first))
         if alone:
             return f"p{page}", page, *inside
         if not _line_shared(index, record, line_start):
@@ -100,6 +100,14 @@ def _derived_location(index: Index, doc: DocRecord, record: PassageRecord, line_
         return by_number
     line_end = max(line_end, line_start)
     return (f"{line_start}" if line_start == line_end else f"{line_start}-{line_end}"), 0, line_start, line_end
+
+
+def _page_line(doc: DocRecord, line: int, first: int) -> int:
+    """A PDF's text line as the line of its page that pypdf reads there (running headers and all), else (an index
+    made before askiraq kept them) as the page's line in askiraq's text."""
+    if 0 < line <= len(doc.page_lines) and doc.page_lines[line - 1]:
+        return doc.page_lines[line - 1]
+    return line - first + 1
 
 
 def _on_page(index: Index, record: PassageRecord, doc: DocRecord, page: int) -> bool:
@@ -267,8 +275,10 @@ def _on_page_location(index: Index, docs: list[DocRecord], passages: list[Passag
     first = doc.pages[page - 1]
     last = doc.pages[page] - 1 if page < len(doc.pages) else 1 << 62
     if match.group("line"):
-        line = first + int(match.group("line")) - 1
-        found = [p for p in passages if p.line_start <= line <= p.line_end]
+        wanted = int(match.group("line"))
+        lines = [first + wanted - 1] if not doc.page_lines else [
+            n for n in range(first, min(last, len(doc.page_lines)) + 1) if doc.page_lines[n - 1] == wanted]
+        found = [p for p in passages if any(p.line_start <= line <= p.line_end for line in lines)]
     else:
         found = [p for p in passages if p.line_start <= last and p.line_end >= first]
     return _one(index, found, doc, citation, f"page {page}")

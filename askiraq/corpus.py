@@ -84,8 +84,9 @@ class CorpusScan(NamedTuple):
 class Origin(NamedTuple):
     """Where the lines of a document read from another format (HTML, e-mail, PDF, JSON...) are in its file."""
 
-    lines: tuple[int, ...] = ()  # the file's line for each line of the text (0: not found, cite a passage number)
-    pages: tuple[int, ...] = ()  # a PDF: the first line of the text on each page (its lines are the text's own)
+    lines: tuple[int, ...] = ()  # the file's line for each line of the text (0: not found, cite a passage number);
+    # a PDF's: the line of its page (0: a blank line the reader put between paragraphs)
+    pages: tuple[int, ...] = ()  # a PDF: the first line of the text on each page
 
 
 class Document(NamedTuple):

@@ -49,6 +49,7 @@ class DocRecord(NamedTuple):
     stored: int = -1  # a reader's text (HTML, e-mail, PDF...): its row in the index's texts table; -1: the file's own
     markdown: bool = False  # its text is Markdown, whose markup is not shown
     checksum: int = 0  # CRC-32 of the file's bytes when it was indexed
+    page_lines: tuple[int, ...] = ()  # a PDF: each line of its text's line on its page (0: a blank line put in)
 
     @property
     def name(self) -> str:
@@ -146,7 +147,8 @@ class Records:
                              {str(k): str(v) for k, v in raw["meta"].items()}, int(raw["p0"]), int(raw["n"]),
                              int(raw["size"]), int(raw["mtime_ns"]), int(raw["sidecar_mtime_ns"]),
                              str(raw.get("part", "")), tuple(int(p) for p in raw.get("pages", ())),
-                             int(raw.get("text", -1)), raw.get("markdown", False) is True, int(raw["crc32"]))
+                             int(raw.get("text", -1)), raw.get("markdown", False) is True, int(raw["crc32"]),
+                             tuple(int(p) for p in raw.get("page_lines", ())))
         except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
             raise CorruptIndex(f"document record {doc_id} is damaged: {err}") from err
 

@@ -594,9 +594,26 @@ def test_a_press_release_s_dateline_heads_nothing(tmp_path: Path) -> None:
 
 
 def test_page_text_keeps_a_compound_hyphen_and_ends_paragraphs_at_short_lines() -> None:
-    text, starts = page_text([["A well-", "known fact fills this line of the page up to", "its end.",
-                               "Next paragraph starts here and fills a line", "and ends."]])
+    text, starts, page_lines = page_text([["A well-", "known fact fills this line of the page up to", "its end.",
+                                           "Next paragraph starts here and fills a line", "and ends."]])
     assert "well-\nknown" in text and "its end.\n\nNext" in text and starts == (1,)
+    assert page_lines == (1, 2, 3, 0, 4, 5, 0)  # (each line of the text: its line on the page; 0, a blank put in)
+
+
+def test_a_pdf_citation_names_the_line_of_the_page_as_pypdf_reads_it(tmp_path: Path) -> None:
+    import pypdf
+
+    freight = "Freight traffic reached 2.1 million tonnes in 2024."
+    header = (72, 760, "Iraqi Republic Railways - Annual Report 2024")
+    (tmp_path / "report.pdf").write_bytes(_pdf([
+        [header, (72, 730, "Passengers"), (72, 700, "The overnight service carried 310,000 passengers.")],
+        [header, (72, 730, "Freight"), (72, 700, "Wagons were repaired in Basra."), (72, 670, freight)]]))
+    result = _ask(tmp_path, "-k", "1", "How many tonnes of freight?")["results"][0]
+    page = pypdf.PdfReader(tmp_path / "report.pdf").pages[1].extract_text().splitlines()
+    line = page.index(freight) + 1  # (4: the running header, which askiraq leaves out, counts as pypdf reads it)
+    assert result["citation"].endswith(f"report.pdf:p2:{line}") and result["line_start"] == line == 4
+    shown = CliRunner().invoke(cli, ["show", "--corpus", str(tmp_path), f"report.pdf:p2:{line}"])
+    assert shown.exit_code == 0 and freight in shown.output
 
 
 def test_a_scan_an_encrypted_pdf_and_a_damaged_one_are_each_reported(tmp_path: Path) -> None:

@@ -62,8 +62,8 @@ def _document(stream: Any, rel: str, part: str, notices: list[Notice], progress:
     if sum(len("".join(lines).strip()) for lines in pages) < MIN_TEXT_PER_PAGE * max(count, 1):
         notices.append(Notice(name, "skipped: PDF has no text layer (a scan? askiraq does no OCR)"))
         return None
-    text, starts = page_text(pages)
-    return Document(rel, text, 0, _metadata(reader), part, Origin(pages=starts))
+    text, starts, page_lines = page_text(pages)
+    return Document(rel, text, 0, _metadata(reader), part, Origin(page_lines, starts))
 
 
 def _open(stream: Any, rel: str, part: str, notices: list[Notice]) -> Any:
@@ -97,45 +97,54 @@ def _metadata(reader: Any) -> dict[str, str]:
     return metadata
 
 
-def page_text(pages: list[list[str]]) -> tuple[str, tuple[int, ...]]:
+def page_text(pages: list[list[str]]) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     """The pages' lines as one text, without running headers, footers and page numbers, a blank line after each
-    paragraph and between pages; and the line of the text where each page starts. A running header that opens the
-    first page is kept there, once: it is the report's title (the section heading under it stays a heading)."""
+    paragraph and between pages; the line of the text where each page starts; and for each line of the text, its
+    line on its page as pypdf reads the page (0 for a blank line put in), which citations name. A running header that
+    opens the first page is kept there, once: it is the report's title (the section heading under it stays a
+    heading)."""
     repeated = _running_lines(pages)
     out: list[str] = []
+    source: list[int] = []  # (each line of `out`: its line on its page)
     starts: list[int] = []
+
+    def put(line: str, page_line: int) -> None:
+        out.append(line)
+        source.append(page_line)
+
     for number, lines in enumerate(pages):
         opening = next((at for at, line in enumerate(lines) if line.strip()), -1) if number == 0 else -1
-        kept = _dehyphenated([line.rstrip() for at, line in enumerate(lines)
-                              if at == opening or not _furniture(line, at, len(lines), repeated)])
+        kept_at = [at for at, line in enumerate(lines)
+                   if at == opening or not _furniture(line, at, len(lines), repeated)]
+        kept = _dehyphenated([(at + 1, lines[at].rstrip()) for at in kept_at])
         if out and out[-1]:
-            out.append("")
+            put("", 0)
         starts.append(len(out) + 1)
-        width = _usual_width(kept)
-        for at, line in enumerate(kept):
+        width = _usual_width([line for _, line in kept])
+        for at, (page_line, line) in enumerate(kept):
             if not line.strip():
                 if out and out[-1]:
-                    out.append("")
+                    put("", 0)
                 continue
-            out.append(line)
-            following = kept[at + 1].lstrip() if at + 1 < len(kept) else ""
+            put(line, page_line)
+            following = kept[at + 1][1].lstrip() if at + 1 < len(kept) else ""
             if len(line) < PARAGRAPH_END_WIDTH * width and not following[:1].islower():
-                out.append("")  # a short line ends its paragraph (a title, a byline, a paragraph's last line)
-    return "\n".join(out) + "\n", tuple(starts)
+                put("", 0)  # a short line ends its paragraph (a title, a byline, a paragraph's last line)
+    return "\n".join(out) + "\n", tuple(starts), tuple(source)
 
 
-def _dehyphenated(lines: list[str]) -> list[str]:
-    """Lines with a word that typesetting broke after a hyphen whole again on the first line ("adip-" / "iscing
-    elit" → "adipiscing" / "elit"; a next line left empty is dropped). A compound keeps its hyphen: "well-" /
-    "known" stays "well-known" when both halves are words and the whole is not."""
-    out = list(lines)
+def _dehyphenated(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(line number, line) pairs with a word that typesetting broke after a hyphen whole again on the first line
+    ("adip-" / "iscing elit" → "adipiscing" / "elit"; a next line left empty is dropped). A compound keeps its
+    hyphen: "well-" / "known" stays "well-known" when both halves are words and the whole is not."""
+    out = [line for _, line in lines]
     for at in range(len(out) - 1):
         head = _BROKEN_HEAD.search(out[at])
         tail = _BROKEN_TAIL.match(out[at + 1])
         if head and tail and _joins(head.group(1), tail.group(1)):
             out[at] = out[at][:head.end(1)] + tail.group(1) + tail.group(2)
             out[at + 1] = out[at + 1][tail.end():].lstrip()
-    return [line for at, line in enumerate(out) if line.strip() or not lines[at].strip()]
+    return [(number, line) for (number, was), line in zip(lines, out, strict=True) if line.strip() or not was.strip()]
 
 
 def _joins(first: str, second: str) -> bool:
