@@ -182,7 +182,10 @@ def _folder_entries(folder: str, prefix: str, notices: list[Notice]) -> list[os.
         return []
 
 
-_Frame = tuple[Iterator[os.DirEntry[str]], str, dict[str, os.DirEntry[str]], bool]  # a folder being walked
+# A folder being walked: its entries, its path, its sidecars by name, whether it holds mail, and the saved web page
+# whose files it holds ("Story.html" for Story_files/, "" for any other folder).
+_Frame = tuple[Iterator[os.DirEntry[str]], str, dict[str, os.DirEntry[str]], bool, str]
+_PAGE_FILES = "_files"  # a browser saves a page's images, scripts and frames in a folder NAME_files by NAME.html
 
 
 def _scan_tree(root: str, files: list[SourceFile], notices: list[Notice], folders: dict[str, int],
@@ -194,21 +197,24 @@ def _scan_tree(root: str, files: list[SourceFile], notices: list[Notice], folder
     make = tuple.__new__  # SourceFile without the Python-level constructor: 100,000 files per query
     pending = [_frame("", _folder_entries(root, "", notices), mail=False)]
     while pending:
-        walking, prefix, sidecars, mail = pending.pop()
+        walking, prefix, sidecars, mail, page = pending.pop()
         for entry in walking:
             name = entry.name
             if name.startswith(_IGNORED_PREFIXES) or (name.endswith(_SKIPPED_SUFFIXES) and not mail):
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    inner = _enter_folder(root, entry, prefix, folders, notices)
+                    inner = _enter_folder(root, entry, prefix, folders, notices, page or _saved_page(entry, prefix))
                     if inner is None:
                         continue
-                    pending.append((walking, prefix, sidecars, mail))  # the rest of this folder, after the one inside
+                    pending.append((walking, prefix, sidecars, mail, page))  # the rest of this folder, after it
                     pending.append(inner)
                     break
                 if not mail and not name.lower().endswith(ARTICLE_SUFFIXES) and file_kind(name) is None:
                     unsupported.append(prefix + name)
+                    continue
+                if page:  # (a frame of the page, an ad's page: never an article of its own)
+                    notices.append(Notice(prefix + name, f"skipped: part of a saved web page ({page})"))
                     continue
                 st = entry.stat()
             except OSError as err:
@@ -227,12 +233,23 @@ def _scan_tree(root: str, files: list[SourceFile], notices: list[Notice], folder
             files.append(make(SourceFile, (prefix + name, st.st_size, st.st_mtime_ns, sidecar_mtime)))
 
 
-def _frame(prefix: str, entries: list[os.DirEntry[str]], mail: bool) -> _Frame:
-    return iter(entries), prefix, {e.name: e for e in entries if e.name.endswith(SIDECAR_SUFFIX)}, mail
+def _frame(prefix: str, entries: list[os.DirEntry[str]], mail: bool, page: str = "") -> _Frame:
+    return iter(entries), prefix, {e.name: e for e in entries if e.name.endswith(SIDECAR_SUFFIX)}, mail, page
+
+
+def _saved_page(folder: os.DirEntry[str], prefix: str) -> str:
+    """The web page (relative to the corpus) beside which a browser saved `folder`, found in the folder `prefix`
+    (NAME.html by NAME_files: its images, scripts and frames), or "". Looked for only for a folder so named: a stat
+    or three, not one per file."""
+    if not folder.name.endswith(_PAGE_FILES) or len(folder.name) == len(_PAGE_FILES):
+        return ""
+    stem = folder.path[:-len(_PAGE_FILES)]
+    page = next((stem + suffix for suffix in (".html", ".htm", ".xhtml") if os.path.isfile(stem + suffix)), "")
+    return prefix + os.path.basename(page) if page else ""
 
 
 def _enter_folder(root: str, entry: os.DirEntry[str], prefix: str, folders: dict[str, int],
-                  notices: list[Notice]) -> _Frame | None:
+                  notices: list[Notice], page: str = "") -> _Frame | None:
     """The frame of a folder found in the folder `prefix` (its time recorded), or None for a Maildir's tmp/ (never
     walked, and its time not recorded: a delivery in progress changes nothing)."""
     name = entry.name
@@ -240,7 +257,7 @@ def _enter_folder(root: str, entry: os.DirEntry[str], prefix: str, folders: dict
     if in_maildir and name == MAILDIR_DELIVERY:
         return None
     folders[prefix + name] = entry.stat(follow_symlinks=False).st_mtime_ns
-    return _frame(prefix + name + "/", _folder_entries(entry.path, prefix + name + "/", notices), in_maildir)
+    return _frame(prefix + name + "/", _folder_entries(entry.path, prefix + name + "/", notices), in_maildir, page)
 
 
 def scan_corpus(root: "str | os.PathLike[str]") -> CorpusScan:

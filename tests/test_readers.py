@@ -328,6 +328,27 @@ def test_a_page_that_is_all_script_is_reported_and_skipped(tmp_path: Path) -> No
     assert docs == [] and [n.path for n in notices] == ["app.html"] and "skipped" in notices[0].message
 
 
+def test_a_saved_page_s_files_folder_is_no_articles_and_is_reported(tmp_path: Path) -> None:
+    """A browser saves "Webpage, Complete" as NAME.html and NAME_files/ (images, scripts, the frames of ads)."""
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "Story.html").write_text("<html><body><article><h1>Port reopens</h1><p>The port of Umm "
+                                                  "Qasr reopened on Monday after dredging.</p></article></body></html>",
+                                                  encoding="utf-8")
+    frames = tmp_path / "news" / "Story_files" / "frames"
+    frames.mkdir(parents=True)
+    (frames / "saved_resource.html").write_text("<p>Subscribe now for unlimited quindle access.</p>", encoding="utf-8")
+    (tmp_path / "news" / "Story_files" / "app.js").write_text("var x = 1;", encoding="utf-8")
+    (tmp_path / "notes_files").mkdir()  # (no notes.html beside it: an ordinary folder)
+    (tmp_path / "notes_files" / "n.txt").write_text("A quindle note on the harbour.", encoding="utf-8")
+    indexed = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)])
+    assert "news/Story_files/frames/saved_resource.html: skipped: part of a saved web page (news/Story.html)" \
+        in indexed.stderr
+    listed = json.loads(CliRunner().invoke(cli, ["sources", "--corpus", str(tmp_path), "--json"]).stdout)
+    assert sorted(item["source"] for item in listed) == ["news/Story.html", "notes_files/n.txt"]
+    info = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(tmp_path), "--json"]).stdout)
+    assert info["left_out_counts"] == {"part of a saved web page": 1, "of a type askiraq does not read": 1}
+
+
 def test_a_page_cites_the_line_of_the_html_file_where_the_paragraph_is(mixed: Path) -> None:
     answer = _ask(mixed, "What did the terminal built by the Korean consortium cost?")["answer"]
     sentence = answer["sentences"][0]
