@@ -349,22 +349,22 @@ def _text(result: SearchResult, style: Style) -> str:
 
 
 def _markdown(result: SearchResult, query_id: QueryId | None) -> str:
-    """One report section. Footnote labels carry the question's id and a checksum of the question, so that
-    answers appended to one report (`>> report.md`, run after run) never share a label; the corpus's text is
-    escaped, so that a `<script>`, a `[^1]:` or `*stars*` in an article stay text."""
+    """One report section. Footnote labels carry the question's id and a checksum of the question and of what its
+    footnotes say, so that answers appended to one report (`>> report.md`, run after run, with other filters or
+    after the folder changed) share a label only where they say the same; the corpus's text is escaped, so that a
+    `<script>`, a `[^1]:` or `*stars*` in an article stay text."""
     import zlib
 
     question = _md(one_line(result.question))  # (a heading is one line: a question may hold line breaks)
     query_id = one_line(_id_text(query_id))
-    prefix = "".join(c if c.isalnum() or c in "-_" else "-" for c in query_id) + "-" if query_id else ""
-    prefix += f"{zlib.crc32(result.question.encode('utf-8', 'replace')):08x}"[:6] + "-"
     lines = [f"## \\[{_md(query_id)}\\] {question}" if query_id else f"## {question}", ""]
     notes: list[tuple[Citation, str]] = []  # each with the headings over it
+    unlabelled = "[^\0"  # (a label's place until the checksum is known; escaped text never holds it)
 
     def note(c: Citation, heading: str = "") -> str:
         if (c, heading) not in notes:
             notes.append((c, heading))
-        return f"[^{prefix}{notes.index((c, heading)) + 1}]"
+        return f"{unlabelled}{notes.index((c, heading)) + 1}]"
 
     if result.answer is None:
         lines.append(f"*{_md(_no_answer(result))}*")
@@ -378,13 +378,19 @@ def _markdown(result: SearchResult, query_id: QueryId | None) -> str:
             refs = note(hit.citation, shown_headings(hit.headings, hit.markdown))
             refs += "".join(note(c) for c in hit.also_in)
             lines.append(f"{hit.rank}. {_md(shown(hit.text, hit.markdown, hit.header))}{refs}")
-    if notes:
-        lines.append("")
-        for number, (c, heading) in enumerate(notes, 1):
-            extra = "".join(f", {_md(x)}" for x in (c.publisher, c.date) if x) + (f", <{c.url}>" if c.url else "")
-            under = f" › {_md(heading)}" if heading else ""
-            lines.append(f"[^{prefix}{number}]: `{c.location}` — *{_md(c.title)}{under}*{extra}")
-    return "\n".join(lines) + "\n"
+    definitions = [_footnote(c, heading) for c, heading in notes]
+    lines += [""] + [f"{unlabelled}{number}]: {text}" for number, text in enumerate(definitions, 1)] if notes else []
+    said = "\n".join([result.question, *definitions]).encode("utf-8", "replace")
+    digest = f"{zlib.crc32(said):08x}"[:6]
+    prefix = "".join(c if c.isalnum() or c in "-_" else "-" for c in query_id) + "-" if query_id else ""
+    return "\n".join(lines).replace(unlabelled, f"[^{prefix}{digest}-") + "\n"
+
+
+def _footnote(c: Citation, heading: str) -> str:
+    """What a report's footnote says of a citation: where, the title (and the headings over it), publisher, date."""
+    extra = "".join(f", {_md(x)}" for x in (c.publisher, c.date) if x) + (f", <{c.url}>" if c.url else "")
+    under = f" › {_md(heading)}" if heading else ""
+    return f"`{c.location}` — *{_md(c.title)}{under}*{extra}"
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>"})

@@ -226,6 +226,18 @@ def test_markdown_is_ready_for_a_report() -> None:
     assert unsure.count("The closest passages:") == 1 and "Passages:" not in unsure  # said once
 
 
+def test_one_question_appended_with_other_filters_never_reuses_a_label_for_another_source() -> None:
+    """A footnote label is the question's and its footnotes' checksum: the same question asked of other articles
+    (another filter, a folder since changed) gets labels of its own; asked again alike, the same section."""
+    def labels(out: str) -> dict[str, str]:
+        return dict(re.findall(r"^(\[\^[^\]]+\]): (.*)$", out, re.M))
+
+    first = run("ask", "--format", "markdown", "-k", "1", "--source", "001*", "Baghdad").stdout
+    second = run("ask", "--format", "markdown", "-k", "1", "--source", "003*", "Baghdad").stdout
+    assert labels(first) and labels(second) and not labels(first).keys() & labels(second).keys()
+    assert run("ask", "--format", "markdown", "-k", "1", "--source", "001*", "Baghdad").stdout == first
+
+
 @pytest.mark.parametrize("args", [
     ["ask"],  # no question
     ["ask", "--top", "0", "x"],
