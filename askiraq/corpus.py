@@ -447,8 +447,22 @@ def decode_text(data: bytes) -> tuple[str, str] | None:
 
 
 def sidecar_metadata(root: str, rel: str, notices: list[Notice]) -> dict[str, str]:
-    """The metadata of a file's `NAME.meta.json`, if it has one."""
-    return _read_sidecar(os.path.join(root, rel), rel, notices)
+    """The metadata of a file's `NAME.meta.json`, if it has one (its date as `dated_metadata` leaves it)."""
+    return dated_metadata(_read_sidecar(os.path.join(root, rel), rel, notices), rel, notices)
+
+
+def dated_metadata(metadata: dict[str, str], rel: str, notices: list[Notice]) -> dict[str, str]:
+    """`metadata` with its date as the date filters read it, ISO ("March 7, 2024" is 2024-03-07, a timestamp its
+    day); a date that is none ("soon", "TBD") is left out with a notice, and an empty one quietly, so that the file
+    is dated as if it gave none (by its name, say) rather than shown with a date no filter can use."""
+    raw = metadata.get("date")
+    if raw is None:
+        return metadata
+    dated = parse_date(raw) or _written_date(raw)
+    if dated is None and raw.strip():
+        notices.append(Notice(rel, f"its date {raw!r} is not a date askiraq reads (2024-03-07, 7 March 2024): "
+                                   "left undated"))
+    return {**{k: v for k, v in metadata.items() if k != "date"}, **({"date": dated.isoformat()} if dated else {})}
 
 
 def read_text(root: str, rel: str) -> tuple[str, int] | None:
@@ -461,7 +475,6 @@ def read_text(root: str, rel: str) -> tuple[str, int] | None:
 
 def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Document | None:
     """Read and decode one article; on any problem add a Notice and return None."""
-    path = os.path.join(root, source.rel)
     read = _read_file(root, source.rel, notices)
     if read is None:
         return None
@@ -477,7 +490,7 @@ def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Docum
         notices.append(Notice(source.rel, "skipped: empty file"))
         return None
     metadata, body_start = parse_front_matter(text)
-    metadata.update(_read_sidecar(path, source.rel, notices))
+    metadata = {**dated_metadata(metadata, source.rel, notices), **sidecar_metadata(root, source.rel, notices)}
     if "date" not in metadata:  # an e-mail's "Date:" header; a news archive's "2024-03-19_rail_deal.txt"
         dated = _header_date(text[body_start:]) or parse_date(os.path.basename(source.rel))
         if dated is not None:

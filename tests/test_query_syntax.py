@@ -168,6 +168,26 @@ def test_hugo_toml_front_matter_is_metadata(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["ask", "--corpus", str(tmp_path), "--json", "unquoted"]).exit_code == 1
 
 
+def test_a_written_out_date_is_read_and_one_that_is_no_date_is_reported_and_left_for_the_file_name(
+        tmp_path: Path) -> None:
+    story = "\n\nThe quindle ferry sails at dawn.\n"
+    (tmp_path / "written.txt").write_text("---\ndate: March 7, 2024\n---\nWritten" + story, encoding="utf-8")
+    (tmp_path / "2024-05-05_soon.txt").write_text("---\ndate: soon\n---\nSoon" + story, encoding="utf-8")
+    (tmp_path / "2024-05-03_empty.txt").write_text("---\ndate:\n---\nEmpty" + story, encoding="utf-8")
+    (tmp_path / "side.txt").write_text("Side" + story, encoding="utf-8")
+    (tmp_path / "side.meta.json").write_text('{"date": "TBD"}', encoding="utf-8")
+    indexed = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)])
+    assert "2024-05-05_soon.txt: its date 'soon' is not a date askiraq reads" in indexed.stderr
+    assert "side.txt: its date 'TBD' is not a date" in indexed.stderr and "empty.txt: its date" not in indexed.stderr
+    listed = {s["source"]: s["date"] for s in json.loads(
+        CliRunner().invoke(cli, ["sources", "--corpus", str(tmp_path), "--json"]).stdout)}
+    assert listed == {"written.txt": "2024-03-07", "2024-05-05_soon.txt": "2024-05-05",
+                      "2024-05-03_empty.txt": "2024-05-03", "side.txt": None}
+    on_the_day = CliRunner().invoke(cli, ["ask", "--corpus", str(tmp_path), "--json", "--since", "2024-03-07",
+                                          "--until", "2024-03-07", "quindle ferry"])
+    assert [r["source"] for r in json.loads(on_the_day.stdout)["results"]] == ["written.txt"]
+
+
 def test_sidecar_metadata_shows_in_sources_and_results() -> None:
     listed = {s["source"]: s for s in json.loads(CliRunner().invoke(cli, ["sources", "--json"]).stdout)}
     assert listed["003_6c8c47967f33c65d.txt"]["publisher"] == "Associated Press"
