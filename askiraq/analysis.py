@@ -20,8 +20,8 @@ from typing import NamedTuple
 
 from askiraq.memo import lazy_pattern
 
-__all__ = ["COUNTRY_TERM", "Token", "analyze", "breaks_after_hyphen", "normalize", "opens_with_stop_word", "stem",
-           "stopwords", "tokenize"]
+__all__ = ["COUNTRY_TERM", "Token", "analyze", "breaks_after_hyphen", "broken_words", "normalize",
+           "opens_with_stop_word", "rejoined", "stem", "stopwords", "tokenize"]
 
 COUNTRY_TERM = "usa"
 _MAX_CACHE = 1_000_000  # entries per cache before it is simply emptied
@@ -200,6 +200,21 @@ def breaks_after_hyphen(text: str) -> bool:
     """Whether a line of `text` ends with a hyphen, so wrapping may have broken a word (a quick test before
     any regular expression runs)."""
     return "-\n" in text or "-\r\n" in text or "- \n" in text
+
+
+_BROKEN_WORD = lazy_pattern(r"([^\W\d_]+)-[ \t]*\r?\n[ \t]*([a-z]+)")  # "navi-" at a line's end, "gable" below
+
+
+def broken_words(text: str) -> list[str]:
+    """The words hard wrapping broke after a hyphen ("navi-\ngable"), whole ("navigable")."""
+    if not breaks_after_hyphen(text):
+        return []
+    return [match.group(1) + match.group(2) for match in _BROKEN_WORD().finditer(text)]
+
+
+def rejoined(text: str) -> str:
+    """`text` with the words hard wrapping broke after a hyphen whole again, as a quoted phrase reads them."""
+    return _BROKEN_WORD().sub(r"\1\2", text) if breaks_after_hyphen(text) else text
 
 
 _SEVERAL = lazy_pattern(r"(?i)[,;&/+]|\b(?:and|or|vs)\b")

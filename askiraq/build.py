@@ -12,14 +12,13 @@ import contextlib
 import functools
 import json
 import os
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from askiraq import store
-from askiraq.analysis import analyze, breaks_after_hyphen, names_a_subject
+from askiraq.analysis import analyze, broken_words, names_a_subject
 from askiraq.corpus import (
     CorpusScan,
     Document,
@@ -166,15 +165,10 @@ def _file_lines(lines: tuple[int, ...]) -> Callable[[int], int]:
     return lambda line: lines[line - 1] if 0 < line <= len(lines) else 0
 
 
-_BROKEN_WORD = re.compile(r"([^\W\d_]+)-[ \t]*\r?\n[ \t]*([a-z]+)")
-
-
 def _rejoined(text: str) -> list[str]:
     """Words hard wrapping broke after a hyphen ("navi-\ngable"), also as whole words: a reader searches for
     "navigable". Both halves stay indexed, since "sea-\nlevel" may be a compound."""
-    if not breaks_after_hyphen(text):
-        return []
-    return [term for match in _BROKEN_WORD.finditer(text) for term in analyze(match.group(1) + match.group(2))]
+    return [term for word in broken_words(text) for term in analyze(word)]
 
 
 def encoded_text(text: str, passage: Any) -> str:

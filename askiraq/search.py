@@ -18,7 +18,7 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from askiraq import answers, selector
-from askiraq.analysis import analyze, names_a_subject, opens_with_stop_word, tokenize
+from askiraq.analysis import analyze, breaks_after_hyphen, names_a_subject, opens_with_stop_word, rejoined, tokenize
 from askiraq.citations import Citation, cite
 from askiraq.corpus import parse_date
 from askiraq.errors import QueryError, SemanticUnavailable
@@ -197,8 +197,9 @@ def _retrieve(index: Index, question: str, options: SearchOptions) -> tuple[_Que
         warnings.extend(f"no article matches {glob}" for glob in unmatched)
     result = SearchResult(question, None, (), tuple(query.expansions), undated_left_out=undated,
                           warnings=tuple(warnings))
-    if not query.terms and not query.parsed.phrases:
-        return query, result._replace(reason="the question has no searchable words"), []
+    if not query.terms:  # (a quoted phrase of stop words alone, "of the", is no more searchable than the words)
+        alone = " (a quoted phrase of common words alone is not searched)" if query.parsed.phrases else ""
+        return query, result._replace(reason=f"the question has no searchable words{alone}"), []
     if allowed_docs is not None and not allowed_docs:
         return query, result._replace(reason=f"no article matches {_filters(options)}"), []
     params = options.params
@@ -215,8 +216,21 @@ def _retrieve(index: Index, question: str, options: SearchOptions) -> tuple[_Que
     if not hits:  # (the filters named: what matches may be in the articles they left out)
         within = f" among the articles {_filters(options)} leaves ({len(allowed_docs)} of {index.document_count})" \
             if allowed_docs else ""
-        result = result._replace(reason=f"nothing in the corpus matches the question{within}")
+        result = result._replace(reason=f"nothing in the corpus matches the question{within}"
+                                        f"{_excluding(index, query, allowed_docs)}")
     return query, result, hits
+
+
+def _excluding(index: Index, query: _Query, allowed_docs: set[int] | None) -> str:
+    """When exclusions left nothing that the question matches: ", once -pipeline is left out" (else "")."""
+    parsed = query.parsed
+    if not (parsed.excluded_words or parsed.excluded_phrases):
+        return ""
+    kept = query._replace(excluded=set(), parsed=parsed._replace(excluded_words=(), excluded_phrases=()))
+    if not _candidates(index, kept, _ranking(index, kept), allowed_docs, 1):
+        return ""
+    excluded = [f"-{w}" for w in parsed.excluded_words] + [f'-"{p}"' for p in parsed.excluded_phrases]
+    return f" once {' '.join(excluded)} {'is' if len(excluded) == 1 else 'are'} left out"
 
 
 def _quotable(hits: list[_Candidate]) -> list[_Candidate]:
@@ -391,6 +405,12 @@ def _phrase_terms(phrase: str) -> list[str]:
 
 
 def _contains_phrase(text: str, phrase_terms: list[str]) -> bool:
+    """Whether the text holds the phrase's terms in a row, as written or with the words hard wrapping broke after a
+    hyphen whole again ("navi-" / "gable for ships" holds "navigable for ships")."""
+    return _holds(text, phrase_terms) or (breaks_after_hyphen(text) and _holds(rejoined(text), phrase_terms))
+
+
+def _holds(text: str, phrase_terms: list[str]) -> bool:
     terms = [t.term for t in tokenize(text)]
     n = len(phrase_terms)
     return n > 0 and any(terms[i:i + n] == phrase_terms for i in range(len(terms) - n + 1))
@@ -524,9 +544,13 @@ def _candidates(index: Index, query: _Query, ranked: _Ranking,
 
 
 def _searched_texts(index: Index, record: PassageRecord) -> list[str]:
-    """A passage's text and the heading and FAQ question over it, whose words it is found by (each on its own, so
-    that no phrase runs from a heading into the text)."""
-    return [index.texts.passage_text(record), *_framing_texts(index, record)]
+    """A passage's text, the heading and FAQ question over it, and the article's headline where its words count for
+    the passage (the lead's; every passage's under a short one, which names the subject), whose words it is found by
+    (each on its own, so that no phrase runs from a heading into the text)."""
+    headline = index.headline_terms(record.doc_id)
+    counts = bool(headline) and headline <= index.records.passage_terms(record.passage_id)
+    title = [index.records.document(record.doc_id).title] if counts else []
+    return [index.texts.passage_text(record), *_framing_texts(index, record), *title]
 
 
 def _framing_texts(index: Index, record: PassageRecord) -> list[str]:

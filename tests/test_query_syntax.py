@@ -61,6 +61,37 @@ def test_phrases_match_across_typographic_quotes_and_us_spellings(index: Index) 
     assert found and all("U.S. bases" in t or "U. S. bases" in t or "US bases" in t for t in found)
 
 
+def test_a_phrase_holds_a_word_hard_wrapping_broke_after_its_hyphen(tmp_path: Path) -> None:
+    (tmp_path / "ports").mkdir()
+    (tmp_path / "ports" / "faw.txt").write_text("Grand Faw\n\nThe minister said the Grand Faw port would be navi-\n"
+                                                "gable for large container ships by 2025.\n", encoding="utf-8")
+    index = open_index(tmp_path / "ports", tmp_path / "index").index
+    result = search(index, '"navigable for large container ships"', SearchOptions())
+    assert [h.citation.line_start for h in result.hits] == [3] and not result.warnings
+
+
+def test_a_phrase_of_common_words_alone_is_said_to_be_unsearchable(index: Index) -> None:
+    result = search(index, '"of the"', SearchOptions())
+    assert result.hits == () and result.reason == \
+        "the question has no searchable words (a quoted phrase of common words alone is not searched)"
+
+
+def test_a_short_headline_counts_for_phrases_as_for_words_and_exclusions(tmp_path: Path) -> None:
+    """Its words are found in every passage of the article (its subject): so are its phrases, and so they exclude."""
+    (tmp_path / "h1").mkdir()
+    (tmp_path / "h1" / "faw.md").write_text("# Grand Faw tender awarded to Daewoo\n\nThe contract covers the "
+                                            "breakwater.\n\nWork starts in March under the contract.\n",
+                                            encoding="utf-8")
+    (tmp_path / "h1" / "other.md").write_text("# Roads\n\nA contract for roads was signed.\n", encoding="utf-8")
+    index = open_index(tmp_path / "h1", tmp_path / "index").index
+    found = search(index, '"tender awarded" contract', SearchOptions())
+    assert {h.citation.source for h in found.hits} == {"faw.md"} and len(found.hits) == 2 and not found.warnings
+    for excluding in ("contract -Daewoo", 'contract -"tender awarded"'):
+        assert {h.citation.source for h in search(index, excluding, SearchOptions()).hits} == {"other.md"}
+    assert search(index, "breakwater -Daewoo", SearchOptions()).reason == \
+        "nothing in the corpus matches the question once -Daewoo is left out"
+
+
 def test_exclusions_drop_words_and_phrases(index: Index) -> None:
     assert not any("Hezbollah" in t for t in texts(index, "militia attacks -Hezbollah"))
     assert any("Hezbollah" in t for t in texts(index, "militia attacks"))
