@@ -832,8 +832,27 @@ def info(corpus: str | None, as_json: bool) -> None:
     # No option sets the index folder: it comes from the environment (as index.default_index_root reads it).
     report["index_root_from"] = "ASKIRAQ_INDEX_DIR" if os.environ.get("ASKIRAQ_INDEX_DIR") else "default (user cache)"
     for name, envvar, default in _QUESTION_SETTINGS:  # (an option of `ask` beats each, question by question)
-        report[f"{name}_from"] = f"{envvar}={os.environ[envvar]}" if os.environ.get(envvar) else default
+        value = os.environ.get(envvar)
+        report[f"{name}_from"] = f"{envvar}={value}" if value else default
+        if value and (problem := _invalid_setting(envvar, value)):
+            report[f"{name}_from"] += f" (invalid: {problem})"
+            warn(f"{envvar}={value} is invalid: {problem}; askiraq ask stops on it (exit 2)")
     click.echo(render_report(report, as_json), nl=False)
+
+
+def _invalid_setting(envvar: str, value: str) -> str:
+    """Why `ask` would refuse a setting from the environment ("" when it takes it), as its option reads it (and an
+    expansions file, as `ask` loads it)."""
+    option = next(p for p in ask.params if isinstance(p, click.Option) and p.envvar == envvar)
+    try:
+        converted = option.type.convert(value, option, None)
+        if option.name == "expansions":
+            load_thesaurus(converted)
+    except click.BadParameter as err:
+        return err.message.rstrip(".")
+    except QueryError as err:
+        return err.message
+    return ""
 
 
 def main() -> NoReturn:

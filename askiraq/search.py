@@ -206,10 +206,12 @@ def _retrieve(index: Index, question: str, options: SearchOptions) -> tuple[_Que
     depth = max(options.top, params.answer_from, params.rerank_pool)
     candidates = _candidates(index, query, _ranking(index, query), allowed_docs, depth)
     if not candidates and query.parsed.phrases:  # say so, and show what comes closest
-        phrases = ", ".join(f'"{p}"' for p in query.parsed.phrases)
+        phrases = " and ".join(f'"{p}"' for p in query.parsed.phrases)
+        together = " together" if len(query.parsed.phrases) > 1 else ""
+        within = f" of the articles {_filters(options)} leaves" if allowed_docs is not None else ""
         query = query._replace(parsed=query.parsed._replace(phrases=()))
         candidates = _candidates(index, query, _ranking(index, query), allowed_docs, depth)
-        result = result._replace(warnings=(*result.warnings, f"no passage holds {phrases}; "
+        result = result._replace(warnings=(*result.warnings, f"no passage{within} holds {phrases}{together}; "
                                            "showing passages without that requirement"))
     ranked = _rerank(index, query, candidates)
     hits = _fold_duplicates(index, ranked, params) if params.fold_duplicates else ranked

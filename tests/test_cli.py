@@ -851,6 +851,18 @@ def test_info_says_where_each_question_setting_comes_from(corpus_copy: Path) -> 
     assert re.search(r"^top from:\s+ASKIRAQ_TOP=7$", text, re.M) and re.search(r"^left out:\s+none$", text, re.M)
 
 
+def test_info_says_which_settings_ask_would_refuse(corpus_copy: Path) -> None:
+    env = {"ASKIRAQ_TOP": "abc", "ASKIRAQ_MIN_CONFIDENCE": "0.8", "ASKIRAQ_EXPANSIONS": str(corpus_copy / "none.txt")}
+    result = run("info", "--json", "--corpus", str(corpus_copy), env=env)
+    report = json.loads(result.stdout)
+    assert report["top_from"].startswith("ASKIRAQ_TOP=abc (invalid: ") and report["min_confidence_from"] == \
+        "ASKIRAQ_MIN_CONFIDENCE=0.8"
+    assert "(invalid: cannot read expansions file" in report["expansions_from"]
+    assert [line.split(" is invalid")[0] for line in result.stderr.splitlines()] == [
+        "askiraq: warning: ASKIRAQ_TOP=abc", f"askiraq: warning: ASKIRAQ_EXPANSIONS={corpus_copy / 'none.txt'}"]
+    assert run("ask", "--corpus", str(corpus_copy), "Baghdad", env=env).exit_code == 2  # (what info warns of)
+
+
 def test_info_counts_every_file_of_the_folder_a_broken_link_too(tmp_path: Path) -> None:
     (tmp_path / "weir.txt").write_text("The weir was rebuilt in 1990 after the flood.\n", encoding="utf-8")
     (tmp_path / "gone.txt").symlink_to(tmp_path / "nothing.txt")

@@ -76,6 +76,14 @@ def test_a_phrase_of_common_words_alone_is_said_to_be_unsearchable(index: Index)
         "the question has no searchable words (a quoted phrase of common words alone is not searched)"
 
 
+def test_a_missing_phrase_is_said_of_the_articles_the_filters_leave_and_of_phrases_together(index: Index) -> None:
+    filtered = search(index, '"Renad Mansour"', SearchOptions(sources=("001*",)))
+    assert filtered.warnings == ("no passage of the articles --source '001*' leaves holds \"Renad Mansour\"; "
+                                 "showing passages without that requirement",)
+    both = search(index, '"Renad Mansour" "Kataib Hezbollah"', SearchOptions())
+    assert both.warnings[0].startswith('no passage holds "Renad Mansour" and "Kataib Hezbollah" together;')
+
+
 def test_a_short_headline_counts_for_phrases_as_for_words_and_exclusions(tmp_path: Path) -> None:
     """Its words are found in every passage of the article (its subject): so are its phrases, and so they exclude."""
     (tmp_path / "h1").mkdir()
