@@ -345,6 +345,8 @@ def _text(result: SearchResult, style: Style) -> str:
             lines.append("   matched: " + (", ".join(parts) if parts else found_by))
             if hit.cosine is not None:
                 lines.append(f"   hybrid: BM25 {hit.bm25:.3f}, cosine {hit.cosine:.3f}")
+            elif round(hit.score - hit.bm25, 3):  # (what the matches add up to, and what ranked it beyond them)
+                lines.append(f"   BM25 {hit.bm25:.3f}, {hit.score - hit.bm25:+.3f} for its best sentence")
     return "\n".join(lines) + "\n"
 
 

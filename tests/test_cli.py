@@ -429,6 +429,9 @@ def test_explain_shows_contributions_and_expansions() -> None:
     assert "Expansions:" in out and "American -> United States" in out
     assert "matched:" in out and "(expansion x0.5)" in out
     assert "matched:" not in run("How many American troops are based in Iraq?").stdout
+    first = ask_json("How many American troops are based in Iraq?")["results"][0]
+    added = re.search(r"^   BM25 ([\d.]+), \+([\d.]+) for its best sentence$", out, re.M)  # (the re-ranking)
+    assert added and float(added.group(1)) + float(added.group(2)) == pytest.approx(first["score"], abs=0.002)
 
 
 def test_no_expand_searches_only_the_question_s_own_words() -> None:
