@@ -182,6 +182,24 @@ class Probability(click.FloatRange):
         return number
 
 
+class IsoDate(click.DateTime):
+    """A day as YYYY-MM-DD; one written so that is no day ("2024-02-30") is said to be none, not a wrong format."""
+
+    def __init__(self) -> None:
+        super().__init__(["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import datetime
+
+        day = value.strip() if isinstance(value, str) else ""
+        if len(day) == 10 and day[4] == day[7] == "-" and (day[:4] + day[5:7] + day[8:]).isdigit():
+            try:
+                datetime.date.fromisoformat(day)
+            except ValueError as err:
+                self.fail(f"{value} is no day of the calendar ({err})", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 class QuestionCommand(click.Command):
     """A command whose QUESTION may start with an exclusion: see `_questions_last`."""
 
@@ -485,9 +503,9 @@ _QUESTION_SETTINGS = (("top", "ASKIRAQ_TOP", f"default ({DEFAULT_TOP})"),
               help="Only articles whose file name matches GLOB (repeatable).")
 @click.option("--exclude-source", "exclude_sources", multiple=True, metavar="GLOB",
               help="Leave out articles whose file name matches GLOB (repeatable).")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--since", type=IsoDate(), default=None,
               help="Only articles dated on or after DATE (YYYY-MM-DD); undated ones are left out.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--until", type=IsoDate(), default=None,
               help="Only articles dated on or before DATE (YYYY-MM-DD); undated ones are left out.")
 @click.option("--expansions", type=click.Path(dir_okay=False), envvar="ASKIRAQ_EXPANSIONS",
               show_envvar=True, default=None, help="Extra expansion groups file (see README).")

@@ -248,6 +248,7 @@ def test_one_question_appended_with_other_filters_never_reuses_a_label_for_anoth
     ["--batch", "-", "--json", "--format", "csv"],
     ["ask", "--since", "yesterday", "x"],
     ["ask", "--since", "2024-08-01", "--until", "2024-03-01", "x"],
+    ["ask", "--until", "2024-02-30", "x"],
     ["ask", "   "],
     ["ask", "--", "-Hezbollah"],
     ["ask", "--corpus", "/no/such/folder", "x"],
@@ -262,6 +263,11 @@ def test_usage_and_input_errors_exit_2_with_one_line(args: list[str]) -> None:
     assert result.stderr.startswith("askiraq: error:"), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.output and "hint:" in result.stderr
+
+
+def test_a_date_that_is_no_day_is_said_to_be_none() -> None:
+    result = run("ask", "--since", "2024-02-30", "x")
+    assert "2024-02-30 is no day of the calendar (day is out of range for month)" in result.stderr
 
 
 def test_a_missing_question_and_a_file_given_as_the_corpus_say_what_to_do(tmp_path: Path) -> None:
