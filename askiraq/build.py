@@ -103,8 +103,7 @@ def _analyse_document(document: Document, source: SourceFile, settings: BuildSet
     text = document.text
     split = split_document(text, document.body_start, max_passage_chars=settings.max_passage_chars,
                            markdown=document.markdown)
-    # The body's headline is indexed (every word of the body is); else a title given as metadata.
-    # A stand-in title only repeats the first passage.
+    # The body's headline is indexed (every word of the body is), else a metadata title (a stand-in repeats passage 1).
     headline = analyze(split.title if split.title_line else document.metadata.get("title", ""))
     lead = next((i for i, p in enumerate(split.passages) if any(s.quotable for s in p.sentences)), 0)
     subject = split.title_line is not None and names_a_subject(split.title, settings.subject_headline_words)
