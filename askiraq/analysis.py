@@ -21,7 +21,7 @@ from typing import NamedTuple
 from askiraq.memo import lazy_pattern
 
 __all__ = ["COUNTRY_TERM", "Token", "analyze", "breaks_after_hyphen", "broken_words", "normalize",
-           "opens_with_stop_word", "rejoined", "stem", "stopwords", "tokenize"]
+           "opens_with_stop_word", "plain_digits", "rejoined", "stem", "stopwords", "tokenize"]
 
 COUNTRY_TERM = "usa"
 _MAX_CACHE = 1_000_000  # entries per cache before it is simply emptied
@@ -62,13 +62,26 @@ class Token(NamedTuple):
 
 
 def normalize(text: str) -> str:
-    """Fold typographic quotes, apostrophes, dashes and spaces; the result has len(text)."""
+    """Fold typographic quotes, apostrophes, dashes and spaces, and Arabic-Indic digits; the result has len(text)."""
     if text.isascii():
         return text.replace("`", "'") if "`" in text else text
     for typographic, plain in _NORMALIZE:
         if typographic in text:
             text = text.replace(typographic, plain)
-    return text
+    return plain_digits(text)
+
+
+# Arabic-Indic and Persian digits, and the Arabic decimal and thousands separators: what Arabic news writes "2023",
+# "2,500" and "4.5" with. One character for one.
+_EASTERN_DIGITS = lazy_pattern("[\u0660-\u066c\u06f0-\u06f9]")
+_DIGIT_FOLD = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u066b\u066c"
+                            "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
+                            "0123456789.,0123456789")
+
+
+def plain_digits(text: str) -> str:
+    """`text` with Arabic-Indic and Persian digits as 0-9 ("٢٠٢٣" is "2023"), so that figures and years compare."""
+    return text.translate(_DIGIT_FOLD) if not text.isascii() and _EASTERN_DIGITS().search(text) else text
 
 
 @functools.cache
@@ -119,8 +132,8 @@ def _analyse_word(word: str) -> tuple[str, bool]:
     if "," in key:  # only ever a thousands separator between digits
         key = key.replace(",", "")
     if not key.isascii():
-        key = _STRIP_MARKS_RE().sub("", key) or key
-        key = _without_accents(key.translate(_LIGATURES))
+        key = _STRIP_MARKS_RE().sub("", _compatible(key)) or key
+        key = _without_accents(key)
     stops = stopwords()
     if lower in stops or key in stops:
         result = (key, True)
@@ -134,9 +147,14 @@ def _analyse_word(word: str) -> tuple[str, bool]:
     return result
 
 
-# Typesetting's ligatures, as PDFs made with LaTeX often give them ("ﬁnal", "oﬃcials"): the letters they join.
-_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-                            "\ufb05": "st", "\ufb06": "st"})
+def _compatible(word: str) -> str:
+    """A word with the characters that only stand for others as those others (Unicode's compatibility forms, NFKC):
+    typesetting's ligatures as PDFs made with LaTeX give them ("ﬁnal", "oﬃcials"), the presentation forms of Arabic
+    letters that Arabic PDFs give ("ﺑﻐﺪﺍﺩ" is "بغداد"), full-width letters."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", word)
+
 # Latin letters that are not a base letter plus an accent, so Unicode does not decompose them.
 _UNDECOMPOSED = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
                                "ı": "i"})

@@ -12,7 +12,7 @@ import re
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
-from askiraq.analysis import analyze, breaks_after_hyphen, stopwords, tokenize
+from askiraq.analysis import analyze, breaks_after_hyphen, plain_digits, stopwords, tokenize
 from askiraq.corpus import MONTHS
 from askiraq.memo import lazy_pattern
 from askiraq.tuning import FIGURE_NOUN_WORDS
@@ -87,15 +87,18 @@ _QUESTION_WORDS = frozenset((
 ))
 
 
+QUESTION_MARKS = ("?", "\u061f")  # and Arabic's, "؟"
+
+
 def asks(sentence: str) -> bool:
     """Whether a sentence is itself a question ("Could I ask that item 8 include the bonfire rules?")."""
-    return sentence.rstrip("\"”’') ").endswith("?")
+    return sentence.rstrip("\"”’') ").endswith(QUESTION_MARKS)
 
 
 def is_asked_in_words(question: str) -> bool:
     """A question put as a sentence ("Why did the boats sink?"), not keywords ("election turnout")."""
     words = question.split()
-    return bool(words) and (question.rstrip().endswith("?") or words[0].lower() in _QUESTION_WORDS)
+    return bool(words) and (question.rstrip().endswith(QUESTION_MARKS) or words[0].lower() in _QUESTION_WORDS)
 
 
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -179,6 +182,7 @@ def figures(sentence: str) -> tuple[Figure, ...]:
     """Each figure in a sentence (years and its opening list number excepted) with the words around it and the kind
     of measure they make it."""
     found = []
+    sentence = plain_digits(sentence)
     numbering = _NUMBERING().match(sentence)
     for match in re.compile(_FIGURE).finditer(sentence, numbering.end() if numbering else 0):
         tail = sentence[match.end():match.end() + 60]
@@ -307,7 +311,7 @@ _WHEN = (rf"\b1\d\d\ds?\b|\b(?:{'|'.join(m.capitalize() for m in MONTHS)}|{'|'.j
 
 def gives_date(sentence: str) -> bool:
     """Whether a sentence (or a heading) can say when: a date, or any of _WHEN."""
-    return _matches(_DATE, sentence) or _matches(_WHEN, sentence)
+    return _matches(_DATE, plain_digits(sentence)) or _matches(_WHEN, sentence)
 
 
 # Words that give a reason or a purpose: what a "why" question asks for ("because", "due to", "so that", ", so").
@@ -343,7 +347,7 @@ def gives_amount(sentence: str, asked: Asked) -> bool:
 def _undated_figures(sentence: str) -> tuple[Figure, ...]:
     """The figures of a sentence that are no date's day, time of day or old year (worked out once a sentence: each
     candidate of each "how much" question asks)."""
-    return figures(re.sub(_OLD_YEAR, " ", re.sub(_DAY_OR_TIME, " ", sentence)))
+    return figures(re.sub(_OLD_YEAR, " ", re.sub(_DAY_OR_TIME, " ", plain_digits(sentence))))
 
 
 def _names(phrase: tuple[str, ...], head: str, modifiers: list[str], asked: Asked) -> bool:
@@ -359,7 +363,8 @@ def has_wanted(sentence: str, asked: Asked, before: int = 1) -> bool:
     if kind == "number":
         return counts(sentence, asked, before) is not None
     if kind == "date":  # (a time of day answers "when does the library close?")
-        return _matches(_DATE, sentence) or _matches(_TIME_OF_DAY, sentence)
+        plain = plain_digits(sentence)
+        return _matches(_DATE, plain) or _matches(_TIME_OF_DAY, plain)
     if kind == "name":
         return _matches(_NAME, sentence) or _opens_with_name(sentence)
     return True

@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from askiraq.answers import asks
+from askiraq.answers import QUESTION_MARKS, asks
 from askiraq.corpus import MONTHS
 from askiraq.tuning import (
     CAPTION_MAX_CHARS,
@@ -245,7 +245,7 @@ def _ends_sentence(line: str) -> bool:
     """True when a line ends like a sentence (or a quotation / colon-introduced block)."""
     if line[-1] in '"”':
         return True
-    return line.rstrip(_CLOSERS)[-1:] in (".", "!", "?", ":", ";", "…")
+    return line.rstrip(_CLOSERS)[-1:] in (".", "!", *QUESTION_MARKS, ":", ";", "…")
 
 
 def _is_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
@@ -442,7 +442,7 @@ def _is_heading_shaped(line: str) -> bool:
 
 
 def _is_question(line: str) -> bool:
-    return len(line) < TITLE_MAX_CHARS and line.rstrip(_CLOSERS).endswith("?")
+    return len(line) < TITLE_MAX_CHARS and line.rstrip(_CLOSERS).endswith(QUESTION_MARKS)
 
 
 def _first_kind(paragraph: _Paragraph, line: str, after_credit: bool, lines: list[str]) -> str:

@@ -154,6 +154,8 @@ def test_typesetting_ligatures_are_read_as_their_letters() -> None:
     plain = analyze("The final report filed by 7 officials, flown in")
     assert analyze("The ﬁnal report ﬁled by 7 oﬃcials, ﬂown in") == plain
     assert [t.end - t.start for t in tokenize("oﬃcials")] == [len("oﬃcials")]  # (offsets are the text's)
+    assert analyze("ﺑﻐﺪﺍﺩ") == analyze("بغداد") == ["بغداد"]  # (Arabic presentation forms, as Arabic PDFs give them)
+    assert analyze("ＦＵＬＬ width") == ["full", "width"]
 
 
 def test_arabic_text_yields_unstemmed_lowercase_tokens() -> None:
@@ -164,6 +166,11 @@ def test_arabic_text_yields_unstemmed_lowercase_tokens() -> None:
 
 def test_arabic_diacritics_stay_inside_the_word_and_are_folded() -> None:
     assert analyze("العِرَاق") == analyze("العراق") == ["العراق"]
+
+
+def test_arabic_indic_digits_are_digits_and_arabic_function_words_are_stop_words() -> None:
+    assert analyze("عام ٢٠٢٣ و ۴۵ و ٢٬٥٠٠") == analyze("عام 2023 و 45 و 2,500") == ["عام", "2023", "45", "2500"]
+    assert analyze("من فاز في الانتخابات؟") == ["فاز", "الانتخابات"]  # (who, in: as "who" and "in" are)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "😀🔥🇮🇶", "\x00\x01\x1f\x7f", "!?.,;:-()[]", "\u200b\u200e"])

@@ -86,6 +86,12 @@ def test_a_list_number_opening_a_sentence_is_no_figure(sentence: str) -> None:
     assert [f.value for f in figures("12 funds hold 1.5 million.")] == ["12", "1.5", "million"]
 
 
+def test_arabic_indic_digits_are_figures_and_years() -> None:
+    assert [f.value for f in figures("There are ٢٥٠٠ American troops")] == [f.value for f in figures(
+        "There are 2,500 American troops")] == ["2500"]
+    assert gives_date("The contract was signed in ٢٠١٩.") and not gives_date("It was signed.")
+
+
 @pytest.mark.parametrize(("sentence", "counted"), [
     ("Dozens of attacks on U.S. military bases", ("attack",)),
     ("hundreds of the militiamen fled", ("militiamen", "fled")),

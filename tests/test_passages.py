@@ -140,6 +140,14 @@ def test_crlf_line_endings() -> None:
     assert [p.line_start for p in doc.passages] == [1, 3]
 
 
+def test_an_arabic_question_mark_ends_a_line_s_sentence_and_its_question_is_never_an_answer() -> None:
+    text = "مقابلة\n\nما هو موقف الحكومة؟\nقال الوزير إن الحكومة ترفض الهجوم.\nوهل ستطلب الحكومة الانسحاب؟\n"
+    doc = split_document(text)
+    quoted = [(text[s.start:s.end], s.quotable) for p in doc.passages for s in p.sentences]
+    assert ("قال الوزير إن الحكومة ترفض الهجوم.", True) in quoted  # (not one paragraph of wrapped lines)
+    assert all(not q for sentence, q in quoted if sentence.endswith("؟"))
+
+
 def test_a_list_item_keeps_its_indented_lines_whatever_the_line_before_ends_with() -> None:
     text = ("- Mosul dam sits on gypsum and needs grouting.\n  Grouting costs 30 million dollars a year.\n"
             "- The second item.\n")
