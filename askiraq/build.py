@@ -23,6 +23,7 @@ from askiraq.corpus import (
     CorpusScan,
     Document,
     Notice,
+    Origin,
     SourceFile,
     file_checksum,
     file_kind,
@@ -108,7 +109,7 @@ def _analyse_document(document: Document, source: SourceFile, settings: BuildSet
     lead = next((i for i, p in enumerate(split.passages) if any(s.quotable for s in p.sentences)), 0)
     subject = split.title_line is not None and names_a_subject(split.title, settings.subject_headline_words)
     origin = document.origin
-    where = _file_lines(origin.lines) if origin is not None and not origin.pages else _same_line
+    where, where_end = _line_maps(origin)
     size, mtime_ns = document.read_as  # (what was read: the file may have changed since it was listed)
     analysed = _Analysed(source._replace(size=size, mtime_ns=mtime_ns), document.metadata.get("title") or split.title,
                          split.title_line, dict(document.metadata), [], [], [], [], [], b"", document.part,
@@ -136,9 +137,9 @@ def _analyse_document(document: Document, source: SourceFile, settings: BuildSet
         counts.update(headline * (settings.title_weight or number == lead or about))
         analysed.implied.append(len(headline) if about and not settings.title_weight and number != lead else 0)
         analysed.rows.append((passage.paragraph, passage.start, passage.end, where(passage.line_start),
-                              where(passage.line_end), *passage.heading, *passage.above, *passage.parent,
+                              where_end(passage.line_end), *passage.heading, *passage.above, *passage.parent,
                               PASSAGE_KINDS.index(passage.kind)))
-        analysed.sentences.append([(s.start, s.end, where(s.line_start), where(s.line_end),
+        analysed.sentences.append([(s.start, s.end, where(s.line_start), where_end(s.line_end),
                                     int(s.quotable and not _overlaps(document.quoted, s.start, s.end)))
                                    for s in passage.sentences])
         analysed.terms.append(counts)
@@ -156,6 +157,15 @@ def _overlaps(spans: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
 
 def _same_line(line: int) -> int:
     return line
+
+
+def _line_maps(origin: Origin | None) -> tuple[Callable[[int], int], Callable[[int], int]]:
+    """How a line of an article's text becomes the line of its file where that text starts, and where it ends (a
+    paragraph of a web page over several lines); a text file's lines and a PDF's are the text's own."""
+    if origin is None or origin.pages:
+        return _same_line, _same_line
+    starts = _file_lines(origin.lines)
+    return starts, (_file_lines(origin.ends) if origin.ends else starts)
 
 
 def _file_lines(lines: tuple[int, ...]) -> Callable[[int], int]:

@@ -87,6 +87,7 @@ class Origin(NamedTuple):
     lines: tuple[int, ...] = ()  # the file's line for each line of the text (0: not found, cite a passage number);
     # a PDF's: the line of its page (0: a blank line the reader put between paragraphs)
     pages: tuple[int, ...] = ()  # a PDF: the first line of the text on each page
+    ends: tuple[int, ...] = ()  # a web page: the file's line where each line of the text ends (else as `lines`)
 
 
 class Document(NamedTuple):

@@ -355,9 +355,24 @@ def test_a_page_cites_the_line_of_the_html_file_where_the_paragraph_is(mixed: Pa
     assert "$410 million" in sentence["text"]
     line = NEWS_PAGE.splitlines()[sentence["line_start"] - 1]
     assert "Korean consortium" in line
-    assert sentence["citation"].endswith(f"basra-terminal.html:{sentence['line_start']}")
+    assert sentence["line_end"] == sentence["line_start"] + 1  # (the <p> goes on over the next line)
+    assert sentence["citation"].endswith(f"basra-terminal.html:{sentence['line_start']}-{sentence['line_end']}")
     assert sentence["url"] == "https://courier.example/2024/03/basra-terminal"
     assert sentence["author"] == "Dana Haddad"
+
+
+def test_a_page_s_paragraph_over_several_lines_is_cited_by_all_of_them(tmp_path: Path) -> None:
+    lines = ["<html><head><title>Port news</title></head><body><article>", "<h1>Port news</h1>",
+             "<p>The port of Umm Qasr reopened on Monday", "after a dredging programme that cost",
+             "40 million dollars, officials said.</p>", "<p>Ships of up to 14 metres can now dock.</p>",
+             "</article></body></html>"]
+    (tmp_path / "port.html").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first = _ask(tmp_path, "How much did the dredging programme cost?")["results"][0]
+    assert (first["line_start"], first["line_end"]) == (3, 5) and first["citation"].endswith("port.html:3-5")
+    shown = CliRunner().invoke(cli, ["show", "--corpus", str(tmp_path), "port.html:3-5"])
+    assert shown.exit_code == 0 and "40 million dollars" in shown.output
+    second = _ask(tmp_path, "How deep can ships dock?")["results"][0]
+    assert (second["line_start"], second["line_end"]) == (6, 6)
 
 
 def test_no_answer_from_a_news_page_quotes_its_comments_or_furniture(mixed: Path) -> None:

@@ -97,20 +97,23 @@ def _summary(err: BaseException) -> str:
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
-def assemble(blocks: list[tuple[str, int]]) -> tuple[str, tuple[int, ...]]:
-    """Paragraphs, each with the line of the file where it starts (0: not found), as one text with a blank line
-    between them, and the file's line of each line of that text (every line of a paragraph cites its start)."""
+def assemble(blocks: list[tuple[str, int, int]]) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """Paragraphs, each with the lines of the file where it starts and ends (0: not found), as one text with a blank
+    line between them; and for each line of that text, the file's lines where its paragraph starts and ends."""
     parts: list[str] = []
-    lines: list[int] = []
-    for block, line in blocks:
+    starts: list[int] = []
+    ends: list[int] = []
+    for block, start, end in blocks:
         block = "\n".join(part.strip() for part in block.strip().splitlines())
         if not block:
             continue
         if parts:
-            lines.append(0)  # the blank line between two paragraphs
+            starts.append(0)  # the blank line between two paragraphs
+            ends.append(0)
         parts.append(block)
-        lines.extend([line] * (block.count("\n") + 1))
-    return "\n\n".join(parts) + "\n", tuple(lines)
+        starts.extend([start] * (block.count("\n") + 1))
+        ends.extend([end] * (block.count("\n") + 1))
+    return "\n\n".join(parts) + "\n", tuple(starts), tuple(ends)
 
 
 def attachment_documents(data: bytes, kind: str, rel: str, part: str, notices: list[Notice]) -> Iterator[Document]:

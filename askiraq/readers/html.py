@@ -58,13 +58,13 @@ def page_document(data: bytes | str, rel: str, notices: list[Notice], part: str 
     paragraphs = [line for line in text.splitlines() if line.strip()]
     if title and paragraphs and " ".join(paragraphs[0].split()).casefold() == title.casefold():
         paragraphs = paragraphs[1:]  # the page's <h1>, kept by trafilatura: the title, said once
-    found = _source_lines(page, [title, *paragraphs]) if locate else [0] * (len(paragraphs) + 1)
-    blocks = ([(title, found[0])] if title else []) + list(zip(paragraphs, found[1:], strict=True))
-    body, lines = assemble(blocks)
+    found = _source_lines(page, [title, *paragraphs]) if locate else [(0, 0)] * (len(paragraphs) + 1)
+    blocks = ([(title, *found[0])] if title else []) + [(p, *f) for p, f in zip(paragraphs, found[1:], strict=True)]
+    body, lines, ends = assemble(blocks)
     metadata = {key: " ".join(str(value).split()) for key, value in (
         ("title", title), ("date", extracted.date), ("author", extracted.author),
         ("publisher", extracted.sitename or extracted.hostname), ("url", extracted.url)) if value}
-    return Document(rel, body, 0, metadata, part, Origin(lines))
+    return Document(rel, body, 0, metadata, part, Origin(lines, ends=ends))
 
 
 @functools.cache
@@ -79,22 +79,26 @@ def _config() -> Any:
     return config
 
 
-def _source_lines(page: str, paragraphs: list[str]) -> list[int]:
-    """The line of the page where each paragraph's text starts (0 where it cannot be found), searched in order."""
+def _source_lines(page: str, paragraphs: list[str]) -> list[tuple[int, int]]:
+    """The lines of the page where each paragraph's text starts and ends ((0, 0) where it cannot be found; the end
+    is its start where its last words cannot), searched in order."""
     visible, line_at = _visible_text(page)
-    found: list[int] = []
+    found: list[tuple[int, int]] = []
     cursor = 0
     for paragraph in paragraphs:
-        probe = "".join(paragraph.removeprefix("- ").split()[:_PROBE_WORDS])  # (a list item's marker is made)
+        words = paragraph.removeprefix("- ").split()  # (a list item's marker is made)
+        probe = "".join(words[:_PROBE_WORDS])
         at = visible.find(probe, cursor) if probe else -1
         if at < 0 and probe:
             at = visible.find(probe)
         if at < 0:
-            found.append(0)
+            found.append((0, 0))
             continue
-        cursor = at + len(probe)
-        found.append(_line_of(line_at, at))
-    return found
+        tail = "".join(words[-_PROBE_WORDS:])
+        end = visible.find(tail, at)
+        cursor = max(at + len(probe), end + len(tail))
+        found.append((_line_of(line_at, at), _line_of(line_at, end + len(tail) - 1) if end >= 0 else 0))
+    return [(start, max(start, end)) for start, end in found]
 
 
 def _visible_text(page: str) -> tuple[str, list[tuple[int, int]]]:
@@ -121,11 +125,14 @@ def _visible_text(page: str) -> tuple[str, list[tuple[int, int]]]:
             hidden = hidden or not tag or tag in _INVISIBLE
             for child in reversed(element):
                 stack += [(True, child, hidden), (False, child, hidden)]
-        words = "" if hidden else "".join(((element.tail if is_tail else element.text) or "").split())
-        if words:
-            line_at.append((size, element.sourceline or 0))
-            pieces.append(words)
-            size += len(words)
+        raw = "" if hidden else (element.tail if is_tail else element.text) or ""
+        first = element.sourceline or 0
+        for below, segment in enumerate(raw.split("\n")):  # (a text over several lines: each line's own number)
+            words = "".join(segment.split())
+            if words:
+                line_at.append((size, first + below if first else 0))
+                pieces.append(words)
+                size += len(words)
     return "".join(pieces), line_at
 
 
