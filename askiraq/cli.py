@@ -562,7 +562,7 @@ def ask(question: str | None, top: int, fmt: str | None, as_json: bool, corpus: 
 
 def _answer_one(session: _Session, question: str, options: SearchOptions, fmt: str, style: Style) -> int:
     result = session.search(question, options)
-    for message in result.warnings:
+    for message in (*result.run_warnings, *result.warnings):
         warn(message)
     try:
         click.echo(render(result, fmt, style), nl=False, color=style.color)
@@ -665,11 +665,20 @@ def _is_id(value: Any) -> bool:
 
 
 class _LineWarnings:
-    """A batch's warnings, each with its line number; one said for many lines (a question cut, the semantic model
-    missing) is said for the first LINE_WARNINGS of them, then counted, and the count said at the end."""
+    """A batch's warnings, each with its line number; one said for many lines (a question cut, a phrase no passage
+    holds) is said for the first LINE_WARNINGS of them, then counted, and the count said at the end. A warning of
+    the options (a glob that matches no article, the semantic model missing) is said once."""
 
     def __init__(self) -> None:
         self.lines: dict[str, list[int]] = {}
+        self.said: set[str] = set()
+
+    def once(self, messages: tuple[str, ...]) -> None:
+        """Warnings of the run's options (the same for every question): each said once, with no line number."""
+        for message in messages:
+            if message not in self.said:
+                self.said.add(message)
+                warn(message)
 
     def add(self, number: int, message: str) -> None:
         lines = self.lines.setdefault(message, [])
@@ -702,6 +711,7 @@ def _run_batch(session: _Session, stream: TextIO, options: SearchOptions, fmt: s
                 failed += 1
                 click.echo(f"askiraq: error: batch line {number}: {printable_name(err.message)}", err=True)
                 continue
+            warnings.once(result.run_warnings)
             for message in result.warnings:
                 warnings.add(number, message)
             done += 1

@@ -266,7 +266,7 @@ def to_json(result: SearchResult, query_id: QueryId | None = None) -> dict[str, 
         "expansions": [{"term": e.term, "weight": e.weight, "trigger": e.trigger, "form": e.form}
                        for e in result.expansions],
         "undated_left_out": result.undated_left_out,
-        "warnings": list(result.warnings),
+        "warnings": [*result.run_warnings, *result.warnings],
     })
     return payload
 

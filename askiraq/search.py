@@ -104,6 +104,9 @@ class SearchResult(NamedTuple):
     undated_left_out: int = 0
     warnings: tuple[str, ...] = ()
     withheld: Answer | None = None  # with no confident answer, the best candidate (what `confidence` is about)
+    # Warnings of the options, the same for every question of a run: a filter that matches no article, the semantic
+    # model missing (a batch says each once).
+    run_warnings: tuple[str, ...] = ()
 
 
 class _Query(NamedTuple):
@@ -190,13 +193,14 @@ def _retrieve(index: Index, question: str, options: SearchOptions) -> tuple[_Que
         warnings.append(f"question cut to its first {MAX_QUESTION_CHARS} characters")
         question = question[:MAX_QUESTION_CHARS]
     query = _prepare(index, question, options)
-    if index.vectors is not None and options.params.semantic_weight > 0 and not _semantic_ready(warnings):
+    run: list[str] = []
+    if index.vectors is not None and options.params.semantic_weight > 0 and not _semantic_ready(run):
         query = query._replace(params=query.params._replace(semantic_weight=0.0))
     allowed_docs, undated, unmatched = _allowed_documents(index, options)
     if allowed_docs:  # (none left: the reason names the filters)
-        warnings.extend(f"no article matches {glob}" for glob in unmatched)
+        run.extend(f"no article matches {glob}" for glob in unmatched)
     result = SearchResult(question, None, (), tuple(query.expansions), undated_left_out=undated,
-                          warnings=tuple(warnings))
+                          warnings=tuple(warnings), run_warnings=tuple(run))
     if not query.terms:  # (a quoted phrase of stop words alone, "of the", is no more searchable than the words)
         alone = " (a quoted phrase of common words alone is not searched)" if query.parsed.phrases else ""
         return query, result._replace(reason=f"the question has no searchable words{alone}"), []

