@@ -245,7 +245,8 @@ def _saved_page(folder: os.DirEntry[str], prefix: str) -> str:
     if not folder.name.endswith(_PAGE_FILES) or len(folder.name) == len(_PAGE_FILES):
         return ""
     stem = folder.path[:-len(_PAGE_FILES)]
-    page = next((stem + suffix for suffix in (".html", ".htm", ".xhtml") if os.path.isfile(stem + suffix)), "")
+    suffixes = (".html", ".htm", ".xhtml", ".HTML", ".HTM", ".XHTML")  # (as a browser on Windows may name it)
+    page = next((stem + suffix for suffix in suffixes if os.path.isfile(stem + suffix)), "")
     return prefix + os.path.basename(page) if page else ""
 
 

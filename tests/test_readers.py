@@ -338,15 +338,19 @@ def test_a_saved_page_s_files_folder_is_no_articles_and_is_reported(tmp_path: Pa
     frames.mkdir(parents=True)
     (frames / "saved_resource.html").write_text("<p>Subscribe now for unlimited quindle access.</p>", encoding="utf-8")
     (tmp_path / "news" / "Story_files" / "app.js").write_text("var x = 1;", encoding="utf-8")
+    (tmp_path / "Old.HTML").write_text("<html><body><article><p>The old quindle page tells of the harbour and its "
+                                       "boats.</p></article></body></html>", encoding="utf-8")
+    (tmp_path / "Old_files").mkdir()  # (a page saved on Windows: its suffix in capitals)
+    (tmp_path / "Old_files" / "ad.htm").write_text("<p>Buy a quindle.</p>", encoding="utf-8")
     (tmp_path / "notes_files").mkdir()  # (no notes.html beside it: an ordinary folder)
     (tmp_path / "notes_files" / "n.txt").write_text("A quindle note on the harbour.", encoding="utf-8")
     indexed = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)])
     assert "news/Story_files/frames/saved_resource.html: skipped: part of a saved web page (news/Story.html)" \
         in indexed.stderr
     listed = json.loads(CliRunner().invoke(cli, ["sources", "--corpus", str(tmp_path), "--json"]).stdout)
-    assert sorted(item["source"] for item in listed) == ["news/Story.html", "notes_files/n.txt"]
+    assert sorted(item["source"] for item in listed) == ["Old.HTML", "news/Story.html", "notes_files/n.txt"]
     info = json.loads(CliRunner().invoke(cli, ["info", "--corpus", str(tmp_path), "--json"]).stdout)
-    assert info["left_out_counts"] == {"part of a saved web page": 1, "of a type askiraq does not read": 1}
+    assert info["left_out_counts"] == {"part of a saved web page": 2, "of a type askiraq does not read": 1}
 
 
 def test_a_page_cites_the_line_of_the_html_file_where_the_paragraph_is(mixed: Path) -> None:
@@ -373,6 +377,11 @@ def test_a_page_s_paragraph_over_several_lines_is_cited_by_all_of_them(tmp_path:
     assert shown.exit_code == 0 and "40 million dollars" in shown.output
     second = _ask(tmp_path, "How deep can ships dock?")["results"][0]
     assert (second["line_start"], second["line_end"]) == (6, 6)
+    (tmp_path / "bridge.html").write_text("<html><body><article>\n<h1>Tay bridge</h1>\n<p>The mayor of Dundee\n"
+                                          "opened the <a href='x'>new\nbridge</a> across the Tay\non Friday.</p>\n"
+                                          "</article></body></html>\n", encoding="utf-8")
+    crossing = _ask(tmp_path, "Who opened the bridge across the Tay?")["results"][0]  # (a link's text over two lines)
+    assert crossing["citation"].endswith("bridge.html:3-6")
 
 
 def test_no_answer_from_a_news_page_quotes_its_comments_or_furniture(mixed: Path) -> None:

@@ -116,7 +116,7 @@ def _visible_text(page: str) -> tuple[str, list[tuple[int, int]]]:
         return "", []
     pieces: list[str] = []
     line_at: list[tuple[int, int]] = []
-    size = 0
+    size = last = 0  # (last: the line where the text walked so far ends, hidden text too)
     stack: list[tuple[bool, Any, bool]] = [(False, root, False)]  # (is the tail, element, hidden)
     while stack:
         is_tail, element, hidden = stack.pop()
@@ -125,14 +125,17 @@ def _visible_text(page: str) -> tuple[str, list[tuple[int, int]]]:
             hidden = hidden or not tag or tag in _INVISIBLE
             for child in reversed(element):
                 stack += [(True, child, hidden), (False, child, hidden)]
-        raw = "" if hidden else (element.tail if is_tail else element.text) or ""
+        raw = (element.tail if is_tail else element.text) or ""
         first = element.sourceline or 0
+        if first and is_tail:  # (a tail starts where its element ended: after the last line of what it held)
+            first = max(first, last)
         for below, segment in enumerate(raw.split("\n")):  # (a text over several lines: each line's own number)
-            words = "".join(segment.split())
+            words = "" if hidden else "".join(segment.split())
             if words:
                 line_at.append((size, first + below if first else 0))
                 pieces.append(words)
                 size += len(words)
+        last = max(last, first + raw.count("\n")) if first else last
     return "".join(pieces), line_at
 
 
