@@ -183,7 +183,8 @@ class Probability(click.FloatRange):
 
 
 class IsoDate(click.DateTime):
-    """A day as YYYY-MM-DD; one written so that is no day ("2024-02-30") is said to be none, not a wrong format."""
+    """A day as YYYY-MM-DD (in Arabic-Indic digits too); one written so that is no day ("2024-02-30") is said to be
+    none, not a wrong format."""
 
     def __init__(self) -> None:
         super().__init__(["%Y-%m-%d"])
@@ -191,6 +192,9 @@ class IsoDate(click.DateTime):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         import datetime
 
+        from askiraq.analysis import plain_digits
+
+        value = plain_digits(value) if isinstance(value, str) else value  # ("٢٠٢٤-٠٣-٠٧", as the dates read are)
         day = value.strip() if isinstance(value, str) else ""
         if len(day) == 10 and day[4] == day[7] == "-" and (day[:4] + day[5:7] + day[8:]).isdigit():
             try:

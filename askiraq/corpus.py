@@ -354,14 +354,14 @@ def _looks_binary(data: bytes) -> bool:
     return bool(sample) and controls / len(sample) > 0.05
 
 
-def parse_front_matter(text: str) -> tuple[dict[str, str], int]:
+def parse_front_matter(text: str, problems: list[str] | None = None) -> tuple[dict[str, str], int]:
     """A front-matter block at the very top, `---` over `key: value` lines (Jekyll, MkDocs) or `+++` over TOML
-    (Hugo): the metadata and where the body starts."""
+    (Hugo): the metadata and where the body starts (and in `problems`, why TOML that does not parse was not read)."""
     match = re.match(_FRONT_MATTER, text) if text.lstrip("\ufeff").startswith(("---", "+++")) else None
     if not match:
         return {}, 0
     if match.group(1) == "+++":
-        return _toml_metadata(match.group(2)), match.end()
+        return _toml_metadata(match.group(2), [] if problems is None else problems), match.end()
     metadata: dict[str, str] = {}
     for line in match.group(2).splitlines():
         pair = re.match(_META_LINE, line)
@@ -370,9 +370,9 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], int]:
     return metadata, match.end()
 
 
-def _toml_metadata(block: str) -> dict[str, str]:
-    """The metadata fields of a TOML front-matter block (none when it does not parse: it is still not text). A date
-    or time is its day; a list (Hugo's `authors`) its items joined."""
+def _toml_metadata(block: str, problems: list[str]) -> dict[str, str]:
+    """The metadata fields of a TOML front-matter block (none when it does not parse, said in `problems`: it is still
+    not text). A date or time is its day; a list (Hugo's `authors`) its items joined."""
     import datetime
 
     if sys.version_info >= (3, 11):
@@ -381,7 +381,8 @@ def _toml_metadata(block: str) -> dict[str, str]:
         import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]  # (not installed on 3.11+)
     try:
         table = tomllib.loads(block)
-    except (tomllib.TOMLDecodeError, ValueError):
+    except (tomllib.TOMLDecodeError, ValueError) as err:
+        problems.append(f"its front matter is not TOML ({err}): its title, date and the rest are not read")
         return {}
     metadata: dict[str, str] = {}
     for key, value in table.items():
@@ -491,7 +492,9 @@ def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Docum
     if not text.strip():
         notices.append(Notice(source.rel, "skipped: empty file"))
         return None
-    metadata, body_start = parse_front_matter(text)
+    problems: list[str] = []
+    metadata, body_start = parse_front_matter(text, problems)
+    notices.extend(Notice(source.rel, problem) for problem in problems)
     metadata = {**dated_metadata(metadata, source.rel, notices), **sidecar_metadata(root, source.rel, notices)}
     if "date" not in metadata:  # an e-mail's "Date:" header; a news archive's "2024-03-19_rail_deal.txt"
         dated = _header_date(text[body_start:]) or parse_date(os.path.basename(source.rel))
@@ -504,8 +507,10 @@ def read_document(root: str, source: SourceFile, notices: list[Notice]) -> Docum
                     checksum=zlib.crc32(data), read_as=(found.st_size, found.st_mtime_ns))
 
 
-# "From: ...", "Date: ..." lines at the top, perhaps under a title line ("Rowing Club - Committee Meeting").
-_HEADER_BLOCK = lazy_pattern(r"\s*(?:[^\n:]{1,120}\n)?((?:[A-Za-z][\w-]*:[^\n]*\n)+)")
+# "From: ...", "Date: ..." lines at the top, perhaps under a title line ("Rowing Club - Committee Meeting"); under a
+# title and a blank line, two of them at least (one is a sentence that starts "Date: 1 May, said ...").
+_HEADER_BLOCK = lazy_pattern(r"\s*(?:[^\n:]{1,120}\n)?((?:[A-Za-z][\w-]*:[^\n]*\n)+)"
+                             r"|\s*[^\n:]{1,120}\n[ \t]*\n((?:[A-Za-z][\w-]*:[^\n]*\n){2,})")
 _DATE_HEADER = lazy_pattern(r"^date:[ \t]*(\S[^\n]*?)[ \t]*$", re.I | re.M)
 
 
@@ -513,7 +518,7 @@ def _header_date(text: str) -> "date | None":
     """The date of an e-mail (a thread saved as text, minutes) from the "Date:" line of the header block it starts
     with, under a title line or not."""
     block = _HEADER_BLOCK().match(text[:4096])
-    found = _DATE_HEADER().search(block.group(1)) if block else None
+    found = _DATE_HEADER().search(block.group(1) or block.group(2)) if block else None
     if not found:
         return None
     from email.utils import parsedate_to_datetime

@@ -737,7 +737,7 @@ def paragraphs(text: str, body_start: int = 0, markdown: bool = False) \
         kinds = [TEXT if hidden and kind in (HEADING, QUESTION) else kind for kind, hidden in zip(kinds, inside,
                                                                                                   strict=True)]
     title = None
-    if found and _is_title(text, found[0], kinds[0]) and not (code and inside[0]):
+    if len(found) > 1 and _is_title(text, found[0], kinds[0]) and not (code and inside[0]):  # (a lone line: text)
         title, found, kinds = (found[0].start, found[0].end), found[1:], kinds[1:]
     return title, found, _settle_headings(kinds)
 

@@ -268,6 +268,8 @@ def test_usage_and_input_errors_exit_2_with_one_line(args: list[str]) -> None:
 def test_a_date_that_is_no_day_is_said_to_be_none() -> None:
     result = run("ask", "--since", "2024-02-30", "x")
     assert "2024-02-30 is no day of the calendar (day is out of range for month)" in result.stderr
+    assert json.loads(run("ask", "--json", "--since", "٢٠٢٣-١١-٠١", "x").stdout)["no_answer_reason"] == \
+        "no article matches --since 2023-11-01"  # (Arabic-Indic digits read as the dates are)
 
 
 def test_a_missing_question_and_a_file_given_as_the_corpus_say_what_to_do(tmp_path: Path) -> None:

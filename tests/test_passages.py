@@ -140,6 +140,12 @@ def test_crlf_line_endings() -> None:
     assert [p.line_start for p in doc.passages] == [1, 3]
 
 
+def test_a_file_of_one_short_line_is_a_passage_not_a_title_over_nothing() -> None:
+    doc = split_document("Koala sightings near Brisbane\n")
+    assert [p.line_start for p in doc.passages] == [1]  # (found; a heading's shape: never quoted)
+    assert not any(s.quotable for p in doc.passages for s in p.sentences)
+
+
 def test_an_arabic_question_mark_ends_a_line_s_sentence_and_its_question_is_never_an_answer() -> None:
     text = "مقابلة\n\nما هو موقف الحكومة؟\nقال الوزير إن الحكومة ترفض الهجوم.\nوهل ستطلب الحكومة الانسحاب؟\n"
     doc = split_document(text)

@@ -207,6 +207,23 @@ def test_hugo_toml_front_matter_is_metadata(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["ask", "--corpus", str(tmp_path), "--json", "unquoted"]).exit_code == 1
 
 
+def test_toml_front_matter_that_does_not_parse_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "2022-01-03_t2.md").write_text('+++\ntitle = "T2"\ndate = 2024-13-45\n+++\n\nThe heron stood.\n',
+                                               encoding="utf-8")
+    indexed = CliRunner().invoke(cli, ["index", "--corpus", str(tmp_path)])
+    assert "2022-01-03_t2.md: its front matter is not TOML (" in indexed.stderr
+    listed = json.loads(CliRunner().invoke(cli, ["sources", "--corpus", str(tmp_path), "--json"]).stdout)
+    assert listed[0]["date"] == "2022-01-03"  # (the file name's, as with no front matter)
+
+
+def test_minutes_under_a_title_and_a_blank_line_are_dated_by_their_date_line(tmp_path: Path) -> None:
+    (tmp_path / "min.txt").write_text("Parish Council Minutes\n\nMeeting: Ordinary meeting\nDate: Tuesday 12 March "
+                                      "2024\nPresent: A, B\n\nThe council agreed to repair the bridge.\n",
+                                      encoding="utf-8")
+    listed = json.loads(CliRunner().invoke(cli, ["sources", "--corpus", str(tmp_path), "--json"]).stdout)
+    assert listed[0]["date"] == "2024-03-12"
+
+
 def test_a_written_out_date_is_read_and_one_that_is_no_date_is_reported_and_left_for_the_file_name(
         tmp_path: Path) -> None:
     story = "\n\nThe quindle ferry sails at dawn.\n"
