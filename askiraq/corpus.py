@@ -298,13 +298,16 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # little- and big-endian byte-order ma
 
 
 def _decode(data: bytes) -> tuple[str, str] | None:
-    """`_decoded`, with a classic Mac OS file's lines (each ending in a carriage return, the file holding no line
-    feed) ended by line feeds, as every other file's are: one character for one, so offsets and line numbers are the
-    file's as an editor shows them. (A lone carriage return in a file of line feeds stays whitespace.)"""
+    """`_decoded`, its lines as an editor shows them (`editor_lines`)."""
     decoded = _decoded(data)
-    if decoded is None or "\r" not in decoded[0] or "\n" in decoded[0]:
-        return decoded
-    return decoded[0].replace("\r", "\n"), decoded[1]
+    return (editor_lines(decoded[0]), decoded[1]) if decoded is not None else None
+
+
+def editor_lines(text: str) -> str:
+    """A classic Mac OS file's lines (each ending in a carriage return, the file holding no line feed) ended by line
+    feeds, as every other file's are: one character for one, so offsets and line numbers are the file's as an editor
+    shows them. (A lone carriage return in a file of line feeds stays whitespace.)"""
+    return text.replace("\r", "\n") if "\r" in text and "\n" not in text else text
 
 
 def _decoded(data: bytes) -> tuple[str, str] | None:

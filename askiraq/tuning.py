@@ -111,7 +111,7 @@ CREDIT_CAPITALS = 0.8  # share of capital letters that makes a line a photo or a
 # the vote on the bonfire rules?" had quoted "Could I ask that item 8 include ... the bonfire rules?".
 FIGURE_NOUN_WORDS = 3
 
-ANALYSIS_VERSION = 39  # bump whenever splitting or analysis changes what is indexed
+ANALYSIS_VERSION = 40  # bump whenever splitting or analysis changes what is indexed
 
 
 class BuildSettings(NamedTuple):

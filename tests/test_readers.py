@@ -382,6 +382,9 @@ def test_a_page_s_paragraph_over_several_lines_is_cited_by_all_of_them(tmp_path:
                                           "</article></body></html>\n", encoding="utf-8")
     crossing = _ask(tmp_path, "Who opened the bridge across the Tay?")["results"][0]  # (a link's text over two lines)
     assert crossing["citation"].endswith("bridge.html:3-6")
+    (tmp_path / "mac.html").write_bytes("\n".join(lines).replace("Umm Qasr", "Safwan").encode().replace(b"\n", b"\r"))
+    mac = _ask(tmp_path, "How much did the Safwan dredging programme cost?")["results"][0]  # (classic Mac OS lines)
+    assert mac["citation"].endswith("mac.html:3-5")
 
 
 def test_no_answer_from_a_news_page_quotes_its_comments_or_furniture(mixed: Path) -> None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from askiraq.corpus import Document, Notice, Origin, SourceFile, read_bytes, sidecar_metadata
+from askiraq.corpus import Document, Notice, Origin, SourceFile, editor_lines, read_bytes, sidecar_metadata
 from askiraq.readers import Progress, ReaderSettings, assemble
 
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"})
@@ -44,7 +44,7 @@ def page_document(data: bytes | str, rel: str, notices: list[Notice], part: str 
     import trafilatura
     from trafilatura.utils import decode_file
 
-    page = decode_file(data) if isinstance(data, bytes) else data  # (its own charset detection, for lxml too)
+    page = editor_lines(decode_file(data) if isinstance(data, bytes) else data)  # (its own charset detection)
     if not page.strip():
         notices.append(Notice(rel, "skipped: empty file"))
         return None
