@@ -187,6 +187,9 @@ def _folder_entries(folder: str, prefix: str, notices: list[Notice]) -> list[os.
 # whose files it holds ("Story.html" for Story_files/, "" for any other folder).
 _Frame = tuple[Iterator[os.DirEntry[str]], str, dict[str, os.DirEntry[str]], bool, str]
 _PAGE_FILES = "_files"  # a browser saves a page's images, scripts and frames in a folder NAME_files by NAME.html
+# The suffixes askiraq reads a web page by, and in capitals as a browser on Windows may write them.
+_HTML_SUFFIXES = tuple(suffix for suffix, kind in READER_SUFFIXES.items() if kind == "html")
+_PAGE_SUFFIXES = (*_HTML_SUFFIXES, *(suffix.upper() for suffix in _HTML_SUFFIXES))
 
 
 def _scan_tree(root: str, files: list[SourceFile], notices: list[Notice], folders: dict[str, int],
@@ -245,8 +248,7 @@ def _saved_page(folder: os.DirEntry[str], prefix: str) -> str:
     if not folder.name.endswith(_PAGE_FILES) or len(folder.name) == len(_PAGE_FILES):
         return ""
     stem = folder.path[:-len(_PAGE_FILES)]
-    suffixes = (".html", ".htm", ".xhtml", ".HTML", ".HTM", ".XHTML")  # (as a browser on Windows may name it)
-    page = next((stem + suffix for suffix in suffixes if os.path.isfile(stem + suffix)), "")
+    page = next((stem + suffix for suffix in _PAGE_SUFFIXES if os.path.isfile(stem + suffix)), "")
     return prefix + os.path.basename(page) if page else ""
 
 
