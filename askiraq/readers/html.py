@@ -97,8 +97,9 @@ def _source_lines(page: str, paragraphs: list[str]) -> list[tuple[int, int]]:
         tail = "".join(words[-_PROBE_WORDS:])
         end = visible.find(tail, at)
         cursor = max(at + len(probe), end + len(tail))
-        found.append((_line_of(line_at, at), _line_of(line_at, end + len(tail) - 1) if end >= 0 else 0))
-    return [(start, max(start, end)) for start, end in found]
+        start = _line_of(line_at, at)
+        found.append((start, max(start, _line_of(line_at, end + len(tail) - 1)) if end >= 0 else start))
+    return found
 
 
 def _visible_text(page: str) -> tuple[str, list[tuple[int, int]]]:
