@@ -194,13 +194,14 @@ class IsoDate(click.DateTime):
 
         from askiraq.analysis import plain_digits
 
-        value = plain_digits(value) if isinstance(value, str) else value  # ("٢٠٢٤-٠٣-٠٧", as the dates read are)
-        day = value.strip() if isinstance(value, str) else ""
-        if len(day) == 10 and day[4] == day[7] == "-" and (day[:4] + day[5:7] + day[8:]).isdigit():
-            try:
-                datetime.date.fromisoformat(day)
-            except ValueError as err:
-                self.fail(f"{value} is no day of the calendar ({err})", param, ctx)
+        if isinstance(value, str):
+            value = plain_digits(value)  # ("٢٠٢٤-٠٣-٠٧", as the dates read are)
+            day = value.strip()
+            if len(day) == 10 and day[4] == day[7] == "-" and (day[:4] + day[5:7] + day[8:]).isdigit():
+                try:
+                    datetime.date.fromisoformat(day)
+                except ValueError as err:
+                    self.fail(f"{value} is no day of the calendar ({err})", param, ctx)
         return super().convert(value, param, ctx)
 
 
